@@ -1,0 +1,92 @@
+#include "gateway/daemon/cli.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "gateway/common/logging.h"
+#include "gateway/common/version.h"
+#include "gateway/daemon/gateway.h"
+
+namespace tristar::gateway {
+namespace {
+
+constexpr int exit_runtime = 1;
+constexpr int exit_usage = 2;
+
+void add_options(CLI::App& app, CommandLine& line) {
+    app.add_option("-c,--config", line.config_file, "TOML config file")->check(CLI::ExistingFile);
+    app.add_option("-d,--device", line.device,
+                   "device: tcp://HOST[:PORT] or rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2");
+    app.add_option("-e,--endpoint", line.endpoints,
+                   "ZeroMQ endpoint to serve on (repeatable; replaces the config's list)");
+    app.add_option("-u,--unit", line.unit, "Modbus unit id of the device")->check(CLI::Range(1, 247));
+    app.add_option("--log-level", line.log_level, std::string{"log level: "} + log_level_names());
+    app.add_flag("--log-plain", line.log_plain, "log without timestamps (for multilog/journald)");
+    app.add_flag("--check-config", line.check_config, "validate the configuration and exit");
+    app.set_version_flag("--version", version);
+}
+
+int serve(const Config& config) {
+    Gateway gateway(config);
+    return gateway.run([](const std::vector<std::string>& endpoints) {
+        // Readiness for supervisors and tests: the bound endpoints, one per line, first.
+        for (const auto& endpoint : endpoints) std::cout << endpoint << '\n';
+        std::cout.flush();
+    });
+}
+
+}  // namespace
+
+Config resolve_config(const CommandLine& line) {
+    Config config = line.config_file ? load_config(*line.config_file) : Config{};
+    try {
+        if (line.device) config.device.address = parse_device_uri(*line.device);
+    } catch (const ConfigError& e) {
+        throw ConfigError("command line", 0, "--device", e.what());
+    }
+    if (!line.endpoints.empty()) config.server.endpoints = line.endpoints;
+    if (line.unit) config.device.unit = *line.unit;
+    if (line.log_level) config.log.level = *line.log_level;
+    if (line.log_plain) config.log.plain = true;
+    const auto* tcp = std::get_if<TcpDevice>(&config.device.address);
+    if (tcp != nullptr && tcp->host.empty())
+        throw ConfigError("command line", 0, "device.uri",
+                          "no device given: use --device tcp://HOST[:PORT] or [device] uri in --config");
+    return config;
+}
+
+int gatewayd_main(int argc, char** argv) {
+    CLI::App app{"tristar-gatewayd: the only Modbus master of a Morningstar TriStar MPPT"};
+    CommandLine line;
+    add_options(app, line);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : exit_usage;
+    }
+    Config config;
+    try {
+        config = resolve_config(line);
+        setup_logging(config.log.level, config.log.plain);
+    } catch (const std::exception& e) {
+        std::cerr << "tristar-gatewayd: " << e.what() << '\n';
+        return exit_usage;
+    }
+    if (line.check_config) {
+        std::cout << "configuration ok: device " << device_uri(config.device.address) << '\n';
+        return 0;
+    }
+    try {
+        return serve(config);
+    } catch (const zmq::error_t& e) {
+        spdlog::critical("[gateway] cannot serve: {}", e.what());
+    } catch (const std::exception& e) {
+        spdlog::critical("[gateway] {}", e.what());
+    }
+    return exit_runtime;
+}
+
+}  // namespace tristar::gateway

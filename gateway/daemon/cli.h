@@ -1,0 +1,28 @@
+#pragma once
+// The gateway's command line (design.md 3.7): a config file plus overrides.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/daemon/config.h"
+
+namespace tristar::gateway {
+
+struct CommandLine {
+    std::optional<std::string> config_file;
+    std::optional<std::string> device;
+    std::vector<std::string> endpoints;
+    std::optional<int> unit;
+    std::optional<std::string> log_level;
+    bool log_plain = false;
+    bool check_config = false;
+};
+
+// The config file's settings with the command line's overrides applied. Throws ConfigError.
+Config resolve_config(const CommandLine& line);
+
+// Runs tristar-gatewayd with argv; returns the exit code (0 ok, 1 runtime failure, 2 usage or
+// config error).
+int gatewayd_main(int argc, char** argv);
+
+}  // namespace tristar::gateway

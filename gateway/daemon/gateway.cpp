@@ -1,0 +1,61 @@
+#include "gateway/daemon/gateway.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "gateway/daemon/front.h"
+#include "gateway/daemon/link_worker.h"
+
+namespace tristar::gateway {
+namespace {
+
+constexpr const char* link_endpoint = "inproc://tristar-link";
+
+// SIGINT and SIGTERM blocked in every thread (the worker inherits the mask) and read from a fd
+// in the front loop's poll.
+class SignalFd {
+public:
+    SignalFd() {
+        sigset_t mask;
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+        fd_ = signalfd(-1, &mask, SFD_CLOEXEC);
+        if (fd_ < 0) throw std::runtime_error("signalfd failed");
+    }
+    ~SignalFd() { ::close(fd_); }
+    SignalFd(const SignalFd&) = delete;
+    SignalFd& operator=(const SignalFd&) = delete;
+    int fd() const { return fd_; }
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace
+
+Gateway::Gateway(Config config) : config_(std::move(config)) {}
+
+int Gateway::run(const std::function<void(const std::vector<std::string>&)>& on_ready) {
+    SignalFd signals;
+    zmq::context_t context(1);
+    Front front(context, config_, link_endpoint);
+    LinkWorker worker(context, link_endpoint, config_.device);
+    std::string serving;
+    for (const auto& endpoint : front.endpoints()) serving += (serving.empty() ? "" : ", ") + endpoint;
+    spdlog::info("[gateway] device {} unit {}; serving on {}", device_uri(config_.device.address),
+                 config_.device.unit, serving);
+    on_ready(front.endpoints());
+    const bool clean = front.run(signals.fd());
+    front.stop_link();
+    return clean ? 0 : 1;
+}
+
+}  // namespace tristar::gateway
