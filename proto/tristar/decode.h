@@ -35,6 +35,15 @@ Value decode(const Register& reg, std::span<const std::uint16_t> words, const Sc
 // The engineering value of raw words with a scaling, e.g. voltage(2445) = 13.4308 at V_PU 180.
 double scaled(Scaling scaling, double raw, const Scale& scale);
 
+// The inverse of scaled(): 14.34 V at V_PU 180 -> 2610.52. NaN when the scale factor is zero.
+double unscaled(Scaling scaling, double value, const Scale& scale);
+
+// The word to write for an engineering value on a one-word numeric row (u16, s16, temperature),
+// rounded to nearest: slave_voltage 14.34 V -> 0x0A33, -0.0879 V -> 0xFFF0. Absent when the row
+// is not a plain one-word number or the value does not fit the word. Says nothing about whether
+// the write is allowed: that is reg.writable and the gateway's write policy.
+std::optional<std::uint16_t> encode(const Register& reg, double value, const Scale& scale);
+
 // 32-bit helpers for the two word orders.
 std::uint32_t u32_hi_first(std::uint16_t first, std::uint16_t second);
 std::uint32_t u32_lo_first(std::uint16_t first, std::uint16_t second);

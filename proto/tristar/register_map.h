@@ -84,10 +84,17 @@ const Register* find_register_at(std::uint16_t address);  // the row whose first
 const Coil* find_coil(std::string_view name);
 const Coil* find_coil_at(std::uint16_t address);
 
+// The row any of whose words is address (a 32-bit pair's second word finds the pair), or null for
+// reserved words.
+const Register* find_register_covering(std::uint16_t address);
+// The block range holding address, or null. Read-ahead widens a read to this range, never past it.
+const BlockRange* find_block(std::uint16_t address);
+
 // Well-known addresses, named once here.
 namespace addr {
 inline constexpr std::uint16_t v_pu_hi = 0x0000;
 inline constexpr std::uint16_t i_pu_hi = 0x0002;
+inline constexpr std::uint16_t rts_temperature = 0x0024;  // 0x80 here means "RTS disconnected"
 inline constexpr std::uint16_t live_first = 0x0000;
 inline constexpr std::uint16_t live_last = 0x005B;
 inline constexpr std::uint16_t eeprom_first = 0xE000;
