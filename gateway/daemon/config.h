@@ -2,6 +2,7 @@
 // tristar-gatewayd configuration: one TOML file plus command-line overrides (design.md 3.7).
 // Every key, its default, bound and unit is documented in deploy/config/tristar-gatewayd.toml.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -17,6 +18,7 @@ using std::chrono::milliseconds;
 struct TcpDevice {
     std::string host;
     std::uint16_t port = 502;  // TriStar EEPROM 0x151C default
+    bool operator==(const TcpDevice&) const = default;
 };
 
 struct RtuDevice {
@@ -25,6 +27,7 @@ struct RtuDevice {
     char parity = 'N'; // 'N', 'E' or 'O'
     int data_bits = 8;
     int stop_bits = 2;
+    bool operator==(const RtuDevice&) const = default;
 };
 
 using DeviceAddress = std::variant<TcpDevice, RtuDevice>;
@@ -45,22 +48,26 @@ struct DeviceConfig {
     ConnectionMode connection = ConnectionMode::automatic;
     milliseconds backoff_min{100};                 // reconnect backoff, doubled with jitter
     milliseconds backoff_max{30000};
+    bool operator==(const DeviceConfig&) const = default;
 };
 
 struct SchedulerConfig {
     std::size_t max_queue_per_client = 64;   // 1..10000
     milliseconds default_deadline{5000};     // when a request says 0
     milliseconds max_deadline{600000};
+    bool operator==(const SchedulerConfig&) const = default;
 };
 
 struct ServerConfig {
     std::vector<std::string> endpoints{"tcp://127.0.0.1:5555"};
     std::size_t max_frame_bytes = 4096;
+    bool operator==(const ServerConfig&) const = default;
 };
 
 struct LogConfig {
     std::string level = "info";  // trace, debug, info, warn, error, critical, off
     bool plain = false;          // no timestamps (daemontools' multilog adds its own)
+    bool operator==(const LogConfig&) const = default;
 };
 
 struct Config {
@@ -68,20 +75,25 @@ struct Config {
     SchedulerConfig scheduler;
     ServerConfig server;
     LogConfig log;
+    bool operator==(const Config&) const = default;
 };
 
 // A bad key or value: names the source (file or "command line"), the line and the key.
+// what() reads "gatewayd.toml:7: device.unit: must be between 1 and 247 (got 0)"; the line is
+// left out when 0 and the key when empty (a TOML syntax error, an unreadable file).
 class ConfigError : public std::runtime_error {
 public:
     ConfigError(std::string source, int line, std::string key, const std::string& message);
     const std::string& source() const { return source_; }
     int line() const { return line_; }  // 0 when unknown (command line)
     const std::string& key() const { return key_; }
+    const std::string& message() const { return message_; }  // without source, line and key
 
 private:
     std::string source_;
     int line_;
     std::string key_;
+    std::string message_;
 };
 
 // Parses TOML text; `source` names it in errors. Unknown keys and tables are errors.
@@ -89,7 +101,10 @@ Config parse_config(std::string_view toml_text, const std::string& source);
 Config load_config(const std::filesystem::path& file);
 
 // "tcp://HOST[:PORT]" or "rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2&data=8".
+// IPv6 hosts in brackets (tcp://[::1]:502; stored without them). RTU query keys are optional.
+// Errors: ConfigError with source "command line", line 0, key "device.uri".
 DeviceAddress parse_device_uri(std::string_view uri);
+// The canonical form (port and every RTU setting spelled out); parse_device_uri reads it back.
 std::string device_uri(const DeviceAddress& address);
 
 }  // namespace tristar::gateway

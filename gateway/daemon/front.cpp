@@ -90,16 +90,18 @@ void Front::admit(std::vector<std::string> envelope, const zmq::message_t& paylo
     Pending pending{std::move(envelope), {}, {}, now};
     pending.client = pending.envelope.front();
     ++health_.counters.requests;
-    if (payload.size() > config_.server.max_frame_bytes) {
-        ++health_.counters.invalid_requests;
-        return answer_error(pending, v1::INVALID_REQUEST,
-                            "frame of " + std::to_string(payload.size()) + " bytes is over the limit of " +
-                                std::to_string(config_.server.max_frame_bytes));
-    }
     if (!pending.request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
         ++health_.counters.invalid_requests;
         spdlog::debug("[front] dropped a frame that is not a Request ({} bytes)", payload.size());
         return;
+    }
+    // Parsed first (under ZeroMQ's hard limit) only so that the refusal can carry the id.
+    if (payload.size() > config_.server.max_frame_bytes) {
+        ++health_.counters.invalid_requests;
+        return answer_error(pending, v1::INVALID_REQUEST,
+                            "frame of " + std::to_string(payload.size()) +
+                                " bytes is over the limit of " +
+                                std::to_string(config_.server.max_frame_bytes));
     }
     note_client(pending.client, pending.request.client_name(), now);
     if (auto problem = validate(pending.request, limits_)) {

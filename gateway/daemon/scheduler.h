@@ -5,13 +5,16 @@
 // transaction is on the wire at a time, so the caller asks for `next()` only when the link is idle.
 // Order: lanes by priority (writes first), round-robin across clients within a lane, FIFO
 // within a client's lane. Queues are bounded per client (all lanes together).
+// Every call is O(log n) in the number of queued jobs (plus what it returns), so a flood of
+// thousands of queued reads costs the front loop nothing noticeable.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tristar::gateway {
@@ -33,10 +36,17 @@ struct Job {
 
 class Scheduler {
 public:
+    // Throws std::invalid_argument when max_queue_per_client is 0 (nothing could ever queue).
     explicit Scheduler(std::size_t max_queue_per_client);
+    // Not copyable: the indexes hold iterators into the queues. Moving keeps them valid.
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+    Scheduler(Scheduler&&) = default;
+    Scheduler& operator=(Scheduler&&) = default;
 
     enum class Admission { queued, busy };
     // busy (and the job not kept) when the client already has max_queue_per_client jobs queued.
+    // A ticket must not be queued twice and the lane must be a Lane value (std::invalid_argument).
     Admission submit(Job job);
 
     // Removes and returns, oldest deadline first, every queued job whose deadline is <= now.
@@ -49,7 +59,7 @@ public:
     // Removes one queued job (e.g. merged into another transaction); false if not queued.
     bool remove(Ticket ticket);
 
-    // Removes and returns every job of a client (the client went away).
+    // Removes and returns every job of a client (the client went away), lane by lane, FIFO.
     std::vector<Job> drop_client(const ClientId& client);
 
     std::optional<Clock::time_point> earliest_deadline() const;
@@ -63,14 +73,30 @@ public:
     void for_each(Fn&& fn) const;
 
 private:
+    using Rotation = std::list<ClientId>;  // clients with work in a lane, next first
     struct ClientQueues {
-        std::deque<Job> lanes[lane_count];
+        std::list<Job> lanes[lane_count];     // FIFO; a list so remove/expire unlink in O(1)
+        Rotation::iterator turn[lane_count];  // place in rotation_, valid while the lane has jobs
         std::size_t total = 0;
     };
+    using Clients = std::map<ClientId, ClientQueues>;
+    // multimap keeps equal deadlines in submission order, so expire() is stable.
+    using Deadlines = std::multimap<Clock::time_point, Ticket>;
+    struct Slot {  // where a ticket's job lives in every index
+        Clients::iterator client;
+        std::size_t lane;
+        std::list<Job>::iterator job;
+        Deadlines::iterator deadline;
+    };
+    using Slots = std::unordered_map<Ticket, Slot>;
+
+    Job take(Slots::iterator slot);  // unlinks a job from every index
+
     std::size_t max_per_client_;
-    std::map<ClientId, ClientQueues> clients_;
-    std::deque<ClientId> rotation_[lane_count];  // clients with work in the lane, next first
-    std::size_t size_ = 0;
+    Clients clients_;  // only clients with at least one queued job
+    Rotation rotation_[lane_count];
+    Deadlines deadlines_;
+    Slots slots_;
 };
 
 template <typename Fn>

@@ -1,0 +1,181 @@
+#include "gateway/ctl/status_view.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace tristar::ctl {
+namespace {
+
+namespace v1 = client::v1;
+
+std::string two_digits(std::uint64_t value) {
+    return (value < 10 ? "0" : "") + std::to_string(value);
+}
+
+std::string line(std::string_view label, const std::string& value) {
+    std::string out(label);
+    out.append(label.size() < 14 ? 14 - label.size() : 1, ' ');
+    return out + value + "\n";
+}
+
+std::string connected_text(const v1::Status& status, std::uint64_t now_unix_ms) {
+    const auto since = status.connected_since_unix_ms();
+    if (since == 0) return "no";
+    const auto age = now_unix_ms > since ? now_unix_ms - since : 0;
+    return "since " + local_time_text(since) + " (" + duration_text(age) + ")";
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> counter_cells(const v1::Counters& c) {
+    return {{"requests", c.requests()},
+            {"transactions", c.transactions()},
+            {"retries", c.retries()},
+            {"timeouts", c.timeouts()},
+            {"exceptions", c.exceptions()},
+            {"cache_hits", c.cache_hits()},
+            {"merged_reads", c.merged_reads()},
+            {"writes", c.writes()},
+            {"refused_writes", c.refused_writes()},
+            {"deadline_misses", c.deadline_misses()},
+            {"busy_rejects", c.busy_rejects()},
+            {"invalid_requests", c.invalid_requests()},
+            {"reconnects", c.reconnects()},
+            {"outcome_unknown", c.outcome_unknown()}};
+}
+
+// Three "name  value" cells per line, 78 columns.
+std::string counters_text(const v1::Counters& counters) {
+    std::string out = "counters\n";
+    const auto cells = counter_cells(counters);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        std::string name = cells[i].first;
+        name.append(name.size() < 16 ? 16 - name.size() : 1, ' ');
+        std::string value = std::to_string(cells[i].second);
+        value.insert(0, value.size() < 8 ? 8 - value.size() : 0, ' ');
+        out += "  " + name + value + (i % 3 == 2 || i + 1 == cells.size() ? "\n" : "");
+    }
+    return out;
+}
+
+std::string exceptions_text(const v1::Counters& counters) {
+    if (counters.exceptions_by_code().empty()) return "";
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> codes(
+        counters.exceptions_by_code().begin(), counters.exceptions_by_code().end());
+    std::sort(codes.begin(), codes.end());
+    std::string text;
+    for (const auto& [code, count] : codes) {
+        text += (text.empty() ? "" : ", ") + ("code " + std::to_string(code)) + ": " +
+                std::to_string(count);
+    }
+    return line("exceptions", text);
+}
+
+std::string clients_text(const v1::Status& status) {
+    std::string out = "clients (" + std::to_string(status.clients_size()) + ")\n";
+    for (const auto& client : status.clients()) {
+        std::string name = client.client_name().empty() ? "(unnamed)" : client.client_name();
+        name.append(name.size() < 20 ? 20 - name.size() : 1, ' ');
+        out += "  " + name + "queue " + std::to_string(client.queue_depth()) + "  requests " +
+               std::to_string(client.requests()) + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string local_time_text(std::uint64_t unix_ms) {
+    const auto seconds = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &local);
+    return buffer;
+}
+
+std::string link_text(const v1::Status& status) {
+    std::string text = status.link_state().empty() ? "unknown" : status.link_state();
+    text += " (" + status.transport();
+    if (!status.connection_mode().empty()) text += ", " + status.connection_mode();
+    return text + ")";
+}
+
+std::string duration_text(std::uint64_t ms) {
+    const auto s = ms / 1000;
+    if (s >= 86400) return std::to_string(s / 86400) + "d " + two_digits(s % 86400 / 3600) + "h";
+    if (s >= 3600) return std::to_string(s / 3600) + "h " + two_digits(s % 3600 / 60) + "m";
+    if (s >= 60) return std::to_string(s / 60) + "m " + two_digits(s % 60) + "s";
+    return std::to_string(s) + "s";
+}
+
+std::string micros_text(std::uint64_t us) {
+    char buffer[32];
+    if (us < 1000) return std::to_string(us) + " us";
+    const auto value = static_cast<double>(us);
+    if (us < 1000000) {
+        std::snprintf(buffer, sizeof buffer, "%.1f ms", value / 1e3);
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%.2f s", value / 1e6);
+    }
+    return buffer;
+}
+
+std::string percentile_text(const v1::Histogram& histogram, double p) {
+    std::uint64_t total = 0;
+    for (const auto count : histogram.counts()) total += count;
+    if (total == 0) return "-";
+    const auto rank = std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(total))));
+    std::uint64_t seen = 0;
+    for (int i = 0; i < histogram.counts_size(); ++i) {
+        seen += histogram.counts(i);
+        if (seen < rank) continue;
+        if (i < histogram.bounds_us_size()) return "<=" + micros_text(histogram.bounds_us(i));
+        break;
+    }
+    if (histogram.bounds_us_size() == 0) return "-";
+    return ">" + micros_text(histogram.bounds_us(histogram.bounds_us_size() - 1));
+}
+
+std::string histogram_text(const v1::Histogram& histogram) {
+    if (histogram.total() == 0) return "no samples";
+    const auto mean = histogram.sum_us() / histogram.total();
+    return "p50 " + percentile_text(histogram, 0.5) + "  p90 " + percentile_text(histogram, 0.9) +
+           "  p99 " + percentile_text(histogram, 0.99) +
+           "  (n=" + std::to_string(histogram.total()) + ", mean " + micros_text(mean) + ")";
+}
+
+std::string status_text(const v1::Status& status, std::uint64_t now_unix_ms) {
+    std::string out;
+    out += line("gateway", "tristar-gatewayd " + status.version() + ", up " +
+                               duration_text(status.uptime_ms()));
+    out += line("link", link_text(status));
+    out += line("device", status.device());
+    out += line("connected", connected_text(status, now_unix_ms));
+    out += line("queued", std::to_string(status.queued()));
+    out += counters_text(status.counters());
+    out += exceptions_text(status.counters());
+    out += clients_text(status);
+    out += line("device time", histogram_text(status.device_time()));
+    out += line("queue time", histogram_text(status.queue_time()));
+    out += line("last error", status.last_error().empty() ? "none" : status.last_error());
+    return out;
+}
+
+std::string status_json(const v1::Status& status) {
+    google::protobuf::util::JsonPrintOptions options;
+    options.always_print_primitive_fields = true;
+    options.preserve_proto_field_names = true;
+    std::string json;
+    const auto result = google::protobuf::util::MessageToJsonString(status, &json, options);
+    if (!result.ok())
+        throw std::runtime_error("cannot encode the status as JSON: " + result.ToString());
+    return json + "\n";
+}
+
+}  // namespace tristar::ctl

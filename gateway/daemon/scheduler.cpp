@@ -1,0 +1,119 @@
+#include "gateway/daemon/scheduler.h"
+
+#include <iterator>
+#include <stdexcept>
+#include <utility>
+
+namespace tristar::gateway {
+
+namespace {
+
+std::size_t lane_index(Lane lane) {
+    const auto index = static_cast<std::size_t>(lane);
+    // The lane usually comes from a protobuf enum cast; an unknown value must not index past
+    // the lane arrays.
+    if (index >= lane_count) throw std::invalid_argument("scheduler: unknown lane");
+    return index;
+}
+
+}  // namespace
+
+Scheduler::Scheduler(std::size_t max_queue_per_client) : max_per_client_(max_queue_per_client) {
+    if (max_per_client_ == 0) throw std::invalid_argument("scheduler: max_queue_per_client is 0");
+}
+
+Scheduler::Admission Scheduler::submit(Job job) {
+    const std::size_t lane = lane_index(job.lane);
+    if (slots_.contains(job.ticket))
+        throw std::invalid_argument("scheduler: ticket already queued");
+    auto client = clients_.find(job.client);
+    if (client != clients_.end() && client->second.total >= max_per_client_) return Admission::busy;
+    if (client == clients_.end()) client = clients_.try_emplace(job.client).first;
+
+    ClientQueues& queues = client->second;
+    auto& fifo = queues.lanes[lane];
+    // A client joining a lane goes to the back of the rotation, behind everybody waiting.
+    if (fifo.empty()) queues.turn[lane] = rotation_[lane].insert(rotation_[lane].end(), job.client);
+    const Ticket ticket = job.ticket;
+    const auto deadline = deadlines_.emplace(job.deadline, ticket);
+    fifo.push_back(std::move(job));
+    slots_.emplace(ticket, Slot{client, lane, std::prev(fifo.end()), deadline});
+    ++queues.total;
+    return Admission::queued;
+}
+
+Job Scheduler::take(Slots::iterator where) {
+    const Slot slot = where->second;
+    slots_.erase(where);
+    deadlines_.erase(slot.deadline);
+    ClientQueues& queues = slot.client->second;
+    auto& fifo = queues.lanes[slot.lane];
+    Job job = std::move(*slot.job);
+    fifo.erase(slot.job);
+    if (fifo.empty()) rotation_[slot.lane].erase(queues.turn[slot.lane]);
+    // Forget idle clients: depths() lists only clients with work, and ids do not pile up.
+    if (--queues.total == 0) clients_.erase(slot.client);
+    return job;
+}
+
+std::vector<Job> Scheduler::expire(Clock::time_point now) {
+    std::vector<Job> expired;
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now)
+        expired.push_back(take(slots_.find(deadlines_.begin()->second)));
+    return expired;
+}
+
+std::optional<Job> Scheduler::next() {
+    for (std::size_t lane = 0; lane < lane_count; ++lane) {
+        Rotation& rotation = rotation_[lane];
+        if (rotation.empty()) continue;
+        const ClientQueues& queues = clients_.find(rotation.front())->second;
+        const Ticket ticket = queues.lanes[lane].front().ticket;
+        // The served client moves to the back; take() drops it if this was its last job here.
+        rotation.splice(rotation.end(), rotation, rotation.begin());
+        return take(slots_.find(ticket));
+    }
+    return std::nullopt;
+}
+
+bool Scheduler::remove(Ticket ticket) {
+    const auto where = slots_.find(ticket);
+    if (where == slots_.end()) return false;
+    take(where);
+    return true;
+}
+
+std::vector<Job> Scheduler::drop_client(const ClientId& client) {
+    std::vector<Job> dropped;
+    const auto found = clients_.find(client);
+    if (found == clients_.end()) return dropped;
+    std::vector<Ticket> tickets;
+    for (const auto& fifo : found->second.lanes)
+        for (const auto& job : fifo) tickets.push_back(job.ticket);
+    // take() erases the client entry with its last job, so iterate over the copied tickets.
+    dropped.reserve(tickets.size());
+    for (const Ticket ticket : tickets) dropped.push_back(take(slots_.find(ticket)));
+    return dropped;
+}
+
+std::optional<Clock::time_point> Scheduler::earliest_deadline() const {
+    if (deadlines_.empty()) return std::nullopt;
+    return deadlines_.begin()->first;
+}
+
+std::size_t Scheduler::depth(const ClientId& client) const {
+    const auto found = clients_.find(client);
+    return found == clients_.end() ? 0 : found->second.total;
+}
+
+std::map<ClientId, std::size_t> Scheduler::depths() const {
+    std::map<ClientId, std::size_t> result;
+    for (const auto& [id, queues] : clients_) result.emplace_hint(result.end(), id, queues.total);
+    return result;
+}
+
+std::size_t Scheduler::size() const {
+    return slots_.size();
+}
+
+}  // namespace tristar::gateway

@@ -1,0 +1,150 @@
+#include "gateway/sim/options.h"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include "gateway/sim/serial_port.h"
+
+namespace tristar::sim {
+
+namespace {
+
+std::string check_host_port(const std::string& text) {
+    return parse_host_port(text) ? "" : "expected HOST:PORT, e.g. 127.0.0.1:0, got '" + text + "'";
+}
+
+std::string check_serial(const std::string& text) {
+    if (text.size() != 8) return "the serial number has 8 characters, e.g. 01234567";
+    for (const char c : text) {
+        if (c < 0x20 || c > 0x7E) return "the serial number must be printable ASCII";
+    }
+    return "";
+}
+
+std::string check_baud(const std::string& text) {
+    unsigned baud = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), baud);
+    if (ec != std::errc{} || end != text.data() + text.size() || !baud_supported(baud)) {
+        return "unsupported baud rate '" + text + "' (1200 ... 230400)";
+    }
+    return "";
+}
+
+void add_transport_options(CLI::App& app, SimOptions& o) {
+    app.add_option_function<std::string>(
+           "--tcp", [&o](const std::string& text) { o.tcp = parse_host_port(text); },
+           "serve Modbus TCP on HOST:PORT (port 0: any free port); prints tcp://HOST:PORT")
+        ->check(CLI::Validator(check_host_port, "HOST:PORT"));
+    app.add_option_function<std::string>(
+        "--rtu", [&o](const std::string& device) { o.rtu = device; },
+        "serve Modbus RTU on a serial device or pty; prints rtu://DEVICE");
+    app.add_option("--baud", o.serial.baud, "RTU baud rate")
+        ->capture_default_str()
+        ->check(CLI::Validator(check_baud, "BAUD"));
+    app.add_option_function<std::string>(
+           "--parity",
+           [&o](const std::string& p) {
+               o.serial.parity = static_cast<char>(std::toupper(static_cast<unsigned char>(p[0])));
+           },
+           "RTU parity: N, E or O (default N)")
+        ->check(CLI::IsMember({"N", "E", "O"}, CLI::ignore_case));
+    app.add_option("--stop-bits", o.serial.stop_bits, "RTU stop bits")
+        ->capture_default_str()
+        ->check(CLI::IsMember({1U, 2U}));
+}
+
+void add_device_options(CLI::App& app, SimOptions& o) {
+    app.add_option_function<int>(
+           "--unit", [&o](int unit) { o.model.unit_id = static_cast<std::uint8_t>(unit); },
+           "Modbus unit id, 1-247 (EEPROM 0xE019; default 1)")
+        ->check(CLI::Range(1, 247));
+    app.add_option("--serial", o.model.serial, "serial number, 8 ASCII characters (0xE0C0)")
+        ->capture_default_str()
+        ->check(CLI::Validator(check_serial, "SERIAL"));
+    app.add_option("--battery-volts", o.model.battery_volts, "battery bank voltage")
+        ->capture_default_str()
+        ->check(CLI::IsMember({12, 24, 48}));
+    app.add_option("--day-seconds", o.model.day_seconds,
+                   "real seconds per simulated day (the day starts at midnight)")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 1e7));
+    app.add_option("--start-hour", o.model.start_hour, "simulated hour of day at start (0-24)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 24.0));
+    app.add_flag("--frozen", o.model.frozen,
+                 "values do not move (deterministic); commands still take effect");
+    app.add_option("--seed", o.model.seed, "random seed for noise, clouds and quirks")
+        ->capture_default_str();
+}
+
+void add_quirk_options(CLI::App& app, SimOptions& o) {
+    auto& q = o.quirks;
+    app.add_flag("--keep-connection", q.keep_connection,
+                 "keep TCP connections open (default: close after each response, per the spec)");
+    app.add_flag("--single-connection", q.single_connection,
+                 "at most one TCP connection; further ones are accepted and closed at once");
+    app.add_option_function<unsigned>(
+           "--delay-ms", [&q](unsigned ms) { q.delay = std::chrono::milliseconds(ms); },
+           "response delay, ms")
+        ->check(CLI::Range(0U, 600000U));
+    app.add_option_function<unsigned>(
+           "--delay-jitter-ms", [&q](unsigned ms) { q.delay_jitter = std::chrono::milliseconds(ms); },
+           "extra random delay, uniform in [0, N] ms")
+        ->check(CLI::Range(0U, 600000U));
+    app.add_option("--busy-rate", q.busy_rate, "probability of answering exception 0x06 instead")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--drop-rate", q.drop_rate, "probability of executing but not replying")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--corrupt-rate", q.corrupt_rate,
+                   "probability of a bad CRC (RTU) or wrong transaction id (TCP) in the reply")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option_function<std::uint64_t>(
+        "--hang-after", [&q](std::uint64_t n) { q.hang_after = n; },
+        "the comm server hangs (stops answering) after N transactions, until restart");
+    app.add_flag("--wire-time", q.wire_time,
+                 "delay each reply by its RTU wire time at --baud/--parity/--stop-bits (TCP too)");
+    app.add_option_function<double>(
+           "--reset-seconds",
+           [&q](double s) { q.reset_unavailable = std::chrono::milliseconds(std::llround(s * 1000)); },
+           "unavailable for this long after a controller reset (coil 0xFF); default 3")
+        ->check(CLI::Range(0.0, 3600.0));
+}
+
+}  // namespace
+
+std::optional<HostPort> parse_host_port(std::string_view text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    std::string_view host = text.substr(0, colon);
+    const std::string_view port_text = text.substr(colon + 1);
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']') return std::nullopt;
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string_view::npos) {
+        return std::nullopt;  // IPv6 needs brackets
+    }
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+        return std::nullopt;
+    }
+    return HostPort{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+void add_options(CLI::App& app, SimOptions& options) {
+    add_transport_options(app, options);
+    add_device_options(app, options);
+    add_quirk_options(app, options);
+    app.add_flag("--accept-fc16", options.accept_fc16,
+                 "accept FC16 write multiple registers (default: illegal function, as in the spec)");
+    app.add_option_function<std::string>(
+        "--stats", [&options](const std::string& path) { options.stats_path = path; },
+        "write counters as JSON to FILE at least once a second and at exit");
+    app.add_option("--log-level", options.log_level,
+                   "trace, debug, info, warn, error, critical or off (to stderr)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+}
+
+}  // namespace tristar::sim

@@ -1,0 +1,38 @@
+#pragma once
+// tristar-sim's command line: what to serve where, the device's identity and day, and the quirks.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+
+#include "gateway/sim/device_model.h"
+#include "gateway/sim/quirks.h"
+#include "proto/modbus/framing.h"
+
+namespace tristar::sim {
+
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// "127.0.0.1:502", "localhost:0", "[::1]:1502"; nothing if malformed.
+std::optional<HostPort> parse_host_port(std::string_view text);
+
+struct SimOptions {
+    std::optional<HostPort> tcp;
+    std::optional<std::string> rtu;
+    modbus::SerialFormat serial;
+    ModelConfig model;
+    QuirkConfig quirks;
+    bool accept_fc16 = false;
+    std::optional<std::string> stats_path;
+    std::string log_level = "info";
+};
+
+// Declares every option on `app`, writing into `options` when parsed.
+void add_options(CLI::App& app, SimOptions& options);
+
+}  // namespace tristar::sim

@@ -1,0 +1,48 @@
+#pragma once
+// The device's misbehaviours, switched on from the command line: response delay and jitter,
+// busy exceptions, dropped and corrupted replies, the comm-server hang, socket lifetime, wire
+// time. Random decisions come from one seeded generator, so a run is repeatable for a given seed
+// and request order.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+
+namespace tristar::sim {
+
+struct QuirkConfig {
+    bool keep_connection = false;    // default: close the socket after each response (TriStar spec)
+    bool single_connection = false;  // further connections are accepted and closed at once
+    std::chrono::milliseconds delay{0};
+    std::chrono::milliseconds delay_jitter{0};
+    double busy_rate = 0.0;     // answer exception 0x06 instead of executing
+    double drop_rate = 0.0;     // execute, send nothing
+    double corrupt_rate = 0.0;  // RTU: bad CRC; TCP: wrong transaction id
+    std::optional<std::uint64_t> hang_after;  // transactions before the comm server hangs
+    bool wire_time = false;     // add the reply's serial wire time to the delay
+    std::chrono::milliseconds reset_unavailable{3000};       // coil 0xFF
+    std::chrono::milliseconds comm_reset_unavailable{1000};  // coil 0x10FF
+};
+
+class Quirks {
+public:
+    Quirks(const QuirkConfig& config, std::uint32_t seed);
+
+    const QuirkConfig& config() const { return config_; }
+    bool roll_busy() { return roll(config_.busy_rate); }
+    bool roll_drop() { return roll(config_.drop_rate); }
+    bool roll_corrupt() { return roll(config_.corrupt_rate); }
+    // The configured delay plus a uniform jitter in [0, delay_jitter].
+    std::chrono::microseconds response_delay();
+    bool hangs_after(std::uint64_t transactions) const {
+        return config_.hang_after && transactions >= *config_.hang_after;
+    }
+
+private:
+    bool roll(double probability);
+
+    QuirkConfig config_;
+    std::mt19937 rng_;
+};
+
+}  // namespace tristar::sim

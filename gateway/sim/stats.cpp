@@ -1,0 +1,64 @@
+#include "gateway/sim/stats.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace tristar::sim {
+
+void Stats::record_outcome(const ServiceOutcome& outcome) {
+    if (outcome.exception) {
+        ++exceptions[static_cast<unsigned>(*outcome.exception)];
+    } else if (modbus::is_read(outcome.function) ||
+               outcome.function == modbus::fc::encapsulated_interface) {
+        ++reads;
+    } else if (!outcome.writes.empty()) {
+        ++writes;
+    }
+    for (const auto& write : outcome.writes) record_write(write);
+}
+
+void Stats::record_write(const WriteRecord& write) {
+    write_log.push_back(write);
+    while (write_log.size() > write_log_size) write_log.pop_front();
+}
+
+std::string Stats::to_json(Clock::time_point now) const {
+    std::ostringstream out;
+    out << "{\"transactions\":" << transactions << ",\"overlaps\":" << overlaps
+        << ",\"reads\":" << reads << ",\"writes\":" << writes << ",\"exceptions\":{";
+    const char* separator = "";
+    for (const auto& [code, count] : exceptions) {
+        out << separator << '"' << code << "\":" << count;
+        separator = ",";
+    }
+    out << "},\"dropped\":" << dropped << ",\"corrupted\":" << corrupted
+        << ",\"connections\":" << connections << ",\"refused_connections\":" << refused_connections
+        << ",\"malformed\":" << malformed << ",\"bad_frames\":" << bad_frames
+        << ",\"other_units\":" << other_units << ",\"ignored\":" << ignored
+        << ",\"resets\":" << resets << ",\"max_queue\":" << max_queue
+        << ",\"hung\":" << (hung ? "true" : "false") << ",\"write_log\":[";
+    separator = "";
+    for (const auto& w : write_log) {
+        out << separator << '[' << unsigned{w.function} << ',' << w.address << ',' << w.value << ']';
+        separator = ",";
+    }
+    const double uptime = std::chrono::duration<double>(now - started).count();
+    char uptime_text[32];
+    std::snprintf(uptime_text, sizeof uptime_text, "%.3f", uptime);
+    out << "],\"uptime_s\":" << uptime_text << "}\n";
+    return out.str();
+}
+
+bool write_file_atomically(const std::string& path, const std::string& content) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream file(tmp, std::ios::trunc);
+        file << content;
+        file.flush();
+        if (!file) return false;
+    }
+    return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace tristar::sim

@@ -1,0 +1,49 @@
+#pragma once
+// What the simulator saw, for tests and benchmarks: transactions, overlaps (a request arriving
+// while another is being served), reads, writes, exceptions by code, quirks applied, connections,
+// and the last 1000 executed writes. Serialised as JSON by hand (no JSON dependency).
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+
+#include "gateway/sim/modbus_service.h"
+
+namespace tristar::sim {
+
+struct Stats {
+    using Clock = std::chrono::steady_clock;
+
+    explicit Stats(Clock::time_point start) : started(start) {}
+
+    void record_outcome(const ServiceOutcome& outcome);
+    void record_write(const WriteRecord& write);
+    std::string to_json(Clock::time_point now) const;
+
+    Clock::time_point started;
+    std::uint64_t transactions = 0;
+    std::uint64_t overlaps = 0;
+    std::uint64_t reads = 0;
+    std::uint64_t writes = 0;
+    std::map<unsigned, std::uint64_t> exceptions;  // by exception code
+    std::uint64_t dropped = 0;
+    std::uint64_t corrupted = 0;
+    std::uint64_t connections = 0;
+    std::uint64_t refused_connections = 0;
+    std::uint64_t malformed = 0;    // TCP streams closed for a bad MBAP header
+    std::uint64_t bad_frames = 0;   // RTU frames with a bad CRC or unframeable bytes
+    std::uint64_t other_units = 0;  // RTU frames for another unit id (not for us: no reply)
+    std::uint64_t ignored = 0;      // requests not served: hung or resetting
+    std::uint64_t resets = 0;       // controller and comm-server resets
+    std::size_t max_queue = 0;      // deepest backlog of overlapping requests
+    bool hung = false;
+    std::deque<WriteRecord> write_log;  // oldest first
+
+    static constexpr std::size_t write_log_size = 1000;
+};
+
+// Writes `content` to `path` through `path`.tmp and a rename, so readers never see half a file.
+bool write_file_atomically(const std::string& path, const std::string& content);
+
+}  // namespace tristar::sim

@@ -1,0 +1,34 @@
+#pragma once
+// What the simulator serves, read directly with libmodbus (no gateway in between), and small
+// helpers to build requests and take values out of replies.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gateway/client/client.h"
+
+namespace tristar::test {
+
+struct RefBlock {
+    int first;
+    int last;  // inclusive
+};
+
+// The blocks a frozen simulator serves and the tests read: RAM live block and EEPROM.
+const std::vector<RefBlock>& reference_blocks();
+
+class Reference {
+public:
+    std::map<std::uint16_t, std::uint16_t> words;
+    std::vector<std::uint16_t> slice(std::uint16_t address, std::uint16_t count) const;
+};
+
+// Reads every reference block from the device at `uri` (tcp://HOST:PORT or rtu://PATH),
+// reconnecting for each read (the simulator closes after each response by default).
+Reference read_reference(const std::string& uri);
+
+gateway::v1::Request read_request(int function, std::uint32_t address, std::uint32_t count);
+std::vector<std::uint16_t> values_of(const gateway::v1::Reply& reply);
+
+}  // namespace tristar::test

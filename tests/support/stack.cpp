@@ -1,0 +1,92 @@
+#include "tests/support/stack.h"
+
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <stdexcept>
+
+#include "tests/support/wait.h"
+
+namespace tristar::test {
+namespace {
+
+constexpr std::chrono::seconds startup_timeout{10};
+
+std::string first_line_or_throw(Process& process, const std::string& what) {
+    auto line = process.read_line(startup_timeout);
+    if (!line) throw std::runtime_error(what + " did not report its address");
+    return *line;
+}
+
+}  // namespace
+
+PtyPair::PtyPair() {
+    // socat prints "N PTY is /dev/pts/X" twice on stderr, then "starting data transfer loop".
+    TempDir scratch;
+    const auto log = scratch.file("socat.log");
+    socat_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"}, log);
+    std::smatch match;
+    const std::regex pty_re{R"(PTY is (/dev/pts/\d+)[\s\S]*PTY is (/dev/pts/\d+)[\s\S]*starting data)"};
+    const bool ready = wait_until(
+        [&] {
+            const auto text = read_file(log);
+            if (!std::regex_search(text, match, pty_re)) return false;
+            first = match[1];
+            second = match[2];
+            return true;
+        },
+        startup_timeout);
+    if (!ready) throw std::runtime_error("socat did not create a pty pair");
+}
+
+Sim::Sim(const TempDir& dir, SimOptions options) : stats_file_(dir.file("sim-stats.json")) {
+    std::vector<std::string> argv{executable("tristar-sim"), "--stats", stats_file_};
+    if (options.rtu) {
+        pty_ = std::make_unique<PtyPair>();
+        argv.insert(argv.end(), {"--rtu", pty_->first});
+    } else {
+        argv.insert(argv.end(), {"--tcp", "127.0.0.1:0"});
+    }
+    if (options.frozen) argv.push_back("--frozen");
+    argv.insert(argv.end(), options.extra.begin(), options.extra.end());
+    process_ = std::make_unique<Process>(argv, dir.file("sim.log"));
+    const auto line = first_line_or_throw(*process_, "tristar-sim");
+    uri_ = options.rtu ? "rtu://" + pty_->second : line;
+}
+
+std::string Sim::stats_text() const { return read_file(stats_file_); }
+
+std::optional<std::int64_t> Sim::stat(const std::string& key) const {
+    return json_number(stats_text(), key);
+}
+
+std::int64_t Sim::final_stat(const std::string& key) {
+    process_->stop();
+    const auto value = stat(key);
+    REQUIRE_MESSAGE(value.has_value(), "no '" << key << "' in the simulator's stats");
+    return *value;
+}
+
+std::string Gatewayd::test_config() {
+    return "[device]\ntcp_gap_ms = 0\nresponse_timeout_ms = 1000\n\n[log]\nlevel = \"warn\"\n";
+}
+
+Gatewayd::Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml) {
+    const auto config = dir.file("gatewayd.toml");
+    write_file(config, toml);
+    process_ = std::make_unique<Process>(
+        std::vector<std::string>{executable("tristar-gatewayd"), "--config", config, "--device",
+                                 device, "--endpoint", "tcp://127.0.0.1:0"},
+        dir.file("gatewayd.log"));
+    endpoint_ = first_line_or_throw(*process_, "tristar-gatewayd");
+}
+
+std::optional<std::int64_t> json_number(const std::string& json, const std::string& key) {
+    const std::regex re{"\"" + key + R"("\s*:\s*(-?\d+))"};
+    std::smatch match;
+    if (!std::regex_search(json, match, re)) return std::nullopt;
+    return std::stoll(match[1]);
+}
+
+}  // namespace tristar::test

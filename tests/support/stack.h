@@ -1,0 +1,67 @@
+#pragma once
+// The product's processes as test fixtures: the simulator (TCP or RTU over a socat pty pair)
+// and the gateway, each started on ephemeral ports in a temp dir and stopped by pid.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace tristar::test {
+
+// A pair of connected pseudo-terminals made by socat.
+class PtyPair {
+public:
+    PtyPair();
+    std::string first;   // the simulator's end
+    std::string second;  // the gateway's end
+
+private:
+    std::unique_ptr<Process> socat_;
+};
+
+struct SimOptions {
+    bool rtu = false;
+    bool frozen = true;
+    std::vector<std::string> extra;  // quirk switches
+};
+
+class Sim {
+public:
+    Sim(const TempDir& dir, SimOptions options = {});
+    const std::string& uri() const { return uri_; }  // tcp://127.0.0.1:PORT or rtu:///dev/pts/N
+    // A number from the stats file (rewritten by the sim at least once a second).
+    std::optional<std::int64_t> stat(const std::string& key) const;
+    // Stops the sim (stats written at exit) and returns the final figure.
+    std::int64_t final_stat(const std::string& key);
+    Process& process() { return *process_; }
+    std::string stats_text() const;
+
+private:
+    std::unique_ptr<PtyPair> pty_;
+    std::unique_ptr<Process> process_;
+    std::string stats_file_;
+    std::string uri_;
+};
+
+class Gatewayd {
+public:
+    // `device` as the gateway's --device, `toml` the whole config file (test_config() by default).
+    Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml = test_config());
+    // Test-friendly settings: no gap between TCP transactions, warnings only in the log.
+    static std::string test_config();
+    const std::string& endpoint() const { return endpoint_; }
+    Process& process() { return *process_; }
+
+private:
+    std::unique_ptr<Process> process_;
+    std::string endpoint_;
+};
+
+// The integer after "key": in a flat JSON text; nothing when absent.
+std::optional<std::int64_t> json_number(const std::string& json, const std::string& key);
+
+}  // namespace tristar::test

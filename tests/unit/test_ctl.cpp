@@ -1,0 +1,382 @@
+// tristar-ctl's pure parts: argument parsing, read planning, output formatting, JSON escaping.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gateway/ctl/addresses.h"
+#include "gateway/ctl/errors.h"
+#include "gateway/ctl/json.h"
+#include "gateway/ctl/names.h"
+#include "gateway/ctl/output.h"
+#include "gateway/ctl/read_plan.h"
+#include "gateway/ctl/readings.h"
+#include "gateway/ctl/register_list.h"
+#include "gateway/ctl/status_view.h"
+#include "gateway/ctl/watch_view.h"
+
+using namespace tristar;
+using namespace tristar::ctl;
+
+namespace {
+
+const Register& reg(std::string_view name) {
+    const auto* row = find_register(name);
+    REQUIRE_MESSAGE(row != nullptr, "no register " << name);
+    return *row;
+}
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+// The spec's real 12 V unit at night (tristar-modbus.md 9.1): scale words and 0x18.
+RegisterImage night_image() {
+    RegisterImage image;
+    image.add(0x0000, {180, 0, 80, 0});
+    image.add(0x0018, {2445, 2446, 2440, 60});
+    return image;
+}
+
+}  // namespace
+
+TEST_CASE("addresses: decimal and 0x hex, 0..65535") {
+    CHECK(parse_address("24") == 24);
+    CHECK(parse_address("0x18") == 24);
+    CHECK(parse_address("0X18") == 24);
+    CHECK(parse_address("65535") == 65535);
+    CHECK(parse_address("0xffff") == 0xFFFF);
+    CHECK_THROWS_AS(parse_address("65536"), UsageError);
+    CHECK_THROWS_AS(parse_address("0x10000"), UsageError);
+    CHECK_THROWS_AS(parse_address("-1"), UsageError);
+    CHECK_THROWS_AS(parse_address("0x"), UsageError);
+    CHECK_THROWS_AS(parse_address("24abc"), UsageError);
+    CHECK_THROWS_AS(parse_address(""), UsageError);
+    CHECK_THROWS_AS(parse_address("99999999999999999999999"), UsageError);
+}
+
+TEST_CASE("register values: unsigned, hex, and negatives as two's complement") {
+    CHECK(parse_register_value("0", true) == 0);
+    CHECK(parse_register_value("65535", false) == 0xFFFF);
+    CHECK(parse_register_value("0x0A33", false) == 2611);
+    CHECK(parse_register_value("-16", true) == 0xFFF0);  // the slave-mode exit value (spec 4)
+    CHECK(parse_register_value("-1", true) == 0xFFFF);
+    CHECK(parse_register_value("-32768", true) == 0x8000);
+    CHECK_THROWS_AS(parse_register_value("-32769", true), UsageError);
+    CHECK_THROWS_AS(parse_register_value("65536", true), UsageError);
+    CHECK_THROWS_AS(parse_register_value("-16", false), UsageError);
+    CHECK_THROWS_AS(parse_register_value("1.5", true), UsageError);
+    CHECK_THROWS_AS(parse_register_value("-", true), UsageError);
+}
+
+TEST_CASE("coil states") {
+    for (const auto* on : {"on", "ON", "1", "true", "True"}) CHECK(parse_coil_state(on));
+    for (const auto* off : {"off", "Off", "0", "false"}) CHECK_FALSE(parse_coil_state(off));
+    CHECK_THROWS_AS(parse_coil_state("yes"), UsageError);
+    CHECK_THROWS_AS(parse_coil_state("2"), UsageError);
+}
+
+TEST_CASE("read spans: count limits per function and the end of the address space") {
+    CHECK_NOTHROW(check_read_span(4, 0, 125));
+    CHECK_NOTHROW(check_read_span(3, 0xFFFF, 1));
+    CHECK_NOTHROW(check_read_span(1, 0, 2000));
+    CHECK_NOTHROW(check_read_span(2, 0xFFFF - 1999, 2000));
+    CHECK_THROWS_AS(check_read_span(4, 0, 126), UsageError);
+    CHECK_THROWS_AS(check_read_span(4, 0, 0), UsageError);
+    CHECK_THROWS_AS(check_read_span(1, 0, 2001), UsageError);
+    CHECK_THROWS_AS(check_read_span(4, 0xFFFF, 2), UsageError);
+    CHECK_THROWS_AS(check_read_span(5, 0, 1), UsageError);
+}
+
+TEST_CASE("counts and durations") {
+    CHECK(parse_count("0", "count") == 0);
+    CHECK(parse_count("0x10", "count") == 16);
+    CHECK(parse_count("010", "count") == 10);  // decimal, never octal
+    CHECK_THROWS_AS(parse_count("-1", "count"), UsageError);
+    CHECK_THROWS_AS(parse_count("4294967296", "count"), UsageError);
+}
+
+TEST_CASE("read targets: names give their function and word count") {
+    const auto voltage = resolve_read("battery_voltage", std::nullopt);
+    CHECK(voltage.function == 4);
+    CHECK(voltage.address == 0x18);
+    CHECK(voltage.default_count == 1);
+    CHECK(resolve_read("hourmeter", 3).default_count == 2);
+    CHECK(resolve_read("serial", std::nullopt).default_count == 4);
+    CHECK(resolve_read("ADC_VB_F_MED", std::nullopt).address == 0x18);  // Morningstar's name
+    const auto coil = resolve_read("charge_disconnect", std::nullopt);
+    CHECK(coil.function == 1);
+    CHECK(coil.address == 2);
+    CHECK(resolve_read("0x18", 3).function == 3);
+    CHECK_THROWS_AS(resolve_read("equalize", 4), UsageError);
+    CHECK_THROWS_AS(resolve_read("battery_voltage", 1), UsageError);
+    CHECK_THROWS_AS(resolve_read("no_such_thing", std::nullopt), UsageError);
+}
+
+TEST_CASE("unknown names suggest close ones") {
+    const auto names = close_names("batery_voltage");
+    REQUIRE_FALSE(names.empty());
+    CHECK(names.front() == "battery_voltage");
+    CHECK(close_names("voltage").size() == 4);  // substring matches, capped
+    CHECK(close_names("zzzzzzzzzzzz").empty());
+    try {
+        resolve_register("charge_stat");
+        FAIL("no exception");
+    } catch (const UsageError& error) {
+        CHECK(contains(error.what(), "did you mean charge_state"));
+    }
+}
+
+TEST_CASE("json: strings are escaped, numbers round-trip") {
+    CHECK(json_string("plain") == "\"plain\"");
+    CHECK(json_string("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(json_string("line\nnext\ttab\r") == "\"line\\nnext\\ttab\\r\"");
+    CHECK(json_string(std::string_view("\x01\x1f", 2)) == "\"\\u0001\\u001f\"");
+    CHECK(json_string("\b\f") == "\"\\b\\f\"");
+    CHECK(json_string(std::string_view("a\0b", 3)) == "\"a\\u0000b\"");
+    CHECK(json_string("13.43 \xc2\xb0"
+                      "C") ==
+          "\"13.43 \xc2\xb0"
+          "C\"");  // UTF-8 passes
+    CHECK(json_number(13.4308) == "13.4308");
+    CHECK(std::stod(json_number(2445 * 180.0 / 32768.0)) == 2445 * 180.0 / 32768.0);
+    CHECK(json_number(0.0) == "0");
+    CHECK(json_number(-16.0) == "-16");
+    CHECK(json_number(std::nan("")) == "null");
+    CHECK(json_number(INFINITY) == "null");
+}
+
+TEST_CASE("json writer: commas and nesting") {
+    JsonWriter json;
+    json.begin_object().key("a").value(1).key("b").begin_array().value(true).null().value("x");
+    json.end_array().key("c").begin_object().end_object().key("d").raw("{\"e\":2}").end_object();
+    CHECK(json.str() == R"({"a":1,"b":[true,null,"x"],"c":{},"d":{"e":2}})");
+}
+
+TEST_CASE("read output: one line per register, named where a register starts") {
+    const auto text = registers_text(0x18, {2445, 2446, 2440, 60});
+    CHECK(text ==
+          "0x0018 (24)   2445  0x098d  battery_voltage\n"
+          "0x0019 (25)   2446  0x098e  battery_terminal_voltage\n"
+          "0x001a (26)   2440  0x0988  battery_sense_voltage\n"
+          "0x001b (27)     60  0x003c  array_voltage\n");
+    CHECK(registers_text(0x2B, {21481}) == "0x002b (43)  21481  0x53e9\n");  // hourmeter's LO
+    CHECK(registers_text(9, {0, 0}) == "0x0009 (9)       0  0x0000\n0x000a (10)      0  0x0000\n");
+}
+
+TEST_CASE("read output: bits") {
+    CHECK(bits_text(1, 0, {true, false, false}) ==
+          "0x0000 (0)  1  on   equalize\n0x0001 (1)  0  off\n0x0002 (2)  0  off  "
+          "charge_disconnect\n");
+    CHECK(bits_text(2, 0, {true}) == "0x0000 (0)  1  on\n");
+}
+
+TEST_CASE("read output: JSON") {
+    client::Answer<std::vector<std::uint16_t>> answer{{2445, 2446, 2440, 60}, false, 120, 45000};
+    CHECK(registers_json(4, 24, answer) ==
+          R"({"function":4,"address":24,"count":4,"values":[2445,2446,2440,60],)"
+          R"("from_cache":false,"queue_us":120,"device_us":45000})"
+          "\n");
+    client::Answer<std::vector<bool>> bits{{true, false}, true, 0, 0};
+    CHECK(bits_json(1, 0, bits) == R"({"function":1,"address":0,"count":2,"values":[true,false],)"
+                                   R"("from_cache":true,"queue_us":0,"device_us":0})"
+                                   "\n");
+}
+
+TEST_CASE("errors as JSON") {
+    client::Failure timeout{client::v1::DEVICE_TIMEOUT, 0, "no reply within 1000 ms", false};
+    CHECK(
+        failure_json(timeout) ==
+        R"({"error":{"code":"DEVICE_TIMEOUT","modbus_exception":0,"message":"no reply within 1000 ms"}})"
+        "\n");
+    client::Failure exception{client::v1::MODBUS_EXCEPTION, 2, "illegal \"address\"", false};
+    CHECK(contains(failure_json(exception), R"("code":"MODBUS_EXCEPTION","modbus_exception":2)"));
+    CHECK(contains(failure_json(exception), R"(illegal \"address\")"));
+    client::Failure gone{client::v1::ERROR_CODE_UNSPECIFIED, 0, "no reply", true};
+    CHECK(contains(failure_json(gone), R"("code":"NO_REPLY")"));
+    CHECK(failure_text(timeout) == "tristar-ctl: DEVICE_TIMEOUT: no reply within 1000 ms\n");
+}
+
+TEST_CASE("plan: one read per block span, never one per register") {
+    const auto wanted = std::vector<const Register*>{&reg("battery_voltage"), &reg("charge_state"),
+                                                     &reg("energy_daily")};
+    const auto spans = plan_register_reads(ranges_for(wanted));
+    REQUIRE(spans.size() == 1);
+    CHECK(spans[0] == ReadSpan{0x0000, 0x45});  // scale words 0..3 up to energy_daily 0x44
+}
+
+TEST_CASE("plan: no scale words when nothing needs them") {
+    const auto spans = plan_register_reads(ranges_for({&reg("charge_state"), &reg("faults")}));
+    REQUIRE(spans.size() == 1);
+    CHECK(spans[0] == ReadSpan{0x2C, 7});
+}
+
+TEST_CASE("plan: blocks are never crossed, and spans stay within 125 registers") {
+    const auto spans = plan_register_reads(ranges_for(
+        {&reg("absorption_voltage"), &reg("serial"), &reg("model"), &reg("network_version")}));
+    // EEPROM voltages need the scale: RAM 0..3, network 0x1000, settings 0xE000, identity.
+    REQUIRE(spans.size() == 4);
+    CHECK(spans[0] == ReadSpan{0x0000, 4});
+    CHECK(spans[1] == ReadSpan{0x1000, 1});
+    CHECK(spans[2] == ReadSpan{0xE000, 1});
+    CHECK(spans[3] == ReadSpan{0xE0C0, 13});  // serial 0xE0C0..C3 through model 0xE0CC
+    const auto split = plan_register_reads({{0, 2}, {10, 2}, {20, 2}}, 12);
+    REQUIRE(split.size() == 2);
+    CHECK(split[0] == ReadSpan{0, 12});
+    CHECK(split[1] == ReadSpan{20, 2});
+}
+
+TEST_CASE("plan: coils merge only when adjacent") {
+    const auto spans = plan_bit_reads({2, 0, 17, 16, 2});
+    REQUIRE(spans.size() == 3);
+    CHECK(spans[0] == ReadSpan{0, 1});
+    CHECK(spans[1] == ReadSpan{2, 1});
+    CHECK(spans[2] == ReadSpan{16, 2});
+}
+
+TEST_CASE("register image: words only when all were read") {
+    const auto image = night_image();
+    CHECK(image.words(0x18, 2) == std::vector<std::uint16_t>{2445, 2446});
+    CHECK_FALSE(image.words(0x1B, 2).has_value());
+    CHECK_FALSE(image.words(0x30, 1).has_value());
+}
+
+TEST_CASE("get: names resolve once each, commands coils are refused") {
+    const auto wanted =
+        resolve_wanted({"battery_voltage", "equalize", "battery_voltage", "0x32", "T_batt"});
+    REQUIRE(wanted.items.size() == 4);
+    CHECK(wanted.registers().size() == 3);
+    CHECK(wanted.coil_addresses() == std::vector<std::uint16_t>{0});
+    CHECK_THROWS_AS(resolve_wanted({"reset_controller"}), UsageError);
+    CHECK_THROWS_AS(resolve_wanted({"0x17"}), UsageError);  // reserved word: no register
+    CHECK_THROWS_AS(resolve_wanted({"batt_volt"}), UsageError);
+}
+
+TEST_CASE("get output: decoded values with units, text and JSON") {
+    const auto wanted = resolve_wanted({"battery_voltage", "array_voltage", "equalize"});
+    const auto readings = readings_of(wanted, night_image(), {{0, false}});
+    REQUIRE(readings.size() == 3);
+    CHECK(readings_text(readings) ==
+          "battery_voltage  13.43 V\narray_voltage    0.33 V\nequalize         off\n");
+    const auto json = readings_json(readings);
+    CHECK(contains(json, R"("battery_voltage":{"value":13.4307861328125,"unit":"V",)"
+                         R"("text":"13.43 V","address":24,"raw":[2445]})"));
+    CHECK(contains(json,
+                   R"("equalize":{"value":false,"unit":"","text":"off","address":0,"raw":[0]})"));
+}
+
+TEST_CASE("get output: absent numbers are null") {
+    RegisterImage image;
+    image.add(0x24, {0x80});  // RTS disconnected
+    const auto readings =
+        readings_of(resolve_wanted({"rts_temperature", "charge_state"}), image, {});
+    const auto json = readings_json(readings);
+    CHECK(contains(json, R"("rts_temperature":{"value":null,"unit":"degC","text":"disconnected")"));
+    CHECK(contains(
+        json, R"("charge_state":{"value":null,"unit":"","text":"no data","address":50,"raw":[]})"));
+}
+
+TEST_CASE("registers: the whole map and the coils") {
+    const auto text = register_list_text();
+    CHECK(contains(text, "battery_voltage"));
+    CHECK(contains(text, "0x0018 (24)"));
+    CHECK(contains(text, "reset_comm_server"));
+    const auto json = register_list_json();
+    CHECK(contains(json, R"({"name":"battery_voltage","spec_name":"adc_vb_f_med","address":24,)"
+                         R"("words":1,"unit":"V","writable":false,"block":"ram",)"));
+    CHECK(contains(json, R"("coils":[{"name":"equalize","address":0,"readable":true,)"));
+}
+
+TEST_CASE("status: durations and times") {
+    CHECK(duration_text(45'000) == "45s");
+    CHECK(duration_text(123'000) == "2m 03s");
+    CHECK(duration_text(3'720'000) == "1h 02m");
+    CHECK(duration_text(3 * 86'400'000ULL + 4 * 3'600'000ULL) == "3d 04h");
+    CHECK(micros_text(850) == "850 us");
+    CHECK(micros_text(12'345) == "12.3 ms");
+    CHECK(micros_text(1'200'000) == "1.20 s");
+}
+
+TEST_CASE("status: percentiles from per-bucket counts") {
+    client::v1::Histogram histogram;
+    for (const std::uint64_t bound : {1000U, 2000U, 5000U}) histogram.add_bounds_us(bound);
+    for (const std::uint64_t count : {50U, 40U, 9U, 1U})
+        histogram.add_counts(count);  // last: overflow
+    histogram.set_total(100);
+    histogram.set_sum_us(250'000);
+    CHECK(percentile_text(histogram, 0.5) == "<=1.0 ms");
+    CHECK(percentile_text(histogram, 0.51) == "<=2.0 ms");
+    CHECK(percentile_text(histogram, 0.9) == "<=2.0 ms");
+    CHECK(percentile_text(histogram, 0.99) == "<=5.0 ms");
+    CHECK(percentile_text(histogram, 1.0) == ">5.0 ms");
+    CHECK(histogram_text(histogram) ==
+          "p50 <=1.0 ms  p90 <=2.0 ms  p99 <=5.0 ms  (n=100, mean 2.5 ms)");
+    CHECK(histogram_text(client::v1::Histogram{}) == "no samples");
+}
+
+TEST_CASE("status: text and JSON") {
+    client::v1::Status status;
+    status.set_version("0.1.0");
+    status.set_transport("tcp");
+    status.set_device("tcp://192.168.1.253:502");
+    status.set_link_state("connected");
+    status.set_connection_mode("kept");
+    status.set_uptime_ms(3'720'000);
+    status.mutable_counters()->set_transactions(12);
+    (*status.mutable_counters()->mutable_exceptions_by_code())[2] = 3;
+    auto* client = status.add_clients();
+    client->set_client_name("tristar-publisher");
+    client->set_queue_depth(1);
+    client->set_requests(40);
+    const auto text = status_text(status, 0);
+    CHECK(contains(text, "tristar-gatewayd 0.1.0, up 1h 02m"));
+    CHECK(contains(text, "connected (tcp, kept)"));
+    CHECK(contains(text, "connected     no\n"));
+    CHECK(contains(text, "  requests               0  transactions          12  retries"));
+    CHECK(contains(text, "code 2: 3"));
+    CHECK(contains(text, "tristar-publisher   queue 1  requests 40"));
+    CHECK(contains(text, "last error    none"));
+    const auto json = status_json(status);
+    CHECK(contains(json, R"("link_state":"connected")"));
+    CHECK(contains(json, R"("queued":0)"));  // primitive fields are always printed
+}
+
+TEST_CASE("watch: the main values, or a clear line when the gateway is gone") {
+    WatchFrame frame;
+    frame.endpoint = "tcp://127.0.0.1:5555";
+    frame.answering = false;
+    const auto gone = watch_lines(frame);
+    CHECK(gone.back() == "gateway not answering at tcp://127.0.0.1:5555 (still trying)");
+
+    frame.answering = true;
+    Wanted wanted;
+    for (const auto* row : watch_registers()) wanted.items.emplace_back(row);
+    auto image = night_image();
+    image.add(0x1C, {0, 0});
+    image.add(0x25, {5});
+    frame.readings = readings_of(wanted, image, {});
+    frame.status_error = "DEVICE_UNAVAILABLE: no link";
+    const auto lines = watch_lines(frame);
+    CHECK(std::find(lines.begin(), lines.end(), "battery   13.43 V   0.00 A   5 degC") !=
+          lines.end());
+    CHECK(std::find(lines.begin(), lines.end(), "PV        0.33 V   0.00 A") != lines.end());
+    CHECK(lines.back() == "gateway   status failed: DEVICE_UNAVAILABLE: no link");
+}
+
+TEST_CASE("watch: every register the screen names exists and reads in one request") {
+    const auto registers = watch_registers();
+    CHECK(registers.size() == 12);
+    CHECK(plan_register_reads(ranges_for(registers)).size() == 1);
+}
+
+TEST_CASE("watch: redraw in place on a TTY") {
+    CHECK(tty_frame({"a", "b"}, true) ==
+          "\x1b[?25l\x1b[2J\x1b[H"
+          "a\x1b[K\nb\x1b[K\n\x1b[J");
+    CHECK(tty_frame({"a"}, false) ==
+          "\x1b[H"
+          "a\x1b[K\n\x1b[J");
+    CHECK(plain_frame({"a", "b"}) == "a\nb\n\n");
+}

@@ -1,0 +1,698 @@
+// Unit tests for tristar-sim's pure parts: the device model (day curve, registers, coils,
+// writes), the Modbus service on top of it, the transaction engine and the RTU framer.
+#include <doctest/doctest.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "gateway/sim/addresses.h"
+#include "gateway/sim/device_model.h"
+#include "gateway/sim/modbus_service.h"
+#include "gateway/sim/rtu_framer.h"
+#include "gateway/sim/scaling.h"
+#include "gateway/sim/transaction_engine.h"
+#include "proto/modbus/framing.h"
+#include "proto/modbus/pdu.h"
+
+using namespace tristar::sim;
+using tristar::modbus::ExceptionCode;
+namespace modbus = tristar::modbus;
+
+namespace {
+
+ModelConfig config_at(double hour, bool frozen = false) {
+    ModelConfig c;
+    c.start_hour = hour;
+    c.frozen = frozen;
+    return c;
+}
+
+std::uint16_t state_of(const DeviceModel& m) { return m.reg(reg::charge_state); }
+double volts(const DeviceModel& m, std::uint16_t a) { return raw_volts(m.reg(a)); }
+double amps(const DeviceModel& m, std::uint16_t a) { return raw_amps(m.reg(a)); }
+double watts(const DeviceModel& m, std::uint16_t a) { return m.reg(a) * watts_per_count; }
+bool coil_on(const DeviceModel& m, std::uint16_t a) { return m.read_coils(a, 1)->at(0); }
+
+std::uint32_t alarms(const DeviceModel& m) {
+    return static_cast<std::uint32_t>(m.reg(reg::alarm_hi)) << 16 | m.reg(reg::alarm_lo);
+}
+
+ServiceOutcome run(DeviceModel& m, std::vector<std::uint8_t> pdu, bool fc16 = false) {
+    return execute_request(m, pdu, ServiceOptions{fc16});
+}
+
+modbus::Bytes read_pdu(std::uint8_t fc, std::uint16_t address, std::uint16_t count) {
+    return modbus::encode_request({fc, address, count, 0, {}});
+}
+
+// Advances a model through `seconds` of real time in small steps, calling `each` after every step.
+template <typename F>
+void advance_by(DeviceModel& m, double seconds, double step, F&& each) {
+    for (double t = 0; t < seconds; t += step) {
+        m.advance(step);
+        each();
+    }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------ identity
+
+TEST_CASE("scale factors, firmware and identity are what real units report") {
+    const DeviceModel m(ModelConfig{});
+    CHECK(m.reg(reg::v_pu_hi) == 180);
+    CHECK(m.reg(reg::v_pu_lo) == 0);
+    CHECK(m.reg(reg::i_pu_hi) == 80);
+    CHECK(m.reg(reg::i_pu_lo) == 0);
+    CHECK(m.reg(reg::ver_sw) == 0x0012);
+    CHECK(m.reg(0xE0C0) == 0x3130);  // "01234567", low byte first
+    CHECK(m.reg(0xE0C1) == 0x3332);
+    CHECK(m.reg(0xE0C2) == 0x3534);
+    CHECK(m.reg(0xE0C3) == 0x3736);
+    CHECK(m.reg(reg::emodel) == 1);
+    CHECK(m.reg(reg::ehw_version) == 0x0102);
+    CHECK(m.reg(reg::emodbus_id) == 1);
+    CHECK(m.reg(reg::dip_all) == 0xBC);  // the spec's real 12 V unit
+    CHECK(m.unit_id() == 1);
+}
+
+TEST_CASE("serial number and unit id come from the config") {
+    ModelConfig c;
+    c.serial = "16031234";
+    c.unit_id = 7;
+    const DeviceModel m(c);
+    CHECK(m.reg(0xE0C0) == 0x3631);
+    CHECK(m.reg(0xE0C3) == 0x3433);
+    CHECK(m.reg(reg::emodbus_id) == 7);
+    CHECK(m.unit_id() == 7);
+}
+
+TEST_CASE("EEPROM charge settings are plausible and scale with the battery") {
+    for (const int v : {12, 24, 48}) {
+        ModelConfig c;
+        c.battery_volts = v;
+        const DeviceModel m(c);
+        const double n = v / 12.0;
+        CAPTURE(v);
+        CHECK(volts(m, reg::ev_absorp) == doctest::Approx(14.4 * n).epsilon(0.002));
+        CHECK(volts(m, reg::ev_float) == doctest::Approx(13.7 * n).epsilon(0.002));
+        CHECK(volts(m, reg::ev_eq) == doctest::Approx(15.1 * n).epsilon(0.002));
+        CHECK(m.reg(reg::et_absorp) == 7200);
+        CHECK(as_signed(m.reg(reg::etb_min)) == -30);
+    }
+}
+
+// ----------------------------------------------------------------------------------- day curve
+
+TEST_CASE("a day passes through NIGHT, MPPT, ABSORPTION, FLOAT and back to NIGHT") {
+    DeviceModel m(ModelConfig{});  // 300 s per day, starting at midnight
+    CHECK(state_of(m) == 3);
+    CHECK(volts(m, reg::va) < 1.0);
+    std::vector<std::uint16_t> states{state_of(m)};
+    double max_power = 0;
+    advance_by(m, 300, 0.5, [&] {
+        if (states.back() != state_of(m)) states.push_back(state_of(m));
+        max_power = std::max(max_power, watts(m, reg::power_out));
+        const double vb = volts(m, reg::vb_f_med);
+        CHECK(vb > 11.5);
+        CHECK(vb < 15.2);
+        CHECK(m.reg(reg::fault_all) == 0);
+        CHECK(alarms(m) == 0);
+    });
+    const std::vector<std::uint16_t> expected{3, 5, 6, 7, 1, 3};
+    CHECK(states == expected);
+    CHECK(max_power > 400);
+    CHECK(max_power < 900);
+}
+
+TEST_CASE("MPPT in the morning: array above battery, current and power flowing") {
+    const DeviceModel m(config_at(9.0, true));
+    REQUIRE(state_of(m) == 5);
+    CHECK(volts(m, reg::va) > volts(m, reg::vb_f_med) + 10);
+    CHECK(amps(m, reg::ib) > 10);
+    CHECK(amps(m, reg::ia) > 0);
+    CHECK(amps(m, reg::ia) < amps(m, reg::ib));  // MPPT: higher voltage, lower current
+    const double p = volts(m, reg::vb_f_med) * amps(m, reg::ib);
+    CHECK(watts(m, reg::power_out) == doctest::Approx(p).epsilon(0.02));
+    CHECK(watts(m, reg::power_in) >= watts(m, reg::power_out));
+    CHECK(volts(m, reg::sweep_voc) > volts(m, reg::sweep_vmp));
+    CHECK(volts(m, reg::sweep_vmp) > volts(m, reg::vb_f_med));
+    CHECK(m.reg(reg::led_state) == 5);
+}
+
+TEST_CASE("absorption holds the temperature-compensated target, float a lower one") {
+    const DeviceModel abs(config_at(11.8, true));
+    REQUIRE(state_of(abs) == 6);
+    CHECK(volts(abs, reg::vb_f_med) == doctest::Approx(volts(abs, reg::vb_ref)).epsilon(0.003));
+    CHECK(volts(abs, reg::vb_ref) > 14.3);
+    const DeviceModel flt(config_at(15.0, true));
+    REQUIRE(state_of(flt) == 7);
+    CHECK(volts(flt, reg::vb_ref) == doctest::Approx(13.7).epsilon(0.02));
+    CHECK(volts(flt, reg::vb_f_med) == doctest::Approx(volts(flt, reg::vb_ref)).epsilon(0.003));
+    CHECK((flt.reg(reg::flags_daily) & 0x04) != 0);  // entered float today
+}
+
+TEST_CASE("daily and total counters accumulate over the day") {
+    DeviceModel m(config_at(5.0));
+    const std::uint32_t hours_before = std::uint32_t{m.reg(0x2A)} << 16 | m.reg(0x2B);
+    const std::uint32_t ah_before = std::uint32_t{m.reg(reg::ahc_t_hi)} << 16 | m.reg(0x37);
+    m.advance(150);  // to 17:00
+    CHECK(m.hour_of_day() == doctest::Approx(17.0).epsilon(0.01));
+    const std::uint32_t hours = std::uint32_t{m.reg(0x2A)} << 16 | m.reg(0x2B);
+    CHECK(hours == hours_before + 12);
+    const std::uint32_t ah = std::uint32_t{m.reg(reg::ahc_t_hi)} << 16 | m.reg(0x37);
+    const double ah_daily = m.reg(reg::ahc_daily) * 0.1;
+    CHECK(ah_daily > 50);
+    CHECK((ah - ah_before) * 0.1 == doctest::Approx(ah_daily).epsilon(0.01));
+    const std::uint16_t wh = m.reg(reg::whc_daily);
+    CHECK(wh > 1000);
+    CHECK(wh % 10 == 0);  // raw = Wh in 10 Wh steps
+    CHECK(wh == doctest::Approx(ah_daily * 13.5).epsilon(0.1));
+    CHECK(m.reg(reg::time_ab_daily) == 7200);
+    CHECK(m.reg(reg::time_fl_daily) > 3600);
+    CHECK(m.reg(reg::time_eq_daily) == 0);
+    CHECK(volts(m, reg::vb_min_daily) < volts(m, reg::vb_max_daily));
+    CHECK(volts(m, reg::va_max_daily) > 30);
+    CHECK(watts(m, reg::pout_max_daily) > 400);
+    CHECK(as_signed(m.reg(reg::tb_min_daily)) <= as_signed(m.reg(reg::tb_max_daily)));
+}
+
+TEST_CASE("daily registers stay frozen from midnight until dawn") {
+    DeviceModel m(config_at(23.0));
+    m.advance(25);  // 23:00 -> 01:00
+    const auto before = m.read_registers(reg::daily_first, 16);
+    m.advance(50);  // -> 05:00, still dark
+    CHECK(m.read_registers(reg::daily_first, 16) == before);
+    m.advance(25);  // -> 07:00: a new day started at dawn
+    CHECK(m.reg(reg::ahc_daily) < 200);
+    CHECK(m.reg(reg::time_fl_daily) == 0);
+}
+
+TEST_CASE("battery and array voltages are plausible at 12, 24 and 48 V") {
+    for (const int v : {12, 24, 48}) {
+        CAPTURE(v);
+        ModelConfig night;
+        night.battery_volts = v;
+        const DeviceModel m(night);
+        const double n = v / 12.0;
+        CHECK(volts(m, reg::vb_f_med) > 12.0 * n);
+        CHECK(volts(m, reg::vb_f_med) < 13.2 * n);
+        CHECK(m.reg(reg::dip_all) == (v == 12 ? 0xBC : v == 24 ? 0xBA : 0xBE));
+        ModelConfig noon = night;
+        noon.start_hour = 10.0;
+        noon.frozen = true;
+        const DeviceModel d(noon);
+        CHECK(volts(d, reg::va) > volts(d, reg::vb_f_med));
+        CHECK(volts(d, reg::va) < 150.0);
+        CHECK(volts(d, reg::vb_f_med) < 15.2 * n);
+    }
+}
+
+TEST_CASE("signed registers are stored as two's complement") {
+    ModelConfig c = config_at(3.0, true);
+    const DeviceModel m(c);
+    CHECK(m.reg(reg::etb_min) == 0xFFE2);  // -30 degC
+    DeviceModel w(c);
+    CHECK_FALSE(w.write_register(reg::vb_ref_slave, 0xFFF0).error);
+    CHECK(as_signed(w.reg(reg::vb_ref_slave)) == -16);
+}
+
+// ---------------------------------------------------------------------------- frozen and seeds
+
+TEST_CASE("frozen mode: nothing moves") {
+    for (const double hour : {0.0, 9.0, 12.0, 15.0}) {
+        CAPTURE(hour);
+        DeviceModel m(config_at(hour, true));
+        const auto ram = m.read_registers(0x0000, 0x5C);
+        const auto eeprom = m.read_registers(0xE000, 0xCE);
+        for (int i = 0; i < 20; ++i) m.advance(5.0);
+        CHECK(m.read_registers(0x0000, 0x5C) == ram);
+        CHECK(m.read_registers(0xE000, 0xCE) == eeprom);
+    }
+}
+
+TEST_CASE("the same seed gives the same run; values move when not frozen") {
+    DeviceModel a(config_at(9.0));
+    DeviceModel b(config_at(9.0));
+    const auto start = a.read_registers(0x0000, 0x5C);
+    for (int i = 0; i < 10; ++i) {
+        a.advance(0.7);
+        b.advance(0.7);
+    }
+    CHECK(a.read_registers(0x0000, 0x5C) == b.read_registers(0x0000, 0x5C));
+    CHECK(a.read_registers(0x0000, 0x5C) != start);
+}
+
+// ------------------------------------------------------------------------------- reads via FCs
+
+TEST_CASE("FC03 and FC04 return the same data") {
+    DeviceModel m(config_at(10.0, true));
+    for (const auto& [address, count] : std::vector<std::pair<std::uint16_t, std::uint16_t>>{
+             {0x0000, 92}, {0x0018, 56}, {0xE000, 34}, {0xE0C0, 14}, {0x1000, 42}}) {
+        CAPTURE(address);
+        const auto holding = run(m, read_pdu(3, address, count));
+        const auto input = run(m, read_pdu(4, address, count));
+        REQUIRE_FALSE(holding.exception);
+        REQUIRE_FALSE(input.exception);
+        CHECK(holding.response.size() == 2 + 2 * std::size_t{count});
+        CHECK(std::equal(holding.response.begin() + 1, holding.response.end(),
+                         input.response.begin() + 1));
+    }
+}
+
+TEST_CASE("reads not entirely inside one mapped block are illegal data addresses") {
+    DeviceModel m(ModelConfig{});
+    for (const auto& [address, count] : std::vector<std::pair<std::uint16_t, std::uint16_t>>{
+             {0x005B, 2}, {0x005C, 1}, {0x0100, 1}, {0x0FFF, 2}, {0x1031, 1}, {0x2000, 10},
+             {0xDFFF, 2}, {0xE0CD, 2}, {0xE0CE, 1}, {0xFFFF, 1}, {0x0050, 125}}) {
+        CAPTURE(address);
+        CAPTURE(count);
+        const auto out = run(m, read_pdu(3, address, count));
+        CHECK(out.exception == ExceptionCode::illegal_data_address);
+        CHECK(out.response == modbus::Bytes{0x83, 0x02});
+    }
+    CHECK_FALSE(run(m, read_pdu(4, 0x0005, 19)).exception);  // reserved words inside the block
+    CHECK_FALSE(run(m, read_pdu(3, 0x005B, 1)).exception);
+    CHECK_FALSE(run(m, read_pdu(3, 0xE0CD, 1)).exception);
+    CHECK(run(m, read_pdu(1, 0x0100, 1)).exception == ExceptionCode::illegal_data_address);
+    CHECK(run(m, read_pdu(2, 0x00F0, 17)).exception == ExceptionCode::illegal_data_address);
+}
+
+TEST_CASE("bad counts are illegal data values, unknown function codes illegal functions") {
+    DeviceModel m(ModelConfig{});
+    CHECK(run(m, read_pdu(3, 0, 126)).exception == ExceptionCode::illegal_data_value);
+    CHECK(run(m, {0x07}).exception == ExceptionCode::illegal_function);
+    CHECK(run(m, {0x0F, 0, 0, 0, 1, 1, 1}).exception == ExceptionCode::illegal_function);
+    CHECK(run(m, {0x41, 0, 0}).response == modbus::Bytes{0xC1, 0x01});
+}
+
+TEST_CASE("FC16 is an illegal function unless enabled") {
+    DeviceModel m(config_at(3.0, true));
+    const auto pdu = modbus::encode_request({0x10, 0x58, 2, 0, {0x3333, 0x0A33}});
+    CHECK(run(m, pdu).exception == ExceptionCode::illegal_function);
+    CHECK(m.reg(reg::ib_ref_slave) == 0);
+    const auto out = run(m, pdu, true);
+    REQUIRE_FALSE(out.exception);
+    CHECK(out.response == modbus::Bytes{0x10, 0x00, 0x58, 0x00, 0x02});
+    CHECK(m.reg(reg::ib_ref_slave) == 0x3333);
+    CHECK(m.reg(reg::vb_ref_slave) == 0x0A33);
+    CHECK(out.writes.size() == 2);
+    // all or nothing: 0x5B is writable, 0x5C is not mapped
+    const auto bad = modbus::encode_request({0x10, 0x5B, 2, 0, {1, 2}});
+    CHECK(run(m, bad, true).exception == ExceptionCode::illegal_data_address);
+    CHECK(m.reg(reg::va_ref_fixed_pct) == 0);
+}
+
+TEST_CASE("coils read back through FC01 and FC02") {
+    DeviceModel m(config_at(10.0, true));
+    CHECK_FALSE(run(m, {0x05, 0x00, 0x02, 0xFF, 0x00}).exception);
+    for (const std::uint8_t fc : {std::uint8_t{1}, std::uint8_t{2}}) {
+        const auto out = run(m, read_pdu(fc, 0, 3));
+        REQUIRE_FALSE(out.exception);
+        CHECK(out.response == modbus::Bytes{fc, 0x01, 0x04});  // coil 2 set
+    }
+}
+
+TEST_CASE("device identification (FC43/14) answers the basic objects") {
+    DeviceModel m(ModelConfig{});
+    const auto out = run(m, {0x2B, 0x0E, 0x01, 0x00});
+    REQUIRE_FALSE(out.exception);
+    const std::string text(out.response.begin(), out.response.end());
+    CHECK(text.find("Morningstar Corp.") != std::string::npos);
+    CHECK(text.find("TS-MPPT-60") != std::string::npos);
+    CHECK(run(m, {0x2B, 0x0E, 0x04, 0x00}).exception == ExceptionCode::illegal_data_value);
+}
+
+// ------------------------------------------------------------------------------------ commands
+
+TEST_CASE("coil 0 equalizes while charging, then returns to float") {
+    DeviceModel m(config_at(10.0));
+    REQUIRE(state_of(m) == 5);
+    CHECK_FALSE(coil_on(m, 0));
+    const auto out = run(m, {0x05, 0x00, 0x00, 0xFF, 0x00});
+    CHECK(out.response == modbus::Bytes{0x05, 0x00, 0x00, 0xFF, 0x00});
+    CHECK(state_of(m) == 8);
+    CHECK(coil_on(m, 0));
+    CHECK((m.reg(reg::flags_daily) & 0x02) != 0);
+    m.advance(6);  // 30 simulated minutes
+    CHECK(state_of(m) == 8);
+    CHECK(volts(m, reg::vb_ref) > 15.0);
+    CHECK(m.reg(reg::time_eq_daily) > 1000);
+    m.advance(8);  // Et_eq_reg (1 h) has passed
+    CHECK(state_of(m) == 7);
+    CHECK_FALSE(coil_on(m, 0));
+}
+
+TEST_CASE("an equalize requested at night waits for the day") {
+    DeviceModel m(config_at(2.0, true));
+    CHECK_FALSE(m.write_coil(coil::equalize, true).error);
+    CHECK(state_of(m) == 3);
+    CHECK(coil_on(m, 0));
+}
+
+TEST_CASE("equalize does nothing when EV_eq is 0") {
+    DeviceModel m(config_at(10.0, true));
+    m.write_register(reg::ev_eq, 0);
+    m.write_coil(coil::equalize, true);
+    CHECK_FALSE(coil_on(m, 0));
+}
+
+TEST_CASE("coil 2 forces DISCONNECT with no PV current, and releases") {
+    DeviceModel m(config_at(10.0, true));
+    REQUIRE(state_of(m) == 5);
+    CHECK_FALSE(m.write_coil(coil::charge_disconnect, true).error);
+    CHECK(state_of(m) == 2);
+    CHECK(coil_on(m, 2));
+    CHECK(m.reg(reg::ib) == 0);
+    CHECK(m.reg(reg::ia) == 0);
+    CHECK(m.reg(reg::power_out) == 0);
+    CHECK(volts(m, reg::va) > 30);  // open circuit
+    CHECK(m.reg(reg::led_state) == 8);
+    m.write_coil(coil::charge_disconnect, false);
+    CHECK(state_of(m) == 5);
+    CHECK_FALSE(coil_on(m, 2));
+}
+
+TEST_CASE("coil 0xFF resets the controller") {
+    DeviceModel m(config_at(10.0));
+    m.advance(10);
+    m.write_coil(coil::charge_disconnect, true);
+    m.write_register(reg::vb_ref_slave, 2611);
+    REQUIRE(m.reg(reg::ahc_daily) > 0);
+    const auto out = run(m, {0x05, 0x00, 0xFF, 0xFF, 0x00});
+    CHECK(out.effect == CommandEffect::reset_controller);
+    CHECK(out.response == modbus::Bytes{0x05, 0x00, 0xFF, 0xFF, 0x00});
+    for (std::uint16_t a = reg::daily_first; a <= reg::daily_last; ++a) {
+        CAPTURE(a);
+        if (a == reg::flags_daily || a == reg::alarm_daily_hi) continue;
+        CHECK(m.reg(a) == 0);
+    }
+    CHECK((m.reg(reg::flags_daily) & 0x01) != 0);  // reset detected
+    CHECK((alarms(m) & (1U << 19)) != 0);          // controller was reset
+    CHECK(m.reg(reg::alarm_hi) == 0x0008);          // bits 16-23 in the HI word's low byte
+    CHECK(m.reg(reg::ib_ref_slave) == 0);
+    CHECK(m.reg(reg::vb_ref_slave) == 0);
+    CHECK_FALSE(coil_on(m, 2));
+    CHECK(state_of(m) != 2);
+    CHECK(state_of(m) != 9);
+    CHECK(m.write_coil(coil::reset_controller, false).effect == CommandEffect::none);
+}
+
+TEST_CASE("coil 0x10FF asks for a comm-server reset and changes nothing else") {
+    DeviceModel m(config_at(10.0, true));
+    const auto before = m.read_registers(0x0000, 0x5C);
+    CHECK(m.write_coil(coil::reset_comm_server, true).effect == CommandEffect::reset_comm_server);
+    CHECK(m.read_registers(0x0000, 0x5C) == before);
+}
+
+TEST_CASE("an EEPROM write is stored and faults the unit until a reset") {
+    DeviceModel m(config_at(10.0, true));
+    const auto out = run(m, {0x06, 0xE0, 0x04, 0x00, 0x01});
+    REQUIRE_FALSE(out.exception);
+    CHECK(m.reg(reg::ev_absorp_ext) == 1);
+    CHECK((m.reg(reg::fault_all) & (1U << 6)) != 0);
+    CHECK(state_of(m) == 4);
+    CHECK(m.reg(reg::ib) == 0);
+    m.write_coil(coil::clear_faults, true);  // does not clear a settings edit
+    CHECK(state_of(m) == 4);
+    m.write_coil(coil::reset_controller, true);
+    CHECK(m.reg(reg::fault_all) == 0);
+    CHECK(m.reg(reg::ev_absorp_ext) == 1);  // still stored
+    m.advance(0);
+    CHECK(state_of(m) == 5);
+}
+
+TEST_CASE("a new Modbus id takes effect at the next reset") {
+    DeviceModel m(config_at(3.0, true));
+    m.write_register(reg::emodbus_id, 5);
+    CHECK(m.unit_id() == 1);
+    m.write_coil(coil::reset_controller, true);
+    CHECK(m.unit_id() == 5);
+}
+
+TEST_CASE("slave mode: positive writes enter, the 60 s timeout faults, negative exits") {
+    DeviceModel m(config_at(10.0, true));
+    CHECK_FALSE(m.write_register(reg::vb_ref_slave, 2611).error);  // 14.34 V
+    CHECK(state_of(m) == 9);
+    m.advance(45);
+    m.write_register(reg::ib_ref_slave, 0x3333);  // 32 A, refreshes the timeout
+    m.advance(45);
+    CHECK(state_of(m) == 9);
+    CHECK(m.reg(reg::fault_all) == 0);
+    m.advance(16);
+    CHECK((m.reg(reg::fault_all) & (1U << 11)) != 0);
+    CHECK(state_of(m) == 4);
+    CHECK(m.reg(reg::ib) == 0);
+    m.write_register(reg::vb_ref_slave, 2611);  // a write resumes slave mode
+    CHECK(state_of(m) == 9);
+    CHECK((m.reg(reg::fault_all) & (1U << 11)) == 0);
+    m.write_register(reg::vb_ref_slave, 0xFFF0);  // -16 exits
+    CHECK(state_of(m) == 5);
+    m.advance(120);
+    CHECK(m.reg(reg::fault_all) == 0);
+}
+
+TEST_CASE("slave targets limit the charge") {
+    DeviceModel m(config_at(11.0, true));
+    m.write_register(reg::ib_ref_slave, 0x1000);  // 10 A
+    CHECK(state_of(m) == 9);
+    CHECK(amps(m, reg::ib) <= 10.01);
+    CHECK(amps(m, reg::ib) > 5);
+}
+
+TEST_CASE("clear coils: alarms, faults, counters") {
+    DeviceModel m(config_at(3.0, true));
+    m.write_coil(coil::reset_controller, true);
+    REQUIRE(alarms(m) != 0);
+    m.write_coil(coil::clear_alarms, true);
+    CHECK(alarms(m) == 0);
+    m.write_coil(coil::clear_ah_resettable, true);
+    CHECK(m.reg(reg::ahc_r_hi) == 0);
+    CHECK(m.reg(0x35) == 0);
+    CHECK(m.reg(reg::vb_min) != 0);  // re-seeded with the present voltage
+    m.write_coil(coil::clear_kwh_total, true);
+    CHECK(m.reg(reg::kwhc_t) == 0);
+    CHECK(m.reg(reg::kwhc_r) != 0);
+}
+
+TEST_CASE("writes outside the writable registers and coils are illegal addresses") {
+    DeviceModel m(ModelConfig{});
+    CHECK(run(m, {0x06, 0x00, 0x18, 0x00, 0x01}).exception == ExceptionCode::illegal_data_address);
+    CHECK(run(m, {0x06, 0xE0, 0x22, 0x00, 0x01}).exception == ExceptionCode::illegal_data_address);
+    CHECK(run(m, {0x06, 0xE0, 0xC0, 0x00, 0x01}).exception == ExceptionCode::illegal_data_address);
+    CHECK(run(m, {0x05, 0x00, 0x01, 0xFF, 0x00}).exception == ExceptionCode::illegal_data_address);
+    CHECK(run(m, {0x05, 0x00, 0x17, 0xFF, 0x00}).exception == ExceptionCode::illegal_data_address);
+    CHECK(run(m, {0x05, 0x00, 0x02, 0x12, 0x34}).exception == ExceptionCode::illegal_data_value);
+    CHECK_FALSE(run(m, {0x05, 0x10, 0x00, 0xFF, 0x00}).exception);  // test notification
+}
+
+// ------------------------------------------------------------------------- transaction engine
+
+namespace {
+
+struct EngineFixture {
+    explicit EngineFixture(QuirkConfig q = {}) : quirks(q, 7), engine(model, quirks, stats, {}) {
+        spdlog::set_level(spdlog::level::off);  // the engine logs overlaps and writes at info
+    }
+
+    Incoming tcp_read(std::uint64_t connection, std::uint16_t tid) const {
+        return {{Transport::tcp, connection}, tid, 1, read_pdu(3, 0x18, 4)};
+    }
+
+    DeviceModel model{config_at(3.0, true)};
+    Quirks quirks;
+    Stats stats{Clock::now()};
+    TransactionEngine engine;
+};
+
+}  // namespace
+
+TEST_CASE("engine: requests arriving while one is served are overlaps, served in order") {
+    QuirkConfig q;
+    q.delay = std::chrono::milliseconds(200);
+    EngineFixture f(q);
+    const auto t0 = Clock::now();
+    f.engine.submit(f.tcp_read(1, 10));
+    CHECK(f.engine.run_due(t0).empty());
+    CHECK(f.engine.serving());
+    f.engine.submit(f.tcp_read(2, 20));
+    f.engine.submit(f.tcp_read(3, 30));
+    CHECK(f.stats.overlaps == 2);
+    CHECK(f.stats.max_queue == 2);
+    CHECK(f.engine.next_deadline() == t0 + std::chrono::milliseconds(200));
+    auto done = f.engine.run_due(t0 + std::chrono::milliseconds(200));
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].origin.connection == 1);
+    REQUIRE(done[0].frame);
+    CHECK((*done[0].frame)[1] == 10);  // transaction id echoed
+    done = f.engine.run_due(t0 + std::chrono::milliseconds(400));
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].origin.connection == 2);
+    done = f.engine.run_due(t0 + std::chrono::milliseconds(600));
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].origin.connection == 3);
+    CHECK(f.stats.transactions == 3);
+    CHECK(f.stats.reads == 3);
+}
+
+TEST_CASE("engine: one request at a time without delay is never an overlap") {
+    EngineFixture f;
+    for (std::uint16_t i = 0; i < 5; ++i) {
+        f.engine.submit(f.tcp_read(1, i));
+        CHECK(f.engine.run_due(Clock::now()).size() == 1);
+    }
+    CHECK(f.stats.overlaps == 0);
+    CHECK(f.stats.transactions == 5);
+}
+
+TEST_CASE("engine: wrong unit id on TCP is exception 0x0B") {
+    EngineFixture f;
+    Incoming r = f.tcp_read(1, 1);
+    r.unit_id = 9;
+    f.engine.submit(r);
+    const auto done = f.engine.run_due(Clock::now());
+    REQUIRE(done.size() == 1);
+    const modbus::Bytes expected{0, 1, 0, 0, 0, 3, 9, 0x83, 0x0B};
+    CHECK(*done[0].frame == expected);
+    CHECK(f.stats.exceptions[0x0B] == 1);
+}
+
+TEST_CASE("engine: busy answers 0x06 without executing; drop executes without a reply") {
+    QuirkConfig busy;
+    busy.busy_rate = 1.0;
+    EngineFixture b(busy);
+    b.engine.submit({{Transport::rtu, 0}, 0, 1, {0x05, 0x00, 0x02, 0xFF, 0x00}});
+    auto done = b.engine.run_due(Clock::now());
+    CHECK(*done[0].frame == modbus::build_rtu_frame(1, modbus::Bytes{0x85, 0x06}));
+    CHECK_FALSE(coil_on(b.model, 2));
+    CHECK(b.stats.write_log.empty());
+    CHECK(b.stats.exceptions[6] == 1);
+
+    QuirkConfig drop;
+    drop.drop_rate = 1.0;
+    EngineFixture d(drop);
+    d.engine.submit({{Transport::rtu, 0}, 0, 1, {0x05, 0x00, 0x02, 0xFF, 0x00}});
+    done = d.engine.run_due(Clock::now());
+    REQUIRE(done.size() == 1);
+    CHECK_FALSE(done[0].frame);
+    CHECK(coil_on(d.model, 2));
+    CHECK(d.stats.dropped == 1);
+    REQUIRE(d.stats.write_log.size() == 1);
+    CHECK(d.stats.write_log[0].function == 5);
+    CHECK(d.stats.write_log[0].value == 0xFF00);
+}
+
+TEST_CASE("engine: corrupt replies have a bad CRC on RTU and a wrong transaction id on TCP") {
+    QuirkConfig q;
+    q.corrupt_rate = 1.0;
+    EngineFixture f(q);
+    f.engine.submit({{Transport::rtu, 0}, 0, 1, read_pdu(3, 0, 2)});
+    auto done = f.engine.run_due(Clock::now());
+    CHECK_FALSE(modbus::rtu_crc_ok(*done[0].frame));
+    f.engine.submit(f.tcp_read(1, 0x0102));
+    done = f.engine.run_due(Clock::now());
+    CHECK(modbus::decode_mbap(*done[0].frame)->transaction_id != 0x0102);
+    CHECK(f.stats.corrupted == 2);
+}
+
+TEST_CASE("engine: the comm server hangs after N transactions") {
+    QuirkConfig q;
+    q.hang_after = 2;
+    EngineFixture f(q);
+    for (std::uint16_t i = 0; i < 4; ++i) {
+        f.engine.submit(f.tcp_read(1, i));
+        const auto done = f.engine.run_due(Clock::now());
+        CHECK(done.size() == (i < 2 ? 1U : 0U));
+    }
+    CHECK(f.stats.hung);
+    CHECK(f.stats.transactions == 2);
+    CHECK(f.stats.ignored == 2);
+}
+
+TEST_CASE("engine: --wire-time delays the reply by its serial wire time") {
+    QuirkConfig q;
+    q.wire_time = true;
+    EngineFixture f(q);
+    const auto t0 = Clock::now();
+    f.engine.submit({{Transport::rtu, 0}, 0, 1, read_pdu(4, 0x18, 56)});
+    CHECK(f.engine.run_due(t0).empty());
+    // 117-byte reply at 9600 8N2: 134 ms
+    CHECK(*f.engine.next_deadline() - t0 == std::chrono::microseconds(134063));
+}
+
+TEST_CASE("engine: a discarded origin's queue goes, its in-flight reply goes nowhere") {
+    QuirkConfig q;
+    q.delay = std::chrono::milliseconds(100);
+    EngineFixture f(q);
+    const auto t0 = Clock::now();
+    f.engine.submit(f.tcp_read(1, 1));
+    f.engine.run_due(t0);
+    f.engine.submit(f.tcp_read(1, 2));
+    f.engine.discard({Transport::tcp, 1});
+    const auto done = f.engine.run_due(t0 + std::chrono::seconds(1));
+    REQUIRE(done.size() == 1);
+    CHECK_FALSE(done[0].frame);
+    CHECK(f.engine.queued() == 0);
+    CHECK_FALSE(f.engine.serving());
+}
+
+TEST_CASE("stats JSON carries the counters and the write log") {
+    Stats s(Clock::now());
+    s.transactions = 3;
+    s.exceptions[6] = 2;
+    s.record_write({5, 0, 0xFF00});
+    const std::string json = s.to_json(s.started + std::chrono::milliseconds(1500));
+    CHECK(json.find("\"transactions\":3") != std::string::npos);
+    CHECK(json.find("\"exceptions\":{\"6\":2}") != std::string::npos);
+    CHECK(json.find("\"write_log\":[[5,0,65280]]") != std::string::npos);
+    CHECK(json.find("\"uptime_s\":1.500") != std::string::npos);
+    for (int i = 0; i < 1100; ++i) s.record_write({6, 0x59, static_cast<std::uint16_t>(i)});
+    CHECK(s.write_log.size() == 1000);
+    CHECK(s.write_log.front().value == 100);
+}
+
+// ---------------------------------------------------------------------------------- RTU framer
+
+TEST_CASE("RTU framer: frames by expected length, several per read, byte by byte") {
+    RtuFramer framer(std::chrono::microseconds(4010));
+    const auto t = Clock::now();
+    const auto a = modbus::build_rtu_frame(1, read_pdu(4, 0x18, 56));
+    const auto b = modbus::build_rtu_frame(1, modbus::encode_request({0x10, 0x58, 2, 0, {1, 2}}));
+    modbus::Bytes both = a;
+    both.insert(both.end(), b.begin(), b.end());
+    const auto frames = framer.feed(both, t);
+    REQUIRE(frames.size() == 2);
+    CHECK(frames[1].pdu[0] == 0x10);
+    std::size_t got = 0;
+    for (const auto byte : a) got += framer.feed(std::span(&byte, 1), t).size();
+    CHECK(got == 1);
+    CHECK_FALSE(framer.deadline());
+}
+
+TEST_CASE("RTU framer: a bad CRC discards until silence, then framing resumes") {
+    RtuFramer framer(std::chrono::microseconds(4010));
+    const auto t = Clock::now();
+    auto bad = modbus::build_rtu_frame(1, read_pdu(3, 0, 1));
+    bad[7] ^= 0xFF;
+    CHECK(framer.feed(bad, t).empty());
+    const auto good = modbus::build_rtu_frame(1, read_pdu(3, 0, 1));
+    CHECK(framer.feed(good, t).empty());  // still inside the garbage burst
+    CHECK(framer.on_silence(t + std::chrono::milliseconds(2)).empty());
+    CHECK(framer.on_silence(t + std::chrono::milliseconds(5)).empty());
+    CHECK(framer.feed(good, t + std::chrono::milliseconds(6)).size() == 1);
+    CHECK(framer.bad_frames() == 1);
+}
+
+TEST_CASE("RTU framer: unknown function codes end at the silence") {
+    RtuFramer framer(std::chrono::microseconds(4010));
+    const auto t = Clock::now();
+    const auto frame = modbus::build_rtu_frame(1, modbus::Bytes{0x41, 0x01, 0x02});
+    CHECK(framer.feed(frame, t).empty());
+    REQUIRE(framer.deadline());
+    const auto frames = framer.on_silence(*framer.deadline());
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].pdu == modbus::Bytes{0x41, 0x01, 0x02});
+}
