@@ -145,6 +145,13 @@ int App::run(int argc, const char* const* argv) {
     try {
         parts_->cli.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
+        // CLI11 reports an unknown command only as "a subcommand is required": name it.
+        const auto extras = parts_->cli.remaining();
+        if (!extras.empty() && parts_->cli.get_subcommands().empty()) {
+            std::cerr << "tristar-ctl: unknown command '" << extras.front()
+                      << "' (one of read, write, get, registers, status, watch)\n";
+            return exit_usage;
+        }
         return parts_->cli.exit(error) == 0 ? exit_ok : exit_usage;
     }
     finish_parse(*parts_);

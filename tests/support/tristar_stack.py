@@ -1,0 +1,108 @@
+"""Fixtures for tests written in Python: the product's executables started on ephemeral ports
+in temp dirs, readiness read from their first stdout line, stopped by pid."""
+import os
+import select
+import subprocess
+import tempfile
+import time
+
+BUILD_DIR = os.environ.get("TRISTAR_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
+EXECUTABLES = {
+    "tristar-sim": "gateway/sim/tristar-sim",
+    "tristar-gatewayd": "gateway/daemon/tristar-gatewayd",
+    "tristar-ctl": "gateway/ctl/tristar-ctl",
+}
+
+TEST_CONFIG = '[device]\ntcp_gap_ms = 0\n\n[log]\nlevel = "warn"\n'
+
+
+def executable(name):
+    return os.path.join(BUILD_DIR, EXECUTABLES[name])
+
+
+class Daemon:
+    """A child process whose first stdout line is its address."""
+
+    def __init__(self, argv, log_path, timeout=10.0):
+        self.log = open(log_path, "ab")
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.log)
+        self.address = self._first_line(timeout)
+
+    def _first_line(self, timeout):
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            self.stop()
+            raise RuntimeError("no address from %s" % self.proc.args[0])
+        return self.proc.stdout.readline().decode().strip()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc.stdout.close()
+        self.log.close()
+        return self.proc.returncode
+
+
+class Stack:
+    """A simulator (frozen values unless told otherwise) and a gateway in a temp dir."""
+
+    def __init__(self, sim_args=("--frozen",), gateway_config=TEST_CONFIG):
+        self.dir = tempfile.TemporaryDirectory(prefix="tristar-test-")
+        self.stats = self.path("sim-stats.json")
+        self.sim = Daemon([executable("tristar-sim"), "--tcp", "127.0.0.1:0", "--stats", self.stats, *sim_args],
+                          self.path("sim.log"))
+        config = self.path("gatewayd.toml")
+        with open(config, "w") as f:
+            f.write(gateway_config)
+        self.gateway = Daemon([executable("tristar-gatewayd"), "--config", config, "--device", self.sim.address,
+                               "--endpoint", "tcp://127.0.0.1:0"], self.path("gatewayd.log"))
+        self.endpoint = self.gateway.address
+
+    def path(self, name):
+        return os.path.join(self.dir.name, name)
+
+    def close(self):
+        self.gateway.stop()
+        self.sim.stop()
+        self.dir.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def direct_read(device_uri, address, count, function=4):
+    """Reads the simulator directly with pymodbus (a fresh connection: it closes after each reply)."""
+    from pymodbus.client import ModbusTcpClient
+    host, port = device_uri[len("tcp://"):].rsplit(":", 1)
+    client = ModbusTcpClient(host, port=int(port), timeout=3)
+    try:
+        if not client.connect():
+            raise RuntimeError("cannot connect to " + device_uri)
+        read = client.read_input_registers if function == 4 else client.read_holding_registers
+        reply = read(address, count, slave=1)
+        if reply.isError():
+            raise RuntimeError("direct read failed: %s" % reply)
+        return list(reply.registers)
+    finally:
+        client.close()
+
+
+def wait_until(predicate, timeout=10.0):
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()
+
+
+def run(argv, timeout=30):
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
