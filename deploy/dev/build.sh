@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Configures and builds the product. BUILD_DIR (default build), BUILD_TYPE (default
-# RelWithDebInfo) and SANITIZE (e.g. address,undefined) may be set in the environment.
+# RelWithDebInfo) and SANITIZE (e.g. address,undefined) may be set in the environment;
+# arguments name the targets to build (default: everything).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$here/build}
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
   -DSANITIZE="${SANITIZE:-}" -DWERROR="${WERROR:-OFF}" >/dev/null
-cmake --build "$build" -j"$(nproc)"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$build" -j"$(nproc)" "${targets[@]}"

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$here/build}
 endpoint=${GATEWAY_ENDPOINT:-tcp://127.0.0.1:5555}
 "$here/deploy/dev/install-deps.sh"
-"$here/deploy/dev/build.sh"
+"$here/deploy/dev/build.sh" tristar-sim tristar-gatewayd tristar-ctl
 
 run_dir=$(mktemp -d /tmp/tristar-demo-XXXXXX)
 pids=()

@@ -5,7 +5,7 @@
 namespace tristar::sim {
 
 class Battery {
-public:
+  public:
     Battery(int nominal_volts, double soc);
 
     double soc() const { return soc_; }
@@ -19,7 +19,7 @@ public:
     // Moves charge: `net_amps` for `seconds`.
     void charge(double net_amps, double seconds);
 
-private:
+  private:
     double strings_;  // 12 V blocks in series
     double capacity_ah_;
     double soc_;

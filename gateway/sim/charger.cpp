@@ -89,15 +89,18 @@ ElectricalPoint operating_point(ChargeState state, const ChargeInputs& in, const
                                 bool present) {
     const auto& t = in.targets;
     switch (state) {
-        case ChargeState::mppt: return bulk_point(in, battery);
+        case ChargeState::mppt:
+            return bulk_point(in, battery);
         case ChargeState::absorption:
             return regulated_point(in, battery, t.absorption_v, t.current_limit_a);
         case ChargeState::float_charge:
             return regulated_point(in, battery, t.float_v, t.current_limit_a);
         case ChargeState::equalize:
             return regulated_point(in, battery, t.equalize_v, t.current_limit_a);
-        case ChargeState::slave: return slave_point(in, battery, present);
-        default: return idle_point(in, battery);
+        case ChargeState::slave:
+            return slave_point(in, battery, present);
+        default:
+            return idle_point(in, battery);
     }
 }
 
@@ -156,7 +159,7 @@ ChargeStep Charger::step(const ChargeInputs& in, const Battery& battery, double 
     if (in.stop_fault || in.disconnect || in.slave) {
         // Overrides restart charging from bulk when they end.
         enter(present ? ChargeState::mppt : ChargeState::night);
-        state_ = in.stop_fault    ? ChargeState::fault
+        state_ = in.stop_fault   ? ChargeState::fault
                  : in.disconnect ? ChargeState::disconnect
                                  : ChargeState::slave;
     } else {

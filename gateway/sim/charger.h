@@ -35,15 +35,15 @@ struct ChargeTargets {
 
 struct ChargeInputs {
     ArrayPoint array;
-    double load_a = 0.0;          // DC loads on the battery, not seen by the controller
+    double load_a = 0.0;  // DC loads on the battery, not seen by the controller
     ChargeTargets targets;
-    bool stop_fault = false;      // a fault that stops charging (custom settings edit, slave timeout)
-    bool disconnect = false;      // coil 2
-    bool slave = false;           // slave mode (0x58/0x59)
-    double slave_v = 0.0;         // 0: not overridden
-    double slave_a = 0.0;         // 0: not overridden
+    bool stop_fault = false;  // a fault that stops charging (custom settings edit, slave timeout)
+    bool disconnect = false;  // coil 2
+    bool slave = false;       // slave mode (0x58/0x59)
+    double slave_v = 0.0;     // 0: not overridden
+    double slave_a = 0.0;     // 0: not overridden
     bool equalize_requested = false;
-    double fixed_array_v = 0.0;   // 0x5A / 0x5B; 0: MPPT
+    double fixed_array_v = 0.0;  // 0x5A / 0x5B; 0: MPPT
 };
 
 struct ElectricalPoint {
@@ -59,21 +59,21 @@ struct ElectricalPoint {
 struct ChargeStep {
     ChargeState state = ChargeState::start;
     ElectricalPoint point;
-    bool day_started = false;        // NIGHT -> charging: the new day begins at dawn
+    bool day_started = false;  // NIGHT -> charging: the new day begins at dawn
     bool equalize_started = false;
     bool equalize_finished = false;
     bool entered_float = false;
 };
 
 class Charger {
-public:
+  public:
     // Decides the stage for the next `seconds` and the operating point in it.
     ChargeStep step(const ChargeInputs& in, const Battery& battery, double seconds);
     // Processor A reboot: back to START, timers cleared.
     void restart();
     ChargeState state() const { return state_; }
 
-private:
+  private:
     ChargeState natural_next(const ChargeInputs& in, bool pv_present, ChargeStep& step);
     ChargeState charging_next(const ChargeInputs& in, ChargeStep& step);
     ChargeState enter(ChargeState next);

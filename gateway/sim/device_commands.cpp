@@ -78,22 +78,25 @@ WriteOutcome DeviceModel::command_coil(std::uint16_t address, bool on) {
         case coil::equalize:  // set only (TECHDOC); runs only if EV_eq != 0
             if (on && image_.get(reg::ev_eq) != 0) equalize_requested_ = true;
             return {};
-        case coil::charge_disconnect: disconnect_ = on; return {};
+        case coil::charge_disconnect:
+            disconnect_ = on;
+            return {};
         case coil::reset_controller:
             if (!on) return {};
             reset_controller();
             return {std::nullopt, CommandEffect::reset_controller};
         case coil::reset_comm_server:
             return {std::nullopt, on ? CommandEffect::reset_comm_server : CommandEffect::none};
-        default: break;
+        default:
+            break;
     }
     if (is_counter_coil(address)) {
         if (on) clear_counters(address);
         return {};
     }
-    const bool test_coil = address == coil::single_phase_test ||
-                           (address >= coil::test_notification_first &&
-                            address <= coil::test_notification_last);
+    const bool test_coil =
+        address == coil::single_phase_test ||
+        (address >= coil::test_notification_first && address <= coil::test_notification_last);
     if (test_coil) return {};  // accepted; nothing to simulate
     return {ExceptionCode::illegal_data_address};
 }
@@ -104,18 +107,33 @@ void DeviceModel::clear_counters(std::uint16_t address) {
             totals_.ah_resettable = 0.0;
             totals_.clear_vb_extremes();
             break;
-        case coil::clear_ah_total: totals_.ah_total = 0.0; break;
-        case coil::clear_kwh_resettable: totals_.kwh_resettable = 0.0; break;
-        case coil::clear_kwh_total: totals_.kwh_total = 0.0; break;
-        case coil::reset_service_calendar: totals_.days_since_service = 0; break;
+        case coil::clear_ah_total:
+            totals_.ah_total = 0.0;
+            break;
+        case coil::clear_kwh_resettable:
+            totals_.kwh_resettable = 0.0;
+            break;
+        case coil::clear_kwh_total:
+            totals_.kwh_total = 0.0;
+            break;
+        case coil::reset_service_calendar:
+            totals_.days_since_service = 0;
+            break;
         case coil::clear_faults:  // a settings edit faults the unit until a reset (spec 6.4)
             faults_ &= static_cast<std::uint16_t>(1U << bit::fault_custom_settings_edit);
             if (slave_timed_out_) slave_ = slave_timed_out_ = false;
             break;
-        case coil::clear_alarms: alarms_ = 0; break;
-        case coil::force_eeprom_update: update_lifetime_eeprom(); break;
-        case coil::clear_vb_extremes: totals_.clear_vb_extremes(); break;
-        default: break;
+        case coil::clear_alarms:
+            alarms_ = 0;
+            break;
+        case coil::force_eeprom_update:
+            update_lifetime_eeprom();
+            break;
+        case coil::clear_vb_extremes:
+            totals_.clear_vb_extremes();
+            break;
+        default:
+            break;
     }
 }
 

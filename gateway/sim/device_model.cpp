@@ -12,11 +12,11 @@ namespace tristar::sim {
 namespace {
 
 constexpr double seconds_per_day = 86400.0;
-constexpr double max_step_s = 60.0;          // device seconds per physics step
-constexpr double slave_timeout_s = 60.0;     // spec section 4: rewrite at least every 60 s
-constexpr double load_amps = 6.0;            // DC loads on the bank, day and night
-constexpr double initial_soc = 0.80;         // at midnight: after an evening of loads
-constexpr double filter_s = 60.0;            // 0x26/0x27: 1-minute filters
+constexpr double max_step_s = 60.0;       // device seconds per physics step
+constexpr double slave_timeout_s = 60.0;  // spec section 4: rewrite at least every 60 s
+constexpr double load_amps = 6.0;         // DC loads on the bank, day and night
+constexpr double initial_soc = 0.80;      // at midnight: after an evening of loads
+constexpr double filter_s = 60.0;         // 0x26/0x27: 1-minute filters
 constexpr std::uint16_t stop_charging_faults =
     (1U << bit::fault_custom_settings_edit) | (1U << bit::fault_slave_timeout);
 
@@ -107,8 +107,8 @@ void DeviceModel::physics_step(double device_seconds) {
 
 void DeviceModel::update_environment(double device_seconds, double irradiance, double ambient_c) {
     if (device_seconds <= 0.0) return;
-    battery_temp_c_ = approach(battery_temp_c_, ambient_c + 3.0 + 2.0 * irradiance, device_seconds,
-                               3.0 * 3600.0);
+    battery_temp_c_ =
+        approach(battery_temp_c_, ambient_c + 3.0 + 2.0 * irradiance, device_seconds, 3.0 * 3600.0);
     const double heating = 0.02 * point_.p_out / scale_;
     heatsink_temp_c_ = approach(heatsink_temp_c_, ambient_c + heating, device_seconds, 900.0);
 }

@@ -24,7 +24,7 @@ struct ModelConfig {
     int battery_volts = 12;
     std::string serial = "01234567";
     std::uint8_t unit_id = 1;
-    bool frozen = false;         // no time, no noise: values stay put (commands still act)
+    bool frozen = false;  // no time, no noise: values stay put (commands still act)
     std::uint32_t seed = 1;
 };
 
@@ -37,7 +37,7 @@ struct WriteOutcome {
 };
 
 class DeviceModel {
-public:
+  public:
     explicit DeviceModel(const ModelConfig& config);
 
     void advance(double real_seconds);
@@ -58,7 +58,7 @@ public:
     double soc() const { return battery_.soc(); }
     const RegisterImage& image() const { return image_; }
 
-private:
+  private:
     // device_model.cpp: time and physics
     void physics_step(double device_seconds);
     ChargeInputs charge_inputs(const ArrayPoint& array) const;

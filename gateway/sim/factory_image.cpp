@@ -56,7 +56,8 @@ void load_identity(RegisterImage& image, const Identity& identity) {
 void load_network(RegisterImage& image, const Identity& identity) {
     image.set(reg::processor_b_version, 0x0925);
     const std::uint16_t ip[] = {0xC0A8, 0x01FD, 0xFFFF, 0xFF00, 0xC0A8, 0x0101, 0xC0A8, 0x0101};
-    for (std::uint16_t i = 0; i < 8; ++i) image.set(static_cast<std::uint16_t>(reg::ip_address + i), ip[i]);
+    for (std::uint16_t i = 0; i < 8; ++i)
+        image.set(static_cast<std::uint16_t>(reg::ip_address + i), ip[i]);
     image.set_ascii(reg::controller_id, "TS-MPPT-60", 8);
     image.set(reg::net_flags, 0x4000);  // DHCP
     image.set(reg::mac, 0x0002);

@@ -13,8 +13,7 @@ namespace fc = modbus::fc;
 constexpr std::uint8_t mei_read_device_id = 0x0E;
 constexpr std::uint8_t device_id_basic = 0x01;
 // Basic device identification objects (spec section 1): vendor, product code, revision.
-constexpr std::string_view device_id_objects[] = {"Morningstar Corp.", "TS-MPPT-60",
-                                                  "v01.01.01"};
+constexpr std::string_view device_id_objects[] = {"Morningstar Corp.", "TS-MPPT-60", "v01.01.01"};
 
 ServiceOutcome read_registers(const DeviceModel& model, const Request& r) {
     const auto words = model.read_registers(r.address, r.count);
@@ -31,15 +30,21 @@ ServiceOutcome read_bits(const DeviceModel& model, const Request& r) {
 ServiceOutcome write_coil(DeviceModel& model, const Request& r) {
     const WriteOutcome w = model.write_coil(r.address, r.value == modbus::coil_on);
     if (w.error) return exception_outcome(r.function, *w.error);
-    return {modbus::write_single_response(r.function, r.address, r.value), r.function, {},
-            {{r.function, r.address, r.value}}, w.effect};
+    return {modbus::write_single_response(r.function, r.address, r.value),
+            r.function,
+            {},
+            {{r.function, r.address, r.value}},
+            w.effect};
 }
 
 ServiceOutcome write_register(DeviceModel& model, const Request& r) {
     const WriteOutcome w = model.write_register(r.address, r.value);
     if (w.error) return exception_outcome(r.function, *w.error);
-    return {modbus::write_single_response(r.function, r.address, r.value), r.function, {},
-            {{r.function, r.address, r.value}}, w.effect};
+    return {modbus::write_single_response(r.function, r.address, r.value),
+            r.function,
+            {},
+            {{r.function, r.address, r.value}},
+            w.effect};
 }
 
 ServiceOutcome write_registers(DeviceModel& model, const Request& r) {
@@ -48,8 +53,8 @@ ServiceOutcome write_registers(DeviceModel& model, const Request& r) {
             return exception_outcome(r.function, ExceptionCode::illegal_data_address);
         }
     }
-    ServiceOutcome out{modbus::write_multiple_response(r.function, r.address, r.count),
-                       r.function, {}, {}, {}};
+    ServiceOutcome out{
+        modbus::write_multiple_response(r.function, r.address, r.count), r.function, {}, {}, {}};
     for (std::size_t i = 0; i < r.values.size(); ++i) {
         const auto address = static_cast<std::uint16_t>(r.address + i);
         model.write_register(address, r.values[i]);
@@ -68,8 +73,13 @@ ServiceOutcome read_device_id(std::span<const std::uint8_t> pdu) {
     }
     const std::uint8_t first = pdu[3] < std::size(device_id_objects) ? pdu[3] : 0;
     const auto count = static_cast<std::uint8_t>(std::size(device_id_objects) - first);
-    modbus::Bytes out{fc::encapsulated_interface, mei_read_device_id, device_id_basic,
-                      device_id_basic, 0x00, 0x00, count};
+    modbus::Bytes out{fc::encapsulated_interface,
+                      mei_read_device_id,
+                      device_id_basic,
+                      device_id_basic,
+                      0x00,
+                      0x00,
+                      count};
     for (std::uint8_t id = first; id < std::size(device_id_objects); ++id) {
         const auto text = device_id_objects[id];
         out.push_back(id);
@@ -93,15 +103,20 @@ ServiceOutcome execute_request(DeviceModel& model, std::span<const std::uint8_t>
     if (!parsed.ok()) return exception_outcome(r.function, *parsed.error);
     switch (r.function) {
         case fc::read_coils:
-        case fc::read_discrete_inputs: return read_bits(model, r);
+        case fc::read_discrete_inputs:
+            return read_bits(model, r);
         case fc::read_holding_registers:
-        case fc::read_input_registers: return read_registers(model, r);
-        case fc::write_single_coil: return write_coil(model, r);
-        case fc::write_single_register: return write_register(model, r);
+        case fc::read_input_registers:
+            return read_registers(model, r);
+        case fc::write_single_coil:
+            return write_coil(model, r);
+        case fc::write_single_register:
+            return write_register(model, r);
         case fc::write_multiple_registers:
             if (!options.accept_fc16) break;
             return write_registers(model, r);
-        default: break;
+        default:
+            break;
     }
     return exception_outcome(r.function, ExceptionCode::illegal_function);
 }

@@ -89,7 +89,8 @@ void add_quirk_options(CLI::App& app, SimOptions& o) {
            "response delay, ms")
         ->check(CLI::Range(0U, 600000U));
     app.add_option_function<unsigned>(
-           "--delay-jitter-ms", [&q](unsigned ms) { q.delay_jitter = std::chrono::milliseconds(ms); },
+           "--delay-jitter-ms",
+           [&q](unsigned ms) { q.delay_jitter = std::chrono::milliseconds(ms); },
            "extra random delay, uniform in [0, N] ms")
         ->check(CLI::Range(0U, 600000U));
     app.add_option("--busy-rate", q.busy_rate, "probability of answering exception 0x06 instead")
@@ -106,7 +107,9 @@ void add_quirk_options(CLI::App& app, SimOptions& o) {
                  "delay each reply by its RTU wire time at --baud/--parity/--stop-bits (TCP too)");
     app.add_option_function<double>(
            "--reset-seconds",
-           [&q](double s) { q.reset_unavailable = std::chrono::milliseconds(std::llround(s * 1000)); },
+           [&q](double s) {
+               q.reset_unavailable = std::chrono::milliseconds(std::llround(s * 1000));
+           },
            "unavailable for this long after a controller reset (coil 0xFF); default 3")
         ->check(CLI::Range(0.0, 3600.0));
 }
@@ -125,7 +128,8 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
         return std::nullopt;  // IPv6 needs brackets
     }
     unsigned port = 0;
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
         return std::nullopt;
     }
@@ -136,8 +140,9 @@ void add_options(CLI::App& app, SimOptions& options) {
     add_transport_options(app, options);
     add_device_options(app, options);
     add_quirk_options(app, options);
-    app.add_flag("--accept-fc16", options.accept_fc16,
-                 "accept FC16 write multiple registers (default: illegal function, as in the spec)");
+    app.add_flag(
+        "--accept-fc16", options.accept_fc16,
+        "accept FC16 write multiple registers (default: illegal function, as in the spec)");
     app.add_option_function<std::string>(
         "--stats", [&options](const std::string& path) { options.stats_path = path; },
         "write counters as JSON to FILE at least once a second and at exit");

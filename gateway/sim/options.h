@@ -1,11 +1,10 @@
 #pragma once
 // tristar-sim's command line: what to serve where, the device's identity and day, and the quirks.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <CLI/CLI.hpp>
 
 #include "gateway/sim/device_model.h"
 #include "gateway/sim/quirks.h"

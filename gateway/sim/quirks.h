@@ -15,17 +15,17 @@ struct QuirkConfig {
     bool single_connection = false;  // further connections are accepted and closed at once
     std::chrono::milliseconds delay{0};
     std::chrono::milliseconds delay_jitter{0};
-    double busy_rate = 0.0;     // answer exception 0x06 instead of executing
-    double drop_rate = 0.0;     // execute, send nothing
-    double corrupt_rate = 0.0;  // RTU: bad CRC; TCP: wrong transaction id
+    double busy_rate = 0.0;                   // answer exception 0x06 instead of executing
+    double drop_rate = 0.0;                   // execute, send nothing
+    double corrupt_rate = 0.0;                // RTU: bad CRC; TCP: wrong transaction id
     std::optional<std::uint64_t> hang_after;  // transactions before the comm server hangs
-    bool wire_time = false;     // add the reply's serial wire time to the delay
+    bool wire_time = false;                   // add the reply's serial wire time to the delay
     std::chrono::milliseconds reset_unavailable{3000};       // coil 0xFF
     std::chrono::milliseconds comm_reset_unavailable{1000};  // coil 0x10FF
 };
 
 class Quirks {
-public:
+  public:
     Quirks(const QuirkConfig& config, std::uint32_t seed);
 
     const QuirkConfig& config() const { return config_; }
@@ -38,7 +38,7 @@ public:
         return config_.hang_after && transactions >= *config_.hang_after;
     }
 
-private:
+  private:
     bool roll(double probability);
 
     QuirkConfig config_;

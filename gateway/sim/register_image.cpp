@@ -14,13 +14,12 @@ Block make_block(std::uint16_t first, std::uint16_t last) {
 }  // namespace
 
 RegisterImage::RegisterImage()
-    : blocks_{make_block(0x0000, 0x005B),    // RAM: live data and slave overrides
-              make_block(0x1000, 0x1030),    // processor B: versions, IP, names (NetBIOS 8 words)
-              make_block(0x151B, 0x151D),    // network EEPROM: HTTP/Modbus ports, NetRules
-              make_block(0xE000, 0xE0CD)} {} // EEPROM: settings, lifetime counters, identity
+    : blocks_{make_block(0x0000, 0x005B),     // RAM: live data and slave overrides
+              make_block(0x1000, 0x1030),     // processor B: versions, IP, names (NetBIOS 8 words)
+              make_block(0x151B, 0x151D),     // network EEPROM: HTTP/Modbus ports, NetRules
+              make_block(0xE000, 0xE0CD)} {}  // EEPROM: settings, lifetime counters, identity
 
-std::optional<std::size_t> RegisterImage::find(std::uint16_t address,
-                                               std::uint16_t count) const {
+std::optional<std::size_t> RegisterImage::find(std::uint16_t address, std::uint16_t count) const {
     if (count == 0) return std::nullopt;
     const std::uint32_t last = std::uint32_t{address} + count - 1U;
     for (std::size_t i = 0; i < blocks_.size(); ++i) {
@@ -58,7 +57,9 @@ std::uint16_t& RegisterImage::word(std::uint16_t address) {
     return block.words[std::size_t{address} - block.first];
 }
 
-void RegisterImage::set(std::uint16_t address, std::uint16_t value) { word(address) = value; }
+void RegisterImage::set(std::uint16_t address, std::uint16_t value) {
+    word(address) = value;
+}
 
 void RegisterImage::set_u32_hi_first(std::uint16_t address, std::uint32_t value) {
     set(address, static_cast<std::uint16_t>(value >> 16));

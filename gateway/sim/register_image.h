@@ -17,7 +17,7 @@ struct Block {
 };
 
 class RegisterImage {
-public:
+  public:
     RegisterImage();
 
     bool contains(std::uint16_t address, std::uint16_t count) const;
@@ -35,7 +35,7 @@ public:
     void set_ascii(std::uint16_t address, std::string_view text, std::size_t words);
     void clear(std::uint16_t first, std::uint16_t last);
 
-private:
+  private:
     std::optional<std::size_t> find(std::uint16_t address, std::uint16_t count) const;
     std::size_t index_of(std::uint16_t address) const;
     std::uint16_t& word(std::uint16_t address);

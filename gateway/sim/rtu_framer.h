@@ -14,7 +14,7 @@
 namespace tristar::sim {
 
 class RtuFramer {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     explicit RtuFramer(std::chrono::microseconds silence) : silence_(silence) {}
@@ -28,7 +28,7 @@ public:
     // Frames rejected so far (bad CRC, unframeable bytes).
     std::uint64_t bad_frames() const { return bad_frames_; }
 
-private:
+  private:
     void extract(std::vector<modbus::RtuFrame>& out);
     void discard_until_silence();
 

@@ -1,12 +1,12 @@
 #pragma once
 // The RTU face: a serial device or pty, framed by RtuFramer. Frames for other unit ids and frames
 // with a bad CRC get no reply, like real devices; broadcasts (unit 0) are executed silently.
+#include <poll.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <poll.h>
 
 #include "gateway/sim/rtu_framer.h"
 #include "gateway/sim/stats.h"
@@ -16,7 +16,7 @@
 namespace tristar::sim {
 
 class RtuServer {
-public:
+  public:
     RtuServer(const std::string& device, const modbus::SerialFormat& format, Stats& stats);
 
     std::string endpoint() const { return "rtu://" + device_; }
@@ -27,7 +27,7 @@ public:
     std::optional<Clock::time_point> next_deadline() const { return framer_.deadline(); }
     void send(const modbus::Bytes& frame);
 
-private:
+  private:
     std::vector<Incoming> accept_frames(std::vector<modbus::RtuFrame> frames, std::uint8_t unit_id);
     void flush();
 

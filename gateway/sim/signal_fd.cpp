@@ -2,8 +2,8 @@
 
 #include <sys/signalfd.h>
 
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 #include <string>

@@ -8,13 +8,13 @@
 namespace tristar::sim {
 
 class SignalFd {
-public:
+  public:
     SignalFd();  // blocks SIGINT and SIGTERM, ignores SIGPIPE; throws on failure
     int fd() const { return fd_.get(); }
     // The signal that arrived, if any.
     std::optional<int> read();
 
-private:
+  private:
     UniqueFd fd_;
 };
 

@@ -27,8 +27,7 @@ timespec to_timespec(Clock::duration d) {
 
 }  // namespace
 
-SimLoop::SimLoop(const SimOptions& options,
-                 const std::function<void(const std::string&)>& announce)
+SimLoop::SimLoop(const SimOptions& options, const std::function<void(const std::string&)>& announce)
     : options_(options),
       started_(Clock::now()),
       model_(options.model),

@@ -20,7 +20,7 @@
 namespace tristar::sim {
 
 class SimLoop {
-public:
+  public:
     // Opens the transports (throws std::runtime_error on failure) and reports each endpoint
     // ("tcp://HOST:PORT", then "rtu://DEVICE") through `announce` once it is ready.
     SimLoop(const SimOptions& options, const std::function<void(const std::string&)>& announce);
@@ -28,7 +28,7 @@ public:
     // Serves until SIGINT or SIGTERM; writes the stats file at exit. Returns the exit code.
     int run();
 
-private:
+  private:
     Clock::time_point next_wakeup(Clock::time_point now) const;
     void advance_model(Clock::time_point now);
     void handle_tcp(std::span<const pollfd> entries, Clock::time_point now);

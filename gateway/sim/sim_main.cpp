@@ -22,13 +22,16 @@ void setup_logging(const std::string& level) {
     spdlog::set_default_logger(std::move(logger));
 }
 
-void announce(const std::string& endpoint) { std::cout << endpoint << std::endl; }
+void announce(const std::string& endpoint) {
+    std::cout << endpoint << std::endl;
+}
 
 }  // namespace
 
 int sim_main(int argc, char** argv) {
-    CLI::App app{"tristar-sim: a Morningstar TriStar MPPT 60 simulator on Modbus TCP and RTU, "
-                 "with fault injection"};
+    CLI::App app{
+        "tristar-sim: a Morningstar TriStar MPPT 60 simulator on Modbus TCP and RTU, "
+        "with fault injection"};
     SimOptions options;
     add_options(app, options);
     try {

@@ -8,11 +8,11 @@ namespace tristar::sim {
 
 namespace {
 
-constexpr double module_voc_stc = 44.0;   // V, a 72-cell module
-constexpr double vmp_ratio = 0.81;         // Vmp / Voc
-constexpr double watts_per_12v = 750.0;    // array size per 12 V of battery
-constexpr double voc_log_slope = 0.045;    // Voc drop per ln(irradiance)
-constexpr double voc_temp_coeff = -0.0032; // per degC
+constexpr double module_voc_stc = 44.0;     // V, a 72-cell module
+constexpr double vmp_ratio = 0.81;          // Vmp / Voc
+constexpr double watts_per_12v = 750.0;     // array size per 12 V of battery
+constexpr double voc_log_slope = 0.045;     // Voc drop per ln(irradiance)
+constexpr double voc_temp_coeff = -0.0032;  // per degC
 constexpr double power_temp_coeff = -0.004;
 constexpr double dark_irradiance = 0.002;  // below this the array is dark
 

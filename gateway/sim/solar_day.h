@@ -26,7 +26,7 @@ struct ArrayPoint {
 // A PV array of 72-cell modules (Voc 44 V) in series strings, sized to about 750 W per 12 V of
 // battery, so that the 60 A controller is rarely current limited.
 class PvArray {
-public:
+  public:
     explicit PvArray(int battery_volts);
 
     ArrayPoint at(double irradiance, double cell_temp_c) const;
@@ -37,7 +37,7 @@ public:
     // The array voltage in the dark: a few hundred millivolts of leakage.
     static double dark_voltage() { return 0.33; }
 
-private:
+  private:
     double voc_stc_;
     double p_stc_;
 };

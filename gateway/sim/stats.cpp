@@ -40,7 +40,8 @@ std::string Stats::to_json(Clock::time_point now) const {
         << ",\"hung\":" << (hung ? "true" : "false") << ",\"write_log\":[";
     separator = "";
     for (const auto& w : write_log) {
-        out << separator << '[' << unsigned{w.function} << ',' << w.address << ',' << w.value << ']';
+        out << separator << '[' << unsigned{w.function} << ',' << w.address << ',' << w.value
+            << ']';
         separator = ",";
     }
     const double uptime = std::chrono::duration<double>(now - started).count();

@@ -25,7 +25,8 @@ UniqueFd bind_listen(const std::string& host, std::uint16_t port) {
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     addrinfo* found = nullptr;
     const std::string service = std::to_string(port);
-    const int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
+    const int rc =
+        getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
     if (rc != 0) throw std::runtime_error("cannot resolve " + host + ": " + gai_strerror(rc));
     std::string error = "no address";
     for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
@@ -75,7 +76,8 @@ std::vector<pollfd> TcpServer::poll_entries() {
     std::vector<pollfd> entries{{listen_fd_.get(), POLLIN, 0}};
     polled_.clear();
     for (const auto& [id, c] : connections_) {
-        const short events = static_cast<short>((c.closing ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT));
+        const short events =
+            static_cast<short>((c.closing ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT));
         entries.push_back({c.fd.get(), events, 0});
         polled_.push_back(id);
     }
@@ -125,7 +127,7 @@ bool TcpServer::read_from(std::uint64_t id, Connection& c, std::vector<Incoming>
     std::array<std::uint8_t, 1024> buffer{};
     const ssize_t n = ::recv(c.fd.get(), buffer.data(), buffer.size(), 0);
     if (n < 0) return errno == EAGAIN || errno == EINTR;
-    if (n == 0) return false;  // peer closed
+    if (n == 0) return false;    // peer closed
     if (c.closing) return true;  // the device has stopped listening on this socket
     c.parser.feed(std::span(buffer.data(), static_cast<std::size_t>(n)));
     modbus::TcpAdu adu;
@@ -134,10 +136,13 @@ bool TcpServer::read_from(std::uint64_t id, Connection& c, std::vector<Incoming>
         if (status == modbus::MbapStreamParser::Status::need_more) return true;
         if (status == modbus::MbapStreamParser::Status::malformed) {
             ++stats_.malformed;
-            spdlog::warn("[sim tcp] closing {}: malformed MBAP header: {}", c.peer, c.parser.error());
+            spdlog::warn("[sim tcp] closing {}: malformed MBAP header: {}", c.peer,
+                         c.parser.error());
             return false;
         }
-        requests.push_back({{Transport::tcp, id}, adu.header.transaction_id, adu.header.unit_id,
+        requests.push_back({{Transport::tcp, id},
+                            adu.header.transaction_id,
+                            adu.header.unit_id,
                             std::move(adu.pdu)});
     }
 }

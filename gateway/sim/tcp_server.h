@@ -2,12 +2,12 @@
 // The Modbus TCP face: a listening socket and its connections, each with an MBAP stream parser
 // and an output buffer. Policy (close after each response, one connection only, refusing during
 // a reset) is decided by the caller; this class does the socket work.
+#include <poll.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <poll.h>
 
 #include "gateway/sim/stats.h"
 #include "gateway/sim/transaction_engine.h"
@@ -22,7 +22,7 @@ struct TcpPolicy {
 };
 
 class TcpServer {
-public:
+  public:
     // Binds and listens; port 0 picks a free port. Throws std::runtime_error on failure.
     TcpServer(const std::string& host, std::uint16_t port, Stats& stats);
 
@@ -42,7 +42,7 @@ public:
     void close_all(std::vector<std::uint64_t>& closed);
     std::size_t connection_count() const { return connections_.size(); }
 
-private:
+  private:
     struct Connection {
         UniqueFd fd;
         modbus::MbapStreamParser parser;

@@ -12,7 +12,9 @@ using modbus::ExceptionCode;
 
 constexpr std::uint16_t corrupt_transaction_mask = 0xA5A5;
 
-const char* transport_name(Transport t) { return t == Transport::tcp ? "tcp" : "rtu"; }
+const char* transport_name(Transport t) {
+    return t == Transport::tcp ? "tcp" : "rtu";
+}
 
 }  // namespace
 
@@ -85,10 +87,10 @@ void TransactionEngine::start(const Incoming& request, Clock::time_point now) {
     }
     ++stats_.transactions;
     const bool busy = quirks_.roll_busy();
-    const ServiceOutcome outcome =
-        busy ? exception_outcome(request.pdu.empty() ? 0 : request.pdu[0],
-                                 ExceptionCode::server_device_busy)
-             : execute(request);
+    const ServiceOutcome outcome = busy
+                                       ? exception_outcome(request.pdu.empty() ? 0 : request.pdu[0],
+                                                           ExceptionCode::server_device_busy)
+                                       : execute(request);
     stats_.record_outcome(outcome);
     Outgoing out = reply_for(request, outcome, !busy);
     std::chrono::microseconds delay = quirks_.response_delay();
@@ -137,9 +139,9 @@ Outgoing TransactionEngine::reply_for(const Incoming& request, const ServiceOutc
 modbus::Bytes TransactionEngine::frame(const Incoming& request, const modbus::Bytes& pdu,
                                        bool corrupt) const {
     if (request.origin.transport == Transport::tcp) {
-        const std::uint16_t tid = corrupt ? static_cast<std::uint16_t>(
-                                                request.transaction_id ^ corrupt_transaction_mask)
-                                          : request.transaction_id;
+        const std::uint16_t tid =
+            corrupt ? static_cast<std::uint16_t>(request.transaction_id ^ corrupt_transaction_mask)
+                    : request.transaction_id;
         return modbus::encode_tcp_adu(tid, request.unit_id, pdu);
     }
     modbus::Bytes frame = modbus::build_rtu_frame(request.unit_id, pdu);

@@ -50,7 +50,7 @@ struct EngineConfig {
 };
 
 class TransactionEngine {
-public:
+  public:
     TransactionEngine(DeviceModel& model, Quirks& quirks, Stats& stats, const EngineConfig& config);
 
     void submit(Incoming request);
@@ -64,7 +64,7 @@ public:
     bool serving() const { return current_.has_value(); }
     std::size_t queued() const { return queue_.size(); }
 
-private:
+  private:
     struct InFlight {
         Clock::time_point due;
         Outgoing out;

@@ -120,14 +120,24 @@ std::optional<RtuFrame> parse_rtu_frame(std::span<const std::uint8_t> frame) {
 ExpectedLength expected_rtu_request_length(std::span<const std::uint8_t> head) {
     if (head.size() < 2) return {std::nullopt, true};
     switch (head[1]) {
-        case 0x01: case 0x02: case 0x03: case 0x04: case 0x05: case 0x06:
+        case 0x01:
+        case 0x02:
+        case 0x03:
+        case 0x04:
+        case 0x05:
+        case 0x06:
         case 0x08:  // diagnostics: sub-function + one data word
             return {8, false};
-        case 0x07: case 0x0B: case 0x0C: case 0x11:  // no data
+        case 0x07:
+        case 0x0B:
+        case 0x0C:
+        case 0x11:  // no data
             return {4, false};
-        case 0x0F: case 0x10:  // address, quantity, byte count at offset 6
+        case 0x0F:
+        case 0x10:  // address, quantity, byte count at offset 6
             return length_from_byte_count(head, 6);
-        case 0x14: case 0x15:  // file record: byte count at offset 2
+        case 0x14:
+        case 0x15:  // file record: byte count at offset 2
             return length_from_byte_count(head, 2);
         case 0x16:  // mask write: address, AND mask, OR mask
             return {10, false};

@@ -49,7 +49,7 @@ Bytes encode_tcp_adu(std::uint16_t transaction_id, std::uint8_t unit_id,
 // Extracts complete ADUs from a TCP byte stream fed in arbitrary pieces. After a malformed header
 // the stream cannot be resynchronised: the parser stays in the error state (close the socket).
 class MbapStreamParser {
-public:
+  public:
     enum class Status { need_more, adu, malformed };
 
     void feed(std::span<const std::uint8_t> bytes);
@@ -58,7 +58,7 @@ public:
     const std::string& error() const { return error_; }
     std::size_t buffered() const { return buffer_.size(); }
 
-private:
+  private:
     Bytes buffer_;
     std::string error_;
 };

@@ -57,7 +57,8 @@ ParsedRequest parse_write_multiple_registers(std::span<const std::uint8_t> pdu) 
     parsed.request = {function, address, count, 0, {}};
     parsed.error = check_range(address, count, max_write_registers);
     if (parsed.error) return parsed;
-    for (std::size_t i = 0; i < count; ++i) parsed.request.values.push_back(get_u16(pdu, 6 + 2 * i));
+    for (std::size_t i = 0; i < count; ++i)
+        parsed.request.values.push_back(get_u16(pdu, 6 + 2 * i));
     return parsed;
 }
 
@@ -65,15 +66,24 @@ ParsedRequest parse_write_multiple_registers(std::span<const std::uint8_t> pdu) 
 
 std::string_view exception_name(ExceptionCode code) {
     switch (code) {
-        case ExceptionCode::illegal_function: return "illegal function";
-        case ExceptionCode::illegal_data_address: return "illegal data address";
-        case ExceptionCode::illegal_data_value: return "illegal data value";
-        case ExceptionCode::server_device_failure: return "server device failure";
-        case ExceptionCode::acknowledge: return "acknowledge";
-        case ExceptionCode::server_device_busy: return "server device busy";
-        case ExceptionCode::memory_parity_error: return "memory parity error";
-        case ExceptionCode::gateway_path_unavailable: return "gateway path unavailable";
-        case ExceptionCode::gateway_target_failed: return "gateway target device failed to respond";
+        case ExceptionCode::illegal_function:
+            return "illegal function";
+        case ExceptionCode::illegal_data_address:
+            return "illegal data address";
+        case ExceptionCode::illegal_data_value:
+            return "illegal data value";
+        case ExceptionCode::server_device_failure:
+            return "server device failure";
+        case ExceptionCode::acknowledge:
+            return "acknowledge";
+        case ExceptionCode::server_device_busy:
+            return "server device busy";
+        case ExceptionCode::memory_parity_error:
+            return "memory parity error";
+        case ExceptionCode::gateway_path_unavailable:
+            return "gateway path unavailable";
+        case ExceptionCode::gateway_target_failed:
+            return "gateway target device failed to respond";
     }
     return "unknown exception";
 }
@@ -181,7 +191,7 @@ std::optional<std::vector<bool>> parse_read_bits_response(std::span<const std::u
         return std::nullopt;
     }
     std::vector<bool> bits;
-    for (std::size_t i = 0; i < count; ++i) bits.push_back(((pdu[2 + i / 8] >> (i % 8)) & 1U) != 0);
+    for (std::size_t i = 0; i < count; ++i) bits.push_back(((static_cast<unsigned>(pdu[2 + i / 8]) >> (i % 8)) & 1U) != 0);
     return bits;
 }
 

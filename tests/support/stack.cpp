@@ -40,7 +40,20 @@ PtyPair::PtyPair() {
     if (!ready) throw std::runtime_error("socat did not create a pty pair");
 }
 
-Sim::Sim(const TempDir& dir, SimOptions options) : stats_file_(dir.file("sim-stats.json")) {
+void stop_cleanly(Process& process, const std::string& log_file) {
+    if (process.pid() <= 0) return;
+    const int code = process.stop();
+    const auto log = read_file(log_file);
+    INFO("exit code " << code << "; log ends with:\n" << log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+    CHECK(code == 0);
+}
+
+Sim::~Sim() { stop_cleanly(*process_, log_file_); }
+
+Gatewayd::~Gatewayd() { stop_cleanly(*process_, log_file_); }
+
+Sim::Sim(const TempDir& dir, SimOptions options)
+    : log_file_(dir.file("sim.log")), stats_file_(dir.file("sim-stats.json")) {
     std::vector<std::string> argv{executable("tristar-sim"), "--stats", stats_file_};
     if (options.rtu) {
         pty_ = std::make_unique<PtyPair>();
@@ -50,7 +63,7 @@ Sim::Sim(const TempDir& dir, SimOptions options) : stats_file_(dir.file("sim-sta
     }
     if (options.frozen) argv.push_back("--frozen");
     argv.insert(argv.end(), options.extra.begin(), options.extra.end());
-    process_ = std::make_unique<Process>(argv, dir.file("sim.log"));
+    process_ = std::make_unique<Process>(argv, log_file_);
     const auto line = first_line_or_throw(*process_, "tristar-sim");
     uri_ = options.rtu ? "rtu://" + pty_->second : line;
 }
@@ -62,7 +75,7 @@ std::optional<std::int64_t> Sim::stat(const std::string& key) const {
 }
 
 std::int64_t Sim::final_stat(const std::string& key) {
-    process_->stop();
+    stop_cleanly(*process_, log_file_);
     const auto value = stat(key);
     REQUIRE_MESSAGE(value.has_value(), "no '" << key << "' in the simulator's stats");
     return *value;
@@ -72,13 +85,14 @@ std::string Gatewayd::test_config() {
     return "[device]\ntcp_gap_ms = 0\nresponse_timeout_ms = 1000\n\n[log]\nlevel = \"warn\"\n";
 }
 
-Gatewayd::Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml) {
+Gatewayd::Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml)
+    : log_file_(dir.file("gatewayd.log")) {
     const auto config = dir.file("gatewayd.toml");
     write_file(config, toml);
     process_ = std::make_unique<Process>(
         std::vector<std::string>{executable("tristar-gatewayd"), "--config", config, "--device",
                                  device, "--endpoint", "tcp://127.0.0.1:0"},
-        dir.file("gatewayd.log"));
+        log_file_);
     endpoint_ = first_line_or_throw(*process_, "tristar-gatewayd");
 }
 

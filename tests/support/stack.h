@@ -32,6 +32,7 @@ struct SimOptions {
 class Sim {
 public:
     Sim(const TempDir& dir, SimOptions options = {});
+    ~Sim();  // stops the simulator and checks that it exited cleanly (0, no sanitizer report)
     const std::string& uri() const { return uri_; }  // tcp://127.0.0.1:PORT or rtu:///dev/pts/N
     // A number from the stats file (rewritten by the sim at least once a second).
     std::optional<std::int64_t> stat(const std::string& key) const;
@@ -43,6 +44,7 @@ public:
 private:
     std::unique_ptr<PtyPair> pty_;
     std::unique_ptr<Process> process_;
+    std::string log_file_;
     std::string stats_file_;
     std::string uri_;
 };
@@ -51,6 +53,7 @@ class Gatewayd {
 public:
     // `device` as the gateway's --device, `toml` the whole config file (test_config() by default).
     Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml = test_config());
+    ~Gatewayd();  // stops the gateway and checks that it exited cleanly
     // Test-friendly settings: no gap between TCP transactions, warnings only in the log.
     static std::string test_config();
     const std::string& endpoint() const { return endpoint_; }
@@ -58,8 +61,12 @@ public:
 
 private:
     std::unique_ptr<Process> process_;
+    std::string log_file_;
     std::string endpoint_;
 };
+
+// Stops `process` and checks it exited with 0; shows the end of its log otherwise.
+void stop_cleanly(Process& process, const std::string& log_file);
 
 // The integer after "key": in a flat JSON text; nothing when absent.
 std::optional<std::int64_t> json_number(const std::string& json, const std::string& key);

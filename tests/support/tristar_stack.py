@@ -67,9 +67,13 @@ class Stack:
         return os.path.join(self.dir.name, name)
 
     def close(self):
-        self.gateway.stop()
-        self.sim.stop()
+        codes = {"tristar-gatewayd": self.gateway.stop(), "tristar-sim": self.sim.stop()}
+        logs = {name: open(self.path(log)).read()[-2000:] for name, log in
+                (("tristar-gatewayd", "gatewayd.log"), ("tristar-sim", "sim.log"))}
         self.dir.cleanup()
+        for name, code in codes.items():
+            if code != 0:
+                raise RuntimeError("%s exited with %s; its log ends with:\n%s" % (name, code, logs[name]))
 
     def __enter__(self):
         return self

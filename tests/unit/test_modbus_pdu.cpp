@@ -85,8 +85,8 @@ TEST_CASE("FC06 carries any value") {
 }
 
 TEST_CASE("FC16 parses values and checks the byte count") {
-    const auto parsed = parse_request(hex({0x10, 0x00, 0x58, 0x00, 0x02, 0x04, 0x33, 0x33, 0x0A,
-                                           0x33}));
+    const auto parsed =
+        parse_request(hex({0x10, 0x00, 0x58, 0x00, 0x02, 0x04, 0x33, 0x33, 0x0A, 0x33}));
     REQUIRE(parsed.ok());
     CHECK(parsed.request.address == 0x58);
     CHECK(parsed.request.count == 2);
@@ -167,8 +167,8 @@ TEST_CASE("write responses echo the request") {
 }
 
 TEST_CASE("exception responses set the high bit of the function code") {
-    const auto pdu = exception_response(fc::read_holding_registers,
-                                        ExceptionCode::illegal_data_address);
+    const auto pdu =
+        exception_response(fc::read_holding_registers, ExceptionCode::illegal_data_address);
     CHECK(pdu == hex({0x83, 0x02}));
     CHECK(is_exception_response(pdu));
     CHECK(response_exception(pdu) == ExceptionCode::illegal_data_address);

@@ -30,11 +30,21 @@ ModelConfig config_at(double hour, bool frozen = false) {
     return c;
 }
 
-std::uint16_t state_of(const DeviceModel& m) { return m.reg(reg::charge_state); }
-double volts(const DeviceModel& m, std::uint16_t a) { return raw_volts(m.reg(a)); }
-double amps(const DeviceModel& m, std::uint16_t a) { return raw_amps(m.reg(a)); }
-double watts(const DeviceModel& m, std::uint16_t a) { return m.reg(a) * watts_per_count; }
-bool coil_on(const DeviceModel& m, std::uint16_t a) { return m.read_coils(a, 1)->at(0); }
+std::uint16_t state_of(const DeviceModel& m) {
+    return m.reg(reg::charge_state);
+}
+double volts(const DeviceModel& m, std::uint16_t a) {
+    return raw_volts(m.reg(a));
+}
+double amps(const DeviceModel& m, std::uint16_t a) {
+    return raw_amps(m.reg(a));
+}
+double watts(const DeviceModel& m, std::uint16_t a) {
+    return m.reg(a) * watts_per_count;
+}
+bool coil_on(const DeviceModel& m, std::uint16_t a) {
+    return m.read_coils(a, 1)->at(0);
+}
 
 std::uint32_t alarms(const DeviceModel& m) {
     return static_cast<std::uint32_t>(m.reg(reg::alarm_hi)) << 16 | m.reg(reg::alarm_lo);
@@ -265,9 +275,18 @@ TEST_CASE("FC03 and FC04 return the same data") {
 
 TEST_CASE("reads not entirely inside one mapped block are illegal data addresses") {
     DeviceModel m(ModelConfig{});
-    for (const auto& [address, count] : std::vector<std::pair<std::uint16_t, std::uint16_t>>{
-             {0x005B, 2}, {0x005C, 1}, {0x0100, 1}, {0x0FFF, 2}, {0x1031, 1}, {0x2000, 10},
-             {0xDFFF, 2}, {0xE0CD, 2}, {0xE0CE, 1}, {0xFFFF, 1}, {0x0050, 125}}) {
+    for (const auto& [address, count] :
+         std::vector<std::pair<std::uint16_t, std::uint16_t>>{{0x005B, 2},
+                                                              {0x005C, 1},
+                                                              {0x0100, 1},
+                                                              {0x0FFF, 2},
+                                                              {0x1031, 1},
+                                                              {0x2000, 10},
+                                                              {0xDFFF, 2},
+                                                              {0xE0CD, 2},
+                                                              {0xE0CE, 1},
+                                                              {0xFFFF, 1},
+                                                              {0x0050, 125}}) {
         CAPTURE(address);
         CAPTURE(count);
         const auto out = run(m, read_pdu(3, address, count));
@@ -392,7 +411,7 @@ TEST_CASE("coil 0xFF resets the controller") {
     }
     CHECK((m.reg(reg::flags_daily) & 0x01) != 0);  // reset detected
     CHECK((alarms(m) & (1U << 19)) != 0);          // controller was reset
-    CHECK(m.reg(reg::alarm_hi) == 0x0008);          // bits 16-23 in the HI word's low byte
+    CHECK(m.reg(reg::alarm_hi) == 0x0008);         // bits 16-23 in the HI word's low byte
     CHECK(m.reg(reg::ib_ref_slave) == 0);
     CHECK(m.reg(reg::vb_ref_slave) == 0);
     CHECK_FALSE(coil_on(m, 2));
