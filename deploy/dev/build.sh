@@ -5,8 +5,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$here/build}
-cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
-  -DSANITIZE="${SANITIZE:-}" -DWERROR="${WERROR:-OFF}" >/dev/null
+# Only what the environment sets is passed, so a build tree keeps its settings between runs.
+options=()
+[ -n "${BUILD_TYPE:-}" ] && options+=(-DCMAKE_BUILD_TYPE="$BUILD_TYPE")
+[ -n "${SANITIZE:-}" ] && options+=(-DSANITIZE="$SANITIZE")
+[ -n "${WERROR:-}" ] && options+=(-DWERROR="$WERROR")
+cmake -S "$here" -B "$build" "${options[@]}" >/dev/null
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done
 cmake --build "$build" -j"$(nproc)" "${targets[@]}"

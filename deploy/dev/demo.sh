@@ -38,7 +38,7 @@ start() {
   address=$line
 }
 
-start sim "$build/gateway/sim/tristar-sim" --tcp 127.0.0.1:0 --stats "$run_dir/sim-stats.json"
+start sim "$build/gateway/sim/tristar-sim" --tcp 127.0.0.1:0 --start-hour 7 --stats "$run_dir/sim-stats.json"
 device=$address
 echo "simulated TriStar MPPT 60 at $device"
 start gatewayd "$build/gateway/daemon/tristar-gatewayd" --device "$device" --endpoint "$endpoint"
