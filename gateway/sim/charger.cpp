@@ -93,7 +93,7 @@ ElectricalPoint operating_point(ChargeState state, const ChargeInputs& in, const
             return bulk_point(in, battery);
         case ChargeState::absorption:
             return regulated_point(in, battery, t.absorption_v, t.current_limit_a);
-        case ChargeState::float_charge:
+        case ChargeState::floating:
             return regulated_point(in, battery, t.float_v, t.current_limit_a);
         case ChargeState::equalize:
             return regulated_point(in, battery, t.equalize_v, t.current_limit_a);
@@ -123,12 +123,12 @@ ChargeState Charger::charging_next(const ChargeInputs& in, ChargeStep& step) {
         case ChargeState::absorption:
             if (stage_seconds_ < t.absorption_s || t.float_v <= 0.0) return stage_;
             step.entered_float = true;
-            return ChargeState::float_charge;
+            return ChargeState::floating;
         case ChargeState::equalize:
             if (stage_seconds_ < t.equalize_s) return stage_;
             step.equalize_finished = true;
             step.entered_float = true;
-            return ChargeState::float_charge;
+            return ChargeState::floating;
         default:
             return stage_;
     }
@@ -144,7 +144,7 @@ ChargeState Charger::natural_next(const ChargeInputs& in, bool present, ChargeSt
             return stage_seconds_ >= night_check_s ? ChargeState::night : stage_;
         case ChargeState::mppt:
         case ChargeState::absorption:
-        case ChargeState::float_charge:
+        case ChargeState::floating:
         case ChargeState::equalize:
             if (!present) return ChargeState::night_check;
             return charging_next(in, step);

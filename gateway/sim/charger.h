@@ -7,21 +7,11 @@
 
 #include "gateway/sim/battery.h"
 #include "gateway/sim/solar_day.h"
+#include "proto/tristar/decode.h"
 
 namespace tristar::sim {
 
-enum class ChargeState : std::uint16_t {
-    start = 0,
-    night_check = 1,
-    disconnect = 2,
-    night = 3,
-    fault = 4,
-    mppt = 5,
-    absorption = 6,
-    float_charge = 7,
-    equalize = 8,
-    slave = 9,
-};
+using tristar::ChargeState;  // the charge_state values (0x32), spec section 6.6
 
 // Regulation targets at the battery's temperature, and limits (from EEPROM 0xE000-0xE01D).
 struct ChargeTargets {

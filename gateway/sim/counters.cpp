@@ -39,7 +39,7 @@ void DailyLog::record(const Sample& sample, double seconds) {
     if (sample.alarms != 0) flags |= daily_flag::alarm_occurred;
     if (sample.state == ChargeState::absorption) absorption_s += seconds;
     if (sample.state == ChargeState::equalize) equalize_s += seconds;
-    if (sample.state == ChargeState::float_charge) float_s += seconds;
+    if (sample.state == ChargeState::floating) float_s += seconds;
 }
 
 DailyLog yesterday_log(double battery_scale) {

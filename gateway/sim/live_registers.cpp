@@ -26,7 +26,7 @@ std::uint16_t led_for(ChargeState state, double vb_per_12v) {
             return 4;  // slow green blink
         case ChargeState::equalize:
             return 3;  // fast green blink
-        case ChargeState::float_charge:
+        case ChargeState::floating:
             return 6;  // GREEN
         case ChargeState::disconnect:
             return 8;  // YELLOW
