@@ -31,7 +31,8 @@ Front::Front(zmq::context_t& context, const Config& config, const std::string& l
       limits_{static_cast<std::uint32_t>(config.scheduler.max_deadline.count())},
       router_(context, zmq::socket_type::router),
       link_(context, zmq::socket_type::pair),
-      scheduler_(config.scheduler.max_queue_per_client) {
+      scheduler_(config.scheduler.max_queue_per_client),
+      profile_(tristar_profile()) {
     router_.set(zmq::sockopt::linger, 0);
     // ZeroMQ disconnects a peer whose message exceeds this; frames between max_frame_bytes and
     // it get a proper INVALID_REQUEST instead.
@@ -87,7 +88,7 @@ void Front::on_client_frames() {
 
 void Front::admit(std::vector<std::string> envelope, const zmq::message_t& payload) {
     const auto now = Clock::now();
-    Pending pending{std::move(envelope), {}, {}, now};
+    Pending pending{std::move(envelope), {}, {}, now, Lane::interactive, now, std::nullopt};
     pending.client = pending.envelope.front();
     ++health_.counters.requests;
     if (!pending.request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
@@ -117,12 +118,21 @@ void Front::admit(std::vector<std::string> envelope, const zmq::message_t& paylo
     const auto wait = pending.request.deadline_ms() == 0
                           ? config_.scheduler.default_deadline
                           : std::chrono::milliseconds{pending.request.deadline_ms()};
+    pending.lane = lane_of(pending.request);
+    pending.deadline = now + wait;
+    pending.span = span_of(pending.request);
+    if (pending.span && (serve_from_cache(pending, now) || join_in_flight(pending))) return;
+    enqueue(std::move(pending), now);
+}
+
+void Front::enqueue(Pending pending, Clock::time_point now) {
     const Ticket ticket = next_ticket_++;
-    Job job{ticket, pending.client, lane_of(pending.request), now + wait};
+    Job job{ticket, pending.client, pending.lane, pending.deadline};
     if (scheduler_.submit(std::move(job)) == Scheduler::Admission::busy) {
         ++health_.counters.busy_rejects;
         return answer_error(pending, v1::BUSY, "client queue is full");
     }
+    (void)now;
     pending_.emplace(ticket, std::move(pending));
 }
 
@@ -136,9 +146,9 @@ bool Front::on_link_result() {
     LinkResult result;
     std::memcpy(&result, message.data(), sizeof result);
     link_info_ = result.info;
-    const auto it = pending_.find(result.seq);
+    if (!in_flight_ || in_flight_->link.seq != result.seq) return true;
+    const InFlight done = std::move(*in_flight_);
     in_flight_.reset();
-    if (it == pending_.end()) return true;
     health_.device_time.add(result.device_us);
     if (result.status != LinkStatus::ok) last_error_ = result.error.data();
     if (result.status == LinkStatus::exception) {
@@ -146,9 +156,8 @@ bool Front::on_link_result() {
         ++health_.counters.exceptions_by_code[result.exception];
     }
     if (result.status == LinkStatus::outcome_unknown) ++health_.counters.outcome_unknown;
-    auto reply = reply_of(it->second.request, result);
-    answer(it->second, reply);
-    pending_.erase(it);
+    if (done.span) finish_read(done, result);
+    else finish_write(done, result);
     return true;
 }
 
@@ -166,13 +175,11 @@ void Front::dispatch() {
     if (in_flight_) return;
     auto job = scheduler_.next();
     if (!job) return;
-    const auto& pending = pending_.at(job->ticket);
-    health_.queue_time.add(us_between(pending.arrival, Clock::now()));
-    LinkRequest request = link_request_of(pending.request, static_cast<std::uint8_t>(config_.device.unit));
-    request.seq = job->ticket;
-    if (request.is_write()) ++health_.counters.writes;
-    link_.send(zmq::buffer(&request, sizeof request), zmq::send_flags::none);
-    in_flight_ = job->ticket;
+    in_flight_ = plan_transaction(job->ticket);
+    in_flight_->link.seq = job->ticket;
+    in_flight_->started = Clock::now();
+    if (in_flight_->link.is_write()) ++health_.counters.writes;
+    link_.send(zmq::buffer(&in_flight_->link, sizeof(LinkRequest)), zmq::send_flags::none);
 }
 
 void Front::answer(const Pending& pending, v1::Reply& reply) {

@@ -5,13 +5,17 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include <zmq.hpp>
 
+#include "gateway/daemon/cache.h"
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/device_profile.h"
 #include "gateway/daemon/health.h"
 #include "gateway/daemon/link_types.h"
 #include "gateway/daemon/scheduler.h"
@@ -39,6 +43,17 @@ private:
         v1::Request request;
         ClientId client;
         Clock::time_point arrival;
+        Lane lane = Lane::interactive;
+        Clock::time_point deadline;
+        std::optional<Span> span;  // reads: what they ask for
+    };
+    // The one device transaction on the wire and every request it will answer.
+    struct InFlight {
+        LinkRequest link;
+        std::optional<Span> span;  // reads: what is being read (maybe widened)
+        bool widened = false;
+        std::vector<Ticket> waiters;
+        Clock::time_point started;
     };
     struct ClientInfo {
         std::string name;
@@ -48,6 +63,16 @@ private:
 
     void on_client_frames();
     void admit(std::vector<std::string> envelope, const zmq::message_t& payload);
+    void enqueue(Pending pending, Clock::time_point now);
+    // Reads (front_reads.cpp): served from the cache, joined to the transaction in flight,
+    // or planned into one (widened, with every queued read it covers).
+    bool serve_from_cache(const Pending& pending, Clock::time_point now);
+    bool join_in_flight(Pending& pending);
+    InFlight plan_transaction(Ticket ticket);
+    void finish_read(const InFlight& done, const LinkResult& result);
+    void finish_write(const InFlight& done, const LinkResult& result);
+    void retry_narrow(const InFlight& done);
+    std::optional<Span> span_of(const v1::Request& request) const;
     bool on_link_result();
     void expire(Clock::time_point now);
     void dispatch();
@@ -67,7 +92,10 @@ private:
     Scheduler scheduler_;
     std::unordered_map<Ticket, Pending> pending_;
     std::unordered_map<ClientId, ClientInfo> clients_;
-    std::optional<Ticket> in_flight_;
+    std::optional<InFlight> in_flight_;
+    DeviceProfile profile_;
+    Cache cache_;
+    std::set<std::uint32_t> refused_widenings_;  // first address of blocks the device refused
     Ticket next_ticket_ = 1;
     Health health_;
     LinkInfo link_info_;
@@ -81,7 +109,13 @@ Lane lane_of(const v1::Request& request);
 // The LinkRequest that carries a validated request to the device.
 LinkRequest link_request_of(const v1::Request& request, std::uint8_t default_unit);
 
-// The reply to a request from its device transaction's result.
+// The reply to a request from its device transaction's result (errors and writes).
 v1::Reply reply_of(const v1::Request& request, const LinkResult& result);
+
+// The words a link result read (bits as 0/1 words).
+std::vector<std::uint16_t> words_of(const LinkResult& result, bool bits);
+
+// The reply to a read from the words it asked for (bits as 0/1 words).
+v1::Reply read_reply(const v1::Request& request, std::span<const std::uint16_t> words);
 
 }  // namespace tristar::gateway

@@ -14,21 +14,13 @@ void set_error(v1::Reply& reply, v1::ErrorCode code, const std::string& message,
     error->set_message(message);
 }
 
-void fill_values(v1::Reply& reply, const v1::Request& request, const LinkResult& result) {
-    if (request.has_read_registers()) {
-        auto* values = reply.mutable_registers()->mutable_values();
-        values->Reserve(result.count);
-        for (std::size_t i = 0; i < result.count; ++i) values->Add(result.registers[i]);
-    } else if (request.has_read_bits()) {
-        auto* values = reply.mutable_bits()->mutable_values();
-        values->Reserve(result.count);
-        for (std::size_t i = 0; i < result.count; ++i) values->Add(result.bits[i] != 0);
-    } else {
-        reply.mutable_write_ok();
-    }
-}
-
 }  // namespace
+
+std::vector<std::uint16_t> words_of(const LinkResult& result, bool bits) {
+    std::vector<std::uint16_t> words(result.count);
+    for (std::size_t i = 0; i < words.size(); ++i) words[i] = bits ? result.bits[i] : result.registers[i];
+    return words;
+}
 
 Lane lane_of(const v1::Request& request) {
     switch (request.body_case()) {
@@ -82,7 +74,14 @@ v1::Reply reply_of(const v1::Request& request, const LinkResult& result) {
     reply.set_device_us(result.device_us);
     const std::string message = result.error.data();
     switch (result.status) {
-        case LinkStatus::ok: fill_values(reply, request, result); break;
+        case LinkStatus::ok:
+            if (request.has_read_registers() || request.has_read_bits()) {
+                auto values = read_reply(request, words_of(result, request.has_read_bits()));
+                values.set_device_us(result.device_us);
+                return values;
+            }
+            reply.mutable_write_ok();
+            break;
         case LinkStatus::timeout: set_error(reply, v1::DEVICE_TIMEOUT, message); break;
         case LinkStatus::unavailable: set_error(reply, v1::DEVICE_UNAVAILABLE, message); break;
         case LinkStatus::outcome_unknown:
@@ -93,6 +92,21 @@ v1::Reply reply_of(const v1::Request& request, const LinkResult& result) {
         case LinkStatus::exception:
             set_error(reply, v1::MODBUS_EXCEPTION, message, result.exception);
             break;
+    }
+    return reply;
+}
+
+v1::Reply read_reply(const v1::Request& request, std::span<const std::uint16_t> words) {
+    v1::Reply reply;
+    reply.set_id(request.id());
+    if (request.has_read_bits()) {
+        auto* values = reply.mutable_bits()->mutable_values();
+        values->Reserve(static_cast<int>(words.size()));
+        for (auto w : words) values->Add(w != 0);
+    } else {
+        auto* values = reply.mutable_registers()->mutable_values();
+        values->Reserve(static_cast<int>(words.size()));
+        for (auto w : words) values->Add(w);
     }
     return reply;
 }

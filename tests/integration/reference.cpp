@@ -58,6 +58,7 @@ Reference read_reference(const std::string& uri) {
             if (modbus_read_input_registers(ctx.get(), start, count, buffer.data()) != count)
                 throw std::runtime_error("direct read failed at " + std::to_string(start) + ": " +
                                          modbus_strerror(errno));
+            ++reference.transactions;
             for (int i = 0; i < count; ++i)
                 reference.words[static_cast<std::uint16_t>(start + i)] = buffer[static_cast<std::size_t>(i)];
         }

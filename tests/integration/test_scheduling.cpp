@@ -35,7 +35,8 @@ TEST_CASE("a full client queue answers BUSY and those requests never reach the d
     Gatewayd gateway(dir, sim.uri(), slow_device_config);
     zmq::context_t context;
     client::GatewayClient client(context, {gateway.endpoint(), "flood"});
-    for (int i = 0; i < 6; ++i) client.send(read_request(4, 0x18, 1));
+    // Network registers: outside every read-ahead block, so no two of these merge.
+    for (std::uint32_t i = 0; i < 6; ++i) client.send(read_request(4, 0x1000 + i, 1));
     int ok = 0;
     auto errors = tally_replies(client, 6, ok);
     CHECK(errors[v1::BUSY] >= 3);  // at most one in flight plus two queued
@@ -50,8 +51,9 @@ TEST_CASE("a request whose deadline passes in the queue gets DEADLINE_EXCEEDED, 
     zmq::context_t context;
     client::GatewayClient slow(context, {gateway.endpoint(), "slow"});
     client::GatewayClient hurried(context, {gateway.endpoint(), "hurried"});
-    slow.send(read_request(4, 0x18, 1));  // interactive: served first, holds the link 300 ms
-    auto request = read_request(4, 0x19, 1);
+    // Two network registers: no read-ahead block holds them, so they cannot share a transaction.
+    slow.send(read_request(4, 0x1000, 1));  // interactive: served first, holds the link 300 ms
+    auto request = read_request(4, 0x1001, 1);
     request.set_priority(v1::PRIORITY_BACKGROUND);
     request.set_deadline_ms(50);
     hurried.send(request);
