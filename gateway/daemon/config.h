@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -70,11 +71,44 @@ struct LogConfig {
     bool operator==(const LogConfig&) const = default;
 };
 
+// One entry of the write policy (design.md 3.5; docs/write-policy.md): who may write what.
+struct WriteRule {
+    enum class Target { coil, holding_register };  // FC05; FC06 and FC16
+    Target target = Target::coil;
+    std::uint16_t first = 0;  // inclusive address range
+    std::uint16_t last = 0;
+    // Allowed values as inclusive ranges; coils: 0 = OFF, 1 = ON.
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> values;
+    std::vector<std::string> clients;  // Request.client_name; "*" = any client
+    bool operator==(const WriteRule&) const = default;
+};
+
+// "tristar": the built-in TriStar rules (write_policy.h, tristar_profile) for profile_clients.
+enum class WriteProfile { none, tristar };
+
+// Deny by default: a write passes only when a rule allows its address, value and client.
+struct WritePolicyConfig {
+    WriteProfile profile = WriteProfile::tristar;
+    std::vector<std::string> profile_clients{"tristar-ctl", "tristar-publisher"};
+    bool allow_eeprom = false;  // 0xE000 and up: refused whatever the rules say unless true
+    std::vector<WriteRule> rules;
+    bool operator==(const WritePolicyConfig&) const = default;
+};
+
+struct MaintenanceConfig {
+    // Local hour 0..23 of the daily coil 0x10FF comm-server reset (tristar-modbus.md 8: the
+    // network processor hangs after about a month); -1 = off.
+    int comm_reset_hour = -1;
+    bool operator==(const MaintenanceConfig&) const = default;
+};
+
 struct Config {
     DeviceConfig device;
     SchedulerConfig scheduler;
     ServerConfig server;
     LogConfig log;
+    WritePolicyConfig write_policy;
+    MaintenanceConfig maintenance;
     bool operator==(const Config&) const = default;
 };
 

@@ -6,7 +6,7 @@
 
 namespace tristar::gateway {
 
-DeviceProfile tristar_profile() {
+DeviceProfile tristar_device_profile() {
     DeviceProfile profile;
     for (const auto& block : tristar::blocks()) {
         // The network processor's registers are left alone: nothing says it serves them as a block.

@@ -41,7 +41,7 @@ struct DeviceProfile {
 
 // The TriStar MPPT: live block 0x0000-0x005B, the two EEPROM blocks, coils 0-2; FC03 = FC04,
 // FC01 = FC02 (TriStar spec section 1).
-DeviceProfile tristar_profile();
+DeviceProfile tristar_device_profile();
 
 // The table a read function code addresses under this profile.
 Table table_of(int function, const DeviceProfile& profile);

@@ -32,7 +32,8 @@ Front::Front(zmq::context_t& context, const Config& config, const std::string& l
       router_(context, zmq::socket_type::router),
       link_(context, zmq::socket_type::pair),
       scheduler_(config.scheduler.max_queue_per_client),
-      profile_(tristar_profile()) {
+      profile_(tristar_device_profile()),
+      write_policy_(config.write_policy) {
     router_.set(zmq::sockopt::linger, 0);
     // ZeroMQ disconnects a peer whose message exceeds this; frames between max_frame_bytes and
     // it get a proper INVALID_REQUEST instead.
@@ -108,6 +109,10 @@ void Front::admit(std::vector<std::string> envelope, const zmq::message_t& paylo
     if (auto problem = validate(pending.request, limits_)) {
         ++health_.counters.invalid_requests;
         return answer_error(pending, v1::INVALID_REQUEST, *problem);
+    }
+    if (auto refusal = write_policy_.refuse(pending.request)) {
+        ++health_.counters.refused_writes;
+        return answer_error(pending, v1::WRITE_DENIED, *refusal);
     }
     if (pending.request.has_status()) {
         v1::Reply reply;

@@ -20,6 +20,7 @@
 #include "gateway/daemon/link_types.h"
 #include "gateway/daemon/scheduler.h"
 #include "gateway/daemon/validation.h"
+#include "gateway/daemon/write_policy.h"
 
 namespace tristar::gateway {
 
@@ -94,6 +95,7 @@ private:
     std::unordered_map<ClientId, ClientInfo> clients_;
     std::optional<InFlight> in_flight_;
     DeviceProfile profile_;
+    WritePolicy write_policy_;
     Cache cache_;
     std::set<std::uint32_t> refused_widenings_;  // first address of blocks the device refused
     Ticket next_ticket_ = 1;

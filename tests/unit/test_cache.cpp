@@ -43,7 +43,7 @@ TEST_CASE("newer reads replace older words; invalidation drops them") {
 }
 
 TEST_CASE("the TriStar profile: FC03 = FC04, FC01 = FC02, and its read-ahead blocks") {
-    const auto profile = tristar_profile();
+    const auto profile = tristar_device_profile();
     CHECK(table_of(3, profile) == table_of(4, profile));
     CHECK(table_of(1, profile) == table_of(2, profile));
     DeviceProfile plain;

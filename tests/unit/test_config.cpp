@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -70,6 +71,12 @@ TEST_CASE("config: an empty file keeps every default") {
     CHECK(config.server.endpoints == std::vector<std::string>{"tcp://127.0.0.1:5555"});
     CHECK(config.log.level == "info");
     CHECK_FALSE(config.log.plain);
+    CHECK(config.write_policy.profile == WriteProfile::tristar);
+    CHECK(config.write_policy.profile_clients ==
+          std::vector<std::string>{"tristar-ctl", "tristar-publisher"});
+    CHECK_FALSE(config.write_policy.allow_eeprom);
+    CHECK(config.write_policy.rules.empty());
+    CHECK(config.maintenance.comm_reset_hour == -1);
 }
 
 TEST_CASE("config: every key is read") {
@@ -306,6 +313,8 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
         {"scheduler", {"max_queue_per_client", "default_deadline_ms", "max_deadline_ms"}},
         {"server", {"endpoints", "max_frame_bytes"}},
         {"log", {"level", "plain"}},
+        {"write_policy", {"profile", "profile_clients", "allow_eeprom"}},
+        {"maintenance", {"comm_reset_hour"}},
     };
     std::size_t count = 0;
     for (const auto& [table, names] : keys) {
@@ -317,8 +326,19 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
         CHECK(example[table].as_table()->size() == names.size());
         count += names.size();
     }
-    CHECK(example.size() == 4);
-    CHECK(count == 19);
+    CHECK(example.size() == 6);
+    CHECK(count == 23);
+}
+
+TEST_CASE("config: the example documents every write rule key in its comments") {
+    std::ifstream in(example_config());
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    for (const char* key : {"# coil = ", "coils = [", "# register = ", "registers = [",
+                            "# values = [", "# min = ", "# max = ", "# clients = [",
+                            "# [[write_policy.rules]]"}) {
+        CAPTURE(key);
+        CHECK(text.find(key) != std::string::npos);
+    }
 }
 
 TEST_CASE("device uri: tcp forms") {
