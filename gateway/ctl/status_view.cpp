@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <ctime>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -76,13 +78,27 @@ std::string exceptions_text(const v1::Counters& counters) {
     return line("exceptions", text);
 }
 
+// One line per client name: every tristar-ctl run is a connection of its own, so connections
+// with the same name are added up.
 std::string clients_text(const v1::Status& status) {
-    std::string out = "clients (" + std::to_string(status.clients_size()) + ")\n";
+    struct Totals {
+        std::uint64_t connections = 0, queue = 0, requests = 0;
+    };
+    std::map<std::string, Totals> by_name;
     for (const auto& client : status.clients()) {
-        std::string name = client.client_name().empty() ? "(unnamed)" : client.client_name();
-        name.append(name.size() < 20 ? 20 - name.size() : 1, ' ');
-        out += "  " + name + "queue " + std::to_string(client.queue_depth()) + "  requests " +
-               std::to_string(client.requests()) + "\n";
+        auto& totals = by_name[client.client_name().empty() ? "(unnamed)" : client.client_name()];
+        ++totals.connections;
+        totals.queue += client.queue_depth();
+        totals.requests += client.requests();
+    }
+    std::string out = "clients (" + std::to_string(by_name.size()) + ")\n";
+    for (const auto& [name, totals] : by_name) {
+        std::string padded = name;
+        padded.append(name.size() < 20 ? 20 - name.size() : 1, ' ');
+        out += "  " + padded + "queue " + std::to_string(totals.queue) + "  requests " +
+               std::to_string(totals.requests);
+        if (totals.connections > 1) out += "  connections " + std::to_string(totals.connections);
+        out += "\n";
     }
     return out;
 }
