@@ -33,7 +33,9 @@ Front::Front(zmq::context_t& context, const Config& config, const std::string& l
       link_(context, zmq::socket_type::pair),
       scheduler_(config.scheduler.max_queue_per_client),
       profile_(tristar_device_profile()),
-      write_policy_(config.write_policy) {
+      write_policy_(config.write_policy),
+      maintenance_(config.maintenance.comm_reset_hour),
+      next_maintenance_(maintenance_.next_after(std::chrono::system_clock::now())) {
     router_.set(zmq::sockopt::linger, 0);
     // ZeroMQ disconnects a peer whose message exceeds this; frames between max_frame_bytes and
     // it get a proper INVALID_REQUEST instead.
@@ -58,6 +60,7 @@ bool Front::run(int signal_fd) {
         }
         if ((items[1].revents & ZMQ_POLLIN) != 0 && !on_link_result()) return false;
         if ((items[0].revents & ZMQ_POLLIN) != 0) on_client_frames();
+        run_maintenance();
         expire(Clock::now());
         dispatch();
     }
@@ -67,9 +70,11 @@ void Front::stop_link() { LinkWorker::send_stop(link_); }
 
 int Front::poll_timeout_ms() const {
     const auto deadline = scheduler_.earliest_deadline();
-    if (!deadline) return -1;
+    const int maintenance = maintenance_timeout_ms();
+    if (!deadline) return maintenance;
     const auto left = duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
-    return static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
+    const int queue = static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
+    return maintenance < 0 ? queue : std::min(queue, maintenance);
 }
 
 // Drains the ROUTER: every message is [routing frames...][payload].
@@ -204,6 +209,7 @@ void Front::answer_error(const Pending& pending, v1::ErrorCode code, const std::
 }
 
 void Front::send_reply(const std::vector<std::string>& envelope, const v1::Reply& reply) {
+    if (envelope.empty()) return;  // the gateway's own request: nobody to answer
     for (const auto& frame : envelope) router_.send(zmq::buffer(frame), zmq::send_flags::sndmore);
     const std::string payload = reply.SerializeAsString();
     router_.send(zmq::buffer(payload), zmq::send_flags::dontwait);

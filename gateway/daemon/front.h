@@ -17,6 +17,7 @@
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/device_profile.h"
 #include "gateway/daemon/health.h"
+#include "gateway/daemon/maintenance.h"
 #include "gateway/daemon/link_types.h"
 #include "gateway/daemon/scheduler.h"
 #include "gateway/daemon/validation.h"
@@ -74,6 +75,10 @@ private:
     void finish_write(const InFlight& done, const LinkResult& result);
     void retry_narrow(const InFlight& done);
     std::optional<Span> span_of(const v1::Request& request) const;
+    // Daily maintenance (front_maintenance.cpp): the comm-server reset, queued as a write.
+    void run_maintenance();
+    int maintenance_timeout_ms() const;
+    bool is_internal(const Pending& pending) const { return pending.envelope.empty(); }
     bool on_link_result();
     void expire(Clock::time_point now);
     void dispatch();
@@ -96,6 +101,8 @@ private:
     std::optional<InFlight> in_flight_;
     DeviceProfile profile_;
     WritePolicy write_policy_;
+    DailySchedule maintenance_;
+    std::optional<DailySchedule::TimePoint> next_maintenance_;
     Cache cache_;
     std::set<std::uint32_t> refused_widenings_;  // first address of blocks the device refused
     Ticket next_ticket_ = 1;

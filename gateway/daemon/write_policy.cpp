@@ -133,7 +133,7 @@ Refusal WritePolicy::refuse_each(const v1::WriteRegisters& body, const std::stri
 
 Refusal WritePolicy::refuse_one(Target target, std::uint32_t address, std::uint32_t value,
                                 const std::string& client) const {
-    if (address >= eeprom_first_address && !allow_eeprom_)
+    if (address >= addr::eeprom_first && !allow_eeprom_)
         return denial(client, target, address) +
                ": EEPROM writes (0xE000 and up) are disabled; set write_policy.allow_eeprom";
     bool address_named = false;

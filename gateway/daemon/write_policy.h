@@ -13,15 +13,12 @@ namespace tristar::gateway {
 
 namespace v1 = tristar::gateway::v1;
 
-// Addresses from here up are the TriStar's EEPROM: each write faults the controller (fault bit 6,
-// charging stopped) until a reset (tristar-modbus.md 6.4).
-inline constexpr std::uint32_t eeprom_first_address = 0xE000;
-
 // Decides whether a write request may reach the device. A write coil (FC05), write register
 // (FC06) or write registers (FC16, every address with its value) passes only when a rule (the
 // built-in profile's or the config's) covers its target, address, value and client; an address
-// at or above 0xE000 is refused, whatever the rules say, unless allow_eeprom. Requests that
-// write nothing are never refused. Pure: no clock, no logging; the front loop logs and counts.
+// at or above 0xE000 (EEPROM: each write faults the controller until a reset, tristar-modbus.md
+// 6.4) is refused, whatever the rules say, unless allow_eeprom. Requests that write nothing are
+// never refused. Pure: no clock, no logging; the front loop logs and counts.
 class WritePolicy {
 public:
     explicit WritePolicy(const WritePolicyConfig& config);

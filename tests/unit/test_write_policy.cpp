@@ -293,3 +293,19 @@ TEST_CASE("write policy: the tristar profile lists the spec's writable targets")
     CHECK(rules[5] == WriteRule{Target::coil, 0x10FF, 0x10FF, {{1, 1}}, {"c"}});
     CHECK(rules[6] == WriteRule{Target::holding_register, 0x0058, 0x005B, {{0, 0xFFFF}}, {"c"}});
 }
+
+TEST_CASE("write policy: rules read from the config file apply") {
+    const Config config = parse_config(
+        "[write_policy]\n"
+        "profile_clients = [\"tristar-ctl\"]\n"
+        "[[write_policy.rules]]\n"
+        "coil = 0\n"
+        "values = [1]\n"
+        "clients = [\"tristar-bridge\"]\n",
+        "gatewayd.toml");
+    const WritePolicy policy{config.write_policy};
+    CHECK(allowed(policy, coil("tristar-bridge", 0, true)));
+    CHECK_FALSE(allowed(policy, coil("tristar-bridge", 2, true)));
+    CHECK(allowed(policy, coil("tristar-ctl", 2, false)));
+    CHECK_FALSE(allowed(policy, coil("tristar-publisher", 2, false)));
+}

@@ -1,0 +1,42 @@
+// Daily maintenance (design.md 3.2): the TriStar's network processor is known to hang after
+// weeks, so at the configured local hour the gateway resets its communication server by
+// writing coil 0x10FF. The device drops the connection when it obeys, so a lost reply counts
+// as done.
+#include <spdlog/spdlog.h>
+
+#include "gateway/daemon/front.h"
+#include "proto/tristar/register_map.h"
+
+namespace tristar::gateway {
+namespace {
+
+constexpr const char* maintenance_client = "gateway-maintenance";
+
+}  // namespace
+
+int Front::maintenance_timeout_ms() const {
+    if (!next_maintenance_) return -1;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          *next_maintenance_ - std::chrono::system_clock::now()).count();
+    // Re-checked at least every minute: the system clock may be set while we wait.
+    return static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
+}
+
+void Front::run_maintenance() {
+    const auto now = std::chrono::system_clock::now();
+    if (!next_maintenance_ || now < *next_maintenance_) return;
+    next_maintenance_ = maintenance_.next_after(now);
+    spdlog::info("[maintenance] daily reset of the device's communication server (coil {:#06x})",
+                 tristar::addr::coil_reset_comm_server);
+    Pending pending;
+    pending.request.set_client_name(maintenance_client);
+    pending.request.mutable_write_coil()->set_address(tristar::addr::coil_reset_comm_server);
+    pending.request.mutable_write_coil()->set_value(true);
+    pending.arrival = Clock::now();
+    pending.lane = Lane::write;
+    pending.deadline = pending.arrival + config_.scheduler.default_deadline;
+    const auto arrival = pending.arrival;
+    enqueue(std::move(pending), arrival);
+}
+
+}  // namespace tristar::gateway

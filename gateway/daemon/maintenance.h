@@ -1,0 +1,54 @@
+#pragma once
+// DailySchedule: when the daily maintenance is next due (design.md 3.2: the TriStar's network
+// processor is known to hang after weeks, so the gateway may reset its communication server,
+// coil 0x10FF, once a day at a configured local hour). Pure: the caller passes the time and the
+// zone; the schedule only answers "when next".
+//
+// LocalZone is the one question asked of local time: the UTC offset in force at an instant.
+// g++ 12's libstdc++ has no std::chrono::current_zone, so SystemZone asks the C library
+// (localtime_r, which follows TZ, else /etc/localtime); tests set TZ or pass their own zone.
+#include <chrono>
+#include <optional>
+
+namespace tristar::gateway {
+
+class LocalZone {
+public:
+    virtual ~LocalZone() = default;
+    // Local wall-clock time minus UTC at `at` (+3600 s for CET, +7200 s for CEST).
+    virtual std::chrono::seconds utc_offset(std::chrono::sys_seconds at) const = 0;
+};
+
+// The process's local time zone as the C library sees it (TZ and tzset() are honoured).
+class SystemZone final : public LocalZone {
+public:
+    std::chrono::seconds utc_offset(std::chrono::sys_seconds at) const override;
+};
+
+const LocalZone& system_zone();
+
+class DailySchedule {
+public:
+    using TimePoint = std::chrono::system_clock::time_point;
+    static constexpr int off = -1;
+
+    // `local_hour`: 0..23, or -1 (off). Anything else throws std::invalid_argument.
+    explicit DailySchedule(int local_hour);
+
+    bool enabled() const { return hour_ != off; }
+    int local_hour() const { return hour_; }
+
+    // The first run strictly after `now`, nothing when off. A run is at local_hour:00:00 local
+    // time, once per local day: on a day when that time does not exist (the clocks spring
+    // forward over it) at the moment the clocks jump; on a day when it happens twice (they fall
+    // back) only the first time. Two local days that map to the same instant (a skipped day)
+    // give one run. After a run at T, ask next_after(T); after the system clock jumps, ask again.
+    std::optional<TimePoint> next_after(TimePoint now, const LocalZone& zone = system_zone()) const;
+
+private:
+    std::chrono::sys_seconds run_on(std::chrono::sys_days local_day, const LocalZone& zone) const;
+
+    int hour_;
+};
+
+}  // namespace tristar::gateway
