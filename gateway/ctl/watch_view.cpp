@@ -58,7 +58,9 @@ std::string row_text(const Row& row, const std::vector<Reading>& readings) {
 std::string gateway_text(const client::v1::Status& status) {
     const auto& counters = status.counters();
     return link_text(status) + "   transactions " + std::to_string(counters.transactions()) +
-           "   timeouts " + std::to_string(counters.timeouts()) + "   exceptions " +
+           "   cache hits " + std::to_string(counters.cache_hits()) + "   merged " +
+           std::to_string(counters.merged_reads()) + "   timeouts " +
+           std::to_string(counters.timeouts()) + "   exceptions " +
            std::to_string(counters.exceptions()) + "   clients " +
            std::to_string(status.clients_size());
 }
