@@ -74,6 +74,7 @@ LinkResult ModbusLink::execute(const LinkRequest& request) {
             break;
         }
         pace();
+        if (!is_tcp()) discard_stray_serial_input();
         const auto outcome = call(request, result);
         last_end_ = Clock::now();
         if (outcome.error == CallError::none) {
@@ -90,6 +91,7 @@ LinkResult ModbusLink::execute(const LinkRequest& request) {
         }
         error = describe_errno(outcome.err);
         if (outcome.error == CallError::timeout) ++info_.timeouts;
+        if (outcome.error == CallError::disconnected && fresh_connection_) note_closed_unanswered();
         recover_stream();
         const bool surely_unsent = outcome.error == CallError::disconnected &&
                                    (outcome.err == EPIPE || outcome.err == ENOTCONN);
@@ -163,12 +165,27 @@ bool ModbusLink::open_connection(std::string& error) {
         error = "cannot connect to " + device_uri(config_.address) + ": " + describe_errno(err);
         return false;
     }
+    fresh_connection_ = true;
     if (!link_up_ && info_.connected_since_unix_ms != 0) ++info_.reconnects;
     if (config_.connect_settle.count() > 0) std::this_thread::sleep_for(config_.connect_settle);
     return true;
 }
 
-void ModbusLink::drop_connection() { ctx_.close(); }
+void ModbusLink::drop_connection() {
+    ctx_.close();
+    fresh_connection_ = false;
+}
+
+// The device accepted a connection and closed it before answering anything on it (a TriStar
+// or the simulator while it resets; a comm server restarting). That is as good as refused: the
+// backoff applies, so the reads that follow fail fast instead of each reconnecting once per
+// try. A connection that already carried replies and then closes is not counted: the device
+// may simply close after each response.
+void ModbusLink::note_closed_unanswered() {
+    ++info_.connects_failed;
+    backoff_.failed(Clock::now());
+    info_.state = LinkState::backoff;
+}
 
 // True when the peer closed the socket or left stray bytes in it (a late reply): either way
 // the connection must not carry the next request.
@@ -185,6 +202,7 @@ bool ModbusLink::socket_went_stale() {
 void ModbusLink::after_success() {
     if (!link_up_) info_.connected_since_unix_ms = unix_ms_now();
     link_up_ = true;
+    fresh_connection_ = false;
     backoff_.succeeded();
     info_.state = LinkState::connected;
     if (!is_tcp()) return;
@@ -210,6 +228,17 @@ void ModbusLink::recover_stream() {
         drop_connection();
         return;
     }
+    drain_serial();
+    modbus_flush(ctx_.get());
+}
+
+// Bytes waiting on the line before a request can only be a late reply (or noise). RTU frames
+// carry no transaction id, so libmodbus would take them for this request's answer: wait for
+// the line to go quiet and flush them first.
+void ModbusLink::discard_stray_serial_input() {
+    pollfd pfd{ctx_.fd(), POLLIN, 0};
+    if (::poll(&pfd, 1, 0) <= 0) return;
+    spdlog::warn("{} stray bytes before a request: flushing the line", tag(false));
     drain_serial();
     modbus_flush(ctx_.get());
 }

@@ -29,12 +29,14 @@ private:
     bool ensure_connected(std::string& error);
     bool open_connection(std::string& error);
     void drop_connection();
+    void note_closed_unanswered();
     bool socket_went_stale();
     void pace();
     std::chrono::microseconds gap() const;
     CallOutcome call(const LinkRequest& request, LinkResult& result);
     void after_success();
     void recover_stream();
+    void discard_stray_serial_input();
     void drain_serial();
     void note_failure(const std::string& error);
     bool is_tcp() const { return std::holds_alternative<TcpDevice>(config_.address); }
@@ -46,6 +48,7 @@ private:
     Clock::time_point last_end_{};
     unsigned kept_observations_ = 0;
     bool link_up_ = false;  // the last transaction got a valid answer
+    bool fresh_connection_ = false;  // opened for the current try, nothing answered on it yet
 };
 
 }  // namespace tristar::gateway

@@ -93,18 +93,36 @@ void add_quirk_options(CLI::App& app, SimOptions& o) {
            [&q](unsigned ms) { q.delay_jitter = std::chrono::milliseconds(ms); },
            "extra random delay, uniform in [0, N] ms")
         ->check(CLI::Range(0U, 600000U));
+    auto* slow_every =
+        app.add_option_function<unsigned>(
+               "--slow-every", [&q](unsigned n) { q.slow_every = n; },
+               "every Nth request (N, 2N, ...) is answered --slow-ms late")
+            ->check(CLI::Range(1U, 1000000000U));
+    auto* slow_ms = app.add_option_function<unsigned>(
+                           "--slow-ms",
+                           [&q](unsigned ms) { q.slow_delay = std::chrono::milliseconds(ms); },
+                           "extra delay of the requests --slow-every picks, ms")
+                        ->check(CLI::Range(0U, 600000U));
+    slow_every->needs(slow_ms);
+    slow_ms->needs(slow_every);
+    app.add_flag("--wire-time", q.wire_time,
+                 "delay each reply by its RTU wire time at --baud/--parity/--stop-bits (TCP too)");
+}
+
+void add_fault_options(CLI::App& app, SimOptions& o) {
+    auto& q = o.quirks;
     app.add_option("--busy-rate", q.busy_rate, "probability of answering exception 0x06 instead")
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--drop-rate", q.drop_rate, "probability of executing but not replying")
         ->check(CLI::Range(0.0, 1.0));
+    app.add_flag("--drop-write-replies", q.drop_write_replies,
+                 "execute every write but never reply to one (reads are answered)");
     app.add_option("--corrupt-rate", q.corrupt_rate,
                    "probability of a bad CRC (RTU) or wrong transaction id (TCP) in the reply")
         ->check(CLI::Range(0.0, 1.0));
     app.add_option_function<std::uint64_t>(
         "--hang-after", [&q](std::uint64_t n) { q.hang_after = n; },
         "the comm server hangs (stops answering) after N transactions, until restart");
-    app.add_flag("--wire-time", q.wire_time,
-                 "delay each reply by its RTU wire time at --baud/--parity/--stop-bits (TCP too)");
     app.add_option_function<double>(
            "--reset-seconds",
            [&q](double s) {
@@ -140,6 +158,7 @@ void add_options(CLI::App& app, SimOptions& options) {
     add_transport_options(app, options);
     add_device_options(app, options);
     add_quirk_options(app, options);
+    add_fault_options(app, options);
     app.add_flag(
         "--accept-fc16", options.accept_fc16,
         "accept FC16 write multiple registers (default: illegal function, as in the spec)");

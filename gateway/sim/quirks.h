@@ -1,8 +1,8 @@
 #pragma once
 // The device's misbehaviours, switched on from the command line: response delay and jitter,
-// busy exceptions, dropped and corrupted replies, the comm-server hang, socket lifetime, wire
-// time. Random decisions come from one seeded generator, so a run is repeatable for a given seed
-// and request order.
+// occasional slow replies, busy exceptions, dropped and corrupted replies, the comm-server hang,
+// socket lifetime, wire time. Random decisions come from one seeded generator, so a run is
+// repeatable for a given seed and request order.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -15,8 +15,11 @@ struct QuirkConfig {
     bool single_connection = false;  // further connections are accepted and closed at once
     std::chrono::milliseconds delay{0};
     std::chrono::milliseconds delay_jitter{0};
+    std::uint64_t slow_every = 0;             // every Nth transaction is slow; 0 = none
+    std::chrono::milliseconds slow_delay{0};  // added to a slow transaction's delay
     double busy_rate = 0.0;                   // answer exception 0x06 instead of executing
     double drop_rate = 0.0;                   // execute, send nothing
+    bool drop_write_replies = false;          // execute every write, never answer one
     double corrupt_rate = 0.0;                // RTU: bad CRC; TCP: wrong transaction id
     std::optional<std::uint64_t> hang_after;  // transactions before the comm server hangs
     bool wire_time = false;                   // add the reply's serial wire time to the delay
@@ -34,6 +37,11 @@ class Quirks {
     bool roll_corrupt() { return roll(config_.corrupt_rate); }
     // The configured delay plus a uniform jitter in [0, delay_jitter].
     std::chrono::microseconds response_delay();
+    // The extra delay of the `transaction`th transaction (1-based): slow_delay for N, 2N, ...
+    std::chrono::milliseconds slow_delay(std::uint64_t transaction) const {
+        const bool slow = config_.slow_every != 0 && transaction % config_.slow_every == 0;
+        return slow ? config_.slow_delay : std::chrono::milliseconds{0};
+    }
     bool hangs_after(std::uint64_t transactions) const {
         return config_.hang_after && transactions >= *config_.hang_after;
     }

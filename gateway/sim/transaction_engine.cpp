@@ -94,6 +94,7 @@ void TransactionEngine::start(const Incoming& request, Clock::time_point now) {
     stats_.record_outcome(outcome);
     Outgoing out = reply_for(request, outcome, !busy);
     std::chrono::microseconds delay = quirks_.response_delay();
+    delay += quirks_.slow_delay(stats_.transactions);  // --slow-every: counted from 1
     if (quirks_.config().wire_time && out.frame) {
         // The reply as it would go out on the serial line: unit + PDU + CRC.
         delay += modbus::wire_time(outcome.response.size() + 3, config_.serial);
@@ -125,15 +126,19 @@ Outgoing TransactionEngine::reply_for(const Incoming& request, const ServiceOutc
     Outgoing out{request.origin, std::nullopt, outcome.effect};
     const bool broadcast = request.origin.transport == Transport::rtu && request.unit_id == 0;
     if (broadcast) return out;  // Modbus serial line: no reply to broadcasts
-    if (executed && quirks_.roll_drop()) {
+    if (executed && (quirks_.roll_drop() || drops_write_reply(outcome))) {
         ++stats_.dropped;
-        spdlog::debug("[sim engine] reply dropped (--drop-rate)");
+        spdlog::debug("[sim engine] reply dropped (--drop-rate or --drop-write-replies)");
         return out;
     }
     const bool corrupt = quirks_.roll_corrupt();
     if (corrupt) ++stats_.corrupted;
     out.frame = frame(request, outcome.response, corrupt);
     return out;
+}
+
+bool TransactionEngine::drops_write_reply(const ServiceOutcome& outcome) const {
+    return quirks_.config().drop_write_replies && !outcome.writes.empty();
 }
 
 modbus::Bytes TransactionEngine::frame(const Incoming& request, const modbus::Bytes& pdu,

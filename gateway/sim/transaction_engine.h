@@ -73,6 +73,7 @@ class TransactionEngine {
     void start(const Incoming& request, Clock::time_point now);
     ServiceOutcome execute(const Incoming& request);
     Outgoing reply_for(const Incoming& request, const ServiceOutcome& outcome, bool executed);
+    bool drops_write_reply(const ServiceOutcome& outcome) const;
     modbus::Bytes frame(const Incoming& request, const modbus::Bytes& pdu, bool corrupt) const;
     void hang();
 

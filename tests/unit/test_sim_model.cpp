@@ -604,6 +604,54 @@ TEST_CASE("engine: busy answers 0x06 without executing; drop executes without a 
     CHECK(d.stats.write_log[0].value == 0xFF00);
 }
 
+TEST_CASE("engine: --slow-every delays only every Nth reply, by --slow-ms on top of the delay") {
+    QuirkConfig q;
+    q.delay = std::chrono::milliseconds(10);
+    q.slow_every = 3;
+    q.slow_delay = std::chrono::milliseconds(500);
+    EngineFixture f(q);
+    auto now = Clock::now();
+    std::vector<Clock::duration> delays;
+    for (std::uint16_t i = 1; i <= 7; ++i) {
+        f.engine.submit(f.tcp_read(1, i));
+        CHECK(f.engine.run_due(now).empty());
+        const auto due = *f.engine.next_deadline();
+        delays.push_back(due - now);
+        const auto done = f.engine.run_due(due);
+        REQUIRE(done.size() == 1);
+        CHECK(modbus::decode_mbap(*done[0].frame)->transaction_id == i);  // late, not lost
+        now = due;
+    }
+    const auto normal = std::chrono::milliseconds(10);
+    const auto slow = std::chrono::milliseconds(510);
+    const std::vector<Clock::duration> expected{normal, normal, slow, normal, normal, slow, normal};
+    CHECK(delays == expected);
+    CHECK(f.stats.overlaps == 0);
+}
+
+TEST_CASE("engine: --drop-write-replies executes writes silently and still answers reads") {
+    QuirkConfig q;
+    q.drop_write_replies = true;
+    EngineFixture f(q);
+    f.engine.submit({{Transport::tcp, 1}, 1, 1, {0x05, 0x00, 0x02, 0xFF, 0x00}});
+    auto done = f.engine.run_due(Clock::now());
+    REQUIRE(done.size() == 1);
+    CHECK_FALSE(done[0].frame);
+    CHECK(coil_on(f.model, 2));
+    CHECK(f.stats.dropped == 1);
+    CHECK(f.stats.writes == 1);
+    REQUIRE(f.stats.write_log.size() == 1);
+    CHECK(f.stats.write_log[0].address == 2);
+    // A refused write executed nothing: its exception is answered.
+    f.engine.submit({{Transport::tcp, 1}, 2, 1, {0x05, 0x00, 0x01, 0xFF, 0x00}});
+    done = f.engine.run_due(Clock::now());
+    REQUIRE(done[0].frame);
+    f.engine.submit(f.tcp_read(1, 3));
+    done = f.engine.run_due(Clock::now());
+    REQUIRE(done[0].frame);
+    CHECK(f.stats.dropped == 1);
+}
+
 TEST_CASE("engine: corrupt replies have a bad CRC on RTU and a wrong transaction id on TCP") {
     QuirkConfig q;
     q.corrupt_rate = 1.0;
