@@ -56,6 +56,7 @@ void read_device(TableReader& in, Config& config) {
     in.read("tcp_gap_ms", device.tcp_gap, 0ms, 60000ms);
     in.read("rtu_pause_ms", device.rtu_pause, 0ms, 60000ms);
     in.read("connect_settle_ms", device.connect_settle, 0ms, 60000ms);
+    in.read("recovery_pause_ms", device.recovery_pause, 0ms, 60000ms);
     in.read("read_retries", device.read_retries, 0, 10);
     if (const auto i = in.choice("connection", connection_names))
         device.connection = connection_modes[*i];

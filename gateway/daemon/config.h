@@ -45,6 +45,9 @@ struct DeviceConfig {
     milliseconds tcp_gap{50};                      // minimum gap between TCP transactions
     milliseconds rtu_pause{0};                     // added to t3.5 between RTU transactions
     milliseconds connect_settle{0};                // wait after a new connection before sending
+    // Quiet time after a timeout before the next transaction: the device serves one request at
+    // a time and may still be working on the one that timed out.
+    milliseconds recovery_pause{500};
     int read_retries = 2;                          // extra tries of a read, 0..10
     ConnectionMode connection = ConnectionMode::automatic;
     milliseconds backoff_min{100};                 // reconnect backoff, doubled with jitter

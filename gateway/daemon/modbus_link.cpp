@@ -91,6 +91,8 @@ LinkResult ModbusLink::execute(const LinkRequest& request) {
         }
         error = describe_errno(outcome.err);
         if (outcome.error == CallError::timeout) ++info_.timeouts;
+        if (outcome.error == CallError::timeout || outcome.error == CallError::corrupt)
+            quiet_until_ = Clock::now() + config_.recovery_pause;
         if (outcome.error == CallError::disconnected && fresh_connection_) note_closed_unanswered();
         recover_stream();
         const bool surely_unsent = outcome.error == CallError::disconnected &&
@@ -266,7 +268,7 @@ std::chrono::microseconds ModbusLink::gap() const {
 }
 
 void ModbusLink::pace() {
-    const auto ready = last_end_ + gap();
+    const auto ready = std::max(last_end_ + gap(), quiet_until_);
     if (Clock::now() < ready) std::this_thread::sleep_until(ready);
 }
 

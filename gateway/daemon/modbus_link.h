@@ -46,6 +46,7 @@ private:
     Backoff backoff_;
     LinkInfo info_;
     Clock::time_point last_end_{};
+    Clock::time_point quiet_until_{};  // after a timeout: the device may still be busy
     unsigned kept_observations_ = 0;
     bool link_up_ = false;  // the last transaction got a valid answer
     bool fresh_connection_ = false;  // opened for the current try, nothing answered on it yet

@@ -54,6 +54,7 @@ TEST_CASE("config: every key is read") {
                          "tcp_gap_ms = 0",
                          "rtu_pause_ms = 20",
                          "connect_settle_ms = 250",
+                         "recovery_pause_ms = 900",
                          "read_retries = 0",
                          "connection = \"per-transaction\"",
                          "backoff_min_ms = 200",
@@ -79,6 +80,7 @@ TEST_CASE("config: every key is read") {
     CHECK(device.tcp_gap == 0ms);
     CHECK(device.rtu_pause == 20ms);
     CHECK(device.connect_settle == 250ms);
+    CHECK(device.recovery_pause == 900ms);
     CHECK(device.read_retries == 0);
     CHECK(device.connection == ConnectionMode::per_transaction);
     CHECK(device.backoff_min == 200ms);
@@ -271,7 +273,7 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
     const std::pair<std::string_view, std::vector<std::string_view>> keys[] = {
         {"device",
          {"uri", "unit", "response_timeout_ms", "byte_timeout_ms", "connect_timeout_ms",
-          "tcp_gap_ms", "rtu_pause_ms", "connect_settle_ms", "read_retries", "connection",
+          "tcp_gap_ms", "rtu_pause_ms", "connect_settle_ms", "recovery_pause_ms", "read_retries", "connection",
           "backoff_min_ms", "backoff_max_ms"}},
         {"scheduler", {"max_queue_per_client", "default_deadline_ms", "max_deadline_ms"}},
         {"server", {"endpoints", "max_frame_bytes"}},
@@ -290,7 +292,7 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
         count += names.size();
     }
     CHECK(example.size() == 6);
-    CHECK(count == 23);
+    CHECK(count == 24);
 }
 
 TEST_CASE("config: the example documents every write rule key in its comments") {
