@@ -1,0 +1,220 @@
+#include "publisher/history_format.h"
+
+#include <charconv>
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+namespace tristar::publisher {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::sys_days;
+
+constexpr std::string_view magic = "tristar-history 1";
+constexpr std::string_view absent = "-";
+
+std::uint64_t fnv1a64(std::string_view bytes) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : bytes) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+std::string hex16(std::uint64_t value) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016" PRIx64, value);
+    return buf;
+}
+
+// ---- writing
+
+template <typename T>
+void put(std::string& out, T value) {
+    char buf[32];
+    const auto result = std::to_chars(buf, buf + sizeof buf, value);
+    out += ' ';
+    out.append(buf, result.ptr);
+}
+
+template <typename T>
+void put(std::string& out, const std::optional<T>& value) {
+    if (value) {
+        put(out, *value);
+    } else {
+        out += ' ';
+        out += absent;
+    }
+}
+
+void put_last(std::string& out, const std::optional<LastSample>& last) {
+    out += "last";
+    if (!last) {
+        out += " -\n";
+        return;
+    }
+    put(out, std::chrono::duration_cast<milliseconds>(last->time.time_since_epoch()).count());
+    put(out, last->power_w);
+    put(out, last->charge_state);
+    put(out, last->whc_daily_wh);
+    put(out, last->kwh_total);
+    out += '\n';
+}
+
+void put_day(std::string& out, const DayRecord& d) {
+    out += "day";
+    put(out, static_cast<std::int64_t>(d.date.time_since_epoch().count()));
+    put(out, d.nr);
+    put(out, d.yield_wh);
+    put(out, d.max_power_w);
+    put(out, d.max_pv_v);
+    put(out, d.min_battery_v);
+    put(out, d.max_battery_v);
+    put(out, d.max_battery_a);
+    put(out, d.bulk_s);
+    put(out, d.absorption_s);
+    put(out, d.float_s);
+    out += '\n';
+}
+
+// ---- reading
+
+// The space-separated words of one line.
+class Fields {
+public:
+    explicit Fields(std::string_view line) : rest_(line) {}
+    std::string_view next() {
+        const auto end = rest_.find(' ');
+        const std::string_view word = rest_.substr(0, end);
+        rest_ = end == std::string_view::npos ? std::string_view{} : rest_.substr(end + 1);
+        return word;
+    }
+    bool done() const { return rest_.empty(); }
+
+private:
+    std::string_view rest_;
+};
+
+template <typename T>
+bool get(Fields& f, T& out) {
+    const std::string_view word = f.next();
+    if (word.empty()) return false;
+    const auto result = std::from_chars(word.data(), word.data() + word.size(), out);
+    return result.ec == std::errc{} && result.ptr == word.data() + word.size();
+}
+
+template <typename T>
+bool get(Fields& f, std::optional<T>& out) {
+    Fields probe = f;
+    if (probe.next() == absent) {
+        f = probe;
+        out.reset();
+        return true;
+    }
+    T value{};
+    if (!get(f, value)) return false;
+    out = value;
+    return true;
+}
+
+bool expect(Fields& f, std::string_view word) { return f.next() == word; }
+
+bool get_last(Fields& f, std::optional<LastSample>& last) {
+    Fields probe = f;
+    if (probe.next() == absent && probe.done()) {
+        f = probe;
+        last.reset();
+        return true;
+    }
+    LastSample s;
+    std::int64_t ms = 0;
+    const bool ok = get(f, ms) && get(f, s.power_w) && get(f, s.charge_state) && get(f, s.whc_daily_wh) &&
+                    get(f, s.kwh_total);
+    s.time = TimePoint{milliseconds{ms}};
+    last = s;
+    return ok;
+}
+
+bool get_day(Fields& f, DayRecord& d) {
+    std::int64_t date = 0;
+    const bool ok = get(f, date) && get(f, d.nr) && get(f, d.yield_wh) && get(f, d.max_power_w) &&
+                    get(f, d.max_pv_v) && get(f, d.min_battery_v) && get(f, d.max_battery_v) &&
+                    get(f, d.max_battery_a) && get(f, d.bulk_s) && get(f, d.absorption_s) && get(f, d.float_s);
+    d.date = sys_days{std::chrono::days{date}};
+    return ok;
+}
+
+std::vector<std::string_view> split_lines(std::string_view body) {
+    std::vector<std::string_view> lines;
+    while (!body.empty()) {
+        const auto end = body.find('\n');
+        lines.push_back(body.substr(0, end));
+        body = end == std::string_view::npos ? std::string_view{} : body.substr(end + 1);
+    }
+    return lines;
+}
+
+// The text before the end line, when the end line is intact and its checksum matches.
+std::optional<std::string_view> verified_body(std::string_view text, std::size_t& day_lines) {
+    if (text.empty() || text.back() != '\n') return std::nullopt;
+    const auto end_at = text.rfind("\nend ", text.size() - 1);
+    if (end_at == std::string_view::npos) return std::nullopt;
+    const std::string_view body = text.substr(0, end_at + 1);
+    Fields f(text.substr(end_at + 1, text.size() - end_at - 2));
+    if (!expect(f, "end") || !get(f, day_lines) || f.next() != hex16(fnv1a64(body)) || !f.done()) {
+        return std::nullopt;
+    }
+    return body;
+}
+
+bool parse_header(const std::vector<std::string_view>& lines, HistoryState& state) {
+    if (lines.size() < 4 || lines[0] != magic) return false;
+    Fields totals(lines[1]), overall(lines[2]), last(lines[3]);
+    auto& o = state.overall;
+    return expect(totals, "totals") && get(totals, state.system_wh) && get(totals, state.user_base_wh) &&
+           totals.done() && expect(overall, "overall") && get(overall, o.max_pv_v) &&
+           get(overall, o.max_battery_v) && get(overall, o.min_battery_v) && overall.done() &&
+           expect(last, "last") && get_last(last, state.last) && last.done();
+}
+
+}  // namespace
+
+std::string format_history(const HistoryState& state) {
+    std::string out{magic};
+    out += "\ntotals";
+    put(out, state.system_wh);
+    put(out, state.user_base_wh);
+    out += "\noverall";
+    put(out, state.overall.max_pv_v);
+    put(out, state.overall.max_battery_v);
+    put(out, state.overall.min_battery_v);
+    out += '\n';
+    put_last(out, state.last);
+    for (const auto& day : state.days) put_day(out, day);
+    const std::string checksum = hex16(fnv1a64(out));
+    out += "end";
+    put(out, state.days.size());
+    out += ' ' + checksum + '\n';
+    return out;
+}
+
+std::optional<HistoryState> parse_history(std::string_view text) {
+    std::size_t day_lines = 0;
+    const auto body = verified_body(text, day_lines);
+    if (!body) return std::nullopt;
+    const auto lines = split_lines(*body);
+    HistoryState state;
+    if (!parse_header(lines, state) || lines.size() != 4 + day_lines) return std::nullopt;
+    for (std::size_t i = 4; i < lines.size(); ++i) {
+        Fields f(lines[i]);
+        DayRecord day;
+        if (!expect(f, "day") || !get_day(f, day) || !f.done()) return std::nullopt;
+        state.days.push_back(day);
+    }
+    return state;
+}
+
+}  // namespace tristar::publisher

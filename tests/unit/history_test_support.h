@@ -1,0 +1,81 @@
+#pragma once
+// Shared helpers of the daily history tests: instants from calendar dates, zones, samples.
+#include <stdlib.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "publisher/history.h"
+#include "publisher/local_zone.h"
+
+namespace tristar::publisher::test {
+
+using namespace std::chrono;
+
+// A UTC instant from a calendar date and a time of day.
+inline TimePoint utc(int y, unsigned m, unsigned d, int h = 0, int min = 0, int s = 0) {
+    return sys_days{year{y} / month{m} / day{d}} + hours{h} + minutes{min} + seconds{s};
+}
+
+inline sys_days date(int y, unsigned m, unsigned d) { return sys_days{year{y} / month{m} / day{d}}; }
+
+// A zone with one fixed offset.
+struct FixedZone final : LocalZone {
+    explicit FixedZone(seconds offset = seconds{0}) : offset_(offset) {}
+    seconds utc_offset(sys_seconds) const override { return offset_; }
+    seconds offset_;
+};
+
+inline const LocalZone& utc_zone() {
+    static const FixedZone zone;
+    return zone;
+}
+
+inline HistoryConfig config_in(const LocalZone& zone) {
+    HistoryConfig config;
+    config.zone = &zone;
+    return config;
+}
+
+// A sample with only power and charge state (5 = MPPT/bulk).
+inline Sample power_at(TimePoint t, double watts, int charge_state = 5) {
+    Sample s;
+    s.time = t;
+    s.power_w = watts;
+    s.charge_state = charge_state;
+    return s;
+}
+
+// Constant power from `from` to `to` inclusive, one sample per `step`.
+inline void feed(DailyHistory& h, TimePoint from, TimePoint to, seconds step, double watts,
+                 int charge_state = 5) {
+    for (TimePoint t = from; t <= to; t += step) h.add(power_at(t, watts, charge_state));
+}
+
+// Sets TZ for the C library for one test and puts the old value back.
+class TzGuard {
+public:
+    explicit TzGuard(const char* tz) {
+        if (const char* old = std::getenv("TZ")) old_ = old;
+        ::setenv("TZ", tz, 1);
+        ::tzset();
+    }
+    ~TzGuard() {
+        if (old_) {
+            ::setenv("TZ", old_->c_str(), 1);
+        } else {
+            ::unsetenv("TZ");
+        }
+        ::tzset();
+    }
+    TzGuard(const TzGuard&) = delete;
+    TzGuard& operator=(const TzGuard&) = delete;
+
+private:
+    std::optional<std::string> old_;
+};
+
+}  // namespace tristar::publisher::test

@@ -1,0 +1,198 @@
+// Unit tests of the history's persistence (design.md 8): the file format round-trips exactly and
+// rejects any truncation or corruption, the store falls back to the previous good copy, a
+// restart continues the same day without double counting, totals stay monotonic across
+// rollovers and restarts, and the save schedule. The kill -9 test: test_history_crash.cpp.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "publisher/history.h"
+#include "publisher/history_format.h"
+#include "publisher/history_store.h"
+#include "tests/support/temp_dir.h"
+#include "tests/unit/history_test_support.h"
+
+namespace tristar::publisher::test {
+namespace {
+
+namespace fs = std::filesystem;
+using tristar::test::read_file;
+using tristar::test::TempDir;
+using tristar::test::write_file;
+
+// A history with two days, every kind of value, absent ones included.
+DailyHistory sample_history() {
+    DailyHistory h(config_in(utc_zone()));
+    Sample s = power_at(utc(2024, 6, 10, 12), 1234.5, 6);
+    s.pv_v = 71.3;
+    s.battery_v = 27.61;
+    s.battery_a = 44.7;
+    s.whc_daily_wh = 1230;
+    s.kwh_total = 0.1;
+    h.add(s);
+    feed(h, utc(2024, 6, 10, 12, 0, 7), utc(2024, 6, 10, 12, 30), seconds{7}, 987.654321, 7);
+    h.add(power_at(utc(2024, 6, 11, 9), 12.5, 5));
+    h.reset_user_yield();
+    return h;
+}
+
+TEST_CASE("the history file round-trips exactly") {
+    const DailyHistory h = sample_history();
+    const std::string text = format_history(h.state());
+    const auto parsed = parse_history(text);
+    REQUIRE(parsed);
+    CHECK(format_history(*parsed) == text);
+    REQUIRE(parsed->days.size() == 2);
+    CHECK(parsed->days[1].yield_wh == h.days()[1].yield_wh);  // bit-exact doubles
+    CHECK(parsed->days[1].max_pv_v == 71.3);
+    CHECK_FALSE(parsed->days[0].max_pv_v.has_value());
+    CHECK(parsed->days[0].date == date(2024, 6, 11));
+    CHECK(parsed->system_wh == h.state().system_wh);
+    CHECK(parsed->user_base_wh == h.state().user_base_wh);
+    REQUIRE(parsed->last);
+    CHECK(parsed->last->time == utc(2024, 6, 11, 9));
+    CHECK_FALSE(parsed->last->whc_daily_wh.has_value());
+    CHECK(parsed->overall.min_battery_v == 27.61);
+}
+
+TEST_CASE("an empty history round-trips too") {
+    const auto parsed = parse_history(format_history(HistoryState{}));
+    REQUIRE(parsed);
+    CHECK(parsed->days.empty());
+    CHECK_FALSE(parsed->last.has_value());
+}
+
+TEST_CASE("a truncated or corrupted file is rejected as a whole") {
+    const std::string text = format_history(sample_history().state());
+    for (std::size_t n = 0; n < text.size(); ++n) {
+        CAPTURE(n);
+        CHECK_FALSE(parse_history(std::string_view(text).substr(0, n)));
+        std::string flipped = text;
+        flipped[n] = static_cast<char>(flipped[n] ^ 0x01);
+        CHECK_FALSE(parse_history(flipped));
+    }
+    CHECK_FALSE(parse_history(text + "day 1\n"));
+    CHECK_FALSE(parse_history("garbage\n"));
+}
+
+TEST_CASE("the store saves atomically and falls back to the previous good copy") {
+    TempDir tmp;
+    const HistoryStore store(tmp.path() / "data");
+    CHECK_FALSE(store.load());  // first start: nothing, and the directory was made
+    DailyHistory h = sample_history();
+    store.save(h);
+    const double first_total = h.state().system_wh;
+    h.add(power_at(utc(2024, 6, 11, 9, 0, 10), 3600));
+    store.save(h);
+    CHECK_FALSE(fs::exists(tmp.path() / "data" / "history.tmp"));
+    REQUIRE(store.load());
+    CHECK(store.load()->state.system_wh == h.state().system_wh);
+    CHECK(store.load()->from == store.file());
+
+    SUBCASE("a corrupt newest file: the backup (the previous save) is used") {
+        std::string text = read_file(store.file().string());
+        text[text.size() / 2] = '#';
+        write_file(store.file().string(), text);
+        REQUIRE(store.load());
+        CHECK(store.load()->from == store.backup());
+        CHECK(store.load()->state.system_wh == first_total);
+    }
+    SUBCASE("killed between the two renames: the newest file is missing, the backup has the last save") {
+        fs::rename(store.file(), store.backup());
+        REQUIRE(store.load());
+        CHECK(store.load()->state.system_wh == h.state().system_wh);
+    }
+    SUBCASE("a half-written temp file is ignored, then replaced by the next save") {
+        write_file((tmp.path() / "data" / "history.tmp").string(), "tristar-history 1\ntotals 99");
+        CHECK(store.load()->state.system_wh == h.state().system_wh);
+        store.save(h);
+        CHECK(store.load()->state.system_wh == h.state().system_wh);
+    }
+    SUBCASE("both copies bad: nothing, so the caller starts afresh") {
+        write_file(store.file().string(), "x");
+        write_file(store.backup().string(), "");
+        CHECK_FALSE(store.load());
+    }
+}
+
+TEST_CASE("a restart continues the same day without double counting") {
+    TempDir tmp;
+    const HistoryStore store(tmp.path());
+    DailyHistory reference(config_in(utc_zone()));
+    DailyHistory before(config_in(utc_zone()));
+    feed(reference, utc(2024, 6, 10, 23), utc(2024, 6, 11, 1), seconds{10}, 500);
+    feed(before, utc(2024, 6, 10, 23), utc(2024, 6, 11, 0, 30), seconds{10}, 500);
+    store.save(before);
+    DailyHistory after(config_in(utc_zone()), store.load().value().state);
+    CHECK(after.rollovers() == 0);
+    feed(after, utc(2024, 6, 11, 0, 30, 10), utc(2024, 6, 11, 1), seconds{10}, 500);
+    REQUIRE(after.days_available() == 2);
+    CHECK(after.days()[0].nr == 1);
+    CHECK(after.days()[0].yield_wh == doctest::Approx(reference.days()[0].yield_wh));
+    CHECK(after.days()[1].yield_wh == doctest::Approx(reference.days()[1].yield_wh));
+    CHECK(after.totals().system_kwh == doctest::Approx(reference.totals().system_kwh));
+    CHECK(after.days()[0].bulk_s == doctest::Approx(3600));
+}
+
+// whc_daily as a TriStar at 720 W since 10:00 would show it: 0.2 Wh/s in 10 Wh steps.
+Sample with_counter(TimePoint t) {
+    Sample s = power_at(t, 720);
+    const double wh = 0.2 * duration<double>(t - utc(2024, 6, 10, 10)).count();
+    s.whc_daily_wh = 10 * std::floor(wh / 10);
+    return s;
+}
+
+TEST_CASE("after a crash the device counter gives back the unsaved energy, once") {
+    TempDir tmp;
+    const HistoryStore store(tmp.path());
+    DailyHistory before(config_in(utc_zone()));
+    for (auto t = utc(2024, 6, 10, 10); t <= utc(2024, 6, 10, 10, 30); t += seconds{10}) {
+        before.add(with_counter(t));
+        if (t == utc(2024, 6, 10, 10, 15)) store.save(before);  // the last save before the crash
+    }
+    const double published_before_crash = before.totals().system_kwh;
+    DailyHistory after(config_in(utc_zone()), store.load().value().state);
+    CHECK(after.totals().system_kwh == doctest::Approx(0.180));
+    after.add(with_counter(utc(2024, 6, 10, 10, 35)));  // back five minutes later
+    CHECK(after.totals().system_kwh >= published_before_crash);
+    CHECK(after.days().front().yield_wh == doctest::Approx(420));  // what 35 min at 720 W make
+}
+
+TEST_CASE("totals stay monotonic and completed days unchanged across rollovers and restarts") {
+    TempDir tmp;
+    const HistoryStore store(tmp.path());
+    auto h = std::make_unique<DailyHistory>(config_in(utc_zone()));
+    double last_total = 0;
+    for (int segment = 0; segment < 4 * 8; ++segment) {  // 4 days, 8 three-hour segments each
+        const TimePoint from = utc(2024, 6, 10) + hours{3 * segment};
+        feed(*h, from, from + hours{3} - seconds{30}, seconds{30}, 400);
+        store.save(*h);
+        const auto completed = h->days().size() > 1 ? h->days()[1].yield_wh : 0.0;
+        h = std::make_unique<DailyHistory>(config_in(utc_zone()), store.load().value().state);
+        CHECK(h->totals().system_kwh >= last_total);
+        last_total = h->totals().system_kwh;
+        if (h->days().size() > 1) CHECK(h->days()[1].yield_wh == completed);
+    }
+    REQUIRE(h->days_available() == 4);
+    const double today_wh = 400 * (86400.0 - 30) / 3600;  // the last 30 s are still to come
+    CHECK(h->days()[0].yield_wh == doctest::Approx(today_wh));
+    for (std::size_t d = 1; d < 4; ++d) CHECK(h->days()[d].yield_wh == doctest::Approx(400 * 24));
+    CHECK(last_total == doctest::Approx((3 * 400 * 24 + today_wh) / 1000));
+}
+
+TEST_CASE("a save is due at start, after each rollover and every interval") {
+    SaveSchedule schedule(minutes{5});
+    const TimePoint t0 = utc(2024, 6, 10, 12);
+    CHECK(schedule.due(t0, 0));
+    schedule.saved(t0, 1);
+    CHECK_FALSE(schedule.due(t0 + minutes{4}, 1));
+    CHECK(schedule.due(t0 + minutes{4}, 2));  // a new day began
+    CHECK(schedule.due(t0 + minutes{5}, 1));
+    CHECK(schedule.due(t0 - minutes{1}, 1));  // the clock was set back: save rather than wait
+}
+
+}  // namespace
+}  // namespace tristar::publisher::test

@@ -1,0 +1,409 @@
+// The TriStar -> Venus mapping (venus-dbus.md sections 4-7 and 17) against the TriStar spec's test
+// vectors (tristar-modbus.md section 9) and the project's mapping decisions.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "proto/tristar/register_map.h"
+#include "publisher/venus_mapping.h"
+#include "publisher/venus_rules.h"
+
+using namespace tristar::publisher;
+
+namespace {
+
+// The real 12 V unit of spec 9.1 (at night), plus the SPEC identity examples of 9.2.
+Snapshot dump_9_1() {
+    LiveWords live{};
+    auto set = [&live](std::uint16_t address, std::uint16_t word) { live[address] = word; };
+    set(0x00, 180), set(0x02, 80), set(0x04, 0x0012);
+    set(0x18, 2445), set(0x1A, 2440), set(0x1B, 60), set(0x1C, 0), set(0x1D, 0);
+    set(0x23, 4), set(0x24, 5), set(0x25, 5), set(0x26, 2446), set(0x27, 5);
+    set(0x28, 25), set(0x29, 3017), set(0x2A, 1), set(0x2B, 21481);
+    set(0x30, 188), set(0x31, 6), set(0x32, 3), set(0x44, 1230), set(0x45, 9);
+    IdentityWords identity{};
+    auto id = [&identity](std::uint16_t address, std::uint16_t word) {
+        identity[address - identity_first] = word;
+    };
+    id(0xE0C0, 0x3130), id(0xE0C1, 0x3332), id(0xE0C2, 0x3534), id(0xE0C3, 0x3736);
+    id(0xE0CC, 1), id(0xE0CD, 0x0102), id(0xE08B, 28);
+    return {live, CoilBits{false, false, false}, identity, std::uint16_t{0x0925}};
+}
+
+const MappingOptions options{"Modbus TCP 192.168.1.20"};
+
+VenusValue at(const Snapshot& snapshot, std::string_view path) {
+    const PathSpec* spec = find_path(path);
+    REQUIRE_MESSAGE(spec != nullptr, "no row " << path);
+    return compute_path(*spec, snapshot, options);
+}
+
+double number_at(const Snapshot& snapshot, std::string_view path) {
+    VenusValue value = at(snapshot, path);
+    REQUIRE_MESSAGE(std::holds_alternative<double>(value.value), path << " is not a valid d");
+    return std::get<double>(value.value);
+}
+
+std::int32_t int_at(const Snapshot& snapshot, std::string_view path) {
+    VenusValue value = at(snapshot, path);
+    REQUIRE_MESSAGE(std::holds_alternative<std::int32_t>(value.value), path << " is not a valid i");
+    return std::get<std::int32_t>(value.value);
+}
+
+std::string string_at(const Snapshot& snapshot, std::string_view path) {
+    VenusValue value = at(snapshot, path);
+    REQUIRE_MESSAGE(std::holds_alternative<std::string>(value.value), path << " is not a valid s");
+    return std::get<std::string>(value.value);
+}
+
+Snapshot with_word(Snapshot snapshot, std::uint16_t address, std::uint16_t word) {
+    (*snapshot.live)[address] = word;
+    return snapshot;
+}
+
+std::set<std::string> valid_paths(const PathValues& values) {
+    std::set<std::string> out;
+    for (const auto& [path, value] : values) {
+        if (value.valid()) out.insert(path);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("9.1 dump: standard paths") {
+    Snapshot dump = dump_9_1();
+    CHECK(number_at(dump, "/Dc/0/Voltage") == doctest::Approx(13.4308).epsilon(1e-4));
+    CHECK(at(dump, "/Dc/0/Voltage").text == "13.43 V");
+    CHECK(number_at(dump, "/Dc/0/Current") == 0.0);
+    CHECK(at(dump, "/Dc/0/Current").text == "0.00 A");
+    CHECK(number_at(dump, "/Dc/0/Temperature") == 5.0);
+    CHECK(at(dump, "/Dc/0/Temperature").text == "5 °C");
+    CHECK(at(dump, "/Pv/V").text == "0.33 V");
+    CHECK(number_at(dump, "/Pv/I") == 0.0);
+    CHECK(at(dump, "/Yield/Power").text == "0 W");
+    CHECK(int_at(dump, "/State") == 0);  // NIGHT
+    CHECK(at(dump, "/State").text == "Off");
+    CHECK(int_at(dump, "/Mode") == 1);
+    CHECK(int_at(dump, "/MppOperationMode") == 0);
+    CHECK(int_at(dump, "/ErrorCode") == 0);
+    CHECK(at(dump, "/ErrorCode").text == "No error");
+    CHECK(int_at(dump, "/NrOfTrackers") == 1);
+    CHECK(int_at(dump, "/Alarms/HighTemperature") == 0);
+    CHECK(int_at(dump, "/Alarms/ShortCircuit") == 0);
+    CHECK(int_at(dump, "/Alarms/Alarm") == 0);
+}
+
+TEST_CASE("9.1 dump and 9.2 identity: generic paths") {
+    Snapshot dump = dump_9_1();
+    CHECK(string_at(dump, "/Mgmt/Connection") == "Modbus TCP 192.168.1.20 via tristar-gatewayd");
+    CHECK(string_at(dump, "/ProductName") == "TriStar MPPT 60");
+    CHECK(string_at(dump, "/Serial") == "01234567");
+    CHECK(string_at(dump, "/HardwareVersion") == "1.2");
+    CHECK_FALSE(at(dump, "/FirmwareVersion").valid());
+    CHECK(string_at(dump, "/Tristar/Firmware/Controller") == "v12");
+    CHECK(string_at(dump, "/Tristar/Firmware/Network") == "0x0925");
+}
+
+TEST_CASE("9.1 dump: TriStar extras") {
+    Snapshot dump = dump_9_1();
+    CHECK(number_at(dump, "/Tristar/Temperature/Heatsink") == 4.0);
+    CHECK(number_at(dump, "/Tristar/Temperature/Rts") == 5.0);
+    CHECK(number_at(dump, "/Tristar/Temperature/Battery") == 5.0);
+    CHECK(number_at(dump, "/Tristar/Battery/Current1m") == doctest::Approx(0.0122).epsilon(1e-2));
+    CHECK(at(dump, "/Tristar/Battery/Voltage1m").text == "13.44 V");
+    CHECK(number_at(dump, "/Tristar/Battery/MaxVoltage") == doctest::Approx(16.573).epsilon(1e-4));
+    CHECK(int_at(dump, "/Tristar/Hourmeter") == 87017);
+    CHECK(at(dump, "/Tristar/Hourmeter").text == "87017 h");
+    CHECK_FALSE(at(with_word(dump, 0x2A, 0x8000), "/Tristar/Hourmeter").valid());  // > int32
+    CHECK(int_at(dump, "/Tristar/ChargeState/Value") == 3);
+    CHECK(at(dump, "/Tristar/ChargeState/Value").text == "NIGHT");
+    CHECK(string_at(dump, "/Tristar/ChargeState/Name") == "NIGHT");
+    CHECK(string_at(dump, "/Tristar/Led/Name") == "GREEN");
+    CHECK(int_at(dump, "/Tristar/DipSwitches/Mask") == 188);
+    CHECK(at(dump, "/Tristar/DipSwitches/Mask").text == "0x00BC");
+    CHECK(string_at(dump, "/Tristar/DipSwitches/Text").starts_with("switches 3, 4, 5, 6 and 8 ON"));
+    CHECK(int_at(dump, "/Tristar/Faults/Mask") == 0);
+    CHECK(string_at(dump, "/Tristar/Faults/Names") == "none");
+    CHECK(string_at(dump, "/Tristar/Alarms/Names") == "none");
+    CHECK(string_at(dump, "/Tristar/Daily/Flags/Names") == "reset detected, alarm occurred");
+    CHECK(number_at(dump, "/Tristar/Daily/Yield") == doctest::Approx(1.23));
+    CHECK(at(dump, "/Tristar/Daily/Yield").text == "1.23 kWh");
+    CHECK(int_at(dump, "/Tristar/Battery/DaysSinceEqualize") == 28);
+    CHECK(int_at(dump, "/Tristar/Equalize/Requested") == 0);
+}
+
+TEST_CASE("doubles are rounded in the text only") {
+    VenusValue value = at(dump_9_1(), "/Dc/0/Voltage");
+    CHECK(std::get<double>(value.value) == 2445 * 180.0 / 32768.0);
+    CHECK(format_number(-0.001, 2, "A") == "0.00 A");
+    CHECK(format_number(110.4, 0, "W") == "110 W");
+}
+
+TEST_CASE("/State and /MppOperationMode: every section 17 row") {
+    struct Row {
+        std::uint16_t charge_state;
+        std::int32_t state;
+        std::int32_t mpp;
+        std::string text;
+    };
+    const std::vector<Row> rows{{0, 0, 0, "Off"},        {1, 0, 0, "Off"},
+                                {2, 0, 0, "Off"},        {3, 0, 0, "Off"},
+                                {4, 2, 0, "Fault"},      {5, 3, 2, "Bulk"},
+                                {6, 4, 1, "Absorption"}, {7, 5, 1, "Float"},
+                                {8, 7, 1, "Equalize"},   {9, 252, 1, "External control"}};
+    for (const Row& row : rows) {
+        CAPTURE(row.charge_state);
+        Snapshot snapshot = with_word(dump_9_1(), 0x32, row.charge_state);
+        CHECK(int_at(snapshot, "/State") == row.state);
+        CHECK(at(snapshot, "/State").text == row.text);
+        CHECK(int_at(snapshot, "/MppOperationMode") == row.mpp);
+        CHECK(venus_state(row.charge_state).documented);
+        CHECK(map_snapshot(snapshot, options).warnings.empty());
+    }
+}
+
+TEST_CASE("undocumented charge states publish /State 0 and a warning") {
+    for (std::uint16_t raw : {std::uint16_t{10}, std::uint16_t{11}, std::uint16_t{0xFFFF}}) {
+        CAPTURE(raw);
+        Snapshot snapshot = with_word(dump_9_1(), 0x32, raw);
+        CHECK(int_at(snapshot, "/State") == 0);
+        CHECK(int_at(snapshot, "/MppOperationMode") == 0);
+        CHECK_FALSE(venus_state(raw).documented);
+        Mapping mapping = map_snapshot(snapshot, options);
+        REQUIRE(mapping.warnings.size() == 1);
+        CHECK(mapping.warnings.front().find(std::to_string(raw)) != std::string::npos);
+        CHECK(string_at(snapshot, "/Tristar/ChargeState/Name") ==
+              "UNKNOWN(" + std::to_string(raw) + ")");
+    }
+}
+
+// Section 17's fault table, in its order.
+const std::vector<std::pair<unsigned, std::int32_t>> fault_rows{{0, 18}, {1, 28},  {2, 40},  {3, 2},
+                                                                {4, 33}, {5, 119}, {6, 119}, {7, 3},
+                                                                {8, 5},  {9, 113}, {11, 115}};
+
+TEST_CASE("/ErrorCode: each listed fault bit alone") {
+    for (auto [bit, code] : fault_rows) {
+        CAPTURE(bit);
+        CHECK(error_code(static_cast<std::uint16_t>(1U << bit)) == code);
+        Snapshot snapshot = with_word(dump_9_1(), 0x2C, static_cast<std::uint16_t>(1U << bit));
+        CHECK(int_at(snapshot, "/ErrorCode") == code);
+        CHECK(int_at(snapshot, "/Alarms/Alarm") == 2);
+    }
+}
+
+TEST_CASE("/ErrorCode precedence: first set bit in table order, unlisted bits 255") {
+    CHECK(error_code(0) == 0);
+    CHECK(error_code(0x0013) == 18);   // SPEC example: overcurrent + FETs shorted + array HVD
+    CHECK(error_code(0x000A) == 28);   // FETs shorted before battery HVD
+    CHECK(error_code(0x0900) == 5);    // RTS disconnected before slave timeout
+    CHECK(error_code(0x0C00) == 115);  // a listed bit beats the reserved bit 10
+    CHECK(error_code(0x0400) == 255);  // bit 10 alone
+    for (unsigned bit = 12; bit < 16; ++bit)
+        CHECK(error_code(static_cast<std::uint16_t>(1U << bit)) == 255);
+    CHECK(error_code(0x8001) == 18);
+    for (std::size_t first = 0; first < fault_rows.size(); ++first) {  // every pair of rows
+        for (std::size_t later = first + 1; later < fault_rows.size(); ++later) {
+            auto bits = static_cast<std::uint16_t>(1U << fault_rows[first].first |
+                                                   1U << fault_rows[later].first);
+            CAPTURE(bits);
+            CHECK(error_code(bits) == fault_rows[first].second);
+        }
+    }
+    CHECK(error_text(0x0013) == "#18 overcurrent");
+    CHECK(error_text(0x0002) == "#28 FETs shorted");
+    CHECK(error_text(0x1000) == "#255 Fault 13");
+    Mapping mapping = map_snapshot(with_word(dump_9_1(), 0x2C, 0x1001), options);
+    CHECK(std::get<std::int32_t>(mapping.values.at("/ErrorCode").value) == 18);
+    REQUIRE(mapping.warnings.size() == 1);  // bit 12 has no row even though 18 wins
+    CHECK(mapping.warnings.front().find("0x1000") != std::string::npos);
+}
+
+TEST_CASE("/Alarms/*: heatsink alarm bit 5, FETs shorted, any fault") {
+    Snapshot hot = with_word(dump_9_1(), 0x2F, 1U << 5);
+    CHECK(int_at(hot, "/Alarms/HighTemperature") == 1);
+    CHECK(at(hot, "/Alarms/HighTemperature").text == "Warning");
+    CHECK(int_at(hot, "/Alarms/Alarm") == 0);  // alarms are not faults
+    CHECK(int_at(with_word(dump_9_1(), 0x2F, 1U << 6), "/Alarms/HighTemperature") == 0);
+    Snapshot high_word = with_word(dump_9_1(), 0x2E, 0x0020);  // alarm bit 21
+    CHECK(int_at(high_word, "/Tristar/Alarms/Mask") == 0x200000);
+    CHECK(string_at(high_word, "/Tristar/Alarms/Names") == "Alarm 22");
+    Snapshot shorted = with_word(dump_9_1(), 0x2C, 0x0002);
+    CHECK(int_at(shorted, "/Alarms/ShortCircuit") == 2);
+    CHECK(at(shorted, "/Alarms/ShortCircuit").text == "Alarm");
+    CHECK(int_at(with_word(dump_9_1(), 0x2C, 0x0001), "/Alarms/ShortCircuit") == 0);
+    CHECK(string_at(with_word(dump_9_1(), 0x2C, 0x0013), "/Tristar/Faults/Names") ==
+          "overcurrent, FETs shorted, array HVD");
+}
+
+TEST_CASE("RTS disconnected: /Dc/0/Temperature invalid, /Tristar/Temperature/Battery valid") {
+    Snapshot snapshot = with_word(with_word(dump_9_1(), 0x24, 0x0080), 0x25, 25);
+    CHECK_FALSE(at(snapshot, "/Dc/0/Temperature").valid());
+    CHECK(at(snapshot, "/Dc/0/Temperature").text == "---");
+    CHECK_FALSE(at(snapshot, "/Tristar/Temperature/Rts").valid());
+    CHECK(number_at(snapshot, "/Tristar/Temperature/Battery") == 25.0);
+    Snapshot cold = with_word(dump_9_1(), 0x25, static_cast<std::uint16_t>(-10));
+    CHECK(number_at(cold, "/Dc/0/Temperature") == -10.0);
+}
+
+TEST_CASE("/Mode from coil 2, /Tristar/Equalize/Requested from coil 0") {
+    Snapshot snapshot = dump_9_1();
+    snapshot.coils = CoilBits{false, false, true};
+    CHECK(int_at(snapshot, "/Mode") == 4);
+    CHECK(at(snapshot, "/Mode").text == "Off");
+    snapshot.coils = CoilBits{true, true, false};
+    CHECK(int_at(snapshot, "/Mode") == 1);
+    CHECK(int_at(snapshot, "/Tristar/Equalize/Requested") == 1);
+    snapshot.coils.reset();
+    CHECK_FALSE(at(snapshot, "/Mode").valid());
+    CHECK_FALSE(at(snapshot, "/Tristar/Equalize/Requested").valid());
+    CHECK(find_path("/Mode")->writable);
+}
+
+TEST_CASE("missing inputs make their paths invalid") {
+    Mapping empty = map_snapshot(Snapshot{}, options);
+    CHECK(valid_paths(empty.values) ==
+          std::set<std::string>{"/Mgmt/Connection", "/NrOfTrackers", "/ProductName"});
+    CHECK(std::get<std::string>(empty.values.at("/ProductName").value) == "TriStar MPPT");
+    CHECK(empty.warnings.empty());
+
+    Snapshot live_only = dump_9_1();
+    live_only.identity.reset(), live_only.coils.reset(), live_only.network_version.reset();
+    auto valid = valid_paths(map_snapshot(live_only, options).values);
+    CHECK(valid.contains("/Dc/0/Voltage"));
+    for (auto path : {"/Serial", "/HardwareVersion", "/Mode", "/Tristar/Firmware/Network",
+                      "/Tristar/Battery/DaysSinceEqualize"})
+        CHECK_MESSAGE(!valid.contains(path), path);
+
+    Snapshot identity_only = dump_9_1();
+    identity_only.live.reset();
+    CHECK_FALSE(at(identity_only, "/Dc/0/Voltage").valid());
+    CHECK_FALSE(at(identity_only, "/State").valid());
+    CHECK_FALSE(at(identity_only, "/Tristar/Firmware/Controller").valid());
+    CHECK(string_at(identity_only, "/Serial") == "01234567");
+}
+
+TEST_CASE("/FirmwareVersion is always invalid") {
+    for (std::uint16_t ver_sw : {std::uint16_t{0x0012}, std::uint16_t{0x0129}, std::uint16_t{0}}) {
+        CHECK_FALSE(at(with_word(dump_9_1(), 0x04, ver_sw), "/FirmwareVersion").valid());
+    }
+    CHECK_FALSE(at(Snapshot{}, "/FirmwareVersion").valid());
+    CHECK(find_path("/FirmwareVersion")->type == VenusType::integer);  // never a string (spec 4)
+    CHECK_FALSE(at(with_word(dump_9_1(), 0x04, 0x001A), "/Tristar/Firmware/Controller").valid());
+}
+
+TEST_CASE("identity details: product names, serial with leading zeros, connection") {
+    CHECK(product_name(0) == "TriStar MPPT 45");
+    CHECK(product_name(1) == "TriStar MPPT 60");
+    CHECK(product_name(2) == "TriStar MPPT 30");
+    CHECK(product_name(7) == "TriStar MPPT");
+    Snapshot snapshot = dump_9_1();
+    (*snapshot.identity)[0xE0C0 - identity_first] = 0x3030;
+    CHECK(string_at(snapshot, "/Serial") == "00234567");
+    CHECK(connection_text("") == "tristar-gatewayd");
+    CHECK(connection_text("VE.Can") != "VE.Can");
+    CHECK_FALSE(live_from(std::vector<std::uint16_t>(91)).has_value());
+    CHECK(live_from(std::vector<std::uint16_t>(92)).has_value());
+    CHECK_FALSE(identity_from(std::vector<std::uint16_t>(77)).has_value());
+}
+
+TEST_CASE("every valid value has its path's declared type") {
+    std::vector<Snapshot> snapshots{Snapshot{}, dump_9_1()};
+    std::uint32_t seed = 12345;
+    for (int round = 0; round < 50; ++round) {
+        Snapshot noisy = dump_9_1();
+        for (auto& word : *noisy.live)
+            word = static_cast<std::uint16_t>((seed = seed * 1103515245U + 12345U) >> 16);
+        for (auto& word : *noisy.identity)
+            word = static_cast<std::uint16_t>((seed = seed * 1103515245U + 12345U) >> 16);
+        noisy.coils = CoilBits{(seed & 1U) != 0, false, (seed & 2U) != 0};
+        snapshots.push_back(noisy);
+    }
+    for (const Snapshot& snapshot : snapshots) {
+        Mapping mapping = map_snapshot(snapshot, options);
+        REQUIRE(mapping.values.size() == venus_paths().size());
+        for (const PathSpec& spec : venus_paths()) {
+            const VenusValue& value = mapping.values.at(std::string(spec.path));
+            CHECK_MESSAGE(fits(value, spec.type), spec.path);
+            if (!value.valid()) CHECK(value.text == "---");
+            if (auto* number = std::get_if<double>(&value.value)) CHECK(*number == *number);
+        }
+    }
+}
+
+TEST_CASE("path tables: unique, well formed, no /Solar, no history paths") {
+    std::set<std::string_view> names;
+    std::vector<const PathSpec*> all;
+    for (const auto& spec : venus_paths()) all.push_back(&spec);
+    for (const auto& spec : caller_paths()) all.push_back(&spec);
+    for (const PathSpec* spec : all) {
+        CAPTURE(spec->path);
+        CHECK(names.insert(spec->path).second);
+        CHECK(spec->path.starts_with('/'));
+        CHECK_FALSE(spec->path.ends_with('/'));
+        CHECK_FALSE(spec->path.starts_with("/Solar"));
+        CHECK_FALSE(spec->path.starts_with("/History"));
+        CHECK_FALSE(spec->source.empty());
+        if (!spec->reg.empty()) CHECK(tristar::find_register(spec->reg) != nullptr);
+    }
+    std::vector<std::string> leaf_and_node;  // a leaf must never also be a tree node
+    for (std::string_view name : names) {
+        for (std::string_view other : names) {
+            if (other.starts_with(std::string(name) + "/")) leaf_and_node.emplace_back(name);
+        }
+    }
+    CHECK(leaf_and_node.empty());
+    CHECK_FALSE(names.contains("/Yield/User"));
+    CHECK_FALSE(names.contains("/Yield/System"));
+    for (const auto& spec : venus_paths()) CHECK(static_cast<bool>(spec.compute));
+    for (const auto& spec : caller_paths()) CHECK_FALSE(static_cast<bool>(spec.compute));
+}
+
+TEST_CASE("caller paths: the mandatory identity paths with their types") {
+    const std::vector<std::pair<std::string_view, VenusType>> expected{
+        {"/Mgmt/ProcessName", VenusType::string}, {"/Mgmt/ProcessVersion", VenusType::string},
+        {"/DeviceInstance", VenusType::integer},  {"/ProductId", VenusType::integer},
+        {"/CustomName", VenusType::string},       {"/Connected", VenusType::integer}};
+    REQUIRE(caller_paths().size() == expected.size());
+    for (auto [path, type] : expected) {
+        const PathSpec* spec = find_path(path);
+        REQUIRE_MESSAGE(spec != nullptr, path);
+        CHECK(spec->type == type);
+    }
+    CHECK(find_path("/CustomName")->writable);
+    CHECK(signature(VenusType::number) == 'd');
+    CHECK(signature(VenusType::integer) == 'i');
+    CHECK(signature(VenusType::string) == 's');
+}
+
+TEST_CASE("diff returns only the changed paths") {
+    PathValues before = map_snapshot(dump_9_1(), options).values;
+    CHECK(diff(before, before).empty());
+    PathValues after = map_snapshot(with_word(dump_9_1(), 0x18, 2446), options).values;
+    PathValues changed = diff(before, after);
+    REQUIRE(changed.size() == 1);
+    CHECK(changed.begin()->first == "/Dc/0/Voltage");
+    CHECK(changed.begin()->second == after.at("/Dc/0/Voltage"));
+
+    PathValues state = diff(before, map_snapshot(with_word(dump_9_1(), 0x32, 5), options).values);
+    CHECK(std::set<std::string>{"/State", "/MppOperationMode", "/Tristar/ChargeState/Value",
+                                "/Tristar/ChargeState/Name"} == valid_paths(state));
+
+    Snapshot lost = dump_9_1();
+    lost.live.reset();
+    PathValues invalidated = diff(before, map_snapshot(lost, options).values);
+    CHECK(invalidated.contains("/Dc/0/Voltage"));
+    CHECK_FALSE(invalidated.at("/Dc/0/Voltage").valid());
+    CHECK_FALSE(invalidated.contains("/Serial"));
+
+    PathValues shrunk = after;
+    shrunk.erase("/Pv/V");
+    PathValues removed = diff(after, shrunk);
+    REQUIRE(removed.size() == 1);
+    CHECK_FALSE(removed.at("/Pv/V").valid());
+    CHECK(diff(shrunk, after).size() == 1);
+}
