@@ -31,6 +31,9 @@ std::string describe(const std::string& source, int line, const std::string& key
 constexpr std::string_view connection_names[] = {"auto", "per-transaction", "kept"};
 constexpr ConnectionMode connection_modes[] = {
     ConnectionMode::automatic, ConnectionMode::per_transaction, ConnectionMode::kept};
+constexpr std::string_view read_ahead_names[] = {"auto", "block", "small", "off"};
+constexpr ReadAhead read_ahead_modes[] = {ReadAhead::automatic, ReadAhead::block, ReadAhead::small,
+                                          ReadAhead::off};
 constexpr std::string_view level_names[] = {"trace", "debug",    "info", "warn",
                                             "error", "critical", "off"};
 constexpr std::string_view endpoint_schemes[] = {"tcp://", "ipc://", "inproc://"};
@@ -60,6 +63,8 @@ void read_device(TableReader& in, Config& config) {
     in.read("read_retries", device.read_retries, 0, 10);
     if (const auto i = in.choice("connection", connection_names))
         device.connection = connection_modes[*i];
+    if (const auto i = in.choice("read_ahead", read_ahead_names))
+        device.read_ahead = read_ahead_modes[*i];
     in.read("backoff_min_ms", device.backoff_min, 10ms, 60000ms);
     in.read("backoff_max_ms", device.backoff_max, 10ms, 3600000ms);
     in.require_order("backoff_min_ms", device.backoff_min.count(), "backoff_max_ms",

@@ -36,6 +36,12 @@ using DeviceAddress = std::variant<TcpDevice, RtuDevice>;
 // "auto" detects whether the device closes its socket after each response.
 enum class ConnectionMode { automatic, per_transaction, kept };
 
+// Which reads are widened to their profile block (design.md 3.4). "small" widens only reads of
+// at most a quarter of the block: on a serial line every extra register costs wire time, and a
+// big read already carries most of what the block would add. "auto" is "block" on TCP, "small"
+// on RTU.
+enum class ReadAhead { automatic, block, small, off };
+
 struct DeviceConfig {
     DeviceAddress address = TcpDevice{};
     int unit = 1;                                  // TriStar EEPROM 0xE019 default
@@ -50,6 +56,7 @@ struct DeviceConfig {
     milliseconds recovery_pause{500};
     int read_retries = 2;                          // extra tries of a read, 0..10
     ConnectionMode connection = ConnectionMode::automatic;
+    ReadAhead read_ahead = ReadAhead::automatic;
     milliseconds backoff_min{100};                 // reconnect backoff, doubled with jitter
     milliseconds backoff_max{30000};
     bool operator==(const DeviceConfig&) const = default;

@@ -71,6 +71,7 @@ private:
     bool serve_from_cache(const Pending& pending, Clock::time_point now);
     bool join_in_flight(Pending& pending);
     InFlight plan_transaction(Ticket ticket);
+    std::optional<Span> read_ahead(const Span& span) const;
     void finish_read(const InFlight& done, const LinkResult& result);
     void finish_write(const InFlight& done, const LinkResult& result);
     void retry_narrow(const InFlight& done);
@@ -104,6 +105,7 @@ private:
     DailySchedule maintenance_;
     std::optional<DailySchedule::TimePoint> next_maintenance_;
     Cache cache_;
+    ReadAhead read_ahead_;  // never automatic: resolved by the transport
     std::set<std::uint32_t> refused_widenings_;  // first address of blocks the device refused
     Ticket next_ticket_ = 1;
     Health health_;

@@ -60,8 +60,18 @@ bool Front::join_in_flight(Pending& pending) {
     return true;
 }
 
+// The span read-ahead widens a read to (design.md 3.4), if any: its profile block, unless the
+// device refused that block before or the mode is "small" and the read is over a quarter of it.
+std::optional<Span> Front::read_ahead(const Span& span) const {
+    if (read_ahead_ == ReadAhead::off) return std::nullopt;
+    auto wide = widen(span, profile_, max_words(span.table));
+    if (!wide || refused_widenings_.contains(wide->address)) return std::nullopt;
+    if (read_ahead_ == ReadAhead::small && span.count * 4u > wide->count) return std::nullopt;
+    return wide;
+}
+
 // The transaction for the job the scheduler chose: a write as it is; a read widened to its
-// profile block (unless the device refused that before), carrying every queued read it covers.
+// profile block when read-ahead allows, carrying every queued read it covers.
 Front::InFlight Front::plan_transaction(Ticket ticket) {
     const auto& first = pending_.at(ticket);
     health_.queue_time.add(us_since(first.arrival));
@@ -73,8 +83,7 @@ Front::InFlight Front::plan_transaction(Ticket ticket) {
         return plan;
     }
     plan.span = first.span;
-    if (auto wide = widen(*first.span, profile_, max_words(first.span->table));
-        wide && !refused_widenings_.contains(wide->address)) {
+    if (auto wide = read_ahead(*first.span)) {
         plan.widened = wide->count != first.span->count;
         plan.span = wide;
     }

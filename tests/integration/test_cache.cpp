@@ -91,6 +91,39 @@ TEST_CASE("20 clients each reading one register of the live block cost at most 2
     CHECK(sim.final_stat("overlaps") == 0);
 }
 
+TEST_CASE("read-ahead widens every read on TCP, only small reads on RTU, every read when set to block") {
+    struct Case {
+        bool rtu;
+        std::string read_ahead;  // empty: the default, "auto"
+        bool big_read_widened;
+    };
+    const Case cases[] = {{false, "", true}, {true, "", false}, {true, "block", true}, {false, "off", false}};
+    for (const auto& c : cases) {
+        CAPTURE(c.rtu);
+        CAPTURE(c.read_ahead);
+        TempDir dir;
+        SimOptions options;
+        options.rtu = c.rtu;
+        Sim sim(dir, options);
+        auto toml = Gatewayd::test_config();
+        if (!c.read_ahead.empty())
+            toml.replace(toml.find("[device]\n") + 9, 0, "read_ahead = \"" + c.read_ahead + "\"\n");
+        Gatewayd gateway(dir, sim.uri(), toml);
+        zmq::context_t context;
+        client::GatewayClient client(context, {gateway.endpoint(), "read-ahead-test"});
+
+        // A small read (4 of the live block's 92 registers) is widened unless read-ahead is off.
+        exchange(client, cached_read(0x18, 4, 0));
+        CHECK(exchange(client, cached_read(0x40, 2, 60'000)).from_cache() == (c.read_ahead != "off"));
+
+        // A big one (56 registers, over a quarter of the block) only under "block".
+        std::this_thread::sleep_for(100ms);  // what the small read left is now too old
+        exchange(client, cached_read(0x18, 56, 0));
+        CHECK(exchange(client, cached_read(0x52, 2, 50)).from_cache() == c.big_read_widened);
+        CHECK(sim.final_stat("overlaps") == 0);
+    }
+}
+
 TEST_CASE("identical concurrent reads make one transaction; overlapping ones get their own slices") {
     TempDir dir;
     Sim sim(dir, {.rtu = false, .frozen = true, .extra = {"--delay-ms", "100"}});

@@ -30,6 +30,7 @@ TEST_CASE("config: an empty file keeps every default") {
     CHECK(config.device.tcp_gap == 50ms);
     CHECK(config.device.read_retries == 2);
     CHECK(config.device.connection == ConnectionMode::automatic);
+    CHECK(config.device.read_ahead == ReadAhead::automatic);
     CHECK(config.scheduler.max_queue_per_client == 64);
     CHECK(config.server.endpoints == std::vector<std::string>{"tcp://127.0.0.1:5555"});
     CHECK(config.log.level == "info");
@@ -57,6 +58,7 @@ TEST_CASE("config: every key is read") {
                          "recovery_pause_ms = 900",
                          "read_retries = 0",
                          "connection = \"per-transaction\"",
+                         "read_ahead = \"small\"",
                          "backoff_min_ms = 200",
                          "backoff_max_ms = 60000",
                          "[scheduler]",
@@ -83,6 +85,7 @@ TEST_CASE("config: every key is read") {
     CHECK(device.recovery_pause == 900ms);
     CHECK(device.read_retries == 0);
     CHECK(device.connection == ConnectionMode::per_transaction);
+    CHECK(device.read_ahead == ReadAhead::small);
     CHECK(device.backoff_min == 200ms);
     CHECK(device.backoff_max == 60000ms);
     CHECK(config.scheduler.max_queue_per_client == 10000);
@@ -182,6 +185,8 @@ TEST_CASE("config: choices list what is allowed") {
     CHECK(failure_of("[device]\nconnection = \"always\"\n").what ==
           "gatewayd.toml:2: device.connection: must be one of auto, per-transaction, kept "
           "(got \"always\")");
+    CHECK(failure_of("[device]\nread_ahead = \"all\"\n").what ==
+          "gatewayd.toml:2: device.read_ahead: must be one of auto, block, small, off (got \"all\")");
     CHECK(failure_of("[log]\nlevel = \"verbose\"\n").what ==
           "gatewayd.toml:2: log.level: must be one of trace, debug, info, warn, error, "
           "critical, off (got \"verbose\")");
@@ -274,7 +279,7 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
         {"device",
          {"uri", "unit", "response_timeout_ms", "byte_timeout_ms", "connect_timeout_ms",
           "tcp_gap_ms", "rtu_pause_ms", "connect_settle_ms", "recovery_pause_ms", "read_retries", "connection",
-          "backoff_min_ms", "backoff_max_ms"}},
+          "read_ahead",          "backoff_min_ms", "backoff_max_ms"}},
         {"scheduler", {"max_queue_per_client", "default_deadline_ms", "max_deadline_ms"}},
         {"server", {"endpoints", "max_frame_bytes"}},
         {"log", {"level", "plain"}},
@@ -292,7 +297,7 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
         count += names.size();
     }
     CHECK(example.size() == 6);
-    CHECK(count == 24);
+    CHECK(count == 25);
 }
 
 TEST_CASE("config: the example documents every write rule key in its comments") {
