@@ -1,0 +1,77 @@
+#include "bench/figures.h"
+
+namespace tristar::bench {
+namespace {
+
+void add_latency(std::vector<FigureSpec>& specs, const std::string& mode, const std::string& name) {
+    const std::string k = "a." + mode + ".";
+    const std::string l = "a. " + name + ": ";
+    specs.push_back({k + "added_p50", l + "added latency p50 (gateway - direct)", "us", Goal::at_most, 40, 1});
+    specs.push_back({k + "added_p99", l + "added latency p99 (gateway - direct)", "us", Goal::at_most, 100, 1});
+    specs.push_back({k + "ratio_p50", l + "gateway p50 / direct p50", "x", Goal::info, 0, 2});
+    specs.push_back({k + "gateway_p50", l + "gateway read p50", "us", Goal::info, 0, 1});
+    specs.push_back({k + "gateway_p99", l + "gateway read p99", "us", Goal::info, 0, 1});
+    specs.push_back({k + "direct_p50", l + "direct libmodbus read p50", "us", Goal::info, 0, 1});
+    specs.push_back({k + "direct_p99", l + "direct libmodbus read p99", "us", Goal::info, 0, 1});
+    specs.push_back({k + "echo_p50", l + "floor: ZeroMQ echo round trip p50", "us", Goal::info, 0, 1});
+    specs.push_back({k + "echo_p99", l + "floor: ZeroMQ echo round trip p99", "us", Goal::info, 0, 1});
+    specs.push_back({k + "gw_device_p50", l + "gateway's device_us p50 (its modbus call)", "us", Goal::info, 0, 1});
+    specs.push_back({k + "gw_queue_p50", l + "gateway's queue_us p50", "us", Goal::info, 0, 1});
+    specs.push_back({k + "mode_ok", l + "gateway detected the mode (1 = yes)", "", Goal::at_least, 1, 0});
+    specs.push_back({k + "failures", l + "failed reads", "", Goal::at_most, 0, 0});
+}
+
+void add_cache(std::vector<FigureSpec>& specs) {
+    specs.push_back({"b.p50", "b. cache hit p50 (device 300 ms/transaction)", "us", Goal::info, 0, 1});
+    specs.push_back({"b.p99", "b. cache hit p99 (device 300 ms/transaction)", "us", Goal::at_most, 1000, 1});
+    specs.push_back({"b.from_cache", "b. measured reads answered from cache", "%", Goal::at_least, 100, 1});
+    specs.push_back({"b.samples", "b. measured reads", "", Goal::info, 0, 0});
+}
+
+void add_load(std::vector<FigureSpec>& specs) {
+    specs.push_back({"c.ratio", "c. transactions: mixed load / 1 Hz poll alone", "x", Goal::at_most, 1.1, 2});
+    specs.push_back({"c.poll_tx_per_min", "c. 1 Hz poll alone", "tx/min", Goal::info, 0, 1});
+    specs.push_back({"c.mixed_tx_per_min", "c. mixed load", "tx/min", Goal::info, 0, 1});
+    specs.push_back({"c.cache_share", "c. mixed-load client reads (max_age 1000) from cache", "%", Goal::info, 0, 1});
+    specs.push_back({"c.errors", "c. error replies", "", Goal::at_most, 0, 0});
+    specs.push_back({"e.peak_rss_mb", "e. gateway peak RSS (VmHWM) under load c", "MB", Goal::at_most, 4, 2});
+    specs.push_back({"e.rss_anon_mb", "e. of which anonymous (RssAnon) at the end", "MB", Goal::info, 0, 2});
+    specs.push_back({"e.rss_file_mb", "e. of which file-backed (RssFile: code, shared libraries)", "MB", Goal::info, 0, 2});
+    specs.push_back({"e.pss_mb", "e. proportional set size (Pss: shared pages split among users)", "MB", Goal::info, 0, 2});
+    specs.push_back({"e.private_mb", "e. private to the gateway (Private_Clean + Private_Dirty)", "MB", Goal::info, 0, 2});
+    specs.push_back({"e.cpu_s_per_min", "e. gateway CPU under load c", "s/min", Goal::info, 0, 3});
+}
+
+void add_write(std::vector<FigureSpec>& specs) {
+    specs.push_back({"d.wait_max_tx", "d. write wait under read flood, max", "tx", Goal::at_most, 1.2, 2});
+    specs.push_back({"d.wait_mean_tx", "d. write wait under read flood, mean", "tx", Goal::info, 0, 2});
+    specs.push_back({"d.wait_p50_tx", "d. write wait under read flood, p50", "tx", Goal::info, 0, 2});
+    specs.push_back({"d.rtt_max_tx", "d. write round trip, max", "tx", Goal::info, 0, 2});
+    specs.push_back({"d.tx_ms", "d. mean device transaction (the unit tx)", "ms", Goal::info, 0, 2});
+    specs.push_back({"d.writes_ok", "d. writes answered ok", "", Goal::info, 0, 0});
+    specs.push_back({"d.write_errors", "d. writes refused or failed", "", Goal::at_most, 0, 0});
+}
+
+void add_rtu(std::vector<FigureSpec>& specs) {
+    specs.push_back({"f.share", "f. RTU 9600 8N2 56-register reads, share of wire limit", "%", Goal::at_least, 95, 1});
+    specs.push_back({"f.rate_per_s", "f. measured 56-register reads", "1/s", Goal::info, 0, 2});
+    specs.push_back({"f.limit_per_s", "f. wire limit (8 + 117 bytes, 11 bits, 2 x t3.5)", "1/s", Goal::info, 0, 2});
+    specs.push_back({"f.emulated_limit_per_s", "f. simulator's limit (reply wire time only)", "1/s", Goal::info, 0, 2});
+    specs.push_back({"f.device_ms", "f. gateway's device time per read (device_us)", "ms", Goal::info, 0, 1});
+    specs.push_back({"f.failures", "f. failed reads", "", Goal::at_most, 0, 0});
+}
+
+}  // namespace
+
+std::vector<FigureSpec> figure_specs() {
+    std::vector<FigureSpec> specs;
+    add_latency(specs, "close", "close after response");
+    add_latency(specs, "kept", "--keep-connection");
+    add_cache(specs);
+    add_load(specs);
+    add_write(specs);
+    add_rtu(specs);
+    return specs;
+}
+
+}  // namespace tristar::bench

@@ -1,0 +1,39 @@
+#pragma once
+// The six benchmarks of issue 3. Each function is one run: it starts its own simulator and
+// gateway in a temp dir, measures, stops them by pid, and returns its figures by key (keys and
+// targets in figures.cpp).
+#include <chrono>
+#include <cstdint>
+
+#include "bench/bench_options.h"
+#include "bench/report.h"
+
+namespace tristar::bench {
+
+// The publisher's poll: 56 input registers at 0x18 (TriStar live block, FC04).
+inline constexpr std::uint16_t poll_address = 0x18;
+inline constexpr std::uint16_t poll_count = 56;
+// The TriStar's live block 0x0000-0x005B (TriStar spec section 4).
+inline constexpr std::uint16_t live_block_size = 0x5C;
+inline constexpr std::chrono::seconds reply_timeout{5};
+
+// a: latency a gateway read adds over a direct libmodbus read; `kept` selects the simulator's
+// --keep-connection (else it closes after each response).
+RunFigures run_added_latency(const BenchOptions& options, bool kept);
+// b: cache-hit latency while each device transaction takes 300 ms.
+RunFigures run_cache_hit(const BenchOptions& options);
+// c and e: transactions of the mixed load over those of the 1 Hz poll alone; the gateway's
+// peak RSS and CPU under the mixed load.
+RunFigures run_mixed_load(const BenchOptions& options);
+// d: how long a write waits while 8 clients flood reads, in device transactions.
+RunFigures run_write_flood(const BenchOptions& options);
+// f: 56-register reads per second over RTU 9600 8N2 as a share of the wire limit.
+RunFigures run_rtu_throughput(const BenchOptions& options);
+
+// f's limit: reads per second a 9600 8N2 wire allows (request 8 + reply 117 bytes at 11 bits
+// each, plus t3.5 before each frame).
+double rtu_wire_limit_per_s();
+// What the simulator can at best serve: it emulates the reply's wire time only.
+double rtu_emulated_limit_per_s();
+
+}  // namespace tristar::bench
