@@ -3,10 +3,6 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <utility>
 
 #include "gateway/daemon/config_reader.h"
@@ -18,15 +14,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using namespace config_detail;
-
-std::string describe(const std::string& source, int line, const std::string& key,
-                     const std::string& message) {
-    std::string text = source;
-    if (line > 0) text += ":" + std::to_string(line);
-    text += ": ";
-    if (!key.empty()) text += key + ": ";
-    return text + message;
-}
 
 constexpr std::string_view connection_names[] = {"auto", "per-transaction", "kept"};
 constexpr ConnectionMode connection_modes[] = {
@@ -130,20 +117,8 @@ constexpr std::pair<std::string_view, SectionReader> sections[] = {
 
 }  // namespace
 
-ConfigError::ConfigError(std::string source, int line, std::string key, const std::string& message)
-    : std::runtime_error(describe(source, line, key, message)),
-      source_(std::move(source)),
-      line_(line),
-      key_(std::move(key)),
-      message_(message) {}
-
 Config parse_config(std::string_view toml_text, const std::string& source) {
-    toml::table root;
-    try {
-        root = toml::parse(toml_text, std::string_view(source));
-    } catch (const toml::parse_error& error) {
-        throw ConfigError(source, line_of(error.source()), "", std::string(error.description()));
-    }
+    const toml::table root = parse_toml(toml_text, source);
     Config config;
     TableReader top(root, "", source);
     for (const auto& [name, read] : sections) {
@@ -158,15 +133,7 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
 }
 
 Config load_config(const std::filesystem::path& file) {
-    const std::string source = file.string();
-    std::error_code ignored;
-    if (std::filesystem::is_directory(file, ignored))
-        throw ConfigError(source, 0, "", "cannot read: is a directory");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError(source, 0, "", std::string("cannot read: ") + std::strerror(errno));
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) throw ConfigError(source, 0, "", "cannot read: I/O error");
-    return parse_config(text, source);
+    return parse_config(read_config_file(file), file.string());
 }
 
 }  // namespace tristar::gateway

@@ -5,12 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "gateway/common/config_file.h"
 
 namespace tristar::gateway {
 
@@ -122,23 +123,7 @@ struct Config {
     bool operator==(const Config&) const = default;
 };
 
-// A bad key or value: names the source (file or "command line"), the line and the key.
-// what() reads "gatewayd.toml:7: device.unit: must be between 1 and 247 (got 0)"; the line is
-// left out when 0 and the key when empty (a TOML syntax error, an unreadable file).
-class ConfigError : public std::runtime_error {
-public:
-    ConfigError(std::string source, int line, std::string key, const std::string& message);
-    const std::string& source() const { return source_; }
-    int line() const { return line_; }  // 0 when unknown (command line)
-    const std::string& key() const { return key_; }
-    const std::string& message() const { return message_; }  // without source, line and key
-
-private:
-    std::string source_;
-    int line_;
-    std::string key_;
-    std::string message_;
-};
+using tristar::ConfigError;  // gateway/common/config_file.h
 
 // Parses TOML text; `source` names it in errors. Unknown keys and tables are errors.
 Config parse_config(std::string_view toml_text, const std::string& source);

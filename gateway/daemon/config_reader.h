@@ -1,90 +1,13 @@
 #pragma once
-// Internal to the config loader (config.cpp, config_write_policy.cpp): the table-driven TOML
-// reader every section uses, so each error names the file, the line and the dotted key.
-#include <toml++/toml.h>
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
-
+// Internal to the config loader (config.cpp, config_write_policy.cpp): the shared TOML reader
+// (gateway/common/config_file.h) and the section readers that live in files of their own.
+#include "gateway/common/config_file.h"
 #include "gateway/daemon/config.h"
 
 namespace tristar::gateway::config_detail {
 
-std::string in_quotes(std::string_view text);
-std::string join(std::span<const std::string_view> items);
-int line_of(const toml::source_region& region);
-std::string type_name(const toml::node& node);  // toml++'s names: integer, string, ...
+using namespace tristar::config_file;
 
-// Reads one TOML table: typed fields with bounds, errors at the offending line, and a final
-// check that the table holds no key we did not ask for.
-class TableReader {
-public:
-    TableReader(const toml::table& table, std::string name, const std::string& source)
-        : table_(table), name_(std::move(name)), source_(source) {}
-
-    // A reader for a table inside this one, named e.g. "write_policy.rules[2]".
-    TableReader nested(const toml::table& table, std::string name) const {
-        return TableReader(table, std::move(name), source_);
-    }
-    const toml::table& table() const { return table_; }
-
-    std::string path(std::string_view key) const;
-    [[noreturn]] void fail(const toml::node& at, std::string_view key,
-                           const std::string& message) const;
-    // An error about the table itself (a key it lacks), at the table's own line.
-    [[noreturn]] void fail_table(const std::string& message) const;
-
-    // The key's node as T (toml::value<T>, toml::table or toml::array); nullptr when absent.
-    template <typename T>
-    const auto* typed(std::string_view key, const std::string& expected) {
-        known_.push_back(key);
-        const toml::node* node = table_.get(key);
-        if (node == nullptr) return static_cast<decltype(node->as<T>())>(nullptr);
-        if (const auto* value = node->as<T>()) return value;
-        fail(*node, key, "must be " + expected + " (got " + type_name(*node) + ")");
-    }
-
-    std::optional<std::int64_t> integer(std::string_view key, std::int64_t low, std::int64_t high);
-    // An entry of the array at key: an integer within low..high, or an error at its line.
-    std::int64_t integer_entry(const toml::node& item, std::string_view key, std::int64_t low,
-                               std::int64_t high) const;
-
-    // The typed readers: a field keeps its default when the key is absent.
-    void read(std::string_view key, int& field, int low, int high);
-    void read(std::string_view key, std::size_t& field, std::size_t low, std::size_t high);
-    void read(std::string_view key, milliseconds& field, milliseconds low, milliseconds high);
-    void read(std::string_view key, bool& field);
-
-    // An array of non-empty strings, none listed twice; nothing when the key is absent.
-    std::optional<std::vector<std::string>> names(std::string_view key);
-
-    // The index of the string value in names.
-    std::optional<std::size_t> choice(std::string_view key,
-                                      std::span<const std::string_view> names);
-
-    // low <= high for two keys of this table; blames the low key when the file sets it.
-    void require_order(std::string_view low_key, std::int64_t low, std::string_view high_key,
-                       std::int64_t high) const;
-
-    // The first unknown key in file order is the error (toml++ iterates in key order).
-    void reject_unknown() const;
-    // The same check up front, for tables with required keys: a typo is reported as unknown,
-    // not as the required key it was meant to be.
-    void reject_keys_other_than(std::span<const std::string_view> keys);
-
-private:
-    const toml::table& table_;
-    std::string name_;
-    const std::string& source_;
-    std::vector<std::string_view> known_;  // string literals
-};
-
-// Section readers that live in files of their own.
 void read_write_policy(TableReader& in, Config& config);
 
 }  // namespace tristar::gateway::config_detail

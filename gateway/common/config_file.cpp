@@ -1,10 +1,15 @@
-#include "gateway/daemon/config_reader.h"
+#include "gateway/common/config_file.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <numeric>
 #include <sstream>
 
-namespace tristar::gateway::config_detail {
+namespace tristar {
+namespace config_file {
 
 namespace {
 
@@ -100,9 +105,9 @@ void TableReader::read(std::string_view key, std::size_t& field, std::size_t low
         field = static_cast<std::size_t>(*got);
 }
 
-void TableReader::read(std::string_view key, milliseconds& field, milliseconds low,
-                       milliseconds high) {
-    if (const auto got = integer(key, low.count(), high.count())) field = milliseconds{*got};
+void TableReader::read(std::string_view key, std::chrono::milliseconds& field,
+                       std::chrono::milliseconds low, std::chrono::milliseconds high) {
+    if (const auto got = integer(key, low.count(), high.count())) field = std::chrono::milliseconds{*got};
 }
 
 void TableReader::read(std::string_view key, bool& field) {
@@ -165,4 +170,47 @@ void TableReader::reject_keys_other_than(std::span<const std::string_view> keys)
     reject_unknown();
 }
 
-}  // namespace tristar::gateway::config_detail
+}  // namespace config_file
+
+namespace {
+
+std::string describe(const std::string& source, int line, const std::string& key,
+                     const std::string& message) {
+    std::string text = source;
+    if (line > 0) text += ":" + std::to_string(line);
+    text += ": ";
+    if (!key.empty()) text += key + ": ";
+    return text + message;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::string source, int line, std::string key, const std::string& message)
+    : std::runtime_error(describe(source, line, key, message)),
+      source_(std::move(source)),
+      line_(line),
+      key_(std::move(key)),
+      message_(message) {}
+
+std::string read_config_file(const std::filesystem::path& file) {
+    const std::string source = file.string();
+    std::error_code ignored;
+    if (std::filesystem::is_directory(file, ignored))
+        throw ConfigError(source, 0, "", "cannot read: is a directory");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ConfigError(source, 0, "", std::string("cannot read: ") + std::strerror(errno));
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw ConfigError(source, 0, "", "cannot read: I/O error");
+    return text;
+}
+
+toml::table parse_toml(std::string_view text, const std::string& source) {
+    try {
+        return toml::parse(text, std::string_view(source));
+    } catch (const toml::parse_error& error) {
+        throw ConfigError(source, config_file::line_of(error.source()), "",
+                          std::string(error.description()));
+    }
+}
+
+}  // namespace tristar
