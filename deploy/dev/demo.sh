@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Quick start, first command: installs dependencies, builds, then runs the simulated TriStar,
-# the gateway and the live view until Ctrl-C. Everything started here is stopped by its pid.
+# the gateway, the Venus OS publisher (on a private D-Bus) and the live view until Ctrl-C.
+# Everything started here is stopped by its pid.
 #   GATEWAY_ENDPOINT  where the gateway serves (default tcp://127.0.0.1:5555)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$here/build}
 endpoint=${GATEWAY_ENDPOINT:-tcp://127.0.0.1:5555}
 "$here/deploy/dev/install-deps.sh"
-"$here/deploy/dev/build.sh" tristar-sim tristar-gatewayd tristar-ctl
+"$here/deploy/dev/build.sh" tristar-sim tristar-gatewayd tristar-ctl tristar-publisher
 
 run_dir=$(mktemp -d /tmp/tristar-demo-XXXXXX)
 pids=()
@@ -44,5 +45,38 @@ echo "simulated TriStar MPPT 60 at $device"
 start gatewayd "$build/gateway/daemon/tristar-gatewayd" --device "$device" --endpoint "$endpoint"
 served=$address
 echo "gateway serving on $served (logs: $run_dir/gatewayd.log)"
-echo "try in another terminal: $build/gateway/ctl/tristar-ctl --endpoint $served get battery_voltage"
+
+# The Venus OS side: a private bus standing in for the GX device's system bus.
+cat >"$run_dir/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$run_dir/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+EOF
+start dbus /usr/bin/dbus-daemon --config-file="$run_dir/bus.conf" --nofork --nopidfile --print-address=1
+bus=$address
+"$build/publisher/tristar-publisher" --gateway "$served" --dbus-address "$bus" --data-dir "$run_dir/publisher" \
+  2>"$run_dir/publisher.log" &
+pids+=($!)
+service=""
+for _ in $(seq 200); do
+  service=$(busctl --address="$bus" list --no-legend 2>/dev/null | awk '/^com\.victronenergy\.solarcharger\./ {print $1}')
+  [ -n "$service" ] && break
+  sleep 0.1
+done
+if [ -z "$service" ]; then
+  echo "demo: the publisher did not appear on D-Bus; see $run_dir/publisher.log" >&2
+  cat "$run_dir/publisher.log" >&2
+  exit 1
+fi
+echo "publisher on D-Bus as $service (logs: $run_dir/publisher.log)"
+echo "try in another terminal:"
+echo "  $build/gateway/ctl/tristar-ctl --endpoint $served get battery_voltage"
+echo "  busctl --address=$bus call $service / com.victronenergy.BusItem GetItems"
+echo "  busctl --address=$bus call $service /Dc/0/Voltage com.victronenergy.BusItem GetText"
+sleep 3
 "$build/gateway/ctl/tristar-ctl" --endpoint "$served" watch

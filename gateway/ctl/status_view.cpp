@@ -78,19 +78,24 @@ std::string exceptions_text(const v1::Counters& counters) {
     return line("exceptions", text);
 }
 
-// One line per client name: every tristar-ctl run is a connection of its own, so connections
-// with the same name are added up.
-std::string clients_text(const v1::Status& status) {
-    struct Totals {
-        std::uint64_t connections = 0, queue = 0, requests = 0;
-    };
-    std::map<std::string, Totals> by_name;
+}  // namespace
+
+std::map<std::string, ClientTotals> client_totals(const v1::Status& status) {
+    std::map<std::string, ClientTotals> by_name;
     for (const auto& client : status.clients()) {
         auto& totals = by_name[client.client_name().empty() ? "(unnamed)" : client.client_name()];
         ++totals.connections;
         totals.queue += client.queue_depth();
         totals.requests += client.requests();
     }
+    return by_name;
+}
+
+namespace {
+
+// One line per client name.
+std::string clients_text(const v1::Status& status) {
+    const auto by_name = client_totals(status);
     std::string out = "clients (" + std::to_string(by_name.size()) + ")\n";
     for (const auto& [name, totals] : by_name) {
         std::string padded = name;

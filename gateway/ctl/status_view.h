@@ -2,6 +2,7 @@
 // `status`: the gateway's Status message for people (durations, percentiles from the latency
 // histograms) and as JSON. Pure: the current time comes in as an argument.
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "gateway/client/client.h"
@@ -21,6 +22,14 @@ std::string micros_text(std::uint64_t us);
 std::string percentile_text(const client::v1::Histogram& histogram, double p);
 // "p50 <=1.0 ms  p90 <=5.0 ms  p99 <=20.0 ms  (n=42, mean 1.3 ms)".
 std::string histogram_text(const client::v1::Histogram& histogram);
+
+// Connections added up per client name: every tristar-ctl run is a connection of its own.
+struct ClientTotals {
+    std::uint64_t connections = 0;
+    std::uint64_t queue = 0;
+    std::uint64_t requests = 0;
+};
+std::map<std::string, ClientTotals> client_totals(const client::v1::Status& status);
 
 // "connected (tcp, kept)".
 std::string link_text(const client::v1::Status& status);

@@ -65,6 +65,15 @@ std::string gateway_text(const client::v1::Status& status) {
            std::to_string(status.clients_size());
 }
 
+// "tristar-publisher 1200 requests   tristar-bridge 310 requests": who is using the gateway
+// (the demo shows so that the publisher and the bridge are up).
+std::string clients_line(const client::v1::Status& status) {
+    std::string text;
+    for (const auto& [name, totals] : client_totals(status))
+        text += (text.empty() ? "" : "   ") + name + " " + std::to_string(totals.requests) + " requests";
+    return text.empty() ? "none" : text;
+}
+
 std::string header(const WatchFrame& frame) {
     return "tristar-ctl watch  " + frame.endpoint + "  " + local_time_text(frame.now_unix_ms) +
            "  (every " + std::to_string(frame.interval_ms) + " ms; Ctrl-C to stop)";
@@ -100,6 +109,7 @@ std::vector<std::string> watch_lines(const WatchFrame& frame) {
     lines.emplace_back();
     if (frame.status) {
         lines.push_back(labelled("gateway", gateway_text(*frame.status)));
+        lines.push_back(labelled("clients", clients_line(*frame.status)));
     } else {
         lines.push_back(labelled("gateway", "status failed: " + frame.status_error.value_or("")));
     }

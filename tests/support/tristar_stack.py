@@ -11,6 +11,8 @@ EXECUTABLES = {
     "tristar-sim": "gateway/sim/tristar-sim",
     "tristar-gatewayd": "gateway/daemon/tristar-gatewayd",
     "tristar-ctl": "gateway/ctl/tristar-ctl",
+    "tristar-publisher": "publisher/tristar-publisher",
+    "venus-settings-standin": "tests/support/venus-settings-standin",
 }
 
 TEST_CONFIG = '[device]\ntcp_gap_ms = 0\n\n[log]\nlevel = "warn"\n'

@@ -363,6 +363,16 @@ TEST_CASE("watch: the main values, or a clear line when the gateway is gone") {
           lines.end());
     CHECK(std::find(lines.begin(), lines.end(), "PV        0.33 V   0.00 A") != lines.end());
     CHECK(lines.back() == "gateway   status failed: DEVICE_UNAVAILABLE: no link");
+
+    // Who uses the gateway, added up per client name: shows that the publisher and bridge are up.
+    client::v1::Status status;
+    for (const auto& [name, requests] : {std::pair{"tristar-publisher", 40u}, {"tristar-ctl", 2u}, {"tristar-ctl", 3u}}) {
+        auto* c = status.add_clients();
+        c->set_client_name(name);
+        c->set_requests(requests);
+    }
+    frame.status = status;
+    CHECK(watch_lines(frame).back() == "clients   tristar-ctl 5 requests   tristar-publisher 40 requests");
 }
 
 TEST_CASE("watch: every register the screen names exists and reads in one request") {

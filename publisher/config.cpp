@@ -1,0 +1,81 @@
+#include "publisher/config.h"
+
+#include "gateway/common/config_file.h"
+
+namespace tristar::publisher {
+namespace {
+
+using namespace std::chrono_literals;
+using config_file::TableReader;
+
+constexpr std::string_view bus_names[] = {"system", "session"};
+constexpr std::string_view level_names[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+
+void read_bus(TableReader& in, PublisherConfig& config) {
+    const auto* bus = in.typed<std::string>("dbus", "a string");
+    if (bus == nullptr) return;
+    const std::string value = bus->get();
+    if (value == bus_names[0]) {
+        config.bus = BusKind::system;
+    } else if (value == bus_names[1]) {
+        config.bus = BusKind::session;
+    } else if (value.find(':') != std::string::npos && value.find('=') != std::string::npos) {
+        config.bus = BusKind::address;
+        config.bus_address = value;
+    } else {
+        in.fail(*bus, "dbus",
+                "must be \"system\", \"session\" or a D-Bus address like \"unix:path=/run/dbus/bus\" (got " +
+                    config_file::in_quotes(value) + ")");
+    }
+}
+
+void read_publisher(TableReader& in, PublisherConfig& config) {
+    if (const auto* gateway = in.typed<std::string>("gateway", "a string")) {
+        if (gateway->get().empty()) in.fail(*gateway, "gateway", "must name a ZeroMQ endpoint");
+        config.gateway = gateway->get();
+    }
+    read_bus(in, config);
+    in.read("live_poll_ms", config.polls.live, 100ms, 60000ms);
+    in.read("coil_poll_ms", config.polls.coils, 100ms, 3600000ms);
+    in.read("counter_poll_ms", config.polls.counters, 1000ms, 86400000ms);
+    milliseconds max_age{-1};
+    in.read("live_max_age_ms", max_age, 0ms, 60000ms);
+    if (max_age >= 0ms) config.live_max_age = max_age;
+    milliseconds stale{-1};
+    in.read("stale_after_ms", stale, 100ms, 60000ms);
+    if (stale >= 0ms) config.stale_after = stale;
+    if (const auto* dir = in.typed<std::string>("data_dir", "a string")) {
+        if (dir->get().empty()) in.fail(*dir, "data_dir", "must name a directory");
+        config.data_dir = dir->get();
+    }
+    in.read("device_instance", config.device_instance, 0, 999);
+    if (const auto id = in.integer("product_id", 0, 0xFFFF)) config.product_id = static_cast<std::int32_t>(*id);
+    in.read("history_days", config.history_days, 1, 31);
+    milliseconds save = config.history_save;
+    in.read("history_save_ms", save, 1000ms, 3600000ms);
+    config.history_save = std::chrono::duration_cast<std::chrono::seconds>(save);
+    if (const auto* zone = in.typed<std::string>("timezone", "a string")) config.timezone = zone->get();
+    if (const auto i = in.choice("log_level", level_names)) config.log_level = level_names[*i];
+    in.read("log_plain", config.log_plain);
+}
+
+}  // namespace
+
+PublisherConfig parse_publisher_config(std::string_view toml_text, const std::string& source) {
+    const toml::table root = parse_toml(toml_text, source);
+    PublisherConfig config;
+    TableReader top(root, "", source);
+    if (const auto* table = top.typed<toml::table>("publisher", "a table")) {
+        TableReader section(*table, "publisher", source);
+        read_publisher(section, config);
+        section.reject_unknown();
+    }
+    top.reject_unknown();
+    return config;
+}
+
+PublisherConfig load_publisher_config(const std::string& file) {
+    return parse_publisher_config(read_config_file(file), file);
+}
+
+}  // namespace tristar::publisher

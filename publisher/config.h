@@ -1,0 +1,46 @@
+#pragma once
+// tristar-publisher configuration: an optional TOML file ([publisher] table, every key documented
+// in deploy/config/tristar-publisher.toml) plus command-line overrides.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "publisher/poll_plan.h"
+
+namespace tristar::publisher {
+
+enum class BusKind { system, session, address };
+
+struct PublisherConfig {
+    std::string gateway = "tcp://127.0.0.1:5555";  // the gateway's ZeroMQ endpoint
+    BusKind bus = BusKind::system;
+    std::string bus_address;  // with BusKind::address: "unix:path=/run/dbus/test"
+    PollPeriods polls;
+    // How old the gateway may answer a live read from its cache; half the live period by
+    // default, so a read another client just made is reused and the values stay current.
+    std::optional<milliseconds> live_max_age;
+    // Until this long after a live read was sent without an answer the values stay; then
+    // /Connected goes 0 and the measured values invalid (design.md 8: within two periods).
+    std::optional<milliseconds> stale_after;  // default: the live period
+    std::string data_dir = "/data/tristar";   // the daily history (Venus OS keeps only /data)
+    int device_instance = 0;                  // "solarcharger:<n>" default; used as is without localsettings
+    std::int32_t product_id = 0xB7A1;         // third-party id, docs/venus.md
+    std::size_t history_days = 30;
+    std::chrono::seconds history_save{300};
+    std::string timezone;  // "" = /Settings/System/TimeZone, else TZ
+    std::string log_level = "info";
+    bool log_plain = false;
+
+    milliseconds effective_max_age() const { return live_max_age.value_or(polls.live / 2); }
+    milliseconds effective_stale_after() const { return stale_after.value_or(polls.live); }
+    bool operator==(const PublisherConfig&) const = default;
+};
+
+// Parses the [publisher] table of a TOML document; throws tristar::ConfigError naming the
+// file, line and key.
+PublisherConfig parse_publisher_config(std::string_view toml_text, const std::string& source);
+PublisherConfig load_publisher_config(const std::string& file);
+
+}  // namespace tristar::publisher

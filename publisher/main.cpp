@@ -1,0 +1,5 @@
+#include "publisher/publisher.h"
+
+int main(int argc, char** argv) {
+    return tristar::publisher::publisher_main(argc, argv);
+}

@@ -1,0 +1,61 @@
+#include "publisher/poll_plan.h"
+
+#include <algorithm>
+
+namespace tristar::publisher {
+
+PollPlan::PollPlan(PollPeriods periods, SteadyTime start) : periods_(periods) {
+    for (auto& s : slots_) s.next = start;
+}
+
+milliseconds PollPlan::period(Poll poll) const {
+    switch (poll) {
+        case Poll::live: return periods_.live;
+        case Poll::coils: return periods_.coils;
+        case Poll::identity: return periods_.counters;
+        case Poll::network:
+        case Poll::status: break;
+    }
+    return milliseconds::max();  // asked again only after a reconnect
+}
+
+std::vector<Poll> PollPlan::due(SteadyTime now) const {
+    std::vector<Poll> polls;
+    for (std::size_t i = 0; i < poll_kinds; ++i)
+        if (!slots_[i].outstanding && slots_[i].next <= now) polls.push_back(static_cast<Poll>(i));
+    return polls;
+}
+
+SteadyTime PollPlan::next_due() const {
+    auto next = SteadyTime::max();
+    for (const auto& s : slots_)
+        if (!s.outstanding) next = std::min(next, s.next);
+    return next;
+}
+
+void PollPlan::sent(Poll poll, SteadyTime now) {
+    Slot& s = slot(poll);
+    s.outstanding = true;
+    // Keep the rhythm: the next one is due a period after this one was due, or a period from
+    // now when the loop fell behind by more than a period.
+    const auto p = period(poll);
+    if (p == milliseconds::max()) {
+        s.next = SteadyTime::max();
+        return;
+    }
+    s.next = (now - s.next < p) ? s.next + p : now + p;
+}
+
+void PollPlan::finished(Poll poll, bool ok, SteadyTime now) {
+    Slot& s = slot(poll);
+    s.outstanding = false;
+    if (!ok && poll != Poll::live && poll != Poll::coils) s.next = now + periods_.live;
+}
+
+void PollPlan::reconnected(SteadyTime now) {
+    slot(Poll::identity).next = now;
+    slot(Poll::network).next = now;
+    slot(Poll::status).next = now;
+}
+
+}  // namespace tristar::publisher

@@ -1,0 +1,59 @@
+#pragma once
+// PollPlan: what the publisher reads, and when (design.md 8): the live block every second
+// (configurable), coils 0-2 every 10 s, the EEPROM identity block (serial, model, hardware and
+// the stored lifetime counters) at start, after a reconnect and every 30 minutes, and the
+// network processor's version at start and after a reconnect, and the gateway's status (the
+// transport for /Mgmt/Connection; no device transaction) likewise. Each poll is one gateway
+// request, and at most one of each kind is outstanding. Pure: the caller passes the time.
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace tristar::publisher {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+using std::chrono::milliseconds;
+
+enum class Poll : std::size_t { live, coils, identity, network, status };
+inline constexpr std::size_t poll_kinds = 5;
+
+struct PollPeriods {
+    milliseconds live{1000};
+    milliseconds coils{10000};
+    milliseconds counters{30 * 60 * 1000};
+    bool operator==(const PollPeriods&) const = default;
+};
+
+class PollPlan {
+public:
+    PollPlan(PollPeriods periods, SteadyTime start);
+
+    // The polls due at `now` and not outstanding, live first.
+    std::vector<Poll> due(SteadyTime now) const;
+    // The earliest moment a poll not outstanding falls due (the loop sleeps until then).
+    SteadyTime next_due() const;
+
+    void sent(Poll poll, SteadyTime now);
+    // A reply (ok or error) or the caller gave up waiting. A failed identity, network or status
+    // request is tried again one live period later; a live or coil read keeps its rhythm.
+    void finished(Poll poll, bool ok, SteadyTime now);
+    // The link came back: identity, network version and status are asked again at once.
+    void reconnected(SteadyTime now);
+    bool outstanding(Poll poll) const { return slot(poll).outstanding; }
+
+private:
+    struct Slot {
+        SteadyTime next;
+        bool outstanding = false;
+    };
+    Slot& slot(Poll poll) { return slots_[static_cast<std::size_t>(poll)]; }
+    const Slot& slot(Poll poll) const { return slots_[static_cast<std::size_t>(poll)]; }
+    milliseconds period(Poll poll) const;
+
+    PollPeriods periods_;
+    std::array<Slot, poll_kinds> slots_;
+};
+
+}  // namespace tristar::publisher

@@ -1,0 +1,109 @@
+#pragma once
+// Publisher: tristar-publisher's one loop (design.md 8). It polls the gateway (PollPlan), maps
+// what it reads to Venus paths and publishes them on the BusService; it registers the service
+// name once the serial is known and /DeviceInstance is set (from localsettings, or the config);
+// it keeps the daily history and carries out the controls. One thread: the loop polls the
+// gateway's socket, the D-Bus connection's fd and a stop fd together, so every D-Bus callback
+// runs here too and nothing needs a lock.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <set>
+#include <unordered_map>
+
+#include <sdbus-c++/sdbus-c++.h>
+#include <zmq.hpp>
+
+#include "gateway/client/client.h"
+#include "publisher/bus_service.h"
+#include "publisher/config.h"
+#include "publisher/controls.h"
+#include "publisher/history.h"
+#include "publisher/history_store.h"
+#include "publisher/local_settings.h"
+#include "publisher/poll_plan.h"
+#include "publisher/venus_mapping.h"
+
+namespace tristar::publisher {
+
+namespace v1 = tristar::gateway::v1;
+
+class Publisher {
+public:
+    // Exports every path on `bus` at once (values invalid until read); the name comes later.
+    Publisher(const PublisherConfig& config, sdbus::IConnection& bus);
+    ~Publisher();
+    Publisher(const Publisher&) = delete;
+    Publisher& operator=(const Publisher&) = delete;
+
+    // Runs until `stop_fd` becomes readable (a signalfd for SIGTERM/SIGINT); saves the history
+    // and releases the bus name on the way out. Returns the exit code.
+    int run(int stop_fd);
+
+private:
+    // A request the gateway has not answered yet: a poll, or a control write with its caller.
+    struct Outstanding {
+        std::optional<Poll> poll;
+        SteadyTime sent;
+        std::string path;  // control writes: the path set
+        SetReply reply;
+        std::optional<CoilWrite> write;
+    };
+
+    void connect_gateway();
+    void send_due_polls(SteadyTime now);
+    v1::Request poll_request(Poll poll) const;
+    void check_overdue(SteadyTime now);
+    SteadyTime next_wakeup() const;
+    void receive_replies();
+    void on_reply(const v1::Reply& reply);
+    void on_poll(Poll poll, const v1::Reply& reply, SteadyTime now);
+    void on_live(const v1::Reply& reply, SteadyTime now);
+    void set_connected(bool connected, SteadyTime now);
+    void publish_all();
+    PathValues own_values() const;
+    void save_history_if_due();
+
+    // Registration (publisher_registration.cpp).
+    void register_service();
+    void on_instance_changed(const ClassAndInstance& value);
+    void apply_zone_setting();
+    std::string custom_name_file() const;
+    std::string load_custom_name() const;
+    void store_custom_name(const std::string& name);
+
+    // Controls (publisher_controls.cpp).
+    void on_set(const std::string& path, const SetArgument& value, SetReply reply);
+    void on_write_reply(Outstanding& done, const v1::Reply& reply);
+
+    PublisherConfig config_;
+    sdbus::IConnection& bus_;
+    zmq::context_t context_;
+    std::unique_ptr<client::GatewayClient> gateway_;
+    BusService service_;
+    PollPlan plan_;
+    Snapshot snapshot_;
+    MappingOptions mapping_options_;
+    std::unordered_map<std::uint64_t, Outstanding> outstanding_;
+    bool connected_ = false;       // the live block was read: the gateway and the TriStar answer
+    bool gateway_silent_ = false;  // given up waiting; logged once until a reply comes
+
+    // Identity and registration.
+    std::string bus_name_;  // empty until registered
+    std::unique_ptr<LocalSettings> settings_;
+    int instance_;
+    std::string custom_name_;
+    std::set<std::string> warned_;  // mapping warnings logged once each
+
+    // History.
+    HistoryStore store_;
+    DailyHistory history_;
+    SaveSchedule save_schedule_;
+};
+
+// Runs tristar-publisher with argv; returns the exit code (0 ok, 1 runtime failure, 2 usage).
+int publisher_main(int argc, char** argv);
+
+}  // namespace tristar::publisher

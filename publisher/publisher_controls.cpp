@@ -1,0 +1,72 @@
+// SetValue on the service's writable paths: controls.h decides, this carries it out. A coil write
+// goes to the gateway and the D-Bus caller gets its answer when the gateway's reply comes: 0 when
+// the device took it, 2 when the gateway or the device refused it. Nothing is sent while the
+// link is down.
+#include <spdlog/spdlog.h>
+
+#include "publisher/publisher.h"
+
+namespace tristar::publisher {
+namespace {
+
+template <class... F>
+struct overloaded : F... {
+    using F::operator()...;
+};
+
+}  // namespace
+
+void Publisher::on_set(const std::string& path, const SetArgument& value, SetReply reply) {
+    const auto charge_state = raw_word(snapshot_, "charge_state");
+    std::visit(overloaded{
+                   [&](const Refusal& refusal) {
+                       spdlog::info("SetValue {} refused: {}", path, refusal.reason);
+                       reply(refusal.code);
+                   },
+                   [&](const NoOp&) { reply(set_result::accepted); },
+                   [&](const SetName& name) {
+                       custom_name_ = name.name;
+                       if (!settings_) {
+                           store_custom_name(name.name);
+                       } else if (!settings_->set_custom_name(name.name)) {
+                           spdlog::warn("localsettings did not take the custom name");
+                       }
+                       reply(set_result::accepted);
+                       publish_all();
+                   },
+                   [&](const CoilWrite& write) {
+                       if (!connected_) {
+                           spdlog::info("SetValue {} refused: no link to the TriStar", path);
+                           return reply(set_result::rejected);
+                       }
+                       spdlog::info("control: {} -> coil 0x{:04X} {}", path, write.address, write.value ? "ON" : "OFF");
+                       v1::Request request;
+                       request.set_priority(v1::PRIORITY_INTERACTIVE);
+                       auto* coil = request.mutable_write_coil();
+                       coil->set_address(write.address);
+                       coil->set_value(write.value);
+                       const auto id = gateway_->send(std::move(request));
+                       Outstanding& o = outstanding_[id];
+                       o.sent = std::chrono::steady_clock::now();
+                       o.path = path;
+                       o.reply = std::move(reply);
+                       o.write = write;
+                       publish_all();
+                   },
+               },
+               decide(path, value, charge_state));
+}
+
+void Publisher::on_write_reply(Outstanding& done, const v1::Reply& reply) {
+    if (const auto failure = client::failure_of(reply)) {
+        spdlog::warn("control {} failed: {}", done.path, failure->describe());
+        done.reply(set_result::rejected);
+    } else {
+        // The device took it: show it now rather than at the next coil poll.
+        if (snapshot_.coils && done.write->address < coil_count) (*snapshot_.coils)[done.write->address] = done.write->value;
+        done.reply(set_result::accepted);
+    }
+    publish_all();
+}
+
+}  // namespace tristar::publisher

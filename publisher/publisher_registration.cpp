@@ -1,0 +1,121 @@
+// The service's identity: the bus name from the serial, /DeviceInstance and /CustomName from
+// localsettings (or the config and the data directory without it), the time zone from the Venus
+// setting. Registration order (spec venus-dbus.md 3): every path is exported and /DeviceInstance
+// published before the name is requested.
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "publisher/local_zone.h"
+#include "publisher/publisher.h"
+
+namespace tristar::publisher {
+namespace {
+
+constexpr const char* bus_name_prefix = "com.victronenergy.solarcharger.";
+constexpr const char* timezone_setting = "/Settings/System/TimeZone";
+
+// A bus name element allows [A-Za-z0-9_-]; the serial is 8 digits, but a corrupt read must not
+// make an invalid name.
+std::string ident_of(const std::string& serial) {
+    std::string ident = "tristar_";
+    for (const char c : serial) ident += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return ident;
+}
+
+}  // namespace
+
+void Publisher::register_service() {
+    const auto serial = compute_path(*find_path("/Serial"), snapshot_, mapping_options_);
+    const auto* text = std::get_if<std::string>(&serial.value);
+    if (text == nullptr || text->empty()) {
+        spdlog::warn("the serial number could not be read; not on D-Bus yet");
+        return;
+    }
+    const std::string ident = ident_of(*text);
+    settings_ = std::make_unique<LocalSettings>(bus_, ident, config_.device_instance);
+    auto values = settings_->attach([this](const ClassAndInstance& v) { on_instance_changed(v); },
+                                    [this](const std::string& name) {
+                                        custom_name_ = name;
+                                        publish_all();
+                                    });
+    if (values) {
+        instance_ = values->instance.instance;
+        custom_name_ = values->custom_name;
+    } else {
+        settings_.reset();
+        instance_ = config_.device_instance;
+        custom_name_ = load_custom_name();
+    }
+    apply_zone_setting();
+    publish_all();
+    bus_name_ = bus_name_prefix + ident;
+    bus_.requestName(bus_name_);
+    spdlog::info("on D-Bus as {} (device instance {})", bus_name_, instance_);
+}
+
+// localsettings moved the instance (the user changed it, or another device took it): consumers
+// cache the instance per name, so the name is released and requested again (spec 12.4).
+void Publisher::on_instance_changed(const ClassAndInstance& value) {
+    if (value.instance == instance_) return;
+    spdlog::info("device instance {} -> {}: registering again", instance_, value.instance);
+    instance_ = value.instance;
+    if (bus_name_.empty()) return publish_all();
+    bus_.releaseName(bus_name_);
+    publish_all();
+    bus_.requestName(bus_name_);
+}
+
+// The config's timezone wins; else the Venus setting; else TZ as the process got it.
+void Publisher::apply_zone_setting() {
+    if (!config_.timezone.empty() || !settings_) return;
+    try {
+        auto proxy = sdbus::createProxy(bus_, settings_service, timezone_setting);
+        sdbus::Variant value;
+        proxy->callMethod("GetValue")
+            .onInterface("com.victronenergy.BusItem")
+            .withTimeout(std::chrono::seconds{2})
+            .storeResultsTo(value);
+        if (value.peekValueType() != "s") return;
+        const auto zone = value.get<std::string>();
+        if (apply_timezone(zone))
+            spdlog::info("local time zone {} (from {})", zone, timezone_setting);
+        else if (!zone.empty())
+            spdlog::warn("time zone {:?} from {} is not known; local time follows TZ", zone, timezone_setting);
+    } catch (const sdbus::Error& e) {
+        spdlog::debug("no {}: {}", timezone_setting, e.getMessage());
+    }
+}
+
+std::string Publisher::custom_name_file() const {
+    return (std::filesystem::path(config_.data_dir) / "custom-name").string();
+}
+
+std::string Publisher::load_custom_name() const {
+    std::ifstream in(custom_name_file());
+    std::string name;
+    std::getline(in, name);
+    return name.substr(0, custom_name_max);
+}
+
+// Without localsettings the name is kept in the data directory: written to a temp file, then
+// renamed over the old one, so a power cut leaves the old name or the new one.
+void Publisher::store_custom_name(const std::string& name) {
+    const auto file = custom_name_file();
+    const auto temp = file + ".tmp";
+    {
+        std::ofstream out(temp, std::ios::trunc);
+        out << name << '\n';
+        if (!out.flush()) {
+            spdlog::error("cannot write {}", temp);
+            return;
+        }
+    }
+    std::error_code error;
+    std::filesystem::rename(temp, file, error);
+    if (error) spdlog::error("cannot rename {} to {}: {}", temp, file, error.message());
+}
+
+}  // namespace tristar::publisher

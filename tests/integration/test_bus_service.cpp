@@ -1,0 +1,474 @@
+// BusService on a private dbus-daemon, judged by third-party clients (busctl, dbus-send,
+// dbus-monitor) against venus-dbus.md sections 2-3; coerce() unit tests at the end.
+#include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "publisher/bus_service.h"
+#include "tests/support/dbus_daemon.h"
+#include "tests/support/wait.h"
+
+namespace tristar::test {
+namespace {
+
+using namespace std::chrono_literals;
+using publisher::BusService;
+using publisher::ItemSpec;
+using publisher::PathValues;
+using publisher::SetArgument;
+using publisher::SetReply;
+using publisher::VenusType;
+
+const std::string service_name = "com.victronenergy.solarcharger.test";
+const std::string bus_item = "com.victronenergy.BusItem";
+
+// Runs a connection's event loop on a thread of its own. BusService is single-threaded, so the
+// test touches it (publish, a delayed SetReply, what the handler recorded) only through with(),
+// under the mutex the loop dispatches under; with() then wakes the loop to poll afresh.
+class Loop {
+  public:
+    explicit Loop(sdbus::IConnection& connection)
+        : connection_(connection),
+          wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+          thread_([this] { run(); }) {}
+    ~Loop() {
+        stop_ = true;
+        wake();
+        thread_.join();
+        ::close(wake_);
+    }
+    Loop(const Loop&) = delete;
+    Loop& operator=(const Loop&) = delete;
+
+    template <typename F>
+    auto with(F&& f) {
+        struct Waker {
+            Loop& loop;
+            ~Waker() { loop.wake(); }
+        } waker{*this};
+        std::lock_guard lock(mutex_);
+        return f();
+    }
+
+  private:
+    void wake() {
+        const std::uint64_t one = 1;
+        (void)!::write(wake_, &one, sizeof one);
+    }
+    void run() {
+        while (!stop_) {
+            pollfd fds[2]{};
+            int timeout = -1;
+            {
+                std::lock_guard lock(mutex_);
+                for (bool busy = true; busy;) busy = connection_.processPendingRequest();
+                const auto data = connection_.getEventLoopPollData();
+                fds[0] = {data.fd, data.events, 0};
+                timeout = data.getPollTimeout();
+            }
+            fds[1] = {wake_, POLLIN, 0};
+            ::poll(fds, 2, timeout);
+            std::uint64_t count = 0;
+            if (fds[1].revents & POLLIN) (void)!::read(wake_, &count, sizeof count);
+        }
+    }
+
+    sdbus::IConnection& connection_;
+    std::mutex mutex_;
+    std::atomic<bool> stop_{false};
+    int wake_;
+    std::thread thread_;
+};
+
+std::vector<ItemSpec> test_items() {
+    return {{"/Dc/0/Voltage", VenusType::number},
+            {"/Dc/0/Current", VenusType::number},
+            {"/State", VenusType::integer},
+            {"/Serial", VenusType::string},
+            {"/Mode", VenusType::integer, true},
+            {"/CustomName", VenusType::string, true},
+            {"/Link/ChargeVoltage", VenusType::number, true}};
+}
+
+PathValues test_values() {
+    return {{"/Dc/0/Voltage", publisher::number_value(13.4, "13.40 V")},
+            {"/State", publisher::integer_value(3, "Bulk")},
+            {"/Serial", publisher::string_value("HQ1234")},
+            {"/Mode", publisher::integer_value(1, "On")},
+            {"/CustomName", publisher::string_value("")}};
+}
+
+// A service with test_items() on a private bus, named and served. The SetValue handler on
+// /Mode: 1 and 4 accepted (and published), 3 rejected, 7 held for a later answer, 9 dropped,
+// 11 throws.
+struct Served {
+    explicit Served(const std::vector<ItemSpec>& items = test_items()) {
+        service = std::make_unique<BusService>(
+            *connection, items,
+            [this](const std::string& path, const SetArgument& value, SetReply reply) {
+                on_set(path, value, std::move(reply));
+            });
+        service->publish(test_values());
+        connection->requestName(service_name);  // after every object exists (section 3)
+        loop = std::make_unique<Loop>(*connection);
+    }
+
+    void on_set(const std::string& path, const SetArgument& value, SetReply reply) {
+        calls.emplace_back(path, value);
+        if (path == "/Mode") {
+            const auto mode = std::get<std::int32_t>(value);
+            if (mode == 3) reply(publisher::set_result::rejected);
+            if (mode == 7) held.push_back(std::move(reply));
+            if (mode == 11) throw std::runtime_error("handler failure");
+            if (mode != 1 && mode != 4) return;
+            service->publish({{path, publisher::integer_value(mode, "")}});
+        } else if (path == "/CustomName") {
+            service->publish({{path, publisher::string_value(std::get<std::string>(value))}});
+        }
+        reply(publisher::set_result::accepted);
+    }
+
+    // busctl call on the service; stdout without the newline, or the error text.
+    std::string call(const std::string& path, const std::string& method,
+                     std::vector<std::string> args = {}, const std::string& option = "") {
+        std::vector<std::string> argv{"call", service_name, path, bus_item, method};
+        if (!option.empty()) argv.insert(argv.begin(), option);
+        argv.insert(argv.end(), args.begin(), args.end());
+        auto ran = busctl(bus, argv);
+        if (ran.exit_code != 0) return "error: " + ran.err;
+        while (!ran.out.empty() && ran.out.back() == '\n') ran.out.pop_back();
+        return ran.out;
+    }
+
+    std::size_t publish(const PathValues& values) {
+        return loop->with([&] { return service->publish(values); });
+    }
+    std::vector<std::pair<std::string, SetArgument>> recorded() {
+        return loop->with([&] { return calls; });
+    }
+
+    TempDir dir;
+    DbusDaemon bus{dir};
+    std::unique_ptr<sdbus::IConnection> connection =
+        sdbus::createSessionBusConnectionWithAddress(bus.address());
+    std::vector<std::pair<std::string, SetArgument>> calls;  // under the loop's mutex
+    std::vector<SetReply> held;                              // under the loop's mutex
+    std::unique_ptr<BusService> service;
+    std::unique_ptr<Loop> loop;  // last: stops first
+};
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// dbus-monitor watching BusItem signals; its output split into one block per message.
+class Monitor {
+  public:
+    explicit Monitor(const DbusDaemon& bus)
+        : process_({"/usr/bin/dbus-monitor", "--address", bus.address(),
+                    "type='signal',interface='com.victronenergy.BusItem'"}) {
+        // It prints NameLost once the daemon made it a monitor: from then on it sees everything.
+        REQUIRE(wait_until([&] { return read(), contains(text_, "member=NameLost"); }, 10s));
+    }
+    // Message blocks whose header line names `member`.
+    std::vector<std::string> signals(const std::string& member) {
+        read();
+        std::vector<std::string> found;
+        for (std::size_t at = 0; (at = text_.find("\nsignal ", at)) != std::string::npos;) {
+            const auto end = text_.find("\nsignal ", at + 1);
+            auto block =
+                text_.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+            if (contains(block.substr(0, block.find('\n')), "member=" + member))
+                found.push_back(block);
+            at = end == std::string::npos ? text_.size() : end;
+        }
+        return found;
+    }
+    bool wait_for(const std::string& member, std::size_t count) {
+        return wait_until([&] { return signals(member).size() >= count; }, 10s);
+    }
+
+  private:
+    void read() {
+        while (auto line = process_.read_line(1ms)) text_ += "\n" + *line;
+    }
+    Process process_;
+    std::string text_;
+};
+
+// The median round trip of `method` over 1000 calls, in microseconds; the reply is not decoded.
+double median_call_us(sdbus::IProxy& proxy, const std::string& method) {
+    std::vector<std::chrono::nanoseconds> times;
+    for (int i = 0; i < 1000; ++i) {
+        auto call = proxy.createMethodCall(bus_item, method);
+        const auto start = std::chrono::steady_clock::now();
+        auto reply = proxy.callMethod(call);
+        times.push_back(std::chrono::steady_clock::now() - start);
+    }
+    std::nth_element(times.begin(), times.begin() + 500, times.end());
+    return std::chrono::duration<double, std::micro>(times[500]).count();
+}
+
+using CoerceRow = std::pair<sdbus::Variant, std::optional<SetArgument>>;
+void check_coerce(VenusType type, const std::vector<CoerceRow>& rows) {
+    for (std::size_t row = 0; row < rows.size(); ++row)
+        CHECK_MESSAGE(publisher::coerce(rows[row].first, type) == rows[row].second, "row " << row);
+}
+
+std::string error_text(const std::function<void()>& construct) {
+    try {
+        construct();
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("GetItems on / lists every path by absolute key with Value and Text") {
+    Served s;
+    const auto json = s.call("/", "GetItems", {}, "--json=short");
+    INFO(json);
+    CHECK(contains(json, R"("type":"a{sa{sv}}")"));
+    // busctl prints doubles with %.22e.
+    CHECK(contains(json, R"("/Dc/0/Voltage":{"Value":{"type":"d","data":1.34000)"));
+    CHECK(contains(json, R"("Text":{"type":"s","data":"13.40 V"}})"));
+    CHECK(contains(
+        json, R"("/State":{"Value":{"type":"i","data":3},"Text":{"type":"s","data":"Bulk"}})"));
+    CHECK(contains(json, R"("/Serial":{"Value":{"type":"s","data":"HQ1234"})"));
+    // Never published: invalid, an empty int32 array with velib's text.
+    CHECK(contains(
+        json,
+        R"("/Dc/0/Current":{"Value":{"type":"ai","data":[]},"Text":{"type":"s","data":"---"}})"));
+    std::size_t entries = 0;
+    for (auto at = json.find(R"("Value":)"); at != std::string::npos;
+         at = json.find(R"("Value":)", at + 1))
+        ++entries;
+    CHECK(entries == 7);
+}
+
+TEST_CASE("a leaf answers GetValue and GetText; invalid is ai []") {
+    Served s;
+    CHECK(s.call("/Dc/0/Voltage", "GetValue") == "v d 13.4");
+    CHECK(s.call("/Dc/0/Voltage", "GetText") == "s \"13.40 V\"");
+    CHECK(s.call("/Serial", "GetValue") == "v s \"HQ1234\"");
+    CHECK(s.call("/State", "GetValue") == "v i 3");
+    CHECK(s.call("/Dc/0/Current", "GetValue") == "v ai 0");
+    CHECK(s.call("/Dc/0/Current", "GetText") == "s \"---\"");
+    // --bus, not --address: that one is --peer and never says Hello to the daemon.
+    const auto ran = run({"/usr/bin/dbus-send", "--bus=" + s.bus.address(), "--print-reply",
+                          "--dest=" + service_name, "/Dc/0/Voltage", bus_item + ".GetValue"});
+    CHECK_MESSAGE(ran.exit_code == 0, ran.err);
+    CHECK_MESSAGE(contains(ran.out, "variant       double 13.4"), ran.out);
+}
+
+TEST_CASE("tree nodes answer GetValue and GetText with keys relative to themselves") {
+    Served s;
+    CHECK(s.call("/Dc", "GetValue") == R"(v a{sv} 2 "0/Current" ai 0 "0/Voltage" d 13.4)");
+    CHECK(s.call("/Dc/0", "GetText") == R"(v a{ss} 2 "Current" "---" "Voltage" "13.40 V")");
+    const auto all = s.call("/", "GetValue");
+    CHECK(contains(all, R"(v a{sv} 7 )"));
+    CHECK(contains(all, R"("Dc/0/Voltage" d 13.4)"));
+    CHECK(contains(all, R"("Link/ChargeVoltage" ai 0)"));
+    CHECK_FALSE(contains(all, "\"/"));
+    CHECK(contains(s.call("/", "GetText"), R"("Mode" "On")"));
+    CHECK(contains(s.call("/Link", "GetItems"), "error: "));  // GetItems is on / only
+}
+
+TEST_CASE("introspection lists child nodes and the BusItem members") {
+    Served s;
+    const auto xml = busctl(
+        s.bus, {"call", service_name, "/", "org.freedesktop.DBus.Introspectable", "Introspect"});
+    CHECK(contains(xml.out, R"(<node name=\"Dc\"/>)"));
+    CHECK(contains(xml.out, R"(<node name=\"State\"/>)"));
+    const auto tree = busctl(s.bus, {"tree", service_name});
+    for (const auto* path :
+         {"/Dc/0/Voltage", "/Dc/0/Current", "/Link/ChargeVoltage", "/Serial", "/Mode"})
+        CHECK_MESSAGE(contains(tree.out, path), tree.out);
+    const auto root = busctl(s.bus, {"introspect", service_name, "/", bus_item});
+    CHECK(contains(root.out, ".GetItems"));
+    CHECK(contains(root.out, ".ItemsChanged"));
+    const auto leaf = busctl(s.bus, {"introspect", service_name, "/Mode", bus_item});
+    CHECK(contains(leaf.out, ".SetValue"));
+    CHECK(contains(leaf.out, ".PropertiesChanged"));
+}
+
+TEST_CASE("SetValue: 1 for read-only paths and uncoercible values, else the handler's code") {
+    Served s;
+    CHECK(s.call("/State", "SetValue", {"v", "i", "5"}) == "i 1");
+    CHECK(s.call("/Mode", "SetValue", {"v", "s", "abc"}) == "i 1");
+    CHECK(s.call("/Mode", "SetValue", {"v", "d", "4.5"}) == "i 1");
+    CHECK(s.call("/CustomName", "SetValue", {"v", "i", "5"}) == "i 1");
+    CHECK(s.call("/Mode", "SetValue", {"v", "ai", "0"}) == "i 1");  // flashmq's null
+    CHECK(s.recorded().empty());
+
+    CHECK(s.call("/Mode", "SetValue", {"v", "s", "4"}) == "i 0");  // the `dbus` CLI sends text
+    CHECK(s.call("/Mode", "GetValue") == "v i 4");
+    CHECK(s.call("/Mode", "SetValue", {"v", "x", "3"}) == "i 2");  // the driver refuses
+    CHECK(s.call("/Link/ChargeVoltage", "SetValue", {"v", "i", "14"}) == "i 0");
+    CHECK(s.call("/CustomName", "SetValue", {"v", "s", "Roof"}) == "i 0");
+    CHECK(s.call("/CustomName", "GetValue") == "v s \"Roof\"");
+    const auto calls = s.recorded();
+    REQUIRE(calls.size() == 4);
+    CHECK(calls[0] == std::pair<std::string, SetArgument>{"/Mode", std::int32_t{4}});
+    CHECK(calls[1] == std::pair<std::string, SetArgument>{"/Mode", std::int32_t{3}});
+    CHECK(calls[2] == std::pair<std::string, SetArgument>{"/Link/ChargeVoltage", 14.0});
+    CHECK(calls[3] == std::pair<std::string, SetArgument>{"/CustomName", std::string("Roof")});
+}
+
+TEST_CASE("SetValue: a delayed answer arrives once; a dropped reply or a throw answers 2") {
+    Served s;
+    auto pending = std::async(std::launch::async, [&] {
+        return s.call("/Mode", "SetValue", {"v", "i", "7"});
+    });
+    REQUIRE(wait_until([&] { return s.loop->with([&] { return s.held.size() == 1; }); }, 10s));
+    CHECK(pending.wait_for(0s) == std::future_status::timeout);  // the handler returned unanswered
+    s.loop->with([&] {
+        s.held[0](publisher::set_result::accepted);
+        s.held[0](publisher::set_result::rejected);  // ignored: answered already
+        s.held.clear();
+    });
+    CHECK(pending.get() == "i 0");
+    CHECK(s.call("/Mode", "SetValue", {"v", "i", "9"}) == "i 2");
+    CHECK(s.call("/Mode", "SetValue", {"v", "i", "11"}) == "i 2");
+    CHECK(s.call("/Mode", "GetValue") == "v i 1");
+}
+
+TEST_CASE("publish signals only real changes: ItemsChanged on /, PropertiesChanged on the leaf") {
+    Served s;
+    Monitor monitor(s.bus);
+    CHECK(s.publish({{"/Dc/0/Voltage", publisher::number_value(13.5, "13.50 V")}}) == 1);
+    REQUIRE(monitor.wait_for("ItemsChanged", 1));
+    REQUIRE(monitor.wait_for("PropertiesChanged", 1));
+    const auto items = monitor.signals("ItemsChanged")[0];
+    CHECK(contains(items, "path=/;"));
+    CHECK(contains(items, "string \"/Dc/0/Voltage\""));
+    CHECK(contains(items, "double 13.5"));
+    CHECK(contains(items, "string \"13.50 V\""));
+    CHECK_FALSE(contains(items, "/State"));
+    const auto leaf = monitor.signals("PropertiesChanged")[0];
+    CHECK(contains(leaf, "path=/Dc/0/Voltage;"));
+    CHECK(contains(leaf, "double 13.5"));
+
+    // Identical values: nothing. The /State change after them is the next and only signal.
+    CHECK(s.publish(test_values()) == 1);  // /Dc/0/Voltage back to 13.4
+    CHECK(s.publish(test_values()) == 0);
+    CHECK(s.publish({{"/State", publisher::integer_value(5, "Float")}, {"/Nope", {}}}) == 1);
+    REQUIRE(monitor.wait_for("ItemsChanged", 3));
+    REQUIRE(monitor.wait_for("PropertiesChanged", 3));
+    const auto last = monitor.signals("ItemsChanged");
+    CHECK(last.size() == 3);
+    CHECK(contains(last[2], "string \"/State\""));
+    CHECK_FALSE(contains(last[2], "/Dc/0/Voltage"));
+    CHECK(monitor.signals("PropertiesChanged").size() == 3);
+    CHECK(s.call("/State", "GetValue") == "v i 5");
+}
+
+TEST_CASE("publish keeps types stable and ignores unknown paths") {
+    Served s;
+    CHECK(s.service->size() == 7);
+    CHECK(s.publish({{"/Unknown", publisher::integer_value(1, "1")}}) == 0);
+    CHECK(s.publish({{"/State", publisher::number_value(4.0, "4")}}) == 1);  // 'd' on an 'i' path
+    CHECK(s.call("/State", "GetValue") == "v ai 0");
+    CHECK(s.publish({{"/Dc/0/Voltage", publisher::number_value(std::nan(""), "nan")}}) == 1);
+    CHECK(s.publish({{"/Dc/0/Voltage", publisher::number_value(std::nan(""), "nan")}}) == 0);
+    CHECK(s.loop->with([&] { return !s.service->value("/Dc/0/Voltage").valid(); }));
+    CHECK(s.loop->with([&] { return s.service->value("/Serial").text == "HQ1234"; }));
+    CHECK(s.loop->with([&] { return !s.service->value("/Unknown").valid(); }));
+}
+
+TEST_CASE("the item list is checked: absolute, unique, valid, and no leaf with children") {
+    TempDir dir;
+    DbusDaemon bus(dir);
+    auto connection = sdbus::createSessionBusConnectionWithAddress(bus.address());
+    const auto make = [&](std::vector<ItemSpec> items) {
+        return error_text([&] { BusService service(*connection, items, {}); });
+    };
+    CHECK(make({{"/A/B", VenusType::number}, {"/C", VenusType::number}}) == "no error");
+    CHECK(contains(make({{"/A", VenusType::number}, {"/A", VenusType::number}}), "twice"));
+    CHECK(contains(make({{"/Dc/0", VenusType::number}, {"/Dc/0/Voltage", VenusType::number}}),
+                   "children"));
+    CHECK(contains(make({{"/Dc/0/Voltage", VenusType::number}, {"/Dc", VenusType::number}}),
+                   "children"));
+    for (const auto* bad : {"", "/", "Dc", "/Dc/", "/Dc//0", "/Dc-0", "/Dc 0"})
+        CHECK_MESSAGE(contains(make({{bad, VenusType::number}}), "not a valid"), bad);
+}
+
+TEST_CASE("GetItems over 250 paths: median round trip from a second connection") {
+    std::vector<ItemSpec> items;
+    PathValues values;
+    for (int i = 0; i < 250; ++i) {
+        const auto path = "/Perf/" + std::to_string(i / 10) + "/Item" + std::to_string(i);
+        const auto type = static_cast<VenusType>(i % 3);
+        items.push_back({path, type});
+        if (i % 5 == 4) continue;  // every fifth invalid
+        values[path] = type == VenusType::number ? publisher::number_value(i * 0.5, "12.5 V")
+                       : type == VenusType::integer
+                           ? publisher::integer_value(i, "Bulk")
+                           : publisher::string_value("text " + std::to_string(i));
+    }
+    Served s(items);
+    CHECK(s.publish(values) == 200);
+    auto client = sdbus::createSessionBusConnectionWithAddress(s.bus.address());
+    auto proxy = sdbus::createProxy(*client, service_name, "/");
+    std::map<std::string, std::map<std::string, sdbus::Variant>> decoded;
+    proxy->callMethod("GetItems").onInterface(bus_item).storeResultsTo(decoded);
+    REQUIRE(decoded.size() == 250);
+    CHECK(decoded["/Perf/0/Item1"]["Value"].get<std::int32_t>() == 1);
+    CHECK(decoded["/Perf/0/Item4"]["Value"].peekValueType() == "ai");
+
+    const auto median = median_call_us(*proxy, "GetItems");
+    const auto leaf = sdbus::createProxy(*client, service_name, "/Perf/0/Item1");
+    MESSAGE("GetItems over 250 paths, median of 1000 calls: "
+            << median << " us; a leaf's GetValue: " << median_call_us(*leaf, "GetValue") << " us");
+    // The target is well under 0.5 ms (a warning only: a loaded CI box doubles it); the hard bound
+    // catches an order-of-magnitude regression such as building Variants per item.
+    WARN(median < 500.0);
+#if !defined(__SANITIZE_ADDRESS__)
+    CHECK(median < 2000.0);
+#endif
+}
+
+// The coerce() tables read better packed.
+// clang-format off
+TEST_CASE("coerce to integer: integer types in range, integral doubles and numeric text") {
+    const auto i = [](std::int32_t v) { return std::optional<SetArgument>{v}; };
+    check_coerce(VenusType::integer, {
+        {std::int32_t{-3}, i(-3)}, {std::int64_t{2147483647}, i(2147483647)}, {std::uint32_t{7}, i(7)},
+        {std::uint8_t{255}, i(255)}, {std::int16_t{-5}, i(-5)}, {std::uint16_t{65535}, i(65535)},
+        {std::uint64_t{12}, i(12)}, {true, i(1)}, {4.0, i(4)}, {-0.0, i(0)}, {std::string("4"), i(4)},
+        {std::string("-12"), i(-12)}, {std::string("4.0"), i(4)}, {std::int64_t{2147483648}, {}},
+        {std::uint32_t{4000000000}, {}}, {std::uint64_t{1} << 40, {}}, {4.5, {}}, {3e9, {}},
+        {std::nan(""), {}}, {std::vector<std::int32_t>{}, {}}, {sdbus::Variant{}, {}}});
+    for (const auto* text : {"", "abc", "4.5", " 4", "4 ", "0x10", "nan", "inf", "3000000000"})
+        CHECK_MESSAGE(!publisher::coerce(std::string(text), VenusType::integer), text);
+}
+
+TEST_CASE("coerce to number: numeric types and numeric text; to string: only s") {
+    const auto d = [](double v) { return std::optional<SetArgument>{v}; };
+    check_coerce(VenusType::number, {
+        {13.4, d(13.4)}, {std::int32_t{14}, d(14.0)}, {std::int64_t{-2}, d(-2.0)},
+        {std::uint64_t{5}, d(5.0)}, {std::uint8_t{1}, d(1.0)}, {false, d(0.0)},
+        {std::string("14.2"), d(14.2)}, {std::string("-1e2"), d(-100.0)}, {std::string("14.2 V"), {}},
+        {std::string("nan"), {}}, {std::nan(""), {}}, {std::vector<std::int32_t>{}, {}},
+        {std::vector<double>{1.0}, {}}});
+    check_coerce(VenusType::string, {
+        {std::string("Roof"), SetArgument{std::string("Roof")}}, {std::string(), SetArgument{std::string()}},
+        {std::int32_t{1}, {}}, {1.5, {}}, {std::vector<std::int32_t>{}, {}}});
+}
+// clang-format on
+
+}  // namespace tristar::test
