@@ -29,6 +29,7 @@ struct CommandLine {
     std::optional<int> device_instance;
     std::optional<std::string> log_level;
     bool log_plain = false;
+    bool check_config = false;
 };
 
 void add_options(CLI::App& app, CommandLine& line) {
@@ -43,6 +44,7 @@ void add_options(CLI::App& app, CommandLine& line) {
         ->check(CLI::Range(0, 999));
     app.add_option("--log-level", line.log_level, std::string{"log level: "} + log_level_names());
     app.add_flag("--log-plain", line.log_plain, "log without timestamps (for multilog)");
+    app.add_flag("--check-config", line.check_config, "validate the configuration and exit");
     app.set_version_flag("--version", version);
 }
 
@@ -99,6 +101,10 @@ int publisher_main(int argc, char** argv) {
     } catch (const std::exception& e) {
         std::cerr << "tristar-publisher: " << e.what() << '\n';
         return exit_usage;
+    }
+    if (line.check_config) {
+        std::cout << "configuration ok: gateway " << config.gateway << ", data in " << config.data_dir << '\n';
+        return 0;
     }
     const int stop_fd = stop_signal_fd();
     try {

@@ -208,25 +208,6 @@ class Monitor {
     std::string text_;
 };
 
-// The median round trip of `method` over 1000 calls, in microseconds; the reply is not decoded.
-double median_call_us(sdbus::IProxy& proxy, const std::string& method) {
-    std::vector<std::chrono::nanoseconds> times;
-    for (int i = 0; i < 1000; ++i) {
-        auto call = proxy.createMethodCall(bus_item, method);
-        const auto start = std::chrono::steady_clock::now();
-        auto reply = proxy.callMethod(call);
-        times.push_back(std::chrono::steady_clock::now() - start);
-    }
-    std::nth_element(times.begin(), times.begin() + 500, times.end());
-    return std::chrono::duration<double, std::micro>(times[500]).count();
-}
-
-using CoerceRow = std::pair<sdbus::Variant, std::optional<SetArgument>>;
-void check_coerce(VenusType type, const std::vector<CoerceRow>& rows) {
-    for (std::size_t row = 0; row < rows.size(); ++row)
-        CHECK_MESSAGE(publisher::coerce(rows[row].first, type) == rows[row].second, "row " << row);
-}
-
 std::string error_text(const std::function<void()>& construct) {
     try {
         construct();
@@ -407,7 +388,7 @@ TEST_CASE("the item list is checked: absolute, unique, valid, and no leaf with c
         CHECK_MESSAGE(contains(make({{bad, VenusType::number}}), "not a valid"), bad);
 }
 
-TEST_CASE("GetItems over 250 paths: median round trip from a second connection") {
+TEST_CASE("GetItems over 250 paths decodes whole from a second connection (timed in tristar-bench g)") {
     std::vector<ItemSpec> items;
     PathValues values;
     for (int i = 0; i < 250; ++i) {
@@ -430,45 +411,6 @@ TEST_CASE("GetItems over 250 paths: median round trip from a second connection")
     CHECK(decoded["/Perf/0/Item1"]["Value"].get<std::int32_t>() == 1);
     CHECK(decoded["/Perf/0/Item4"]["Value"].peekValueType() == "ai");
 
-    const auto median = median_call_us(*proxy, "GetItems");
-    const auto leaf = sdbus::createProxy(*client, service_name, "/Perf/0/Item1");
-    MESSAGE("GetItems over 250 paths, median of 1000 calls: "
-            << median << " us; a leaf's GetValue: " << median_call_us(*leaf, "GetValue") << " us");
-    // The target is well under 0.5 ms (a warning only: a loaded CI box doubles it); the hard bound
-    // catches an order-of-magnitude regression such as building Variants per item.
-    WARN(median < 500.0);
-#if !defined(__SANITIZE_ADDRESS__)
-    CHECK(median < 2000.0);
-#endif
 }
-
-// The coerce() tables read better packed.
-// clang-format off
-TEST_CASE("coerce to integer: integer types in range, integral doubles and numeric text") {
-    const auto i = [](std::int32_t v) { return std::optional<SetArgument>{v}; };
-    check_coerce(VenusType::integer, {
-        {std::int32_t{-3}, i(-3)}, {std::int64_t{2147483647}, i(2147483647)}, {std::uint32_t{7}, i(7)},
-        {std::uint8_t{255}, i(255)}, {std::int16_t{-5}, i(-5)}, {std::uint16_t{65535}, i(65535)},
-        {std::uint64_t{12}, i(12)}, {true, i(1)}, {4.0, i(4)}, {-0.0, i(0)}, {std::string("4"), i(4)},
-        {std::string("-12"), i(-12)}, {std::string("4.0"), i(4)}, {std::int64_t{2147483648}, {}},
-        {std::uint32_t{4000000000}, {}}, {std::uint64_t{1} << 40, {}}, {4.5, {}}, {3e9, {}},
-        {std::nan(""), {}}, {std::vector<std::int32_t>{}, {}}, {sdbus::Variant{}, {}}});
-    for (const auto* text : {"", "abc", "4.5", " 4", "4 ", "0x10", "nan", "inf", "3000000000"})
-        CHECK_MESSAGE(!publisher::coerce(std::string(text), VenusType::integer), text);
-}
-
-TEST_CASE("coerce to number: numeric types and numeric text; to string: only s") {
-    const auto d = [](double v) { return std::optional<SetArgument>{v}; };
-    check_coerce(VenusType::number, {
-        {13.4, d(13.4)}, {std::int32_t{14}, d(14.0)}, {std::int64_t{-2}, d(-2.0)},
-        {std::uint64_t{5}, d(5.0)}, {std::uint8_t{1}, d(1.0)}, {false, d(0.0)},
-        {std::string("14.2"), d(14.2)}, {std::string("-1e2"), d(-100.0)}, {std::string("14.2 V"), {}},
-        {std::string("nan"), {}}, {std::nan(""), {}}, {std::vector<std::int32_t>{}, {}},
-        {std::vector<double>{1.0}, {}}});
-    check_coerce(VenusType::string, {
-        {std::string("Roof"), SetArgument{std::string("Roof")}}, {std::string(), SetArgument{std::string()}},
-        {std::int32_t{1}, {}}, {1.5, {}}, {std::vector<std::int32_t>{}, {}}});
-}
-// clang-format on
 
 }  // namespace tristar::test

@@ -1,0 +1,180 @@
+// The publisher's pure parts around the D-Bus service: the controls' decisions, the poll plan's
+// timing, the item list and the config file.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "gateway/common/config_file.h"
+#include "publisher/config.h"
+#include "publisher/controls.h"
+#include "publisher/poll_plan.h"
+#include "publisher/service_items.h"
+
+namespace tristar::publisher {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::uint16_t night = 3;
+constexpr std::uint16_t mppt = 5;
+
+std::optional<CoilWrite> coil_write(const Decision& d) {
+    if (const auto* w = std::get_if<CoilWrite>(&d)) return *w;
+    return std::nullopt;
+}
+
+std::int32_t refusal_code(const Decision& d) {
+    const auto* r = std::get_if<Refusal>(&d);
+    return r == nullptr ? 0 : r->code;
+}
+
+}  // namespace
+
+TEST_CASE("controls: /Mode and the charger switch drive coil 2; bad values are refused") {
+    CHECK(coil_write(decide("/Mode", std::int32_t{4}, mppt)) == CoilWrite{coil_charge_disconnect, true});
+    CHECK(coil_write(decide("/Mode", std::int32_t{1}, mppt)) == CoilWrite{coil_charge_disconnect, false});
+    CHECK(refusal_code(decide("/Mode", std::int32_t{2}, mppt)) == set_result::rejected);
+    CHECK(refusal_code(decide("/Mode", std::string("4"), mppt)) == set_result::not_writable);
+    CHECK(coil_write(decide("/SwitchableOutput/0/State", std::int32_t{0}, mppt)) ==
+          CoilWrite{coil_charge_disconnect, true});
+    CHECK(coil_write(decide("/SwitchableOutput/0/State", std::int32_t{1}, mppt)) ==
+          CoilWrite{coil_charge_disconnect, false});
+    CHECK(refusal_code(decide("/Dc/0/Voltage", 12.0, mppt)) == set_result::not_writable);
+}
+
+TEST_CASE("controls: one-shot commands send their coil on 1, nothing on 0") {
+    const std::pair<const char*, std::uint16_t> commands[] = {
+        {"/Settings/Tristar/ForceEqualize", coil_equalize},
+        {"/SwitchableOutput/1/State", coil_equalize},
+        {"/Tristar/Control/ClearFaults", coil_clear_faults},
+        {"/Tristar/Control/ClearAlarms", coil_clear_alarms},
+    };
+    for (const auto& [path, coil] : commands) {
+        CAPTURE(path);
+        CHECK(coil_write(decide(path, std::int32_t{1}, mppt)) == CoilWrite{coil, true});
+        CHECK(std::holds_alternative<NoOp>(decide(path, std::int32_t{0}, mppt)));
+        CHECK(refusal_code(decide(path, std::int32_t{2}, mppt)) == set_result::rejected);
+    }
+}
+
+TEST_CASE("controls: a controller reset only at night or disconnected, unless forced with 2") {
+    const auto reset = CoilWrite{coil_reset_controller, true};
+    CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{1}, mppt)) == set_result::rejected);
+    CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{1}, std::nullopt)) ==
+          set_result::rejected);
+    CHECK(coil_write(decide("/Tristar/Control/ResetController", std::int32_t{1}, night)) == reset);
+    CHECK(coil_write(decide("/Tristar/Control/ResetController", std::int32_t{1}, std::uint16_t{2})) == reset);
+    CHECK(coil_write(decide("/Tristar/Control/ResetController", std::int32_t{2}, mppt)) == reset);
+    CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{3}, night)) == set_result::rejected);
+}
+
+TEST_CASE("controls: /CustomName takes up to 32 characters") {
+    const auto ok = decide("/CustomName", std::string(32, 'x'), mppt);
+    REQUIRE(std::holds_alternative<SetName>(ok));
+    CHECK(std::get<SetName>(ok).name == std::string(32, 'x'));
+    CHECK(refusal_code(decide("/CustomName", std::string(33, 'x'), mppt)) == set_result::rejected);
+    CHECK(refusal_code(decide("/CustomName", std::int32_t{1}, mppt)) == set_result::not_writable);
+}
+
+TEST_CASE("poll plan: everything at start, then each kind in its own rhythm, one outstanding each") {
+    const SteadyTime t0{};
+    PollPlan plan(PollPeriods{}, t0);
+    const auto first = plan.due(t0);
+    CHECK(first.size() == poll_kinds);
+    CHECK(first.front() == Poll::live);
+    for (const auto poll : first) plan.sent(poll, t0);
+    CHECK(plan.due(t0 + 5s).empty());  // all outstanding
+    for (const auto poll : first) plan.finished(poll, true, t0 + 10ms);
+    CHECK(plan.next_due() == t0 + 1s);
+    CHECK(plan.due(t0 + 999ms).empty());
+    CHECK(plan.due(t0 + 1s) == std::vector<Poll>{Poll::live});
+    CHECK(plan.due(t0 + 10s) == std::vector<Poll>{Poll::live, Poll::coils});
+    CHECK(plan.due(t0 + 30min) == std::vector<Poll>{Poll::live, Poll::coils, Poll::identity});
+}
+
+TEST_CASE("poll plan: the live rhythm holds despite late sends; a long stall restarts it") {
+    const SteadyTime t0{};
+    PollPlan plan(PollPeriods{}, t0);
+    plan.sent(Poll::live, t0 + 30ms);  // due at t0, sent a little late
+    plan.finished(Poll::live, true, t0 + 40ms);
+    CHECK(plan.next_due() <= t0 + 1s);
+    plan.sent(Poll::live, t0 + 5s);  // the loop stalled for seconds: no burst of catch-up polls
+    plan.finished(Poll::live, true, t0 + 5s);
+    CHECK(plan.due(t0 + 5s + 999ms).size() <= 4);
+    CHECK(std::ranges::count(plan.due(t0 + 5s + 999ms), Poll::live) == 0);
+}
+
+TEST_CASE("poll plan: failed identity is retried a live period later; a reconnect asks again") {
+    const SteadyTime t0{};
+    PollPlan plan(PollPeriods{}, t0);
+    plan.sent(Poll::identity, t0);
+    plan.finished(Poll::identity, false, t0 + 100ms);
+    CHECK(std::ranges::count(plan.due(t0 + 1s), Poll::identity) == 0);
+    CHECK(std::ranges::count(plan.due(t0 + 1100ms), Poll::identity) == 1);
+    plan.sent(Poll::identity, t0 + 1100ms);
+    plan.finished(Poll::identity, true, t0 + 1200ms);
+    plan.sent(Poll::network, t0);
+    plan.finished(Poll::network, true, t0);
+    CHECK(std::ranges::count(plan.due(t0 + 1h), Poll::network) == 0);  // not periodic
+    plan.reconnected(t0 + 2s);
+    const auto again = plan.due(t0 + 2s);
+    CHECK(std::ranges::count(again, Poll::identity) == 1);
+    CHECK(std::ranges::count(again, Poll::network) == 1);
+    CHECK(std::ranges::count(again, Poll::status) == 1);
+}
+
+TEST_CASE("service items: every path once, with a stable type, the controls writable") {
+    const auto items = service_items(30);
+    std::set<std::string> paths;
+    for (const auto& item : items) CHECK_MESSAGE(paths.insert(item.path).second, item.path);
+    for (const auto& control : control_paths()) {
+        const auto it = std::ranges::find(items, std::string(control.path), &ItemSpec::path);
+        REQUIRE(it != items.end());
+        CHECK(it->writable);
+    }
+    CHECK(paths.contains("/History/Daily/29/TimeInFloat"));
+    CHECK_FALSE(paths.contains("/History/Daily/30/Yield"));
+    CHECK(std::ranges::none_of(paths, [](const std::string& p) { return p.starts_with("/Solar"); }));
+    // Every constant of the switch pane is an item, with the type it is published with.
+    for (const auto& [path, value] : switch_pane_constants()) {
+        const auto it = std::ranges::find(items, path, &ItemSpec::path);
+        REQUIRE(it != items.end());
+        CHECK(fits(value, it->type));
+    }
+}
+
+TEST_CASE("publisher config: defaults, every key of the example, errors with file and line") {
+    const PublisherConfig defaults;
+    CHECK(defaults.effective_max_age() == 500ms);
+    CHECK(defaults.effective_stale_after() == 1000ms);
+    const auto example = std::filesystem::path(__FILE__).parent_path() / "../../deploy/config/tristar-publisher.toml";
+    const auto loaded = load_publisher_config(example.string());
+    CHECK(loaded.polls == defaults.polls);
+    CHECK(loaded.effective_max_age() == defaults.effective_max_age());
+    CHECK(loaded.product_id == 0xB7A1);
+    CHECK(loaded.data_dir == "/data/tristar");
+
+    const auto config = parse_publisher_config(
+        "[publisher]\ngateway = \"ipc:///tmp/g\"\ndbus = \"unix:path=/tmp/bus\"\nlive_poll_ms = 2000\n", "p.toml");
+    CHECK(config.gateway == "ipc:///tmp/g");
+    CHECK(config.bus == BusKind::address);
+    CHECK(config.bus_address == "unix:path=/tmp/bus");
+    CHECK(config.effective_max_age() == 1000ms);
+
+    auto error_of = [](const std::string& text) {
+        try {
+            parse_publisher_config(text, "p.toml");
+        } catch (const ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    CHECK(error_of("[publisher]\nlive_poll_ms = 50\n") ==
+          "p.toml:2: publisher.live_poll_ms: must be between 100 and 60000 (got 50)");
+    CHECK(error_of("[publisher]\ndbus = \"bus\"\n").starts_with("p.toml:2: publisher.dbus: must be"));
+    CHECK(error_of("[publisher]\npoll_ms = 1\n").starts_with("p.toml:2: publisher.poll_ms: unknown key"));
+}
+
+}  // namespace tristar::publisher
