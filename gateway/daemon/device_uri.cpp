@@ -12,17 +12,10 @@
 namespace tristar::gateway {
 namespace {
 
+using config_file::in_quotes;
+using config_file::join;
+
 constexpr auto npos = std::string_view::npos;
-
-std::string in_quotes(std::string_view text) {
-    return "\"" + std::string(text) + "\"";
-}
-
-std::string join(std::span<const std::string_view> items) {
-    std::string text;
-    for (const auto item : items) text.append(text.empty() ? "" : ", ").append(item);
-    return text;
-}
 
 // The standard termios rates from 1200 up; as text, so "09600" is refused like any typo.
 constexpr std::string_view standard_bauds[] = {"1200",  "2400",  "4800",  "9600",
