@@ -48,6 +48,9 @@ private:
         Lane lane = Lane::interactive;
         Clock::time_point deadline;
         std::optional<Span> span;  // reads: what they ask for
+        // Read on its own, never joined to another: a read that rode along in a bigger read the
+        // device refused as a whole (exception 2), so another client's bad range cannot fail it.
+        bool alone = false;
     };
     // The one device transaction on the wire and every request it will answer.
     struct InFlight {
@@ -75,6 +78,7 @@ private:
     void finish_read(const InFlight& done, const LinkResult& result);
     void finish_write(const InFlight& done, const LinkResult& result);
     void retry_narrow(const InFlight& done);
+    void retry_riders(const InFlight& done);
     std::optional<Span> span_of(const v1::Request& request) const;
     // Daily maintenance (front_maintenance.cpp): the comm-server reset, queued as a write.
     void run_maintenance();

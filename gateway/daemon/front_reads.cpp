@@ -52,7 +52,8 @@ bool Front::serve_from_cache(const Pending& pending, Clock::time_point now) {
 
 // A read covered by the transaction on the wire is answered by it: no second transaction.
 bool Front::join_in_flight(Pending& pending) {
-    if (!in_flight_ || !in_flight_->span || !in_flight_->span->covers(*pending.span)) return false;
+    if (pending.alone || !in_flight_ || !in_flight_->span || !in_flight_->span->covers(*pending.span))
+        return false;
     ++health_.counters.merged_reads;
     const Ticket ticket = next_ticket_++;
     in_flight_->waiters.push_back(ticket);
@@ -94,7 +95,7 @@ Front::InFlight Front::plan_transaction(Ticket ticket) {
     std::vector<Ticket> covered;
     scheduler_.for_each([&](const Job& job) {
         const auto& other = pending_.at(job.ticket);
-        if (other.span && plan.span->covers(*other.span)) covered.push_back(job.ticket);
+        if (other.span && !other.alone && plan.span->covers(*other.span)) covered.push_back(job.ticket);
     });
     for (auto t : covered) {
         scheduler_.remove(t);
@@ -109,6 +110,7 @@ void Front::finish_read(const InFlight& done, const LinkResult& result) {
     const bool refused_widening = done.widened && result.status == LinkStatus::exception &&
                                   result.exception == 2;  // illegal data address
     if (refused_widening) return retry_narrow(done);
+    if (result.status == LinkStatus::exception && result.exception == 2) retry_riders(done);
     std::vector<std::uint16_t> words;
     if (result.status == LinkStatus::ok) {
         words = words_of(result, done.span->table == Table::coils || done.span->table == Table::discrete);
@@ -142,6 +144,20 @@ void Front::retry_narrow(const InFlight& done) {
         if (it == pending_.end()) continue;
         Pending pending = std::move(it->second);
         pending_.erase(it);
+        enqueue(std::move(pending), Clock::now());
+    }
+}
+
+// The device refused the range of the transaction (exception 2). The reads that asked for less
+// than all of it rode along and may be fine on their own: they go back to the queue, to be read
+// alone. Only the reads of exactly the refused range get the exception.
+void Front::retry_riders(const InFlight& done) {
+    for (auto ticket : done.waiters) {
+        auto it = pending_.find(ticket);
+        if (it == pending_.end() || it->second.span->count == done.span->count) continue;
+        Pending pending = std::move(it->second);
+        pending_.erase(it);
+        pending.alone = true;
         enqueue(std::move(pending), Clock::now());
     }
 }

@@ -124,6 +124,35 @@ TEST_CASE("read-ahead widens every read on TCP, only small reads on RTU, every r
     }
 }
 
+TEST_CASE("a read riding along in a bigger read the device refuses is read again on its own") {
+    TempDir dir;
+    SimOptions options;
+    options.extra = {"--delay-ms", "100"};  // so the small read arrives while the big one is on the wire
+    Sim sim(dir, options);
+    const auto reference = read_reference(sim.uri());
+    Gatewayd gateway(dir, sim.uri());
+    zmq::context_t context;
+    client::GatewayClient bad(context, {gateway.endpoint(), "bad-range"});
+    client::GatewayClient good(context, {gateway.endpoint(), "good"});
+
+    // 125 registers from 0x0000 run past the live block: the device answers exception 2.
+    bad.send(read_request(4, 0x0000, 125));
+    good.send(read_request(4, 0x18, 2));  // covered by the bad read: joins it
+
+    auto bad_reply = bad.receive(5s);
+    REQUIRE(bad_reply.has_value());
+    CHECK(bad_reply->error().code() == v1::MODBUS_EXCEPTION);
+    CHECK(bad_reply->error().modbus_exception() == 2);
+    auto good_reply = good.receive(5s);
+    REQUIRE(good_reply.has_value());
+    REQUIRE(good_reply->has_registers());
+    CHECK(values_of(*good_reply) == reference.slice(0x18, 2));
+    const auto status = good.status();
+    REQUIRE(status.ok());
+    CHECK(status->counters().merged_reads() == 1);  // it did ride along the first time
+    CHECK(sim.final_stat("overlaps") == 0);
+}
+
 TEST_CASE("identical concurrent reads make one transaction; overlapping ones get their own slices") {
     TempDir dir;
     Sim sim(dir, {.rtu = false, .frozen = true, .extra = {"--delay-ms", "100"}});
