@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, first command: installs dependencies, builds, then runs the simulated TriStar,
-# the gateway, the Venus OS publisher (on a private D-Bus) and the live view until Ctrl-C.
+# the gateway, the Venus OS publisher (on a private D-Bus), the Home Assistant bridge and the live
+# view until Ctrl-C.
 # Everything started here is stopped by its pid.
 #   GATEWAY_ENDPOINT  where the gateway serves (default tcp://127.0.0.1:5555)
 set -euo pipefail
@@ -8,7 +9,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$here/build}
 endpoint=${GATEWAY_ENDPOINT:-tcp://127.0.0.1:5555}
 "$here/deploy/dev/install-deps.sh"
-"$here/deploy/dev/build.sh" tristar-sim tristar-gatewayd tristar-ctl tristar-publisher
+"$here/deploy/dev/build.sh" tristar-sim tristar-gatewayd tristar-ctl tristar-publisher tristar-bridge
 
 run_dir=$(mktemp -d /tmp/tristar-demo-XXXXXX)
 pids=()
@@ -45,6 +46,10 @@ echo "simulated TriStar MPPT 60 at $device"
 start gatewayd "$build/gateway/daemon/tristar-gatewayd" --device "$device" --endpoint "$endpoint"
 served=$address
 echo "gateway serving on $served (logs: $run_dir/gatewayd.log)"
+start bridge "$build/bridge/tristar-bridge" --listen 127.0.0.1:0 --gateway "$served"
+bridge=$address
+bridge_port=${bridge##*:}
+echo "Modbus-TCP bridge on $bridge (logs: $run_dir/bridge.log)"
 
 # The Venus OS side: a private bus standing in for the GX device's system bus.
 cat >"$run_dir/bus.conf" <<EOF
@@ -78,5 +83,9 @@ echo "try in another terminal:"
 echo "  $build/gateway/ctl/tristar-ctl --endpoint $served get battery_voltage"
 echo "  busctl --address=$bus call $service / com.victronenergy.BusItem GetItems"
 echo "  busctl --address=$bus call $service /Dc/0/Voltage com.victronenergy.BusItem GetText"
+echo "Home Assistant: point its modbus host/port at 127.0.0.1 port $bridge_port (docs/home-assistant.md);"
+echo "  e.g. battery voltage and current, raw:  mbpoll -m tcp -a 1 -r 25 -c 5 -t 3 -1 -p $bridge_port 127.0.0.1"
+echo "  the same as float32 volts/amps (unit 2): mbpoll -m tcp -a 2 -r 1 -c 2 -t 3:float -B -1 -p $bridge_port 127.0.0.1"
+echo "  (the live view's clients line lists tristar-bridge once something reads through it)"
 sleep 3
 "$build/gateway/ctl/tristar-ctl" --endpoint "$served" watch

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libmodbus-dev libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev doctest-dev libtomlplusplus-dev libcli11-dev libsdbus-c++-dev
-  socat mbpoll python3 python3-pymodbus python3-zmq dbus systemd procps
+  socat mbpoll python3 python3-pymodbus python3-zmq python3-yaml dbus systemd procps
 )
 
 missing=()

@@ -1,0 +1,67 @@
+#pragma once
+// Connection: one Modbus-TCP master's socket. It cuts the incoming byte stream into ADUs
+// (MbapStreamParser) and sends the answers back in the order the requests came, whatever order
+// they are ready in: a pipelining master may match responses by position, and the MBAP
+// transaction id of each request is echoed. Writes never block: what the socket does not take
+// waits in an output buffer, and the connection stops reading while too much is unanswered or
+// unsent, so a slow or greedy master only slows itself.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bridge/unique_fd.h"
+#include "proto/modbus/framing.h"
+
+namespace tristar::bridge {
+
+class Connection {
+  public:
+    // max_pending: unanswered requests beyond which the connection stops reading.
+    Connection(UniqueFd fd, std::string peer, std::size_t max_pending);
+
+    int fd() const { return fd_.get(); }
+    const std::string& peer() const { return peer_; }
+
+    // Whether the loop should poll for input and for output.
+    bool wants_read() const;
+    bool wants_write() const { return !out_.empty(); }
+
+    // Reads what the socket has; complete ADUs are appended to `adus`. False when the connection
+    // must close: the peer closed it, a read error, or a malformed MBAP header (error() says
+    // which; the stream cannot be resynchronised after one).
+    bool receive(std::vector<modbus::TcpAdu>& adus);
+    const std::string& error() const { return error_; }
+
+    // Reserves the place of a request's answer; returns the slot to answer() later.
+    std::uint64_t expect(const modbus::MbapHeader& header);
+    // The answer PDU of a slot. Answers whose predecessors are all answered go to the output.
+    void answer(std::uint64_t slot, std::span<const std::uint8_t> pdu);
+    std::size_t unanswered() const { return unanswered_; }
+
+    // Sends what the socket takes now. False on a send error (the peer is gone).
+    bool flush();
+
+  private:
+    struct Slot {
+        std::uint16_t transaction_id;
+        std::uint8_t unit;
+        std::optional<modbus::Bytes> pdu;
+    };
+    void release_ready();
+
+    UniqueFd fd_;
+    std::string peer_;
+    std::size_t max_pending_;
+    modbus::MbapStreamParser parser_;
+    std::deque<Slot> slots_;        // the oldest unsent answer first
+    std::uint64_t first_slot_ = 0;  // the slot number of slots_.front()
+    std::size_t unanswered_ = 0;
+    modbus::Bytes out_;
+    std::string error_;
+};
+
+}  // namespace tristar::bridge
