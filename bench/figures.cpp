@@ -61,6 +61,33 @@ void add_rtu(std::vector<FigureSpec>& specs) {
     specs.push_back({"f.failures", "f. failed reads", "", Goal::at_most, 0, 0});
 }
 
+void add_publisher(std::vector<FigureSpec>& specs) {
+    specs.push_back({"g.getitems_p50", "g. publisher: GetItems on / p50 (one connection, back to back)", "us", Goal::at_most, 500, 1});
+    specs.push_back({"g.getitems_p99", "g. publisher: GetItems on / p99", "us", Goal::info, 0, 1});
+    specs.push_back({"g.getitems_raw_p50", "g. publisher: GetItems on / p50, reply not decoded", "us", Goal::info, 0, 1});
+    specs.push_back({"g.getitems_raw_p99", "g. publisher: GetItems on / p99, reply not decoded", "us", Goal::info, 0, 1});
+    specs.push_back({"g.getitems_cpu_us", "g. publisher: its CPU per GetItems call (utime + stime)", "us", Goal::info, 0, 0});
+    specs.push_back({"g.getitems_daemon_cpu_us", "g. publisher: dbus-daemon's CPU per GetItems call", "us", Goal::info, 0, 0});
+    specs.push_back({"g.paths", "g. publisher: paths in the GetItems reply", "", Goal::info, 0, 0});
+    specs.push_back({"g.getvalue_p50", "g. publisher: GetValue on /Dc/0/Voltage p50", "us", Goal::info, 0, 1});
+    specs.push_back({"g.getvalue_p99", "g. publisher: GetValue on /Dc/0/Voltage p99", "us", Goal::info, 0, 1});
+    specs.push_back({"g.getitems_failures", "g. publisher: GetItems calls failed", "", Goal::at_most, 0, 0});
+    specs.push_back({"g.getitems_raw_failures", "g. publisher: GetItems calls not decoded failed", "", Goal::at_most, 0, 0});
+    specs.push_back({"g.getvalue_failures", "g. publisher: GetValue calls failed", "", Goal::at_most, 0, 0});
+    specs.push_back({"g.tx_per_poll", "g. publisher: device transactions per live poll (1 + coils every 10th)", "tx", Goal::at_most, 1.1, 2});
+    specs.push_back({"g.tx_per_min", "g. publisher: device transactions", "tx/min", Goal::info, 0, 1});
+    specs.push_back({"g.transactions", "g. publisher: device transactions in the window", "", Goal::info, 0, 0});
+    specs.push_back({"g.polls", "g. publisher: live polls in the window", "", Goal::info, 0, 0});
+    specs.push_back({"g.window_s", "g. publisher: window (simulator clock)", "s", Goal::info, 0, 2});
+    specs.push_back({"g.peak_rss_mb", "g. publisher peak RSS (VmHWM) at the end", "MB", Goal::at_most, 6, 2});
+    specs.push_back({"g.ready_rss_mb", "g. publisher peak RSS (VmHWM) when its name appeared", "MB", Goal::info, 0, 2});
+    specs.push_back({"g.rss_anon_mb", "g. of which anonymous (RssAnon) at the end", "MB", Goal::info, 0, 2});
+    specs.push_back({"g.rss_file_mb", "g. of which file-backed (RssFile: code, shared libraries)", "MB", Goal::info, 0, 2});
+    specs.push_back({"g.pss_mb", "g. publisher proportional set size (Pss)", "MB", Goal::info, 0, 2});
+    specs.push_back({"g.private_mb", "g. private to the publisher (Private_Clean + Private_Dirty)", "MB", Goal::info, 0, 2});
+    specs.push_back({"g.cpu_s_per_min", "g. publisher CPU at the 1 s poll", "s/min", Goal::info, 0, 3});
+}
+
 }  // namespace
 
 std::vector<FigureSpec> figure_specs() {
@@ -71,6 +98,7 @@ std::vector<FigureSpec> figure_specs() {
     add_load(specs);
     add_write(specs);
     add_rtu(specs);
+    add_publisher(specs);
     return specs;
 }
 

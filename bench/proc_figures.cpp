@@ -18,6 +18,17 @@ std::optional<long> proc_kib(pid_t pid, const std::string& file, const std::stri
     return std::nullopt;
 }
 
+MemoryFigures memory_figures(pid_t pid) {
+    const auto kib = [pid](const char* file, const char* name) {
+        return static_cast<double>(proc_kib(pid, file, name).value_or(0));
+    };
+    return {.peak_rss_kib = kib("status", "VmHWM"),
+            .rss_anon_kib = kib("status", "RssAnon"),
+            .rss_file_kib = kib("status", "RssFile"),
+            .pss_kib = kib("smaps_rollup", "Pss"),
+            .private_kib = kib("smaps_rollup", "Private_Clean") + kib("smaps_rollup", "Private_Dirty")};
+}
+
 std::optional<double> cpu_seconds(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string text;

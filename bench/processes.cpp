@@ -19,21 +19,18 @@ std::string first_line(test::Process& process, const std::string& what) {
     return *line;
 }
 
-// Stops by pid; a non-zero exit is reported (with the log's tail) but does not abort the run.
-void stop_and_check(test::Process& process, const std::string& what, const std::string& log) {
-    if (process.pid() <= 0) return;
-    const int code = process.stop(stop_grace);
-    if (code == 0) return;
-    const auto text = test::read_file(log);
-    std::cerr << "tristar-bench: " << what << " exited with " << code << "; log ends with:\n"
-              << text.substr(text.size() > 2000 ? text.size() - 2000 : 0) << '\n';
-}
-
 std::optional<std::int64_t> json_number(const std::string& json, const std::string& key) {
     const std::regex re{"\"" + key + R"("\s*:\s*(-?\d+))"};
     std::smatch match;
     if (!std::regex_search(json, match, re)) return std::nullopt;
     return std::stoll(match[1]);
+}
+
+std::optional<double> json_real(const std::string& json, const std::string& key) {
+    const std::regex re{"\"" + key + R"("\s*:\s*(-?\d+(\.\d+)?))"};
+    std::smatch match;
+    if (!std::regex_search(json, match, re)) return std::nullopt;
+    return std::stod(match[1]);
 }
 
 std::vector<std::string> sim_argv(const SimSetup& setup, const std::string& stats) {
@@ -43,10 +40,21 @@ std::vector<std::string> sim_argv(const SimSetup& setup, const std::string& stat
     if (setup.delay_ms > 0) argv.insert(argv.end(), {"--delay-ms", std::to_string(setup.delay_ms)});
     if (setup.wire_time)
         argv.insert(argv.end(), {"--wire-time", "--baud", "9600", "--parity", "N", "--stop-bits", "2"});
+    if (setup.start_hour) argv.insert(argv.end(), {"--start-hour", std::to_string(*setup.start_hour)});
     return argv;
 }
 
 }  // namespace
+
+// Stops by pid; a non-zero exit is reported (with the log's tail) but does not abort the run.
+void stop_and_check(test::Process& process, const std::string& what, const std::string& log) {
+    if (process.pid() <= 0) return;
+    const int code = process.stop(stop_grace);
+    if (code == 0) return;
+    const auto text = test::read_file(log);
+    std::cerr << "tristar-bench: " << what << " exited with " << code << "; log ends with:\n"
+              << text.substr(text.size() > 2000 ? text.size() - 2000 : 0) << '\n';
+}
 
 PtyPair::PtyPair(const test::TempDir& dir) {
     // socat prints "N PTY is /dev/pts/X" twice on stderr, then "starting data transfer loop".
@@ -91,6 +99,14 @@ SimProcess::~SimProcess() { stop_and_check(*process_, "tristar-sim", log_file_);
 
 std::optional<std::int64_t> SimProcess::stat(const std::string& key) const {
     return json_number(test::read_file(stats_file_), key);
+}
+
+std::optional<StatSample> SimProcess::stat_sample(const std::string& key) const {
+    const auto json = test::read_file(stats_file_);
+    const auto value = json_number(json, key);
+    const auto uptime = json_real(json, "uptime_s");
+    if (!value || !uptime) return std::nullopt;
+    return StatSample{*value, *uptime};
 }
 
 std::optional<std::int64_t> SimProcess::stop_and_read(const std::string& key) {

@@ -31,6 +31,13 @@ struct SimSetup {
     bool keep_connection = false;  // --keep-connection (default: close after each response)
     unsigned delay_ms = 0;         // --delay-ms
     bool wire_time = false;        // --wire-time (9600 8N2)
+    std::optional<int> start_hour{};  // --start-hour (simulated hour of day at start)
+};
+
+// A counter of the stats file and the simulator's uptime when it wrote it (one read of the file).
+struct StatSample {
+    std::int64_t value = 0;
+    double uptime_s = 0;
 };
 
 class SimProcess {
@@ -45,6 +52,7 @@ public:
     std::uint16_t tcp_port() const { return port_; }
     // A counter from the stats file (rewritten by the sim at least once a second).
     std::optional<std::int64_t> stat(const std::string& key) const;
+    std::optional<StatSample> stat_sample(const std::string& key) const;
     // Stops the simulator (it writes its stats at exit) and returns the final counter.
     std::optional<std::int64_t> stop_and_read(const std::string& key);
 
@@ -74,6 +82,9 @@ private:
     std::string log_file_;
     std::string endpoint_;
 };
+
+// Stops `process` by pid; a non-zero exit is reported on stderr with the tail of `log`.
+void stop_and_check(test::Process& process, const std::string& what, const std::string& log);
 
 // The gateway config every benchmark uses.
 std::string bench_gateway_config();

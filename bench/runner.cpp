@@ -31,6 +31,7 @@ std::vector<Scenario> scenarios() {
         {"ce", "c+e", run_mixed_load},
         {"d", "d", run_write_flood},
         {"f", "f", run_rtu_throughput},
+        {"g", "g", run_publisher},
     };
 }
 
@@ -64,7 +65,8 @@ void print_header(const BenchOptions& o) {
               << "gateway: tcp_gap_ms = 0, log level warn; simulator --frozen on loopback\n"
               << "loads (c, e): " << o.load_time.count() << " s each; RTU window (f): "
               << o.rtu_time.count() << " s; reads per latency run (a, b): " << o.latency_samples
-              << "\n\n";
+              << "\npublisher (g): --poll-ms 1000, window " << o.load_time.count()
+              << " s, GetItems and GetValue calls per run: " << o.latency_samples << "\n\n";
 }
 
 void print_run(const std::string& name, int run, const RunFigures& figures) {

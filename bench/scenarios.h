@@ -1,7 +1,7 @@
 #pragma once
-// The six benchmarks of issue 3. Each function is one run: it starts its own simulator and
-// gateway in a temp dir, measures, stops them by pid, and returns its figures by key (keys and
-// targets in figures.cpp).
+// The six benchmarks of issue 3 and the publisher's (g). Each function is one run: it starts its
+// own simulator and gateway (g: also a dbus-daemon and the publisher) in a temp dir, measures,
+// stops them by pid, and returns its figures by key (keys and targets in figures.cpp).
 #include <chrono>
 #include <cstdint>
 
@@ -29,6 +29,9 @@ RunFigures run_mixed_load(const BenchOptions& options);
 RunFigures run_write_flood(const BenchOptions& options);
 // f: 56-register reads per second over RTU 9600 8N2 as a share of the wire limit.
 RunFigures run_rtu_throughput(const BenchOptions& options);
+// g: tristar-publisher on a private bus: GetItems / GetValue latency from one connection, its
+// memory and CPU, and the device transactions per live poll over the load window.
+RunFigures run_publisher(const BenchOptions& options);
 
 // f's limit: reads per second a 9600 8N2 wire allows (request 8 + reply 117 bytes at 11 bits
 // each, plus t3.5 before each frame).

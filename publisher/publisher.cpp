@@ -274,7 +274,10 @@ void Publisher::on_live(const v1::Reply& reply, SteadyTime now) {
 void Publisher::set_connected(bool connected, SteadyTime now) {
     if (connected && !connected_) {
         spdlog::info("link up: the TriStar answers through the gateway");
-        plan_.reconnected(now);
+        // After a loss the device may have been reset or replaced: read who it is again. At
+        // start the plan has asked already.
+        if (had_link_) plan_.reconnected(now);
+        had_link_ = true;
     }
     if (!connected) {
         // Measured values go invalid; identity (serial, model, firmware) stays what it was.

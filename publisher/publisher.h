@@ -88,6 +88,7 @@ private:
     MappingOptions mapping_options_;
     std::unordered_map<std::uint64_t, Outstanding> outstanding_;
     bool connected_ = false;       // the live block was read: the gateway and the TriStar answer
+    bool had_link_ = false;        // connected at least once since start
     bool gateway_silent_ = false;  // given up waiting; logged once until a reply comes
 
     // Identity and registration.

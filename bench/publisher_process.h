@@ -1,0 +1,37 @@
+#pragma once
+// tristar-publisher for benchmark g: a gateway client on a private dbus-daemon, with a temp
+// data dir and log level warn. Ready once its bus name has an owner (asked of the bus daemon,
+// no fixed sleep); stopped by its pid when the object goes.
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace tristar::bench {
+
+class PublisherProcess {
+public:
+    PublisherProcess(const test::TempDir& dir, const std::string& bus_address, const std::string& gateway,
+                     std::chrono::milliseconds poll);
+    ~PublisherProcess();
+    PublisherProcess(const PublisherProcess&) = delete;
+    PublisherProcess& operator=(const PublisherProcess&) = delete;
+
+    // Returns once `name` has an owner on the bus of `connection`; throws when the publisher
+    // exits first or `timeout` passes (with its log's tail), and on a signal (Interrupted).
+    void wait_for_name(sdbus::IConnection& connection, const std::string& name,
+                       std::chrono::milliseconds timeout);
+    pid_t pid() const { return process_->pid(); }
+
+private:
+    std::unique_ptr<test::Process> process_;
+    std::string log_file_;
+};
+
+}  // namespace tristar::bench
