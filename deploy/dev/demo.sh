@@ -86,6 +86,13 @@ echo "  busctl --address=$bus call $service /Dc/0/Voltage com.victronenergy.BusI
 echo "Home Assistant: point its modbus host/port at 127.0.0.1 port $bridge_port (docs/home-assistant.md);"
 echo "  e.g. battery voltage and current, raw:  mbpoll -m tcp -a 1 -r 25 -c 5 -t 3 -1 -p $bridge_port 127.0.0.1"
 echo "  the same as float32 volts/amps (unit 2): mbpoll -m tcp -a 2 -r 1 -c 2 -t 3:float -B -1 -p $bridge_port 127.0.0.1"
-echo "  (the live view's clients line lists tristar-bridge once something reads through it)"
+# A stand-in for Home Assistant: a few entities read through the bridge every 5 s, so the live
+# view's clients line shows the bridge at work next to the publisher.
+(while true; do
+  mbpoll -m tcp -a 1 -r 25 -c 5 -t 3 -1 -p "$bridge_port" 127.0.0.1 >/dev/null 2>&1 || true
+  sleep 5
+done) &
+pids+=($!)
+echo "  (a background mbpoll reads through the bridge every 5 s, as Home Assistant would)"
 sleep 3
 "$build/gateway/ctl/tristar-ctl" --endpoint "$served" watch
