@@ -1,0 +1,397 @@
+"""The installers: deploy/venus/install.sh and uninstall.sh into a temp root laid out like a GX
+device's /data, with the real executables; deploy/systemd/install.sh into a temp root, its
+units judged by systemd-analyze (verify and the offline security review)."""
+import hashlib
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
+from tristar_stack import executable  # noqa: E402
+
+SOURCE_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "../.."))
+VENUS_DIR = os.path.join(SOURCE_DIR, "deploy/venus")
+SYSTEMD_DIR = os.path.join(SOURCE_DIR, "deploy/systemd")
+CONFIG_DIR = os.path.join(SOURCE_DIR, "deploy/config")
+PACKAGED = ("tristar-gatewayd", "tristar-publisher", "tristar-bridge", "tristar-ctl")
+DEVICE = "tcp://192.168.1.253:502"
+RTU_DEVICE = "rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2"
+BEGIN, END = "# >>> tristar >>>", "# <<< tristar <<<"
+
+
+def run(argv, **kwargs):
+    return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def snapshot(root):
+    """Every entry under root: type, mode, and content (files) or target (links)."""
+    tree = {}
+    for top, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(top, name)
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                what = "link " + os.readlink(path)
+            elif stat.S_ISDIR(st.st_mode):
+                what = "dir"
+            else:
+                with open(path, "rb") as f:
+                    what = "file " + hashlib.sha256(f.read()).hexdigest()
+            tree[os.path.relpath(path, root)] = (what, oct(stat.S_IMODE(st.st_mode)))
+    return tree
+
+
+def mode(path):
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def write(path, text, perms=0o644):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, perms)
+
+
+def config_uri(path):
+    found = re.findall(r'^uri = "(.*)"$', read(path), re.M)
+    return found
+
+
+class VenusInstall(unittest.TestCase):
+    """install.sh run from an unpacked tarball: bin/, config/, install.sh, uninstall.sh."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="tristar-install-")
+        cls.package = os.path.join(cls.tmp.name, "tristar-test-x86_64")
+        os.makedirs(os.path.join(cls.package, "bin"))
+        for exe in PACKAGED:
+            shutil.copy2(executable(exe), os.path.join(cls.package, "bin", exe))
+        shutil.copytree(CONFIG_DIR, os.path.join(cls.package, "config"))
+        for script in ("install.sh", "uninstall.sh"):
+            shutil.copy2(os.path.join(VENUS_DIR, script), os.path.join(cls.package, script))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="root-", dir=self.tmp.name)
+        # a GX's /data holds other things, which the installer must leave alone
+        write(self.p("data/conf/serial-starter.d/other.conf"), "service other\n")
+        write(self.p("data/unrelated.txt"), "mine\n", 0o600)
+        self.before = snapshot(self.root)
+
+    def tearDown(self):
+        shutil.rmtree(self.root)
+
+    def p(self, rel):
+        return os.path.join(self.root, rel)
+
+    def t(self, rel):
+        return self.p("data/tristar/" + rel)
+
+    def install(self, *args, expect=0):
+        out = run(["/bin/sh", os.path.join(self.package, "install.sh"), "--root", self.root, *args])
+        self.assertEqual(out.returncode, expect, out.stdout + out.stderr)
+        return out
+
+    def uninstall(self, *args, expect=0):
+        out = run(["/bin/sh", self.t("uninstall.sh"), "--root", self.root, *args])
+        self.assertEqual(out.returncode, expect, out.stdout + out.stderr)
+        return out
+
+    def hook_lines(self):
+        text = read(self.p("data/rc.local"))
+        self.assertEqual(text.count(BEGIN), 1, text)
+        self.assertEqual(text.count(END), 1, text)
+        block = text[text.index(BEGIN):text.index(END)]
+        return [line for line in block.splitlines() if not line.startswith("#")]
+
+    def assert_service(self, name):
+        run_script = self.t("service/%s/run" % name)
+        log_run = self.t("service/%s/log/run" % name)
+        self.assertEqual(read(run_script),
+                         "#!/bin/sh\nexec 2>&1\nexec /data/tristar/bin/%s --config /data/tristar/config/%s.toml"
+                         " --log-plain\n" % (name, name))
+        self.assertEqual(read(log_run), "#!/bin/sh\nexec multilog t s25000 n4 /var/log/%s\n" % name)
+        self.assertEqual(mode(run_script), 0o755)
+        self.assertEqual(mode(log_run), 0o755)
+        self.assertEqual(mode(self.t("service/" + name)), 0o755)
+
+    def check_config(self, exe):
+        out = run([self.t("bin/" + exe), "--config", self.t("config/%s.toml" % exe), "--check-config"])
+        self.assertEqual(out.returncode, 0, out.stderr)
+
+    def test_first_install_lays_out_bin_config_services_and_hook(self):
+        self.install("--device", DEVICE)
+        for exe in PACKAGED:
+            self.assertEqual(mode(self.t("bin/" + exe)), 0o755, exe)
+            with open(self.t("bin/" + exe), "rb") as a, open(executable(exe), "rb") as b:
+                self.assertEqual(a.read(), b.read(), exe)
+        for name in ("tristar-gatewayd", "tristar-publisher", "tristar-bridge"):
+            self.assertEqual(mode(self.t("config/%s.toml" % name)), 0o644)
+        self.assertEqual(mode(self.t("uninstall.sh")), 0o755)
+        self.assert_service("tristar-gatewayd")
+        self.assert_service("tristar-publisher")
+        self.assertFalse(os.path.exists(self.t("service/tristar-bridge")))
+        self.assertEqual(sorted(os.listdir(self.t("service"))), ["tristar-gatewayd", "tristar-publisher"])
+        # the device line changed, nothing else did
+        self.assertEqual(config_uri(self.t("config/tristar-gatewayd.toml")), [DEVICE])
+        original = read(os.path.join(CONFIG_DIR, "tristar-gatewayd.toml")).splitlines()
+        installed = read(self.t("config/tristar-gatewayd.toml")).splitlines()
+        self.assertEqual([a for a in original if not a.startswith("uri =")],
+                         [b for b in installed if not b.startswith("uri =")])
+        self.assertEqual(read(self.t("config/tristar-publisher.toml")),
+                         read(os.path.join(CONFIG_DIR, "tristar-publisher.toml")))
+        for exe in ("tristar-gatewayd", "tristar-publisher", "tristar-bridge"):
+            self.check_config(exe)
+        # the boot hook: a new rc.local, executable, that re-creates the /service links
+        rc_local = read(self.p("data/rc.local"))
+        self.assertTrue(rc_local.startswith("#!/bin/sh\n"), rc_local)
+        self.assertEqual(mode(self.p("data/rc.local")), 0o755)
+        self.assertEqual(self.hook_lines(), [
+            "ln -sfn /data/tristar/service/tristar-gatewayd /service/tristar-gatewayd",
+            "ln -sfn /data/tristar/service/tristar-publisher /service/tristar-publisher"])
+        # --root: nothing outside <root>/data
+        self.assertEqual(sorted(os.listdir(self.root)), ["data"])
+        self.assertTrue(os.path.isfile(self.t(".installed")))
+
+    def test_rtu_device_uri_is_written_verbatim(self):
+        self.install("--device", RTU_DEVICE)
+        self.assertEqual(config_uri(self.t("config/tristar-gatewayd.toml")), [RTU_DEVICE])
+        self.check_config("tristar-gatewayd")
+
+    def test_update_keeps_config_and_one_hook_block(self):
+        self.install("--device", DEVICE)
+        config = self.t("config/tristar-gatewayd.toml")
+        edited = read(config).replace("read_retries = 2", "read_retries = 3")
+        write(config, edited)
+        out = self.install()  # an update needs no --device
+        self.assertIn("keeping", out.stdout)
+        self.assertEqual(read(config), edited)
+        self.assertEqual(len(self.hook_lines()), 2)
+        self.assert_service("tristar-gatewayd")
+        # an update with --device changes only the device line
+        self.install("--device", RTU_DEVICE)
+        self.assertEqual(config_uri(config), [RTU_DEVICE])
+        self.assertIn("read_retries = 3", read(config))
+        self.assertEqual(len(self.hook_lines()), 2)
+        self.check_config("tristar-gatewayd")
+
+    def test_existing_rc_local_keeps_its_lines_and_comes_back_unchanged(self):
+        original = "#!/bin/sh\n# my things\necho hello > /tmp/hello\nexit 0\n"
+        write(self.p("data/rc.local"), original, 0o755)
+        before = snapshot(self.root)
+        self.install("--device", DEVICE)
+        self.install()
+        lines = read(self.p("data/rc.local")).splitlines()
+        self.assertEqual(lines[:3], ["#!/bin/sh", "# my things", "echo hello > /tmp/hello"])
+        self.assertEqual(lines[-1], "exit 0", "the hook must run before the final exit")
+        self.assertEqual(len(self.hook_lines()), 2)
+        self.uninstall("--purge")
+        self.assertEqual(read(self.p("data/rc.local")), original)
+        self.assertEqual(snapshot(self.root), before)
+
+    def test_uninstall_removes_what_install_added_and_nothing_else(self):
+        self.install("--device", DEVICE, "--with-bridge")
+        self.install("--with-bridge")
+        # what daemontools and the publisher create at run time
+        os.makedirs(self.t("service/tristar-gatewayd/supervise"))
+        os.makedirs(self.t("service/tristar-gatewayd/log/supervise"))
+        write(self.t("history"), "history\n")
+        self.uninstall()
+        # kept: the user's configs and the publisher's data; gone: all the rest
+        left = sorted(os.path.relpath(os.path.join(top, f), self.t(""))
+                      for top, _, files in os.walk(self.t("")) for f in files)
+        self.assertEqual(left, ["config/tristar-bridge.toml", "config/tristar-gatewayd.toml",
+                                "config/tristar-publisher.toml", "history"])
+        left_dirs = sorted(os.path.relpath(os.path.join(top, d), self.t(""))
+                           for top, dirs, _ in os.walk(self.t("")) for d in dirs)
+        self.assertEqual(left_dirs, ["config"])
+        self.assertFalse(os.path.exists(self.p("data/rc.local")))
+        # installing again finds the config and needs no --device
+        self.install()
+        self.assertEqual(config_uri(self.t("config/tristar-gatewayd.toml")), [DEVICE])
+        self.uninstall("--purge")
+        self.assertEqual(snapshot(self.root), self.before)
+
+    def test_uninstall_purge_after_a_plain_install_restores_the_tree(self):
+        self.install("--device", DEVICE)
+        write(self.t("custom-name"), "Roof\n")
+        self.uninstall("--purge")
+        self.assertEqual(snapshot(self.root), self.before)
+
+    def test_with_bridge_adds_the_bridge_service_until_without_bridge(self):
+        self.install("--device", DEVICE, "--with-bridge")
+        self.assert_service("tristar-bridge")
+        self.assertIn("ln -sfn /data/tristar/service/tristar-bridge /service/tristar-bridge", self.hook_lines())
+        self.install()  # an update keeps the bridge
+        self.assert_service("tristar-bridge")
+        self.assertEqual(len(self.hook_lines()), 3)
+        self.install("--without-bridge")
+        self.assertFalse(os.path.exists(self.t("service/tristar-bridge")))
+        self.assertEqual(len(self.hook_lines()), 2)
+        self.assertNotIn("service tristar-bridge", read(self.t(".installed")))
+        self.uninstall("--purge")
+        self.assertEqual(snapshot(self.root), self.before)
+
+    def test_bad_usage_exits_2_and_touches_nothing(self):
+        cases = [
+            [],                                   # first install without --device
+            ["--device"],
+            ["--device", "ftp://192.168.1.253"],
+            ["--device", "192.168.1.253"],
+            ["--device", 'tcp://a"b'],
+            ["--device", DEVICE, "--bogus"],
+            ["--device", DEVICE, "--root"],
+        ]
+        for args in cases:
+            out = self.install(*args, expect=2)
+            self.assertTrue(out.stderr.strip(), args)
+        out = run(["/bin/sh", os.path.join(self.package, "install.sh"), "--root",
+                   self.p("no-such-dir"), "--device", DEVICE])
+        self.assertEqual(out.returncode, 2)
+        self.assertEqual(snapshot(self.root), self.before)
+        out = run(["/bin/sh", os.path.join(self.package, "install.sh"), "--help"])
+        self.assertEqual(out.returncode, 0)
+        self.assertIn("--device", out.stdout)
+        uninstall = os.path.join(self.package, "uninstall.sh")
+        self.assertEqual(run(["/bin/sh", uninstall, "--root", self.root, "--bogus"]).returncode, 2)
+        self.assertEqual(run(["/bin/sh", uninstall, "--help"]).returncode, 0)
+        # nothing installed: a clear failure, not a usage error
+        out = run(["/bin/sh", uninstall, "--root", self.root])
+        self.assertEqual(out.returncode, 1)
+        self.assertIn(".installed", out.stderr)
+
+    def test_a_config_the_gateway_rejects_stops_the_install(self):
+        self.install("--device", DEVICE)
+        write(self.t("config/tristar-gatewayd.toml"), "[device]\nuri = \"tcp://192.168.1.253\"\nbogus_key = 1\n")
+        out = self.install(expect=1)
+        self.assertIn("tristar-gatewayd.toml", out.stderr)
+
+    def test_scripts_parse(self):
+        for script in ("install.sh", "uninstall.sh"):
+            for shell in ("bash", "sh"):
+                out = run([shell, "-n", os.path.join(VENUS_DIR, script)])
+                self.assertEqual(out.returncode, 0, out.stderr)
+
+
+UNITS = ("tristar-gatewayd.service", "tristar-bridge.service")
+
+
+class SystemdInstall(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="tristar-systemd-")
+
+    def tearDown(self):
+        shutil.rmtree(self.root)
+
+    def p(self, rel):
+        return os.path.join(self.root, rel)
+
+    def install(self, *args, expect=0):
+        out = run(["/bin/sh", os.path.join(SYSTEMD_DIR, "install.sh"), "--root", self.root,
+                   "--build-dir", os.path.dirname(os.path.dirname(os.path.dirname(executable("tristar-gatewayd")))),
+                   *args])
+        self.assertEqual(out.returncode, expect, out.stdout + out.stderr)
+        return out
+
+    def analyze(self, *args):
+        self.assertTrue(shutil.which("systemd-analyze"), "systemd-analyze missing: run deploy/dev/install-deps.sh")
+        # the units systemd itself ships (targets the verify resolves) inside the temp root
+        lib = self.p("usr/lib/systemd/system")
+        if not os.path.isdir(lib):
+            shutil.copytree("/usr/lib/systemd/system", lib, symlinks=True)
+        return run(["systemd-analyze", *args, "--root=" + self.root])
+
+    def test_install_puts_binaries_configs_and_units_in_place(self):
+        self.install("--device", DEVICE)
+        for exe in ("tristar-gatewayd", "tristar-bridge", "tristar-ctl"):
+            self.assertEqual(mode(self.p("usr/local/bin/" + exe)), 0o755)
+        for unit in UNITS:
+            self.assertEqual(read(self.p("etc/systemd/system/" + unit)), read(os.path.join(SYSTEMD_DIR, unit)))
+            self.assertEqual(mode(self.p("etc/systemd/system/" + unit)), 0o644)
+        self.assertEqual(config_uri(self.p("etc/tristar/tristar-gatewayd.toml")), [DEVICE])
+        self.assertEqual(read(self.p("etc/tristar/tristar-bridge.toml")),
+                         read(os.path.join(CONFIG_DIR, "tristar-bridge.toml")))
+        for exe in ("tristar-gatewayd", "tristar-bridge"):
+            out = run([self.p("usr/local/bin/" + exe), "--config", self.p("etc/tristar/%s.toml" % exe),
+                       "--check-config"])
+            self.assertEqual(out.returncode, 0, out.stderr)
+
+    def test_update_keeps_the_config(self):
+        self.install("--device", DEVICE)
+        config = self.p("etc/tristar/tristar-gatewayd.toml")
+        edited = read(config).replace("read_retries = 2", "read_retries = 3")
+        write(config, edited)
+        self.install()
+        self.assertEqual(read(config), edited)
+
+    def test_no_bridge_installs_the_gateway_only(self):
+        self.install("--device", DEVICE, "--no-bridge")
+        self.assertTrue(os.path.exists(self.p("etc/systemd/system/tristar-gatewayd.service")))
+        self.assertFalse(os.path.exists(self.p("etc/systemd/system/tristar-bridge.service")))
+        self.assertFalse(os.path.exists(self.p("usr/local/bin/tristar-bridge")))
+
+    def test_bad_usage_exits_2(self):
+        for args in ([], ["--device", "udp://x"], ["--device", DEVICE, "--bogus"], ["--device"]):
+            out = self.install(*args, expect=2)
+            self.assertTrue(out.stderr.strip(), args)
+        self.assertEqual(os.listdir(self.root), [])
+
+    def test_units_pass_systemd_analyze_verify_without_a_warning(self):
+        self.install("--device", DEVICE)
+        out = self.analyze("verify", *("/etc/systemd/system/" + u for u in UNITS))
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertEqual(out.stdout + out.stderr, "")
+        # the check can fail: a unit with a bad value, or a missing executable, is reported
+        broken = self.p("etc/systemd/system/tristar-broken.service")
+        write(broken, read(os.path.join(SYSTEMD_DIR, UNITS[0])).replace("ProtectHome=yes", "ProtectHome=bogus"))
+        out = self.analyze("verify", "/etc/systemd/system/tristar-broken.service")
+        self.assertRegex(out.stdout + out.stderr, r"tristar-broken\.service:\d+: .*bogus")
+        os.unlink(self.p("usr/local/bin/tristar-bridge"))
+        out = self.analyze("verify", "/etc/systemd/system/tristar-bridge.service")
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("/usr/local/bin/tristar-bridge", out.stdout + out.stderr)
+
+    def test_units_are_hardened(self):
+        self.install("--device", DEVICE)
+        for unit in UNITS:
+            out = self.analyze("security", "--offline=yes", unit)
+            found = re.search(r"Overall exposure level for %s: ([0-9.]+)" % re.escape(unit), out.stdout)
+            self.assertTrue(found, out.stdout + out.stderr)
+            self.assertLessEqual(float(found.group(1)), 2.5, out.stdout)
+            text = read(os.path.join(SYSTEMD_DIR, unit))
+            exe = unit.split(".")[0]
+            self.assertIn("\nExecStart=/usr/local/bin/%s --config /etc/tristar/%s.toml --log-plain\n" % (exe, exe),
+                          text)
+            for line in ("DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
+                         "PrivateTmp=yes", "ProtectKernelTunables=yes", "ProtectKernelModules=yes",
+                         "ProtectControlGroups=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+                         "Restart=on-failure"):
+                self.assertIn("\n" + line + "\n", text, unit)
+        gateway = read(os.path.join(SYSTEMD_DIR, UNITS[0]))
+        self.assertIn("\nSupplementaryGroups=dialout\n", gateway)
+        bridge = read(os.path.join(SYSTEMD_DIR, UNITS[1]))
+        self.assertRegex(bridge, r"\nAfter=.*tristar-gatewayd\.service")
+        self.assertRegex(bridge, r"\nWants=.*tristar-gatewayd\.service")
+
+    def test_script_parses(self):
+        for shell in ("bash", "sh"):
+            out = run([shell, "-n", os.path.join(SYSTEMD_DIR, "install.sh")])
+            self.assertEqual(out.returncode, 0, out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
