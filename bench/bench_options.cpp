@@ -28,14 +28,14 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
                      ->check(CLI::Range(5, 3600));
     auto* rtu = app.add_option("--rtu-seconds", rtu_s, "measuring window of f (30)")
                     ->check(CLI::Range(3, 3600));
-    app.add_option("--samples", o.latency_samples, "measured reads per run and mode in a, b; calls per method in g")
+    app.add_option("--samples", o.latency_samples, "measured reads per run and mode in a, b, h; calls per method in g")
         ->check(CLI::Range(100, 1000000));
-    app.add_option("--only", o.only, "scenario letters to run, e.g. 'ab' (default abcdefg)")
+    app.add_option("--only", o.only, "scenario letters to run, e.g. 'ab' (default abcdefgh)")
         ->check(CLI::Validator(
             [](const std::string& s) {
-                return s.find_first_not_of("abcdefg") == std::string::npos && !s.empty()
+                return s.find_first_not_of("abcdefgh") == std::string::npos && !s.empty()
                            ? std::string{}
-                           : std::string{"letters a-g only"};
+                           : std::string{"letters a-h only"};
             },
             "LETTERS"));
     app.add_option("--gatewayd", o.gatewayd,

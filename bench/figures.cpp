@@ -88,6 +88,43 @@ void add_publisher(std::vector<FigureSpec>& specs) {
     specs.push_back({"g.cpu_s_per_min", "g. publisher CPU at the 1 s poll", "s/min", Goal::info, 0, 3});
 }
 
+// The reference for the added latency: a Python Modbus-TCP proxy on the same machine (issue).
+constexpr double python_proxy_added_p50_us = 92;
+constexpr double python_proxy_added_p99_us = 122;
+
+void add_bridge_latency(std::vector<FigureSpec>& specs, const std::string& k, const std::string& l,
+                        Goal goal) {
+    specs.push_back({k + "added_p50", l + "added latency p50 (bridge - direct)", "us", goal, python_proxy_added_p50_us, 1});
+    specs.push_back({k + "added_p99", l + "added latency p99 (bridge - direct)", "us", goal, python_proxy_added_p99_us, 1});
+    specs.push_back({k + "ratio_p50", l + "bridge p50 / direct p50", "x", Goal::info, 0, 2});
+    specs.push_back({k + "bridge_p50", l + "read through the bridge p50", "us", Goal::info, 0, 1});
+    specs.push_back({k + "bridge_p99", l + "read through the bridge p99", "us", Goal::info, 0, 1});
+    specs.push_back({k + "direct_p50", l + "direct libmodbus read of the simulator p50", "us", Goal::info, 0, 1});
+    specs.push_back({k + "direct_p99", l + "direct libmodbus read of the simulator p99", "us", Goal::info, 0, 1});
+    specs.push_back({k + "gateway_p50", l + "ZeroMQ gateway client read (same max-age) p50", "us", Goal::info, 0, 1});
+    specs.push_back({k + "gateway_p99", l + "ZeroMQ gateway client read (same max-age) p99", "us", Goal::info, 0, 1});
+    specs.push_back({k + "own_p50", l + "bridge's own share p50 (bridge - gateway client)", "us", Goal::info, 0, 1});
+    specs.push_back({k + "own_p99", l + "bridge's own share p99 (bridge - gateway client)", "us", Goal::info, 0, 1});
+    specs.push_back({k + "bridge_cpu_us", l + "bridge CPU per read (utime + stime, 10 ms ticks)", "us", Goal::info, 0, 0});
+    specs.push_back({k + "gateway_cpu_us", l + "gateway CPU per read it served", "us", Goal::info, 0, 0});
+    specs.push_back({k + "failures", l + "failed reads", "", Goal::at_most, 0, 0});
+}
+
+void add_bridge(std::vector<FigureSpec>& specs) {
+    add_bridge_latency(specs, "h.", "h. bridge, max-age 0: ", Goal::at_most);
+    specs.push_back({"h.tx_per_read", "h. bridge, max-age 0: device transactions per read through the gateway", "tx", Goal::at_least, 1, 2});
+    specs.push_back({"h.mode_ok", "h. bridge, max-age 0: gateway kept its connection (1 = yes)", "", Goal::at_least, 1, 0});
+    // Cache hits against device reads: the reference does not apply, so info only.
+    add_bridge_latency(specs, "h.cached.", "h. bridge, max-age 1000 (cache hits): ", Goal::info);
+    specs.push_back({"h.cached.hit_share", "h. bridge, max-age 1000: reads through the gateway answered from its cache", "%", Goal::at_least, 99, 1});
+    specs.push_back({"h.peak_rss_mb", "h. bridge peak RSS (VmHWM) after the measurement", "MB", Goal::at_most, 3, 2});
+    specs.push_back({"h.ready_rss_mb", "h. bridge peak RSS (VmHWM) when it listened", "MB", Goal::info, 0, 2});
+    specs.push_back({"h.rss_anon_mb", "h. of which anonymous (RssAnon) at the end", "MB", Goal::info, 0, 2});
+    specs.push_back({"h.rss_file_mb", "h. of which file-backed (RssFile: code, shared libraries)", "MB", Goal::info, 0, 2});
+    specs.push_back({"h.pss_mb", "h. bridge proportional set size (Pss)", "MB", Goal::info, 0, 2});
+    specs.push_back({"h.private_mb", "h. private to the bridge (Private_Clean + Private_Dirty)", "MB", Goal::info, 0, 2});
+}
+
 }  // namespace
 
 std::vector<FigureSpec> figure_specs() {
@@ -99,6 +136,7 @@ std::vector<FigureSpec> figure_specs() {
     add_write(specs);
     add_rtu(specs);
     add_publisher(specs);
+    add_bridge(specs);
     return specs;
 }
 

@@ -32,6 +32,7 @@ std::vector<Scenario> scenarios() {
         {"d", "d", run_write_flood},
         {"f", "f", run_rtu_throughput},
         {"g", "g", run_publisher},
+        {"h", "h", run_bridge},
     };
 }
 
@@ -66,7 +67,8 @@ void print_header(const BenchOptions& o) {
               << "loads (c, e): " << o.load_time.count() << " s each; RTU window (f): "
               << o.rtu_time.count() << " s; reads per latency run (a, b): " << o.latency_samples
               << "\npublisher (g): --poll-ms 1000, window " << o.load_time.count()
-              << " s, GetItems and GetValue calls per run: " << o.latency_samples << "\n\n";
+              << " s, GetItems and GetValue calls per run: " << o.latency_samples
+              << "\nbridge (h): reads per run and max-age: " << o.latency_samples << "\n\n";
 }
 
 void print_run(const std::string& name, int run, const RunFigures& figures) {

@@ -1,7 +1,8 @@
 #pragma once
-// The six benchmarks of issue 3 and the publisher's (g). Each function is one run: it starts its
-// own simulator and gateway (g: also a dbus-daemon and the publisher) in a temp dir, measures,
-// stops them by pid, and returns its figures by key (keys and targets in figures.cpp).
+// The six benchmarks of issue 3, the publisher's (g) and the bridge's (h). Each function is one
+// run: it starts its own simulator and gateway (g: also a dbus-daemon and the publisher; h: the
+// bridge) in a temp dir, measures, stops them by pid, and returns its figures by key (keys and
+// targets in figures.cpp).
 #include <chrono>
 #include <cstdint>
 
@@ -32,6 +33,9 @@ RunFigures run_rtu_throughput(const BenchOptions& options);
 // g: tristar-publisher on a private bus: GetItems / GetValue latency from one connection, its
 // memory and CPU, and the device transactions per live poll over the load window.
 RunFigures run_publisher(const BenchOptions& options);
+// h: tristar-bridge: the latency it adds to an entity's read over a direct Modbus-TCP read of
+// the simulator (max-age 0, and its default 1000 ms: cache hits), and its memory.
+RunFigures run_bridge(const BenchOptions& options);
 
 // f's limit: reads per second a 9600 8N2 wire allows (request 8 + reply 117 bytes at 11 bits
 // each, plus t3.5 before each frame).
