@@ -1,0 +1,35 @@
+#pragma once
+// tristar-bridge for benchmark h: a Modbus-TCP server on an ephemeral loopback port in front of
+// the bench's gateway, log level warn. Ready once it printed its address (its first stdout
+// line); stopped by its pid when the object goes.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace tristar::bench {
+
+class BridgeProcess {
+public:
+    // `name` tells apart the logs of several bridges in one temp dir.
+    BridgeProcess(const test::TempDir& dir, const std::string& name, const std::string& gateway,
+                  std::chrono::milliseconds max_age);
+    ~BridgeProcess();
+    BridgeProcess(const BridgeProcess&) = delete;
+    BridgeProcess& operator=(const BridgeProcess&) = delete;
+
+    std::uint16_t tcp_port() const { return port_; }
+    pid_t pid() const { return process_->pid(); }
+
+private:
+    std::unique_ptr<test::Process> process_;
+    std::string log_file_;
+    std::uint16_t port_ = 0;
+};
+
+}  // namespace tristar::bench
