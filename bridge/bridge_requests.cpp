@@ -45,8 +45,9 @@ void Bridge::dispatch(std::uint64_t id, Connection& c, const modbus::TcpAdu& adu
     const auto slot = c.expect(adu.header);
     Plan plan = plan_request(adu.header.unit_id, adu.pdu, translate_);
     if (plan.target == Target::local) {
-        spdlog::debug("[bridge] {} unit {} {} -> {}", c.peer(), adu.header.unit_id,
-                      request_text(plan.request), answer_text(plan.answer));
+        if (spdlog::should_log(spdlog::level::debug))
+            spdlog::debug("[bridge] {} unit {} {} -> {}", c.peer(), adu.header.unit_id,
+                          request_text(plan.request), answer_text(plan.answer));
         return c.answer(slot, plan.answer);
     }
     // Bounds: per connection (a pipelining master), and overall so the DEALER never blocks.
@@ -115,10 +116,12 @@ void Bridge::expire_overdue(SteadyTime now) {
 
 void Bridge::log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
                          const v1::Reply* reply) const {
+    const bool write = modbus::is_write(done.request.function);
+    const auto level = write ? spdlog::level::info : spdlog::level::debug;
+    if (!spdlog::should_log(level)) return;  // the texts below cost more than the read itself
     const auto it = connections_.find(done.connection);
     const std::string peer = it == connections_.end() ? "a closed connection" : it->second.peer();
-    const bool write = modbus::is_write(done.request.function);
-    spdlog::log(write ? spdlog::level::info : spdlog::level::debug, "[bridge] {} {}{} -> {}", peer,
+    spdlog::log(level, "[bridge] {} {}{} -> {}", peer,
                 done.target == Target::scaled ? "scaled " : "", request_text(done.request),
                 outcome_text(pdu, reply));
 }
