@@ -1,6 +1,5 @@
 // tristar-bridge's command line: an optional TOML config ([bridge] table) plus overrides.
 #include <spdlog/spdlog.h>
-#include <sys/signalfd.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -10,6 +9,7 @@
 #include "bridge/bridge.h"
 #include "gateway/common/config_file.h"
 #include "gateway/common/logging.h"
+#include "gateway/common/signal_fd.h"
 #include "gateway/common/version.h"
 
 namespace tristar::bridge {
@@ -71,27 +71,15 @@ BridgeConfig resolve(const CommandLine& line) {
     return config;
 }
 
-// SIGTERM and SIGINT arrive as a readable fd, so the loop stops between two steps. Blocked
-// before the ZeroMQ context starts its threads, which inherit the mask.
-UniqueFd stop_signal_fd() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-    UniqueFd fd(signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (!fd) throw std::runtime_error("cannot create a signalfd");
-    return fd;
-}
-
 int serve(const BridgeConfig& config) {
-    const UniqueFd stop_fd = stop_signal_fd();
+    // SIGTERM and SIGINT arrive as a readable fd, so the loop stops between two steps; blocked
+    // before the ZeroMQ context starts its threads, which inherit the mask.
+    const SignalFd stop;
     zmq::context_t context(1);
     Bridge bridge(config, context);
     // Readiness for supervisors and tests: the bound address, first line of stdout.
     std::cout << bridge.endpoint() << std::endl;
-    return bridge.run(stop_fd.get());
+    return bridge.run(stop.fd());
 }
 
 }  // namespace

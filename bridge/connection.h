@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "bridge/unique_fd.h"
+#include "gateway/common/unique_fd.h"
 #include "proto/modbus/framing.h"
 
 namespace tristar::bridge {

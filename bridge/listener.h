@@ -5,7 +5,7 @@
 #include <string>
 
 #include "bridge/config.h"
-#include "bridge/unique_fd.h"
+#include "gateway/common/unique_fd.h"
 
 namespace tristar::bridge {
 

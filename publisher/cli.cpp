@@ -1,8 +1,4 @@
 // tristar-publisher's command line: an optional TOML config plus overrides.
-#include <sys/signalfd.h>
-#include <unistd.h>
-
-#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -10,6 +6,7 @@
 
 #include "gateway/common/config_file.h"
 #include "gateway/common/logging.h"
+#include "gateway/common/signal_fd.h"
 #include "gateway/common/version.h"
 #include "publisher/publisher.h"
 
@@ -73,16 +70,6 @@ std::unique_ptr<sdbus::IConnection> connect_bus(const PublisherConfig& config) {
     return sdbus::createSystemBusConnection();
 }
 
-// SIGTERM and SIGINT arrive as a readable fd, so the loop stops between two steps.
-int stop_signal_fd() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    return signalfd(-1, &signals, SFD_CLOEXEC);
-}
-
 }  // namespace
 
 int publisher_main(int argc, char** argv) {
@@ -106,13 +93,12 @@ int publisher_main(int argc, char** argv) {
         std::cout << "configuration ok: gateway " << config.gateway << ", data in " << config.data_dir << '\n';
         return 0;
     }
-    const int stop_fd = stop_signal_fd();
     try {
+        // SIGTERM and SIGINT arrive as a readable fd, so the loop stops between two steps.
+        const SignalFd stop;
         auto bus = connect_bus(config);
         Publisher publisher(config, *bus);
-        const int code = publisher.run(stop_fd);
-        ::close(stop_fd);
-        return code;
+        return publisher.run(stop.fd());
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
         return exit_runtime;

@@ -12,6 +12,7 @@
 #include "bridge/connection.h"
 
 using namespace tristar::bridge;
+using tristar::UniqueFd;
 namespace modbus = tristar::modbus;
 using modbus::Bytes;
 

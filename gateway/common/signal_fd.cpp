@@ -1,4 +1,4 @@
-#include "gateway/sim/signal_fd.h"
+#include "gateway/common/signal_fd.h"
 
 #include <sys/signalfd.h>
 
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace tristar::sim {
+namespace tristar {
 
 SignalFd::SignalFd() {
     std::signal(SIGPIPE, SIG_IGN);
@@ -31,4 +31,4 @@ std::optional<int> SignalFd::read() {
     return static_cast<int>(info.ssi_signo);
 }
 
-}  // namespace tristar::sim
+}  // namespace tristar

@@ -1,10 +1,10 @@
 #pragma once
-// UniqueFd: the one owner of a socket or other file descriptor; closes it on destruction.
+// The one owner of a file descriptor: closes it on destruction; move-only.
 #include <unistd.h>
 
 #include <utility>
 
-namespace tristar::bridge {
+namespace tristar {
 
 class UniqueFd {
   public:
@@ -30,4 +30,4 @@ class UniqueFd {
     int fd_ = -1;
 };
 
-}  // namespace tristar::bridge
+}  // namespace tristar

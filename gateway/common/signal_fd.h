@@ -3,9 +3,9 @@
 // read in the loop, so shutdown happens between transactions, never inside one.
 #include <optional>
 
-#include "gateway/sim/unique_fd.h"
+#include "gateway/common/unique_fd.h"
 
-namespace tristar::sim {
+namespace tristar {
 
 class SignalFd {
   public:
@@ -18,4 +18,4 @@ class SignalFd {
     UniqueFd fd_;
 };
 
-}  // namespace tristar::sim
+}  // namespace tristar
