@@ -8,6 +8,7 @@
 
 #include "bridge/bridge.h"
 #include "gateway/common/config_file.h"
+#include "gateway/common/daemon_main.h"
 #include "gateway/common/logging.h"
 #include "gateway/common/signal_fd.h"
 #include "gateway/common/version.h"
@@ -15,8 +16,6 @@
 namespace tristar::bridge {
 namespace {
 
-constexpr int exit_runtime = 1;
-constexpr int exit_usage = 2;
 
 struct CommandLine {
     std::optional<std::string> config_file;
@@ -90,30 +89,20 @@ int bridge_main(int argc, char** argv) {
         "tristar-gatewayd"};
     CommandLine line;
     add_options(app, line);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : exit_usage;
-    }
     BridgeConfig config;
-    try {
-        config = resolve(line);
-        setup_logging(config.log_level, config.log_plain);
-    } catch (const std::exception& e) {
-        std::cerr << "tristar-bridge: " << e.what() << '\n';
-        return exit_usage;
-    }
-    if (line.check_config) {
-        std::cout << "configuration ok: listen " << listen_text(config.listen) << ", gateway "
-                  << config.gateway << '\n';
-        return 0;
-    }
-    try {
-        return serve(config);
-    } catch (const std::exception& e) {
-        spdlog::critical("[bridge] {}", e.what());
-        return exit_runtime;
-    }
+    return daemon_main(app, argc, argv,
+                       {.program = "tristar-bridge",
+                        .configure =
+                            [&] {
+                                config = resolve(line);
+                                setup_logging(config.log_level, config.log_plain);
+                            },
+                        .checked = [&]() -> std::optional<std::string> {
+                            if (!line.check_config) return std::nullopt;
+                            return "configuration ok: listen " + listen_text(config.listen) +
+                                   ", gateway " + config.gateway;
+                        },
+                        .serve = [&] { return serve(config); }});
 }
 
 }  // namespace tristar::bridge

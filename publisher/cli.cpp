@@ -1,10 +1,9 @@
 // tristar-publisher's command line: an optional TOML config plus overrides.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "gateway/common/config_file.h"
+#include "gateway/common/daemon_main.h"
 #include "gateway/common/logging.h"
 #include "gateway/common/signal_fd.h"
 #include "gateway/common/version.h"
@@ -12,9 +11,6 @@
 
 namespace tristar::publisher {
 namespace {
-
-constexpr int exit_runtime = 1;
-constexpr int exit_usage = 2;
 
 struct CommandLine {
     std::optional<std::string> config_file;
@@ -76,33 +72,27 @@ int publisher_main(int argc, char** argv) {
     CLI::App app{"tristar-publisher: a TriStar MPPT as a Victron Venus OS solar charger, through tristar-gatewayd"};
     CommandLine line;
     add_options(app, line);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : exit_usage;
-    }
     PublisherConfig config;
-    try {
-        config = resolve(line);
-        setup_logging(config.log_level, config.log_plain);
-    } catch (const std::exception& e) {
-        std::cerr << "tristar-publisher: " << e.what() << '\n';
-        return exit_usage;
-    }
-    if (line.check_config) {
-        std::cout << "configuration ok: gateway " << config.gateway << ", data in " << config.data_dir << '\n';
-        return 0;
-    }
-    try {
-        // SIGTERM and SIGINT arrive as a readable fd, so the loop stops between two steps.
-        const SignalFd stop;
-        auto bus = connect_bus(config);
-        Publisher publisher(config, *bus);
-        return publisher.run(stop.fd());
-    } catch (const std::exception& e) {
-        spdlog::critical("{}", e.what());
-        return exit_runtime;
-    }
+    return daemon_main(
+        app, argc, argv,
+        {.program = "tristar-publisher",
+         .configure =
+             [&] {
+                 config = resolve(line);
+                 setup_logging(config.log_level, config.log_plain);
+             },
+         .checked = [&]() -> std::optional<std::string> {
+             if (!line.check_config) return std::nullopt;
+             return "configuration ok: gateway " + config.gateway + ", data in " + config.data_dir;
+         },
+         .serve =
+             [&] {
+                 // SIGTERM and SIGINT arrive as a readable fd, so the loop stops between two steps.
+                 const SignalFd stop;
+                 auto bus = connect_bus(config);
+                 Publisher publisher(config, *bus);
+                 return publisher.run(stop.fd());
+             }});
 }
 
 }  // namespace tristar::publisher

@@ -6,15 +6,13 @@
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "gateway/common/daemon_main.h"
 #include "gateway/common/logging.h"
 #include "gateway/common/version.h"
 #include "gateway/daemon/gateway.h"
 
 namespace tristar::gateway {
 namespace {
-
-constexpr int exit_runtime = 1;
-constexpr int exit_usage = 2;
 
 void add_options(CLI::App& app, CommandLine& line) {
     app.add_option("-c,--config", line.config_file, "TOML config file")->check(CLI::ExistingFile);
@@ -62,31 +60,19 @@ int gatewayd_main(int argc, char** argv) {
     CLI::App app{"tristar-gatewayd: the only Modbus master of a Morningstar TriStar MPPT"};
     CommandLine line;
     add_options(app, line);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : exit_usage;
-    }
     Config config;
-    try {
-        config = resolve_config(line);
-        setup_logging(config.log.level, config.log.plain);
-    } catch (const std::exception& e) {
-        std::cerr << "tristar-gatewayd: " << e.what() << '\n';
-        return exit_usage;
-    }
-    if (line.check_config) {
-        std::cout << "configuration ok: device " << device_uri(config.device.address) << '\n';
-        return 0;
-    }
-    try {
-        return serve(config);
-    } catch (const zmq::error_t& e) {
-        spdlog::critical("[gateway] cannot serve: {}", e.what());
-    } catch (const std::exception& e) {
-        spdlog::critical("[gateway] {}", e.what());
-    }
-    return exit_runtime;
+    return daemon_main(app, argc, argv,
+                       {.program = "tristar-gatewayd",
+                        .configure =
+                            [&] {
+                                config = resolve_config(line);
+                                setup_logging(config.log.level, config.log.plain);
+                            },
+                        .checked = [&]() -> std::optional<std::string> {
+                            if (!line.check_config) return std::nullopt;
+                            return "configuration ok: device " + device_uri(config.device.address);
+                        },
+                        .serve = [&] { return serve(config); }});
 }
 
 }  // namespace tristar::gateway
