@@ -29,6 +29,15 @@ MemoryFigures memory_figures(pid_t pid) {
             .private_kib = kib("smaps_rollup", "Private_Clean") + kib("smaps_rollup", "Private_Dirty")};
 }
 
+void add_memory(RunFigures& figures, std::string_view prefix, const MemoryFigures& memory) {
+    const std::string p(prefix);
+    figures[p + "peak_rss_mb"] = memory.peak_rss_kib / 1024.0;
+    figures[p + "rss_anon_mb"] = memory.rss_anon_kib / 1024.0;
+    figures[p + "rss_file_mb"] = memory.rss_file_kib / 1024.0;
+    figures[p + "pss_mb"] = memory.pss_kib / 1024.0;
+    figures[p + "private_mb"] = memory.private_kib / 1024.0;
+}
+
 std::optional<double> cpu_seconds(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string text;

@@ -5,6 +5,9 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "bench/report.h"
 
 namespace tristar::bench {
 
@@ -21,6 +24,8 @@ struct MemoryFigures {
     double private_kib = 0;   // Private_Clean + Private_Dirty
 };
 MemoryFigures memory_figures(pid_t pid);
+// The figures <prefix>peak_rss_mb, rss_anon_mb, rss_file_mb, pss_mb and private_mb, in MB.
+void add_memory(RunFigures& figures, std::string_view prefix, const MemoryFigures& memory);
 
 // utime + stime from /proc/PID/stat, in seconds; nothing when the process is gone.
 std::optional<double> cpu_seconds(pid_t pid);

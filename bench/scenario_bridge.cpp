@@ -200,14 +200,6 @@ void add_cached(RunFigures& figures, const PathResult& path) {
     figures["h.cached.hit_share"] = 100.0 * path.cache_hits / std::max(2 * path.reads, 1.0);
 }
 
-void add_memory(RunFigures& figures, const MemoryFigures& memory) {
-    figures["h.peak_rss_mb"] = memory.peak_rss_kib / 1024.0;
-    figures["h.rss_anon_mb"] = memory.rss_anon_kib / 1024.0;
-    figures["h.rss_file_mb"] = memory.rss_file_kib / 1024.0;
-    figures["h.pss_mb"] = memory.pss_kib / 1024.0;
-    figures["h.private_mb"] = memory.private_kib / 1024.0;
-}
-
 }  // namespace
 
 RunFigures run_bridge(const BenchOptions& options) {
@@ -224,7 +216,7 @@ RunFigures run_bridge(const BenchOptions& options) {
         figures["h.ready_rss_mb"] = memory_figures(fresh.pid()).peak_rss_kib / 1024.0;
         add_fresh(figures, measure_bridge(options, sim.tcp_port(), fresh, gateway, fresh_age,
                                           gatewayd.pid()));
-        add_memory(figures, memory_figures(fresh.pid()));
+        add_memory(figures, "h.", memory_figures(fresh.pid()));
     }
     BridgeProcess cached(dir, "bridge-cached", gatewayd.endpoint(), cached_age);
     add_cached(figures, measure_bridge(options, sim.tcp_port(), cached, gateway, cached_age,

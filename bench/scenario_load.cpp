@@ -34,24 +34,8 @@ struct LoadOutcome {
     double from_cache = 0;
     double errors = 0;
     double cpu_s = 0;
-    double peak_rss_kib = 0;
-    double rss_anon_kib = 0;
-    double rss_file_kib = 0;
-    double pss_kib = 0;
-    double private_kib = 0;
+    MemoryFigures memory;  // e: the peak, and what the resident set is made of at the end
 };
-
-// e: the peak, and what the resident set is made of at the end of the load.
-void take_memory(pid_t pid, LoadOutcome& outcome) {
-    const auto kib = [pid](const char* file, const char* name) {
-        return static_cast<double>(proc_kib(pid, file, name).value_or(0));
-    };
-    outcome.peak_rss_kib = kib("status", "VmHWM");
-    outcome.rss_anon_kib = kib("status", "RssAnon");
-    outcome.rss_file_kib = kib("status", "RssFile");
-    outcome.pss_kib = kib("smaps_rollup", "Pss");
-    outcome.private_kib = kib("smaps_rollup", "Private_Clean") + kib("smaps_rollup", "Private_Dirty");
-}
 
 std::vector<std::unique_ptr<Actor>> make_load(zmq::context_t& context, const std::string& endpoint,
                                               bool mixed, Clock::time_point t0) {
@@ -98,7 +82,7 @@ LoadOutcome run_load(const BenchOptions& options, bool mixed) {
     run_actors(raw, t0 + options.load_time);
     LoadOutcome outcome;
     outcome.cpu_s = cpu_seconds(gatewayd.pid()).value_or(0) - cpu_before;
-    take_memory(gatewayd.pid(), outcome);
+    outcome.memory = memory_figures(gatewayd.pid());
     drain_actors(raw, Clock::now() + settle);
     add_tallies(actors, outcome);
     outcome.transactions = static_cast<double>(sim.stop_and_read("transactions").value_or(0) - before);
@@ -111,17 +95,14 @@ RunFigures run_mixed_load(const BenchOptions& options) {
     const auto poll_alone = run_load(options, false);
     const auto mixed = run_load(options, true);
     const double minutes = static_cast<double>(options.load_time.count()) / 60.0;
-    return {{"c.poll_tx_per_min", poll_alone.transactions / minutes},
+    RunFigures figures{{"c.poll_tx_per_min", poll_alone.transactions / minutes},
             {"c.mixed_tx_per_min", mixed.transactions / minutes},
             {"c.ratio", mixed.transactions / std::max(poll_alone.transactions, 1.0)},
             {"c.cache_share", 100.0 * mixed.from_cache / std::max(mixed.replies, 1.0)},
             {"c.errors", mixed.errors + poll_alone.errors},
-            {"e.peak_rss_mb", mixed.peak_rss_kib / 1024.0},
-            {"e.rss_anon_mb", mixed.rss_anon_kib / 1024.0},
-            {"e.rss_file_mb", mixed.rss_file_kib / 1024.0},
-            {"e.pss_mb", mixed.pss_kib / 1024.0},
-            {"e.private_mb", mixed.private_kib / 1024.0},
-            {"e.cpu_s_per_min", mixed.cpu_s / minutes}};
+                       {"e.cpu_s_per_min", mixed.cpu_s / minutes}};
+    add_memory(figures, "e.", mixed.memory);
+    return figures;
 }
 
 }  // namespace tristar::bench

@@ -166,14 +166,6 @@ void add_window(RunFigures& figures, const Window& window) {
     figures["g.cpu_s_per_min"] = window.cpu_s / minutes;
 }
 
-void add_memory(RunFigures& figures, const MemoryFigures& memory) {
-    figures["g.peak_rss_mb"] = memory.peak_rss_kib / 1024.0;
-    figures["g.rss_anon_mb"] = memory.rss_anon_kib / 1024.0;
-    figures["g.rss_file_mb"] = memory.rss_file_kib / 1024.0;
-    figures["g.pss_mb"] = memory.pss_kib / 1024.0;
-    figures["g.private_mb"] = memory.private_kib / 1024.0;
-}
-
 }  // namespace
 
 RunFigures run_publisher(const BenchOptions& options) {
@@ -198,7 +190,7 @@ RunFigures run_publisher(const BenchOptions& options) {
     figures["g.getitems_daemon_cpu_us"] = 1e6 * (cpu_seconds(bus.pid()).value_or(0) - daemon_before) / calls;
     add_calls(figures, "getvalue", time_get_value(*connection, options.latency_samples));
     add_window(figures, measure_window(sim, publisher.pid(), options.load_time));
-    add_memory(figures, memory_figures(publisher.pid()));
+    add_memory(figures, "g.", memory_figures(publisher.pid()));
     return figures;
 }
 
