@@ -78,7 +78,7 @@ private:
     void finish_read(const InFlight& done, const LinkResult& result);
     void finish_write(const InFlight& done, const LinkResult& result);
     void retry_narrow(const InFlight& done);
-    void retry_riders(const InFlight& done);
+    void requeue(const InFlight& done, bool riders_only);
     std::optional<Span> span_of(const v1::Request& request) const;
     // Daily maintenance (front_maintenance.cpp): the comm-server reset, queued as a write.
     void run_maintenance();

@@ -110,7 +110,9 @@ void Front::finish_read(const InFlight& done, const LinkResult& result) {
     const bool refused_widening = done.widened && result.status == LinkStatus::exception &&
                                   result.exception == 2;  // illegal data address
     if (refused_widening) return retry_narrow(done);
-    if (result.status == LinkStatus::exception && result.exception == 2) retry_riders(done);
+    // The device refused the range as a whole: the reads that asked for less rode along and may
+    // be fine on their own. Only the reads of exactly the refused range get the exception.
+    if (result.status == LinkStatus::exception && result.exception == 2) requeue(done, true);
     std::vector<std::uint16_t> words;
     if (result.status == LinkStatus::ok) {
         words = words_of(result, done.span->table == Table::coils || done.span->table == Table::discrete);
@@ -139,25 +141,18 @@ void Front::retry_narrow(const InFlight& done) {
     spdlog::warn("[front] the device refused a read of {} words at {:#06x}: no read-ahead there any more",
                  done.span->count, done.span->address);
     refused_widenings_.insert(done.span->address);
-    for (auto ticket : done.waiters) {
-        auto it = pending_.find(ticket);
-        if (it == pending_.end()) continue;
-        Pending pending = std::move(it->second);
-        pending_.erase(it);
-        enqueue(std::move(pending), Clock::now());
-    }
+    requeue(done, false);
 }
 
-// The device refused the range of the transaction (exception 2). The reads that asked for less
-// than all of it rode along and may be fine on their own: they go back to the queue, to be read
-// alone. Only the reads of exactly the refused range get the exception.
-void Front::retry_riders(const InFlight& done) {
+// Puts waiters of `done` back in the queue: all of them, or only the riders (those that asked
+// for less than the transaction read), which are then read alone, never joined to another read.
+void Front::requeue(const InFlight& done, bool riders_only) {
     for (auto ticket : done.waiters) {
         auto it = pending_.find(ticket);
-        if (it == pending_.end() || it->second.span->count == done.span->count) continue;
+        if (it == pending_.end() || (riders_only && it->second.span->count == done.span->count)) continue;
         Pending pending = std::move(it->second);
         pending_.erase(it);
-        pending.alone = true;
+        pending.alone = riders_only;
         enqueue(std::move(pending), Clock::now());
     }
 }
