@@ -1,5 +1,6 @@
 // BusService on a private dbus-daemon, judged by third-party clients (busctl, dbus-send,
-// dbus-monitor) against venus-dbus.md sections 2-3; coerce() unit tests at the end.
+// dbus-monitor) against venus-dbus.md sections 2-3. coerce() has its unit tests in
+// tests/unit/test_bus_coerce.cpp.
 #include <doctest/doctest.h>
 #include <poll.h>
 #include <sys/eventfd.h>
