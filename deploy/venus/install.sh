@@ -6,12 +6,14 @@
 #   tristar-<version>-<arch>/
 #     install.sh  uninstall.sh
 #     bin/     tristar-gatewayd tristar-publisher (required), tristar-bridge, tristar-ctl, ...
+#     lib/     the libraries Venus OS lacks (libmodbus, libzmq, protobuf, sdbus-c++, ...)
 #     config/  tristar-gatewayd.toml tristar-publisher.toml tristar-bridge.toml
 #
 # and puts everything under /data/tristar, the only place that survives a firmware update
 # (venus-dbus.md 15):
 #
 #   /data/tristar/bin/             the executables (replaced on every install)
+#   /data/tristar/lib/             the bundled libraries (replaced on every install)
 #   /data/tristar/config/          the configs (copied only when missing: an update keeps yours)
 #   /data/tristar/service/<name>/  daemontools service dirs: run, log/run
 #   /data/tristar/uninstall.sh     the uninstaller
@@ -193,6 +195,7 @@ done
 make_dir /data
 make_dir "$PREFIX"
 make_dir "$PREFIX/bin"
+[ -d "$FROM/lib" ] && make_dir "$PREFIX/lib"
 make_dir "$PREFIX/config"
 make_dir "$PREFIX/service"
 flush_manifest
@@ -202,6 +205,13 @@ for src in "$FROM"/bin/*; do
     name=$(basename "$src")
     install_file "$src" "$PREFIX/bin/$name" 0755
     record "file $PREFIX/bin/$name"
+done
+# The libraries the image lacks, found by the executables through their RPATH $ORIGIN/../lib.
+for src in "$FROM"/lib/*; do
+    [ -f "$src" ] || continue
+    name=$(basename "$src")
+    install_file "$src" "$PREFIX/lib/$name" 0644
+    record "file $PREFIX/lib/$name"
 done
 if [ -f "$FROM/uninstall.sh" ]; then
     install_file "$FROM/uninstall.sh" "$PREFIX/uninstall.sh" 0755

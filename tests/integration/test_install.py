@@ -62,6 +62,9 @@ def write(path, text, perms=0o644):
     os.chmod(path, perms)
 
 
+BUNDLED_LIB = "libexample.so.1"
+
+
 def config_uri(path):
     found = re.findall(r'^uri = "(.*)"$', read(path), re.M)
     return found
@@ -78,6 +81,8 @@ class VenusInstall(unittest.TestCase):
         for exe in PACKAGED:
             shutil.copy2(executable(exe), os.path.join(cls.package, "bin", exe))
         shutil.copytree(CONFIG_DIR, os.path.join(cls.package, "config"))
+        # a bundled library, as the armhf tarball carries them
+        write(os.path.join(cls.package, "lib", BUNDLED_LIB), "\x7fELF not really\n", 0o644)
         for script in ("install.sh", "uninstall.sh"):
             shutil.copy2(os.path.join(VENUS_DIR, script), os.path.join(cls.package, script))
 
@@ -142,6 +147,8 @@ class VenusInstall(unittest.TestCase):
         for name in ("tristar-gatewayd", "tristar-publisher", "tristar-bridge"):
             self.assertEqual(mode(self.t("config/%s.toml" % name)), 0o644)
         self.assertEqual(mode(self.t("uninstall.sh")), 0o755)
+        self.assertEqual(mode(self.t("lib/" + BUNDLED_LIB)), 0o644)
+        self.assertEqual(read(self.t("lib/" + BUNDLED_LIB)), read(os.path.join(self.package, "lib", BUNDLED_LIB)))
         self.assert_service("tristar-gatewayd")
         self.assert_service("tristar-publisher")
         self.assertFalse(os.path.exists(self.t("service/tristar-bridge")))
