@@ -19,8 +19,21 @@ EXECUTABLES = {
 TEST_CONFIG = '[device]\ntcp_gap_ms = 0\n\n[log]\nlevel = "warn"\n'
 
 
+# Another build's executables (an unpacked tarball's bin/) and what runs them (an emulator):
+# set by tests that run a cross-built product, e.g. ["qemu-arm", "-L", "/usr/arm-linux-gnueabihf"].
+BIN_DIR = None
+RUNNER = []
+
+
 def executable(name):
+    if BIN_DIR is not None:
+        return os.path.join(BIN_DIR, name)
     return os.path.join(BUILD_DIR, EXECUTABLES[name])
+
+
+def command(name):
+    """The argv prefix that starts one of the product's executables."""
+    return [*RUNNER, executable(name)]
 
 
 class Daemon:
@@ -51,18 +64,23 @@ class Daemon:
         return self.proc.returncode
 
 
+def tail(path, size=2000):
+    with open(path, errors="replace") as f:
+        return f.read()[-size:]
+
+
 class Stack:
     """A simulator (frozen values unless told otherwise) and a gateway in a temp dir."""
 
     def __init__(self, sim_args=("--frozen",), gateway_config=TEST_CONFIG):
         self.dir = tempfile.TemporaryDirectory(prefix="tristar-test-")
         self.stats = self.path("sim-stats.json")
-        self.sim = Daemon([executable("tristar-sim"), "--tcp", "127.0.0.1:0", "--stats", self.stats, *sim_args],
+        self.sim = Daemon([*command("tristar-sim"), "--tcp", "127.0.0.1:0", "--stats", self.stats, *sim_args],
                           self.path("sim.log"))
         config = self.path("gatewayd.toml")
         with open(config, "w") as f:
             f.write(gateway_config)
-        self.gateway = Daemon([executable("tristar-gatewayd"), "--config", config, "--device", self.sim.address,
+        self.gateway = Daemon([*command("tristar-gatewayd"), "--config", config, "--device", self.sim.address,
                                "--endpoint", "tcp://127.0.0.1:0"], self.path("gatewayd.log"))
         self.endpoint = self.gateway.address
 
@@ -71,7 +89,7 @@ class Stack:
 
     def close(self):
         codes = {"tristar-gatewayd": self.gateway.stop(), "tristar-sim": self.sim.stop()}
-        logs = {name: open(self.path(log)).read()[-2000:] for name, log in
+        logs = {name: tail(self.path(log)) for name, log in
                 (("tristar-gatewayd", "gatewayd.log"), ("tristar-sim", "sim.log"))}
         self.dir.cleanup()
         for name, code in codes.items():

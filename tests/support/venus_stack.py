@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 
-from tristar_stack import Daemon, executable, run, wait_until
+from tristar_stack import Daemon, command, run, wait_until
 
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -75,7 +75,7 @@ class SettingsStandin:
     """venus-settings-standin: AddSettings, setting objects and next-free instances on the bus."""
 
     def __init__(self, directory, bus, presets=()):
-        argv = [executable("venus-settings-standin"), "--address", bus.address]
+        argv = [*command("venus-settings-standin"), "--address", bus.address]
         for path, value in presets:
             argv += ["--preset", "%s=%s" % (path, value)]
         self.daemon = Daemon(argv, os.path.join(directory, "settings.log"))
@@ -92,7 +92,7 @@ class Publisher:
     def __init__(self, directory, bus, gateway, name, extra=(), config=None, timeout=15.0):
         self.log_path = os.path.join(directory, "publisher.log")
         self.log = open(self.log_path, "ab")
-        argv = [executable("tristar-publisher"), "--gateway", gateway, "--dbus-address", bus.address,
+        argv = [*command("tristar-publisher"), "--gateway", gateway, "--dbus-address", bus.address,
                 "--data-dir", os.path.join(directory, "data"), "--log-level", "debug", *extra]
         if config is not None:
             path = os.path.join(directory, "publisher.toml")
