@@ -200,19 +200,17 @@ make_dir "$PREFIX/config"
 make_dir "$PREFIX/service"
 flush_manifest
 
-for src in "$FROM"/bin/*; do
-    [ -f "$src" ] || continue
-    name=$(basename "$src")
-    install_file "$src" "$PREFIX/bin/$name" 0755
-    record "file $PREFIX/bin/$name"
-done
+install_all() {  # install_all DIR MODE: every file of the tarball's DIR into $PREFIX/DIR
+    for src in "$FROM/$1"/*; do
+        [ -f "$src" ] || continue
+        name=$(basename "$src")
+        install_file "$src" "$PREFIX/$1/$name" "$2"
+        record "file $PREFIX/$1/$name"
+    done
+}
+install_all bin 0755
 # The libraries the image lacks, found by the executables through their RPATH $ORIGIN/../lib.
-for src in "$FROM"/lib/*; do
-    [ -f "$src" ] || continue
-    name=$(basename "$src")
-    install_file "$src" "$PREFIX/lib/$name" 0644
-    record "file $PREFIX/lib/$name"
-done
+install_all lib 0644
 if [ -f "$FROM/uninstall.sh" ]; then
     install_file "$FROM/uninstall.sh" "$PREFIX/uninstall.sh" 0755
     record "file $PREFIX/uninstall.sh"
