@@ -48,22 +48,21 @@ echo "install-deps: unpacking the $arch libraries into $deps_root"
 rm -rf "$deps_root"
 state="$deps_root.apt"
 rm -rf "$state"
-mkdir -p "$state"/{lists/partial,archives/partial,etc/preferences.d} "$deps_root"
+mkdir -p "$state"/{lists/partial,archives/partial,etc/preferences.d,etc/sources.list.d} "$deps_root"
 : > "$state/status"
 # Debian's main suites only, for $arch alone.
-for suite in bookworm bookworm-updates bookworm-security; do
-  case $suite in
-    bookworm-security) uri=http://deb.debian.org/debian-security ;;
-    *) uri=http://deb.debian.org/debian ;;
-  esac
-  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main"
-done > "$state/etc/sources.list"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+cat > "$state/etc/sources.list" <<SOURCES
+deb [arch=$arch signed-by=$keyring] http://deb.debian.org/debian bookworm main
+deb [arch=$arch signed-by=$keyring] http://deb.debian.org/debian bookworm-updates main
+deb [arch=$arch signed-by=$keyring] http://deb.debian.org/debian-security bookworm-security main
+SOURCES
 
 apt_opts=(
   -o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
   -o "Dir::State=$state" -o "Dir::State::Lists=$state/lists" -o "Dir::State::status=$state/status"
   -o "Dir::Cache=$state" -o "Dir::Cache::archives=$state/archives"
-  -o "Dir::Etc::SourceList=$state/etc/sources.list" -o "Dir::Etc::SourceParts=-"
+  -o "Dir::Etc::SourceList=$state/etc/sources.list" -o "Dir::Etc::SourceParts=$state/etc/sources.list.d"
   -o "Dir::Etc::PreferencesParts=$state/etc/preferences.d"
   -o "APT::Install-Recommends=false" -o "Debug::NoLocking=true"
 )
@@ -77,15 +76,15 @@ for deb in "$state"/archives/*.deb; do
   dpkg-deb -x "$deb" "$deps_root"
 done
 
-# Absolute symlinks (libfoo.so -> /lib/...) must point into DEPS_ROOT, not at the host.
-find "$deps_root" -type l -lname '/*' | while read -r link; do
-  target=$(readlink "$link")
-  ln -sfn "$deps_root$target" "$link"
-done
 # bookworm's packages still place some libraries under /lib: one directory for the linker.
-if [[ -d $deps_root/lib/$triplet ]]; then
-  cp -a "$deps_root/lib/$triplet/." "$deps_root/usr/lib/$triplet/"
+if [[ -d $deps_root/lib ]]; then
+  cp -a "$deps_root/lib/." "$deps_root/usr/lib/"
   rm -rf "$deps_root/lib"
 fi
+# Absolute symlinks (libz.so -> /lib/...) must point into DEPS_ROOT/usr, not at the host.
+find "$deps_root" -type l -lname '/*' | while read -r link; do
+  target=$(readlink "$link")
+  ln -sfn "$deps_root/usr${target#/usr}" "$link"
+done
 rm -rf "$state"
 echo "$want" > "$stamp"
