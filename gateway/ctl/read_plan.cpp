@@ -19,6 +19,23 @@ bool same_block(std::uint32_t first, std::uint32_t last) {
     return index < blocks().size() && index == block_index(last);
 }
 
+// A word a read may cover although nobody asked for it: any word of the live block (its reserved
+// words read without exception, spec section 8), or a word of a documented register. Elsewhere a
+// TriStar may answer exception 2 for an undocumented word and fail the whole read.
+bool readable(std::uint32_t address) {
+    const auto* block = find_block(static_cast<std::uint16_t>(address));
+    if (block != nullptr && block->block == Block::ram) return true;
+    return find_register_covering(static_cast<std::uint16_t>(address)) != nullptr;
+}
+
+// Whether every word in [first, end) may be read along.
+bool readable_gap(std::uint32_t first, std::uint32_t end) {
+    for (auto address = first; address < end; ++address) {
+        if (!readable(address)) return false;
+    }
+    return true;
+}
+
 struct Span {
     std::uint32_t first;
     std::uint32_t end;  // one past the last word
@@ -56,7 +73,8 @@ std::vector<ReadSpan> plan_register_reads(std::vector<WordRange> ranges, std::ui
         const Span next{range.address, std::uint32_t{range.address} + range.words};
         if (current) {
             const auto end = std::max(current->end, next.end);
-            if (end - current->first <= max_count && same_block(current->first, end - 1)) {
+            if (end - current->first <= max_count && same_block(current->first, end - 1) &&
+                readable_gap(current->end, next.first)) {
                 current->end = end;
                 continue;
             }

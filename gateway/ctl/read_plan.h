@@ -30,8 +30,10 @@ WordRange scale_range();
 bool needs_scale(const Register& reg);
 
 // The spans covering every range. Ranges merge when they lie in the same device block (reads never
-// cross a block: the words between blocks may not exist) and the merged span has at most
-// max_count registers; reserved words inside a block read fine (spec section 8).
+// cross a block: the words between blocks may not exist), the merged span has at most max_count
+// registers and every word between them is documented: a register of the map, or any word of the
+// live block, whose reserved words read fine (spec section 8). Elsewhere a TriStar may refuse an
+// undocumented word (exception 2), and with it the whole read.
 std::vector<ReadSpan> plan_register_reads(std::vector<WordRange> ranges,
                                           std::uint32_t max_count = 125);
 
