@@ -280,8 +280,9 @@ for entry in "${entries[@]}"; do
   IFS=$'\t' read -r uri entry_suite comps <<<"$entry"
   printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: %s\n\n' "$uri" "$entry_suite" "$comps"
 done >"$root/etc/apt/sources.list.d/debian.sources"
+# This machine's own apt settings (files no package installed) that set Acquire:: options.
 for conf in /etc/apt/apt.conf /etc/apt/apt.conf.d/*; do
-  if [[ ! -f $conf ]] || ! grep -qi 'acquire::' "$conf"; then continue; fi
+  if [[ ! -f $conf ]] || ! grep -qi 'acquire::' "$conf" || dpkg-query -S "$conf" >/dev/null 2>&1; then continue; fi
   cp "$conf" "$root/etc/apt/${conf#/etc/apt/}"
   log "apt setting copied into the chroot: $conf"
 done
@@ -297,6 +298,7 @@ phase_done ok
 # ------------------------------------------------------------------------------------------------
 phase "README: ${readme_commands[0]}"
 demo_log=$work/demo.log
+: >"$demo_log"
 # timeout runs the demo in a process group of its own; SIGINT to it reaches the whole group,
 # as Ctrl-C in a terminal would.
 timeout --kill-after=30 -s INT "$(remaining)" "${in_chroot[@]}" /bin/bash -c "cd $src && ${readme_commands[0]}" </dev/null >"$demo_log" 2>&1 &
