@@ -1,5 +1,8 @@
 #include "publisher/config.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "gateway/common/config_file.h"
 
 namespace tristar::publisher {
@@ -29,6 +32,20 @@ void read_bus(TableReader& in, PublisherConfig& config) {
     }
 }
 
+// At most 16 letters and digits: it becomes part of a bus name and of localsettings paths.
+void read_serial(TableReader& in, PublisherConfig& config) {
+    const auto* serial = in.typed<std::string>("serial", "a string");
+    if (serial == nullptr) return;
+    const std::string value = serial->get();
+    const bool valid = value.size() <= 16 && std::ranges::all_of(value, [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) != 0;
+                       });
+    if (!valid)
+        in.fail(*serial, "serial",
+                "must be at most 16 letters and digits, like \"01234567\" (got " + config_file::in_quotes(value) + ")");
+    config.serial = value;
+}
+
 void read_publisher(TableReader& in, PublisherConfig& config) {
     if (const auto* gateway = in.typed<std::string>("gateway", "a string")) {
         if (gateway->get().empty()) in.fail(*gateway, "gateway", "must name a ZeroMQ endpoint");
@@ -49,6 +66,7 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
         config.data_dir = dir->get();
     }
     in.read("device_instance", config.device_instance, 0, 999);
+    read_serial(in, config);
     if (const auto id = in.integer("product_id", 0, 0xFFFF)) config.product_id = static_cast<std::int32_t>(*id);
     in.read("history_days", config.history_days, 1, 31);
     milliseconds save = config.history_save;

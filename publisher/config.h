@@ -26,6 +26,9 @@ struct PublisherConfig {
     std::optional<milliseconds> stale_after;  // default: the live period
     std::string data_dir = "/data/tristar";   // the daily history (Venus OS keeps only /data)
     int device_instance = 0;                  // "solarcharger:<n>" default; used as is without localsettings
+    // The TriStar's serial for /Serial and the service name, for a unit that cannot report its own
+    // (docs/venus.md); "" = the serial the TriStar reports, or a fallback id.
+    std::string serial;
     std::int32_t product_id = 0xB7A1;         // third-party id, docs/venus.md
     std::size_t history_days = 30;
     std::chrono::seconds history_save{300};

@@ -3,6 +3,16 @@
 #include <algorithm>
 
 namespace tristar::publisher {
+namespace {
+
+// Live and coil reads are periodic and cheap to repeat; for the rest a quick retry matters (the
+// identity is needed to register), unless the failure is persistent: then the regular period
+// set by sent() stands, and network and status wait for the next reconnect.
+bool quick_retry(Poll poll) {
+    return poll != Poll::live && poll != Poll::coil_equalize && poll != Poll::coil_disconnect;
+}
+
+}  // namespace
 
 PollPlan::PollPlan(PollPeriods periods, SteadyTime start) : periods_(periods) {
     for (auto& s : slots_) s.next = start;
@@ -11,8 +21,11 @@ PollPlan::PollPlan(PollPeriods periods, SteadyTime start) : periods_(periods) {
 milliseconds PollPlan::period(Poll poll) const {
     switch (poll) {
         case Poll::live: return periods_.live;
-        case Poll::coils: return periods_.coils;
-        case Poll::identity: return periods_.counters;
+        case Poll::coil_equalize:
+        case Poll::coil_disconnect: return periods_.coils;
+        case Poll::counters:
+        case Poll::serial:
+        case Poll::model: return periods_.counters;
         case Poll::network:
         case Poll::status: break;
     }
@@ -46,16 +59,15 @@ void PollPlan::sent(Poll poll, SteadyTime now) {
     s.next = (now - s.next < p) ? s.next + p : now + p;
 }
 
-void PollPlan::finished(Poll poll, bool ok, SteadyTime now) {
+void PollPlan::finished(Poll poll, Outcome outcome, SteadyTime now) {
     Slot& s = slot(poll);
     s.outstanding = false;
-    if (!ok && poll != Poll::live && poll != Poll::coils) s.next = now + periods_.live;
+    if (outcome == Outcome::failed && quick_retry(poll)) s.next = now + periods_.live;
 }
 
 void PollPlan::reconnected(SteadyTime now) {
-    slot(Poll::identity).next = now;
-    slot(Poll::network).next = now;
-    slot(Poll::status).next = now;
+    for (const Poll poll : {Poll::counters, Poll::serial, Poll::model, Poll::network, Poll::status})
+        slot(poll).next = now;
 }
 
 }  // namespace tristar::publisher

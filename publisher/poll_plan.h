@@ -1,10 +1,11 @@
 #pragma once
-// PollPlan: what the publisher reads, and when (design.md 8): the live block every second
-// (configurable), coils 0-2 every 10 s, the EEPROM identity block (serial, model, hardware and
-// the stored lifetime counters) at start, after a reconnect and every 30 minutes, and the
-// network processor's version at start and after a reconnect, and the gateway's status (the
-// transport for /Mgmt/Connection; no device transaction) likewise. Each poll is one gateway
-// request, and at most one of each kind is outstanding. Pure: the caller passes the time.
+// PollPlan: when the publisher reads what (design.md 8; the reads themselves are in
+// poll_reads.h): the live block every second (configurable), coils 0 and 2 every 10 s, the
+// identity (serial, model and hardware version) and the stored lifetime counters at start, after
+// a reconnect and every 30 minutes, the network processor's version at start and after a
+// reconnect, and the gateway's status (the transport for /Mgmt/Connection, the device URI for a
+// fallback id; no device transaction) likewise. Each poll is one gateway request, and at most one
+// of each kind is outstanding. Pure: the caller passes the time.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -16,8 +17,21 @@ namespace tristar::publisher {
 using SteadyTime = std::chrono::steady_clock::time_point;
 using std::chrono::milliseconds;
 
-enum class Poll : std::size_t { live, coils, identity, network, status };
-inline constexpr std::size_t poll_kinds = 5;
+enum class Poll : std::size_t {
+    live,
+    coil_equalize,
+    coil_disconnect,
+    counters,
+    serial,
+    model,
+    network,
+    status,
+};
+inline constexpr std::size_t poll_kinds = 8;
+
+// How a poll ended. A persistent failure (the device refused it, or it kept failing: see
+// read_failures.h) waits for the poll's next regular turn instead of a quick retry.
+enum class Outcome { ok, failed, failed_persistently };
 
 struct PollPeriods {
     milliseconds live{1000};
@@ -36,9 +50,10 @@ public:
     SteadyTime next_due() const;
 
     void sent(Poll poll, SteadyTime now);
-    // A reply (ok or error) or the caller gave up waiting. A failed identity, network or status
-    // request is tried again one live period later; a live or coil read keeps its rhythm.
-    void finished(Poll poll, bool ok, SteadyTime now);
+    // A reply (ok or error) or the caller gave up waiting. A failed identity, counters, network
+    // or status request is tried again one live period later, unless it failed persistently; a
+    // live or coil read keeps its rhythm.
+    void finished(Poll poll, Outcome outcome, SteadyTime now);
     // The link came back: identity, network version and status are asked again at once.
     void reconnected(SteadyTime now);
     bool outstanding(Poll poll) const { return slot(poll).outstanding; }

@@ -20,27 +20,6 @@ using Steady = std::chrono::steady_clock;
 // minutes later, when the gateway comes back).
 constexpr milliseconds give_up_after{5000};
 
-constexpr std::uint16_t live_function = 4;
-constexpr std::uint16_t eeprom_function = 3;
-constexpr std::uint16_t coil_function = 1;
-
-v1::Request read_registers(std::uint32_t function, std::uint32_t address, std::size_t count,
-                           milliseconds max_age) {
-    v1::Request request;
-    auto* read = request.mutable_read_registers();
-    read->set_function(function);
-    read->set_address(address);
-    read->set_count(static_cast<std::uint32_t>(count));
-    request.set_max_age_ms(static_cast<std::uint32_t>(max_age.count()));
-    return request;
-}
-
-std::vector<std::uint16_t> words_of(const v1::Reply& reply) {
-    std::vector<std::uint16_t> words;
-    for (auto v : reply.registers().values()) words.push_back(static_cast<std::uint16_t>(v));
-    return words;
-}
-
 Sample sample_of(const Snapshot& snapshot, TimePoint time) {
     Sample sample;
     sample.time = time;
@@ -90,6 +69,7 @@ Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
       store_(config.data_dir),
       history_(HistoryConfig{.max_days = config.history_days}, restored_state(store_)),
       save_schedule_(config.history_save) {
+    mapping_options_.serial = config_.serial;
     if (!config_.timezone.empty() && !apply_timezone(config_.timezone))
         spdlog::warn("timezone {:?} is not known; local time follows TZ", config_.timezone);
     connect_gateway();
@@ -146,31 +126,9 @@ int Publisher::run(int stop_fd) {
     return 0;
 }
 
-v1::Request Publisher::poll_request(Poll poll) const {
-    const auto max_age = config_.effective_max_age();
-    switch (poll) {
-        case Poll::live: return read_registers(live_function, live_first, live_words, max_age);
-        case Poll::identity: return read_registers(eeprom_function, identity_first, identity_words, 0ms);
-        case Poll::network: return read_registers(live_function, network_version_address, 1, 0ms);
-        case Poll::coils: {
-            v1::Request request;
-            auto* read = request.mutable_read_bits();
-            read->set_function(coil_function);
-            read->set_address(0);
-            read->set_count(static_cast<std::uint32_t>(coil_count));
-            request.set_max_age_ms(static_cast<std::uint32_t>(max_age.count()));
-            return request;
-        }
-        case Poll::status: break;
-    }
-    v1::Request request;
-    request.mutable_status();
-    return request;
-}
-
 void Publisher::send_due_polls(SteadyTime now) {
     for (const Poll poll : plan_.due(now)) {
-        const auto id = gateway_->send(poll_request(poll));
+        const auto id = gateway_->send(request_for(read_of(poll), config_.effective_max_age()));
         Outstanding& o = outstanding_[id];
         o.poll = poll;
         o.sent = now;
@@ -195,7 +153,7 @@ void Publisher::check_overdue(SteadyTime now) {
                 "the gateway at {} does not answer; reconnecting", config_.gateway);
     gateway_silent_ = true;
     for (auto& [id, o] : outstanding_) {
-        if (o.poll) plan_.finished(*o.poll, false, now);
+        if (o.poll) plan_.finished(*o.poll, Outcome::failed, now);
         if (o.reply) o.reply(set_result::rejected);
     }
     outstanding_.clear();
@@ -227,47 +185,46 @@ void Publisher::on_reply(const v1::Reply& reply) {
 }
 
 void Publisher::on_poll(Poll poll, const v1::Reply& reply, SteadyTime now) {
-    const auto failure = client::failure_of(reply);
-    plan_.finished(poll, !failure, now);
-    if (poll == Poll::live) return on_live(reply, now);
-    if (failure) {
-        spdlog::debug("poll failed: {}", failure->describe());
-        return;
-    }
-    switch (poll) {
-        case Poll::coils: {
-            if (reply.bits().values_size() != static_cast<int>(coil_count)) return;
-            CoilBits coils{};
-            for (std::size_t i = 0; i < coil_count; ++i) coils[i] = reply.bits().values(static_cast<int>(i));
-            snapshot_.coils = coils;
-            break;
-        }
-        case Poll::identity:
-            snapshot_.identity = identity_from(words_of(reply));
-            if (bus_name_.empty() && snapshot_.identity) register_service();
-            break;
-        case Poll::network:
-            if (reply.registers().values_size() == 1)
-                snapshot_.network_version = static_cast<std::uint16_t>(reply.registers().values(0));
-            break;
-        case Poll::status: mapping_options_.transport = transport_text(reply.status()); break;
-        case Poll::live: break;
-    }
+    auto failure = client::failure_of(reply);
+    if (!failure && !take_answer(poll, reply))
+        failure = client::Failure{v1::INTERNAL, 0, "the reply does not fit the read", false};
+    plan_.finished(poll, failure ? note_failure(poll, *failure) : note_success(poll), now);
+    if (poll == Poll::live) return on_live(!failure, now);
+    register_when_known();
     publish_all();
 }
 
-void Publisher::on_live(const v1::Reply& reply, SteadyTime now) {
-    const auto failure = client::failure_of(reply);
-    auto live = failure ? std::nullopt : live_from(words_of(reply));
-    if (!live) {
-        if (connected_)
-            spdlog::warn("link lost: {}", failure ? failure->describe() : "short reply to the live read");
-        set_connected(false, now);
-        return;
+bool Publisher::take_answer(Poll poll, const v1::Reply& reply) {
+    if (poll != Poll::status) return store(snapshot_, poll, reply);
+    if (!reply.has_status()) return false;
+    mapping_options_.transport = transport_text(reply.status());
+    device_uri_ = reply.status().device();
+    return true;
+}
+
+// While the link is down, a timeout of another read is the link's failure, logged as such.
+Outcome Publisher::note_failure(Poll poll, const client::Failure& failure) {
+    const PollRead& read = read_of(poll);
+    spdlog::debug("[reads] {} failed: {}", read_text(read), answer_text(failure));
+    if (poll != Poll::live && !connected_ && link_failure(failure)) return Outcome::failed;
+    if (failures_.failed(poll, failure) == ReadFailures::Note::warning)
+        spdlog::warn("{}", failure_warning(read, failure, failures_.in_a_row(poll), failures_.persistent_failures()));
+    return failures_.persistent(poll) ? Outcome::failed_persistently : Outcome::failed;
+}
+
+Outcome Publisher::note_success(Poll poll) {
+    const unsigned failed = failures_.in_a_row(poll);
+    if (failures_.succeeded(poll) == ReadFailures::Note::recovery)
+        spdlog::info("{}", recovery_info(read_of(poll), failed));
+    return Outcome::ok;
+}
+
+void Publisher::on_live(bool ok, SteadyTime now) {
+    if (ok) {
+        history_.add(sample_of(snapshot_, std::chrono::system_clock::now()));
+        register_when_known();
     }
-    snapshot_.live = *live;
-    history_.add(sample_of(snapshot_, std::chrono::system_clock::now()));
-    set_connected(true, now);
+    set_connected(ok, now);
 }
 
 // Publishes in every case: a live read changed the values even when the link state did not.
@@ -282,7 +239,7 @@ void Publisher::set_connected(bool connected, SteadyTime now) {
     if (!connected) {
         // Measured values go invalid; identity (serial, model, firmware) stays what it was.
         snapshot_.live.reset();
-        snapshot_.coils.reset();
+        snapshot_.coils = {};
     }
     connected_ = connected;
     publish_all();

@@ -1,7 +1,9 @@
 #pragma once
-// Publisher: tristar-publisher's one loop (design.md 8). It polls the gateway (PollPlan), maps
-// what it reads to Venus paths and publishes them on the BusService; it registers the service
-// name once the serial is known and /DeviceInstance is set (from localsettings, or the config);
+// Publisher: tristar-publisher's one loop (design.md 8). It polls the gateway (PollPlan,
+// poll_reads.h), maps what it reads to Venus paths and publishes them on the BusService; it logs
+// each persistent read failure once (ReadFailures); it registers the service name once its
+// identity is known (service_identity.h: the serial, or a fallback id when the TriStar cannot
+// report one) and /DeviceInstance is set (from localsettings, or the config);
 // it keeps the daily history and carries out the controls. One thread: the loop polls the
 // gateway's socket, the D-Bus connection's fd and a stop fd together, so every D-Bus callback
 // runs here too and nothing needs a lock.
@@ -24,6 +26,9 @@
 #include "publisher/history_store.h"
 #include "publisher/local_settings.h"
 #include "publisher/poll_plan.h"
+#include "publisher/poll_reads.h"
+#include "publisher/read_failures.h"
+#include "publisher/service_identity.h"
 #include "publisher/venus_mapping.h"
 
 namespace tristar::publisher {
@@ -54,20 +59,24 @@ private:
 
     void connect_gateway();
     void send_due_polls(SteadyTime now);
-    v1::Request poll_request(Poll poll) const;
     void check_overdue(SteadyTime now);
     SteadyTime next_wakeup() const;
     void receive_replies();
     void on_reply(const v1::Reply& reply);
     void on_poll(Poll poll, const v1::Reply& reply, SteadyTime now);
-    void on_live(const v1::Reply& reply, SteadyTime now);
+    bool take_answer(Poll poll, const v1::Reply& reply);
+    Outcome note_failure(Poll poll, const client::Failure& failure);
+    Outcome note_success(Poll poll);
+    void on_live(bool ok, SteadyTime now);
     void set_connected(bool connected, SteadyTime now);
     void publish_all();
     PathValues own_values() const;
     void save_history_if_due();
 
     // Registration (publisher_registration.cpp).
-    void register_service();
+    IdentityInputs identity_inputs() const;
+    void register_when_known();
+    void register_service(const ServiceIdentity& identity);
     void on_instance_changed(const ClassAndInstance& value);
     void apply_zone_setting();
     std::string custom_name_file() const;
@@ -90,9 +99,11 @@ private:
     bool connected_ = false;       // the live block was read: the gateway and the TriStar answer
     bool had_link_ = false;        // connected at least once since start
     bool gateway_silent_ = false;  // given up waiting; logged once until a reply comes
+    ReadFailures failures_;        // persistent read failures: logged once each, and counted
 
     // Identity and registration.
     std::string bus_name_;  // empty until registered
+    std::optional<std::string> device_uri_;  // the gateway's device, for a fallback id
     std::unique_ptr<LocalSettings> settings_;
     int instance_;
     std::string custom_name_;

@@ -63,7 +63,8 @@ void Publisher::on_write_reply(Outstanding& done, const v1::Reply& reply) {
         done.reply(set_result::rejected);
     } else {
         // The device took it: show it now rather than at the next coil poll.
-        if (snapshot_.coils && done.write->address < coil_count) (*snapshot_.coils)[done.write->address] = done.write->value;
+        auto* state = snapshot_.coil_state(done.write->address);
+        if (state != nullptr && state->has_value()) *state = done.write->value;
         done.reply(set_result::accepted);
     }
     publish_all();

@@ -1,8 +1,8 @@
-// The service's identity: the bus name from the serial, /DeviceInstance and /CustomName from
+// The service's identity: the bus name from the serial (or, when the TriStar cannot report one, the
+// configured serial or a fallback id: service_identity.h), /DeviceInstance and /CustomName from
 // localsettings (or the config and the data directory without it), the time zone from the Venus
 // setting. Registration order (spec venus-dbus.md 3): every path is exported and /DeviceInstance
 // published before the name is requested.
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -17,24 +17,33 @@ namespace {
 constexpr const char* bus_name_prefix = "com.victronenergy.solarcharger.";
 constexpr const char* timezone_setting = "/Settings/System/TimeZone";
 
-// A bus name element allows [A-Za-z0-9_-]; the serial is 8 digits, but a corrupt read must not
-// make an invalid name.
-std::string ident_of(const std::string& serial) {
-    std::string ident = "tristar_";
-    for (const char c : serial) ident += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return ident;
+// An identity span is settled when it was read, or failed persistently (read_failures.h).
+SpanState span_state(bool present, bool failed) {
+    if (present) return SpanState::read;
+    return failed ? SpanState::failed : SpanState::pending;
 }
 
 }  // namespace
 
-void Publisher::register_service() {
-    const auto serial = compute_path(*find_path("/Serial"), snapshot_, mapping_options_);
-    const auto* text = std::get_if<std::string>(&serial.value);
-    if (text == nullptr || text->empty()) {
-        spdlog::warn("the serial number could not be read; not on D-Bus yet");
-        return;
-    }
-    const std::string ident = ident_of(*text);
+IdentityInputs Publisher::identity_inputs() const {
+    IdentityInputs in;
+    in.live_read = snapshot_.live.has_value();
+    in.serial = span_state(snapshot_.serial.has_value(), failures_.persistent(Poll::serial));
+    in.model = span_state(snapshot_.model.has_value(), failures_.persistent(Poll::model));
+    if (const auto serial = decoded(snapshot_, "serial")) in.device_serial = serial->text;
+    in.configured_serial = config_.serial;
+    in.device_uri = device_uri_;
+    return in;
+}
+
+void Publisher::register_when_known() {
+    if (!bus_name_.empty()) return;
+    if (const auto identity = resolve_identity(identity_inputs())) register_service(*identity);
+}
+
+void Publisher::register_service(const ServiceIdentity& identity) {
+    spdlog::info("[identity] {}", identity_text(identity));
+    const std::string ident = bus_ident(identity.id);
     settings_ = std::make_unique<LocalSettings>(bus_, ident, config_.device_instance);
     auto values = settings_->attach([this](const ClassAndInstance& v) { on_instance_changed(v); },
                                     [this](const std::string& name) {

@@ -17,7 +17,8 @@ namespace tristar::publisher {
 
 // Things the mapping needs that do not come from registers.
 struct MappingOptions {
-    std::string transport;  // the gateway's device transport, "Modbus TCP 192.168.1.20"
+    std::string transport{};  // the gateway's device transport, "Modbus TCP 192.168.1.20"
+    std::string serial{};     // the configured serial: /Serial whatever the TriStar reports
 };
 
 struct PathSpec;

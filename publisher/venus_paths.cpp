@@ -19,8 +19,8 @@ constexpr std::string_view degc = "°C";
 constexpr std::array path_table{
     // Generic and identity (section 4).
     PathSpec{"/Mgmt/Connection", string, "", 0, "", "the gateway's transport + \" via tristar-gatewayd\"", connection},
-    PathSpec{"/ProductName", string, "", 0, "model", "Emodel 0xE0CC: \"TriStar MPPT 60\"; \"TriStar MPPT\" until read", product_name},
-    PathSpec{"/Serial", string, "", 0, "serial", "Eserial 0xE0C0-0xE0C3, 8 characters", serial},
+    PathSpec{"/ProductName", string, "", 0, "model", "Emodel 0xE0CC: \"TriStar MPPT 60\"; \"TriStar MPPT\" until read or when unreadable", product_name},
+    PathSpec{"/Serial", string, "", 0, "serial", "[publisher] serial if set, else Eserial 0xE0C0-0xE0C3, 8 characters; invalid when unreadable", serial},
     PathSpec{"/HardwareVersion", string, "", 0, "hardware_version", "Ehw_version 0xE0CD: \"1.2\"", hardware_version},
     PathSpec{"/FirmwareVersion", integer, "", 0, "", "always invalid (section 17: avoids DVCC alarm #48)", always_invalid},
 

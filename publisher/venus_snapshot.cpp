@@ -16,41 +16,38 @@ std::optional<std::span<const std::uint16_t>> slice(
     return std::span<const std::uint16_t>(*part).subspan(offset, count);
 }
 
-template <std::size_t N>
-std::optional<std::array<std::uint16_t, N>> exact(std::span<const std::uint16_t> words) {
-    if (words.size() != N) return std::nullopt;
-    std::array<std::uint16_t, N> out{};
-    std::ranges::copy(words, out.begin());
-    return out;
-}
-
 }  // namespace
 
 std::optional<std::span<const std::uint16_t>> Snapshot::words(std::uint16_t first,
                                                               std::size_t count) const {
     if (auto part = slice(live, live_first, first, count)) return part;
-    if (auto part = slice(identity, identity_first, first, count)) return part;
+    if (auto part = slice(counters, counters_first, first, count)) return part;
+    if (auto part = slice(serial, serial_first, first, count)) return part;
+    if (auto part = slice(model, model_first, first, count)) return part;
     if (network_version && first == network_version_address && count == 1)
         return std::span<const std::uint16_t>(&*network_version, 1);
     return std::nullopt;
 }
 
 std::optional<bool> Snapshot::coil(std::uint16_t address) const {
-    if (!coils || address >= coil_count) return std::nullopt;
-    return (*coils)[address];
+    switch (address) {
+        case tristar::addr::coil_equalize: return coils.equalize;
+        case tristar::addr::coil_charge_disconnect: return coils.charge_disconnect;
+        default: return std::nullopt;
+    }
+}
+
+std::optional<bool>* Snapshot::coil_state(std::uint16_t address) {
+    switch (address) {
+        case tristar::addr::coil_equalize: return &coils.equalize;
+        case tristar::addr::coil_charge_disconnect: return &coils.charge_disconnect;
+        default: return nullptr;
+    }
 }
 
 tristar::Scale Snapshot::scale() const {
     if (!live) return {};
     return tristar::scale_from_words(*live);
-}
-
-std::optional<LiveWords> live_from(std::span<const std::uint16_t> words) {
-    return exact<live_words>(words);
-}
-
-std::optional<IdentityWords> identity_from(std::span<const std::uint16_t> words) {
-    return exact<identity_words>(words);
 }
 
 std::optional<tristar::Value> decoded(const Snapshot& snapshot, std::string_view name) {

@@ -141,6 +141,7 @@ VenusValue product_name(const PathSpec&, const Snapshot& snapshot, const Mapping
 }
 
 VenusValue serial(const PathSpec& spec, const Snapshot& snapshot, const MappingOptions& options) {
+    if (!options.serial.empty()) return string_value(options.serial);
     VenusValue value = decoded_text(spec, snapshot, options);
     return value.text.empty() ? invalid_value() : value;
 }

@@ -86,43 +86,59 @@ TEST_CASE("poll plan: everything at start, then each kind in its own rhythm, one
     CHECK(first.front() == Poll::live);
     for (const auto poll : first) plan.sent(poll, t0);
     CHECK(plan.due(t0 + 5s).empty());  // all outstanding
-    for (const auto poll : first) plan.finished(poll, true, t0 + 10ms);
+    for (const auto poll : first) plan.finished(poll, Outcome::ok, t0 + 10ms);
     CHECK(plan.next_due() == t0 + 1s);
     CHECK(plan.due(t0 + 999ms).empty());
     CHECK(plan.due(t0 + 1s) == std::vector<Poll>{Poll::live});
-    CHECK(plan.due(t0 + 10s) == std::vector<Poll>{Poll::live, Poll::coils});
-    CHECK(plan.due(t0 + 30min) == std::vector<Poll>{Poll::live, Poll::coils, Poll::identity});
+    CHECK(plan.due(t0 + 10s) == std::vector<Poll>{Poll::live, Poll::coil_equalize, Poll::coil_disconnect});
+    CHECK(plan.due(t0 + 30min) == std::vector<Poll>{Poll::live, Poll::coil_equalize, Poll::coil_disconnect,
+                                                    Poll::counters, Poll::serial, Poll::model});
 }
 
 TEST_CASE("poll plan: the live rhythm holds despite late sends; a long stall restarts it") {
     const SteadyTime t0{};
     PollPlan plan(PollPeriods{}, t0);
     plan.sent(Poll::live, t0 + 30ms);  // due at t0, sent a little late
-    plan.finished(Poll::live, true, t0 + 40ms);
+    plan.finished(Poll::live, Outcome::ok, t0 + 40ms);
     CHECK(plan.next_due() <= t0 + 1s);
     plan.sent(Poll::live, t0 + 5s);  // the loop stalled for seconds: no burst of catch-up polls
-    plan.finished(Poll::live, true, t0 + 5s);
-    CHECK(plan.due(t0 + 5s + 999ms).size() <= 4);
+    plan.finished(Poll::live, Outcome::ok, t0 + 5s);
+    CHECK(plan.due(t0 + 5s + 999ms).size() <= poll_kinds - 1);
     CHECK(std::ranges::count(plan.due(t0 + 5s + 999ms), Poll::live) == 0);
 }
 
 TEST_CASE("poll plan: failed identity is retried a live period later; a reconnect asks again") {
     const SteadyTime t0{};
     PollPlan plan(PollPeriods{}, t0);
-    plan.sent(Poll::identity, t0);
-    plan.finished(Poll::identity, false, t0 + 100ms);
-    CHECK(std::ranges::count(plan.due(t0 + 1s), Poll::identity) == 0);
-    CHECK(std::ranges::count(plan.due(t0 + 1100ms), Poll::identity) == 1);
-    plan.sent(Poll::identity, t0 + 1100ms);
-    plan.finished(Poll::identity, true, t0 + 1200ms);
+    plan.sent(Poll::serial, t0);
+    plan.finished(Poll::serial, Outcome::failed, t0 + 100ms);
+    CHECK(std::ranges::count(plan.due(t0 + 1s), Poll::serial) == 0);
+    CHECK(std::ranges::count(plan.due(t0 + 1100ms), Poll::serial) == 1);
+    plan.sent(Poll::serial, t0 + 1100ms);
+    plan.finished(Poll::serial, Outcome::ok, t0 + 1200ms);
     plan.sent(Poll::network, t0);
-    plan.finished(Poll::network, true, t0);
+    plan.finished(Poll::network, Outcome::ok, t0);
     CHECK(std::ranges::count(plan.due(t0 + 1h), Poll::network) == 0);  // not periodic
     plan.reconnected(t0 + 2s);
     const auto again = plan.due(t0 + 2s);
-    CHECK(std::ranges::count(again, Poll::identity) == 1);
-    CHECK(std::ranges::count(again, Poll::network) == 1);
-    CHECK(std::ranges::count(again, Poll::status) == 1);
+    for (const Poll poll : {Poll::counters, Poll::serial, Poll::model, Poll::network, Poll::status})
+        CHECK(std::ranges::count(again, poll) == 1);
+}
+
+TEST_CASE("poll plan: a persistent failure waits for the regular turn, not a quick retry") {
+    const SteadyTime t0{};
+    PollPlan plan(PollPeriods{}, t0);
+    plan.sent(Poll::model, t0);
+    plan.finished(Poll::model, Outcome::failed_persistently, t0 + 100ms);
+    CHECK(std::ranges::count(plan.due(t0 + 29min), Poll::model) == 0);
+    CHECK(std::ranges::count(plan.due(t0 + 30min), Poll::model) == 1);
+    plan.sent(Poll::network, t0);
+    plan.finished(Poll::network, Outcome::failed_persistently, t0 + 100ms);
+    CHECK(std::ranges::count(plan.due(t0 + 24h), Poll::network) == 0);  // until a reconnect
+    plan.sent(Poll::coil_disconnect, t0);
+    plan.finished(Poll::coil_disconnect, Outcome::failed, t0 + 100ms);
+    CHECK(std::ranges::count(plan.due(t0 + 9s), Poll::coil_disconnect) == 0);  // keeps its rhythm
+    CHECK(std::ranges::count(plan.due(t0 + 10s), Poll::coil_disconnect) == 1);
 }
 
 TEST_CASE("service items: every path once, with a stable type, the controls writable") {

@@ -24,13 +24,11 @@ Snapshot dump_9_1() {
     set(0x23, 4), set(0x24, 5), set(0x25, 5), set(0x26, 2446), set(0x27, 5);
     set(0x28, 25), set(0x29, 3017), set(0x2A, 1), set(0x2B, 21481);
     set(0x30, 188), set(0x31, 6), set(0x32, 3), set(0x44, 1230), set(0x45, 9);
-    IdentityWords identity{};
-    auto id = [&identity](std::uint16_t address, std::uint16_t word) {
-        identity[address - identity_first] = word;
-    };
-    id(0xE0C0, 0x3130), id(0xE0C1, 0x3332), id(0xE0C2, 0x3534), id(0xE0C3, 0x3736);
-    id(0xE0CC, 1), id(0xE0CD, 0x0102), id(0xE08B, 28);
-    return {live, CoilBits{false, false, false}, identity, std::uint16_t{0x0925}};
+    CounterWords counters{};
+    counters[0xE08B - counters_first] = 28;
+    const SerialWords serial{0x3130, 0x3332, 0x3534, 0x3736};
+    const ModelWords model{1, 0x0102};
+    return {live, CoilStates{false, false}, counters, serial, model, std::uint16_t{0x0925}};
 }
 
 const MappingOptions options{"Modbus TCP 192.168.1.20"};
@@ -252,13 +250,13 @@ TEST_CASE("RTS disconnected: /Dc/0/Temperature invalid, /Tristar/Temperature/Bat
 
 TEST_CASE("/Mode from coil 2, /Tristar/Equalize/Requested from coil 0") {
     Snapshot snapshot = dump_9_1();
-    snapshot.coils = CoilBits{false, false, true};
+    snapshot.coils = CoilStates{false, true};
     CHECK(int_at(snapshot, "/Mode") == 4);
     CHECK(at(snapshot, "/Mode").text == "Off");
-    snapshot.coils = CoilBits{true, true, false};
+    snapshot.coils = CoilStates{true, false};
     CHECK(int_at(snapshot, "/Mode") == 1);
     CHECK(int_at(snapshot, "/Tristar/Equalize/Requested") == 1);
-    snapshot.coils.reset();
+    snapshot.coils = {};
     CHECK_FALSE(at(snapshot, "/Mode").valid());
     CHECK_FALSE(at(snapshot, "/Tristar/Equalize/Requested").valid());
     CHECK(find_path("/Mode")->writable);
@@ -272,7 +270,8 @@ TEST_CASE("missing inputs make their paths invalid") {
     CHECK(empty.warnings.empty());
 
     Snapshot live_only = dump_9_1();
-    live_only.identity.reset(), live_only.coils.reset(), live_only.network_version.reset();
+    live_only.counters.reset(), live_only.serial.reset(), live_only.model.reset();
+    live_only.coils = {}, live_only.network_version.reset();
     auto valid = valid_paths(map_snapshot(live_only, options).values);
     CHECK(valid.contains("/Dc/0/Voltage"));
     for (auto path : {"/Serial", "/HardwareVersion", "/Mode", "/Tristar/Firmware/Network",
@@ -302,13 +301,13 @@ TEST_CASE("identity details: product names, serial with leading zeros, connectio
     CHECK(product_name(2) == "TriStar MPPT 30");
     CHECK(product_name(7) == "TriStar MPPT");
     Snapshot snapshot = dump_9_1();
-    (*snapshot.identity)[0xE0C0 - identity_first] = 0x3030;
+    (*snapshot.serial)[0] = 0x3030;
     CHECK(string_at(snapshot, "/Serial") == "00234567");
     CHECK(connection_text("") == "tristar-gatewayd");
     CHECK(connection_text("VE.Can") != "VE.Can");
     CHECK_FALSE(live_from(std::vector<std::uint16_t>(91)).has_value());
     CHECK(live_from(std::vector<std::uint16_t>(92)).has_value());
-    CHECK_FALSE(identity_from(std::vector<std::uint16_t>(77)).has_value());
+    CHECK_FALSE(exactly<serial_words>(std::vector<std::uint16_t>(3)).has_value());
 }
 
 TEST_CASE("every valid value has its path's declared type") {
@@ -318,9 +317,12 @@ TEST_CASE("every valid value has its path's declared type") {
         Snapshot noisy = dump_9_1();
         for (auto& word : *noisy.live)
             word = static_cast<std::uint16_t>((seed = seed * 1103515245U + 12345U) >> 16);
-        for (auto& word : *noisy.identity)
-            word = static_cast<std::uint16_t>((seed = seed * 1103515245U + 12345U) >> 16);
-        noisy.coils = CoilBits{(seed & 1U) != 0, false, (seed & 2U) != 0};
+        auto scramble = [&seed](auto& words) {
+            for (auto& word : words)
+                word = static_cast<std::uint16_t>((seed = seed * 1103515245U + 12345U) >> 16);
+        };
+        scramble(*noisy.counters), scramble(*noisy.serial), scramble(*noisy.model);
+        noisy.coils = CoilStates{(seed & 1U) != 0, (seed & 2U) != 0};
         snapshots.push_back(noisy);
     }
     for (const Snapshot& snapshot : snapshots) {
