@@ -50,6 +50,7 @@ void read_device(TableReader& in, Config& config) {
     in.read("read_retries", device.read_retries, 0, 10);
     if (const auto i = in.choice("connection", connection_names))
         device.connection = connection_modes[*i];
+    in.read("read_ahead_reprobe_ms", device.read_ahead_reprobe, 1000ms, 86'400'000ms);
     if (const auto i = in.choice("read_ahead", read_ahead_names))
         device.read_ahead = read_ahead_modes[*i];
     in.read("backoff_min_ms", device.backoff_min, 10ms, 60000ms);

@@ -58,6 +58,9 @@ struct DeviceConfig {
     int read_retries = 2;                          // extra tries of a read, 0..10
     ConnectionMode connection = ConnectionMode::automatic;
     ReadAhead read_ahead = ReadAhead::automatic;
+    // After the device refused a widened read of a block, read as asked there for this long,
+    // then widen again (one refused read per block per period at most).
+    milliseconds read_ahead_reprobe{3'600'000};
     milliseconds backoff_min{100};                 // reconnect backoff, doubled with jitter
     milliseconds backoff_max{30000};
     bool operator==(const DeviceConfig&) const = default;

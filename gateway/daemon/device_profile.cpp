@@ -6,14 +6,39 @@
 
 namespace tristar::gateway {
 
+namespace {
+
+// Read-ahead widens a read only over addresses the device's spec documents: a device may
+// refuse undocumented ones (tristar-modbus.md 8: "Exceptions: unknown"). The live block is
+// documented as a whole (its reserved words read without exception); elsewhere the runs of
+// consecutive registers in the map.
+void add_documented_runs(const tristar::BlockRange& block, std::vector<ReadBlock>& out) {
+    if (block.block == tristar::Block::ram) {
+        out.push_back({false, block.first, block.last});
+        return;
+    }
+    std::optional<ReadBlock> run;
+    for (unsigned a = block.first; a <= block.last; ++a) {
+        const bool documented = tristar::find_register_covering(static_cast<std::uint16_t>(a)) != nullptr;
+        if (documented && run && run->last + 1u == a) run->last = static_cast<std::uint16_t>(a);
+        else if (documented) {
+            if (run) out.push_back(*run);
+            run = ReadBlock{false, static_cast<std::uint16_t>(a), static_cast<std::uint16_t>(a)};
+        }
+    }
+    if (run) out.push_back(*run);
+}
+
+}  // namespace
+
 DeviceProfile tristar_device_profile() {
     DeviceProfile profile;
     for (const auto& block : tristar::blocks()) {
         // The network processor's registers are left alone: nothing says it serves them as a block.
         if (block.block == tristar::Block::network) continue;
-        profile.read_ahead.push_back({false, block.first, block.last});
+        add_documented_runs(block, profile.read_ahead);
     }
-    profile.read_ahead.push_back({true, tristar::addr::coil_equalize, tristar::addr::coil_charge_disconnect});
+    // Coils 0 and 2 are documented, coil 1 is not: no coil block to widen to.
     profile.registers_shared = true;
     profile.bits_shared = true;
     profile.write_invalidates_all = true;

@@ -3,63 +3,74 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include <spdlog/spdlog.h>
 
 #include "gateway/daemon/endpoints.h"
-#include "gateway/daemon/link_worker.h"
+#include "gateway/daemon/status.h"
+#include "gateway/daemon/translate.h"
+#include "proto/modbus/framing.h"
 
 namespace tristar::gateway {
 namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
+using std::chrono::milliseconds;
 
 std::uint64_t us_between(Clock::time_point from, Clock::time_point to) {
     return static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration_cast<microseconds>(to - from).count()));
 }
 
-// Bounded memory for per-client figures: clients come and go (every ctl run is a new one).
-constexpr std::size_t max_remembered_clients = 256;
+std::int64_t unix_ms_now() {
+    return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 constexpr std::int64_t hard_frame_limit = 1 << 20;
 
-// "auto" read-ahead: whole blocks on TCP, where a bigger reply costs nothing; only small reads
-// on a serial line, where every register costs 2.3 ms at 9600 baud.
-ReadAhead resolved_read_ahead(const DeviceConfig& device) {
-    if (device.read_ahead != ReadAhead::automatic) return device.read_ahead;
-    return std::holds_alternative<RtuDevice>(device.address) ? ReadAhead::small : ReadAhead::block;
+LinkTiming link_timing(const DeviceConfig& device) {
+    LinkTiming timing;
+    if (const auto* rtu = std::get_if<RtuDevice>(&device.address)) {
+        const modbus::SerialFormat format{static_cast<unsigned>(rtu->baud), rtu->parity,
+                                          static_cast<unsigned>(rtu->stop_bits),
+                                          static_cast<unsigned>(rtu->data_bits)};
+        timing.gap = modbus::t3_5(format) + duration_cast<microseconds>(device.rtu_pause);
+        timing.recovery_pause = milliseconds{0};  // the worker listens to the line instead
+    } else {
+        timing.gap = duration_cast<microseconds>(device.tcp_gap);
+        timing.recovery_pause = device.recovery_pause;
+    }
+    timing.read_retries = device.read_retries;
+    timing.backoff_min = device.backoff_min;
+    timing.backoff_max = device.backoff_max;
+    timing.seed = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
+    return timing;
 }
 
 }  // namespace
 
-Front::Front(zmq::context_t& context, const Config& config, const std::string& link_endpoint)
+Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox)
     : config_(config),
-      limits_{static_cast<std::uint32_t>(config.scheduler.max_deadline.count())},
       router_(context, zmq::socket_type::router),
-      link_(context, zmq::socket_type::pair),
-      scheduler_(config.scheduler.max_queue_per_client),
-      profile_(tristar_device_profile()),
-      write_policy_(config.write_policy),
-      maintenance_(config.maintenance.comm_reset_hour),
-      next_maintenance_(maintenance_.next_after(std::chrono::system_clock::now())),
-      read_ahead_(resolved_read_ahead(config.device)) {
+      mailbox_(mailbox),
+      link_(link_timing(config_.device), config_.scheduler.max_queue_per_client),
+      admission_(config_, health_.counters, link_.queues()),
+      planner_(tristar_device_profile(), resolved_read_ahead(config_.device), config_.device.read_ahead_reprobe),
+      maintenance_(config_.maintenance.comm_reset_hour),
+      next_maintenance_(maintenance_.next_after(std::chrono::system_clock::now())) {
     router_.set(zmq::sockopt::linger, 0);
     // ZeroMQ disconnects a peer whose message exceeds this; frames between max_frame_bytes and
     // it get a proper INVALID_REQUEST instead.
     router_.set(zmq::sockopt::maxmsgsize, hard_frame_limit);
-    for (const auto& endpoint : config.server.endpoints)
+    for (const auto& endpoint : config_.server.endpoints)
         endpoints_.push_back(bind_endpoint(router_, endpoint));
-    link_.set(zmq::sockopt::linger, 0);
-    link_.bind(link_endpoint);
 }
 
 bool Front::run(int signal_fd) {
     for (;;) {
         zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
-                                   {link_.handle(), 0, ZMQ_POLLIN, 0},
+                                   {nullptr, mailbox_.result_fd(), ZMQ_POLLIN, 0},
                                    {nullptr, signal_fd, ZMQ_POLLIN, 0}};
-        zmq::poll(items, 3, std::chrono::milliseconds{poll_timeout_ms()});
+        zmq::poll(items, 3, milliseconds{poll_timeout_ms()});
         if ((items[2].revents & ZMQ_POLLIN) != 0) {
             signalfd_siginfo info{};
             [[maybe_unused]] auto n = ::read(signal_fd, &info, sizeof info);
@@ -69,20 +80,21 @@ bool Front::run(int signal_fd) {
         if ((items[1].revents & ZMQ_POLLIN) != 0 && !on_link_result()) return false;
         if ((items[0].revents & ZMQ_POLLIN) != 0) on_client_frames();
         run_maintenance();
-        expire(Clock::now());
-        dispatch();
+        service_link(Clock::now());
     }
 }
 
-void Front::stop_link() { LinkWorker::send_stop(link_); }
-
+// Until the earliest of: a queued deadline, the end of the link's gap, pause or backoff, the
+// next maintenance.
 int Front::poll_timeout_ms() const {
-    const auto deadline = scheduler_.earliest_deadline();
+    const auto now = Clock::now();
+    std::optional<Clock::time_point> wake = link_.queues().earliest_deadline();
+    if (const auto link = link_.wake_at(now)) wake = wake ? std::min(*wake, *link) : *link;
     const int maintenance = maintenance_timeout_ms();
-    if (!deadline) return maintenance;
-    const auto left = duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
-    const int queue = static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
-    return maintenance < 0 ? queue : std::min(queue, maintenance);
+    if (!wake) return maintenance;
+    const auto left = duration_cast<microseconds>(*wake - now).count();
+    const int ms = static_cast<int>(std::clamp<std::int64_t>((left + 999) / 1000, 0, 60'000));
+    return maintenance < 0 ? ms : std::min(ms, maintenance);
 }
 
 // Drains the ROUTER: every message is [routing frames...][payload].
@@ -102,109 +114,149 @@ void Front::on_client_frames() {
 
 void Front::admit(std::vector<std::string> envelope, const zmq::message_t& payload) {
     const auto now = Clock::now();
-    Pending pending{std::move(envelope), {}, {}, now, Lane::interactive, now, std::nullopt};
-    pending.client = pending.envelope.front();
-    ++health_.counters.requests;
-    if (!pending.request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-        ++health_.counters.invalid_requests;
-        spdlog::debug("[front] dropped a frame that is not a Request ({} bytes)", payload.size());
-        return;
-    }
-    // Parsed first (under ZeroMQ's hard limit) only so that the refusal can carry the id.
-    if (payload.size() > config_.server.max_frame_bytes) {
-        ++health_.counters.invalid_requests;
-        return answer_error(pending, v1::INVALID_REQUEST,
-                            "frame of " + std::to_string(payload.size()) +
-                                " bytes is over the limit of " +
-                                std::to_string(config_.server.max_frame_bytes));
-    }
-    note_client(pending.client, pending.request.client_name(), now);
-    if (auto problem = validate(pending.request, limits_)) {
-        ++health_.counters.invalid_requests;
-        return answer_error(pending, v1::INVALID_REQUEST, *problem);
-    }
-    if (auto refusal = write_policy_.refuse(pending.request)) {
-        ++health_.counters.refused_writes;
-        return answer_error(pending, v1::WRITE_DENIED, *refusal);
-    }
-    if (pending.request.has_status()) {
+    const auto bytes = std::span(static_cast<const std::uint8_t*>(payload.data()), payload.size());
+    auto verdict = admission_.admit(envelope, bytes, now);
+    if (auto* reply = std::get_if<v1::Reply>(&verdict)) return send_reply(envelope, *reply);
+    if (std::holds_alternative<Admission::StatusWanted>(verdict)) {
         v1::Reply reply;
-        reply.set_id(pending.request.id());
+        reply.set_id(std::get<Admission::StatusWanted>(verdict).id);
         *reply.mutable_status() = status();
-        return send_reply(pending.envelope, reply);
+        return send_reply(envelope, reply);
     }
-    const auto wait = pending.request.deadline_ms() == 0
-                          ? config_.scheduler.default_deadline
-                          : std::chrono::milliseconds{pending.request.deadline_ms()};
-    pending.lane = lane_of(pending.request);
-    pending.deadline = now + wait;
-    pending.span = span_of(pending.request);
-    if (pending.span && (serve_from_cache(pending, now) || join_in_flight(pending))) return;
-    enqueue(std::move(pending), now);
+    auto* pending = std::get_if<Pending>(&verdict);
+    if (pending == nullptr) return;
+    pending->span = span_of(pending->request);
+    if (pending->span && (serve_from_cache(*pending, now) || join_in_flight(*pending))) return;
+    enqueue(std::move(*pending));
 }
 
-void Front::enqueue(Pending pending, Clock::time_point now) {
+void Front::enqueue(Pending pending) {
     const Ticket ticket = next_ticket_++;
     Job job{ticket, pending.client, pending.lane, pending.deadline};
-    if (scheduler_.submit(std::move(job)) == Scheduler::Admission::busy) {
+    if (link_.queues().submit(std::move(job)) == Scheduler::Admission::busy) {
         ++health_.counters.busy_rejects;
         return answer_error(pending, v1::BUSY, "client queue is full");
     }
-    (void)now;
     pending_.emplace(ticket, std::move(pending));
 }
 
-bool Front::on_link_result() {
-    zmq::message_t message;
-    if (!link_.recv(message, zmq::recv_flags::dontwait)) return true;
-    if (message.size() != sizeof(LinkResult)) {
-        spdlog::critical("[front] the link worker stopped: exiting");
-        return false;
-    }
-    LinkResult result;
-    std::memcpy(&result, message.data(), sizeof result);
-    link_info_ = result.info;
-    if (!in_flight_ || in_flight_->link.seq != result.seq) return true;
-    const InFlight done = std::move(*in_flight_);
-    in_flight_.reset();
-    health_.device_time.add(result.device_us);
-    if (result.status != LinkStatus::ok) last_error_ = result.error.data();
-    if (result.status == LinkStatus::exception) {
-        ++health_.counters.exceptions;
-        ++health_.counters.exceptions_by_code[result.exception];
-    }
-    if (result.status == LinkStatus::outcome_unknown) ++health_.counters.outcome_unknown;
-    if (done.span) finish_read(done, result);
-    else finish_write(done, result);
-    return true;
-}
-
-void Front::expire(Clock::time_point now) {
-    for (const auto& job : scheduler_.expire(now)) {
+// Expired requests are answered first (never sent), then the link gets its next try when it is
+// free and its pause has passed; while the breaker is open every queued request fails fast.
+void Front::service_link(Clock::time_point now) {
+    for (const auto& job : link_.expire(now)) {
         auto it = pending_.find(job.ticket);
         if (it == pending_.end()) continue;
-        ++health_.counters.deadline_misses;
-        answer_error(it->second, v1::DEADLINE_EXCEEDED, "deadline passed while queued");
+        if (it->second.last_failure) {
+            answer(it->second, *it->second.last_failure);  // its tries failed; no time for another
+        } else {
+            ++health_.counters.deadline_misses;
+            answer_error(it->second, v1::DEADLINE_EXCEEDED, "deadline passed while queued");
+        }
+        pending_.erase(it);
+    }
+    for (;;) {
+        auto decision = link_.next(now);
+        if (decision.action == LinkScheduler::Action::dispatch) return dispatch(*decision.job, now);
+        if (decision.action != LinkScheduler::Action::fail_fast) return;
+        auto it = pending_.find(decision.job->ticket);
+        if (it == pending_.end()) continue;
+        const auto wait = duration_cast<milliseconds>(link_.next_attempt() - now).count();
+        answer_error(it->second, v1::DEVICE_UNAVAILABLE,
+                     "device unavailable (" + last_error_ + "); next attempt in " +
+                         std::to_string(wait) + " ms");
         pending_.erase(it);
     }
 }
 
-void Front::dispatch() {
-    if (in_flight_) return;
-    auto job = scheduler_.next();
-    if (!job) return;
-    in_flight_ = plan_transaction(job->ticket);
-    in_flight_->link.seq = job->ticket;
-    in_flight_->started = Clock::now();
+void Front::dispatch(const Job& job, Clock::time_point now) {
+    in_flight_ = plan_transaction(job.ticket, now);
+    in_flight_->link.seq = job.ticket;
+    in_flight_->started = now;
     if (in_flight_->link.is_write()) ++health_.counters.writes;
-    link_.send(zmq::buffer(&in_flight_->link, sizeof(LinkRequest)), zmq::send_flags::none);
+    link_.started(now);
+    mailbox_.post(in_flight_->link);
+}
+
+bool Front::on_link_result() {
+    auto result = mailbox_.collect();
+    if (!result) return true;
+    if (result->seq == 0) {
+        spdlog::critical("[front] the link worker stopped: exiting");
+        return false;
+    }
+    const auto now = Clock::now();
+    link_.finished(*result, now);
+    note_link(*result);
+    if (!in_flight_ || in_flight_->link.seq != result->seq) return true;
+    const InFlight done = std::move(*in_flight_);
+    in_flight_.reset();
+    health_.device_time.add(result->device_us);
+    if (result->status == LinkStatus::exception) {
+        ++health_.counters.exceptions;
+        ++health_.counters.exceptions_by_code[result->exception];
+    }
+    if (result->status == LinkStatus::outcome_unknown) ++health_.counters.outcome_unknown;
+    if (done.span) finish_read(done, *result);
+    else finish_write(done, *result);
+    return true;
+}
+
+// The link's health for status and the log: lost once the breaker opens or a whole retry
+// budget of tries failed; back at the next valid answer. Logged once each way.
+void Front::note_link(const LinkResult& result) {
+    link_info_ = result.info;
+    static_assert(sizeof result.error > 0);
+    if (result.status != LinkStatus::ok && result.status != LinkStatus::exception) {
+        last_error_ = result.error.data();
+        ++failed_tries_;
+        const bool lost = link_.circuit_open(Clock::now()) || failed_tries_ > config_.device.read_retries;
+        if (lost && connected_since_unix_ms_ != 0) {
+            spdlog::warn("[link] device lost: {}", last_error_);
+            connected_since_unix_ms_ = 0;
+        }
+        return;
+    }
+    failed_tries_ = 0;
+    if (connected_since_unix_ms_ == 0) {
+        if (ever_connected_) spdlog::info("[link] device answering again");
+        connected_since_unix_ms_ = unix_ms_now();
+        ever_connected_ = true;
+    }
+}
+
+void Front::finish_write(const InFlight& done, const LinkResult& result) {
+    if (result.status == LinkStatus::ok || result.status == LinkStatus::outcome_unknown)
+        planner_.wrote(done.link);
+    for (auto ticket : done.waiters) {
+        auto it = pending_.find(ticket);
+        if (it == pending_.end()) continue;
+        auto reply = reply_of(it->second.request, result);
+        answer(it->second, reply);
+        pending_.erase(it);
+    }
+}
+
+// A failed try of a read goes back to the head of its lane while the retry budget and its
+// deadline allow; the answer it would get now is kept for when they do not.
+bool Front::retry(Ticket ticket, const LinkResult& result) {
+    auto it = pending_.find(ticket);
+    if (it == pending_.end()) return true;
+    Pending& pending = it->second;
+    pending.last_failure = reply_of(pending.request, result);
+    if (!link_.may_retry(result.status, pending.tries) || Clock::now() >= pending.deadline) return false;
+    link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline});
+    return true;
 }
 
 void Front::answer(const Pending& pending, v1::Reply& reply) {
     reply.set_id(pending.request.id());
     const auto total = us_between(pending.arrival, Clock::now());
     reply.set_queue_us(total > reply.device_us() ? total - reply.device_us() : 0);
-    if (lane_of(pending.request) == Lane::write) log_write(pending, reply);
+    if (pending.lane == Lane::write) {
+        const std::string outcome = reply.has_error() ? v1::ErrorCode_Name(reply.error().code()) : "ok";
+        spdlog::info("[write] client '{}' {} -> {}", pending.request.client_name(),
+                     describe_write(pending.request), outcome);
+    }
     send_reply(pending.envelope, reply);
 }
 
@@ -223,29 +275,14 @@ void Front::send_reply(const std::vector<std::string>& envelope, const v1::Reply
     router_.send(zmq::buffer(payload), zmq::send_flags::dontwait);
 }
 
-void Front::log_write(const Pending& pending, const v1::Reply& reply) const {
-    const auto link = link_request_of(pending.request, static_cast<std::uint8_t>(config_.device.unit));
-    const auto value = link.function == 5 ? (link.coil_value ? 1u : 0u) : link.values[0];
-    const std::string outcome = reply.has_error() ? v1::ErrorCode_Name(reply.error().code()) : "ok";
-    spdlog::info("[write] client '{}' fc {} address {} value {}{} -> {}",
-                 pending.request.client_name(), link.function, link.address, value,
-                 link.function == 16 ? " (+" + std::to_string(link.count - 1) + " more)" : "",
-                 outcome);
-}
-
-void Front::note_client(const ClientId& client, const std::string& name, Clock::time_point now) {
-    if (clients_.size() >= max_remembered_clients && !clients_.contains(client)) {
-        auto oldest = clients_.end();
-        for (auto it = clients_.begin(); it != clients_.end(); ++it)
-            if (scheduler_.depth(it->first) == 0 &&
-                (oldest == clients_.end() || it->second.last_seen < oldest->second.last_seen))
-                oldest = it;
-        if (oldest != clients_.end()) clients_.erase(oldest);
-    }
-    auto& info = clients_[client];
-    info.name = name;
-    ++info.requests;
-    info.last_seen = now;
+v1::Status Front::status() const {
+    const auto now = Clock::now();
+    const char* state = link_.circuit_open(now)                 ? "backoff"
+                        : in_flight_ && !link_info_.connected   ? "connecting"
+                        : connected_since_unix_ms_ != 0         ? "connected"
+                                                                : "idle";
+    return make_status({config_, link_info_, state, connected_since_unix_ms_, now - started_, health_,
+                        link_.queues(), admission_.clients(), failures_, last_error_});
 }
 
 }  // namespace tristar::gateway

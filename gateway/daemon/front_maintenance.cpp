@@ -35,8 +35,8 @@ void Front::run_maintenance() {
     pending.arrival = Clock::now();
     pending.lane = Lane::write;
     pending.deadline = pending.arrival + config_.scheduler.default_deadline;
-    const auto arrival = pending.arrival;
-    enqueue(std::move(pending), arrival);
+    pending.client = maintenance_client;
+    enqueue(std::move(pending));
 }
 
 }  // namespace tristar::gateway

@@ -1,8 +1,12 @@
-// The front loop's read path (design.md 3.4): cache hits, merging into the transaction in
-// flight or into one being planned, read-ahead, and handing every waiter its own slice.
+// The front loop's read path (design.md 3.4), wired to the ReadPlanner: cache hits, merging
+// into the try on the wire or into one being planned, read-ahead, each waiter its own slice,
+// refused ranges, retries, and the reads that keep failing.
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "gateway/daemon/front.h"
+#include "gateway/daemon/translate.h"
 
 namespace tristar::gateway {
 namespace {
@@ -12,8 +16,16 @@ std::uint64_t us_since(Clock::time_point from) {
     return static_cast<std::uint64_t>(std::max<std::int64_t>(0, us));
 }
 
-std::uint16_t max_words(Table table) {
-    return table == Table::coils || table == Table::discrete ? max_read_bits : max_read_registers;
+std::int64_t unix_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool is_bits(Table table) { return table == Table::coils || table == Table::discrete; }
+
+std::uint8_t read_function(const v1::Request& request) {
+    return static_cast<std::uint8_t>(request.has_read_bits() ? request.read_bits().function()
+                                                             : request.read_registers().function());
 }
 
 LinkRequest read_transaction(const Span& span, std::uint8_t function) {
@@ -25,12 +37,19 @@ LinkRequest read_transaction(const Span& span, std::uint8_t function) {
     return link;
 }
 
+std::string answer_text(const v1::Error& error) {
+    std::string text = v1::ErrorCode_Name(error.code());
+    if (error.code() == v1::MODBUS_EXCEPTION) text += " " + std::to_string(error.modbus_exception());
+    return text + (error.message().empty() ? "" : ": " + error.message());
+}
+
 }  // namespace
 
 std::optional<Span> Front::span_of(const v1::Request& request) const {
-    const auto unit = static_cast<std::uint8_t>(request.unit() == 0 ? static_cast<std::uint32_t>(config_.device.unit) : request.unit());
+    const auto unit = static_cast<std::uint8_t>(request.unit() == 0 ? static_cast<std::uint32_t>(config_.device.unit)
+                                                                    : request.unit());
     const auto make = [&](const auto& body) {
-        return Span{table_of(static_cast<int>(body.function()), profile_), unit,
+        return Span{planner_.table_of(static_cast<int>(body.function())), unit,
                     static_cast<std::uint16_t>(body.address()), static_cast<std::uint16_t>(body.count())};
     };
     if (request.has_read_registers()) return make(request.read_registers());
@@ -39,8 +58,7 @@ std::optional<Span> Front::span_of(const v1::Request& request) const {
 }
 
 bool Front::serve_from_cache(const Pending& pending, Clock::time_point now) {
-    if (pending.request.max_age_ms() == 0) return false;
-    auto words = cache_.lookup(*pending.span, now, std::chrono::milliseconds{pending.request.max_age_ms()});
+    const auto words = planner_.cached(*pending.span, now, std::chrono::milliseconds{pending.request.max_age_ms()});
     if (!words) return false;
     ++health_.counters.cache_hits;
     auto reply = read_reply(pending.request, *words);
@@ -50,127 +68,119 @@ bool Front::serve_from_cache(const Pending& pending, Clock::time_point now) {
     return true;
 }
 
-// A read covered by the transaction on the wire is answered by it: no second transaction.
+// A read covered by the try on the wire is answered by it: no transaction of its own. Only a
+// first try is joined: one that already failed waits for its own retry.
 bool Front::join_in_flight(Pending& pending) {
-    if (pending.alone || !in_flight_ || !in_flight_->span || !in_flight_->span->covers(*pending.span))
+    if (!in_flight_ || !in_flight_->span || !ReadPlanner::answers(*in_flight_->span, *pending.span, pending.alone))
         return false;
     ++health_.counters.merged_reads;
+    ++pending.tries;
     const Ticket ticket = next_ticket_++;
     in_flight_->waiters.push_back(ticket);
     pending_.emplace(ticket, std::move(pending));
     return true;
 }
 
-// The span read-ahead widens a read to (design.md 3.4), if any: its profile block, unless the
-// device refused that block before or the mode is "small" and the read is over a quarter of it.
-std::optional<Span> Front::read_ahead(const Span& span) const {
-    if (read_ahead_ == ReadAhead::off) return std::nullopt;
-    auto wide = widen(span, profile_, max_words(span.table));
-    if (!wide || refused_widenings_.contains(wide->address)) return std::nullopt;
-    if (read_ahead_ == ReadAhead::small && span.count * 4u > wide->count) return std::nullopt;
-    return wide;
-}
-
-// The transaction for the job the scheduler chose: a write as it is; a read widened to its
-// profile block when read-ahead allows, carrying every queued read it covers.
-Front::InFlight Front::plan_transaction(Ticket ticket) {
-    const auto& first = pending_.at(ticket);
+// The try for the job the scheduler chose: a write as it is; a read widened as the planner
+// says, carrying every queued read it covers.
+Front::InFlight Front::plan_transaction(Ticket ticket, Clock::time_point now) {
+    auto& first = pending_.at(ticket);
     health_.queue_time.add(us_since(first.arrival));
+    if (first.tries++ > 0) ++health_.counters.retries;
     InFlight plan;
     plan.waiters.push_back(ticket);
-    const auto unit = static_cast<std::uint8_t>(config_.device.unit);
     if (!first.span) {
-        plan.link = link_request_of(first.request, unit);
+        plan.link = link_request_of(first.request, static_cast<std::uint8_t>(config_.device.unit));
         return plan;
     }
-    plan.span = first.span;
-    if (auto wide = read_ahead(*first.span)) {
-        plan.widened = wide->count != first.span->count;
-        plan.span = wide;
-    }
-    const auto function = static_cast<std::uint8_t>(first.request.has_read_bits()
-                                                        ? first.request.read_bits().function()
-                                                        : first.request.read_registers().function());
-    plan.link = read_transaction(*plan.span, function);
+    plan.span = first.alone ? *first.span : planner_.plan(*first.span, now);
+    plan.widened = plan.span->count != first.span->count;
+    plan.link = read_transaction(*plan.span, read_function(first.request));
     std::vector<Ticket> covered;
-    scheduler_.for_each([&](const Job& job) {
+    link_.queues().for_each([&](const Job& job) {
         const auto& other = pending_.at(job.ticket);
-        if (other.span && !other.alone && plan.span->covers(*other.span)) covered.push_back(job.ticket);
+        if (other.span && ReadPlanner::answers(*plan.span, *other.span, other.alone)) covered.push_back(job.ticket);
     });
     for (auto t : covered) {
-        scheduler_.remove(t);
+        link_.queues().remove(t);
         plan.waiters.push_back(t);
-        health_.queue_time.add(us_since(pending_.at(t).arrival));
+        auto& rider = pending_.at(t);
+        ++rider.tries;
+        health_.queue_time.add(us_since(rider.arrival));
     }
     health_.counters.merged_reads += covered.size();
     return plan;
 }
 
 void Front::finish_read(const InFlight& done, const LinkResult& result) {
-    const bool refused_widening = done.widened && result.status == LinkStatus::exception &&
-                                  result.exception == 2;  // illegal data address
-    if (refused_widening) return retry_narrow(done);
+    const bool refused = result.status == LinkStatus::exception && result.exception == 2;  // illegal address
+    if (refused && done.widened) {
+        // The device would not serve the whole block: read every waiter as it asked, and do not
+        // widen there again until the planner's re-probe time.
+        ++health_.counters.read_ahead_refusals;
+        if (planner_.refused(*done.span, Clock::now()))
+            spdlog::warn("[reads] the device refused a read-ahead of {} words at {:#06x}; reading as "
+                         "asked there for now (probed again later)", done.span->count, done.span->address);
+        requeue_riders(done, true);
+        return;
+    }
     // The device refused the range as a whole: the reads that asked for less rode along and may
     // be fine on their own. Only the reads of exactly the refused range get the exception.
-    if (result.status == LinkStatus::exception && result.exception == 2) requeue(done, true);
+    const auto riders = refused ? requeue_riders(done, false) : std::vector<Ticket>{};
     std::vector<std::uint16_t> words;
     if (result.status == LinkStatus::ok) {
-        words = words_of(result, done.span->table == Table::coils || done.span->table == Table::discrete);
-        cache_.store(*done.span, words, done.started);
+        words = words_of(result, is_bits(done.span->table));
+        planner_.store(*done.span, words, done.started);
+        for (const auto& ended : failures_.succeeded(*done.span))
+            spdlog::info("[reads] fc {} {:#06x}+{} reads again (failed {} times)", ended.function,
+                         ended.span.address, ended.span.count, ended.failures);
     }
     for (auto ticket : done.waiters) {
+        if (std::ranges::find(riders, ticket) != riders.end()) continue;
+        if (result.status != LinkStatus::ok && retry(ticket, result)) continue;
         auto it = pending_.find(ticket);
         if (it == pending_.end()) continue;
         v1::Reply reply;
         if (result.status == LinkStatus::ok) {
             const auto offset = static_cast<std::size_t>(it->second.span->address - done.span->address);
-            reply = read_reply(it->second.request,
-                               std::span(words).subspan(offset, it->second.span->count));
+            reply = read_reply(it->second.request, std::span(words).subspan(offset, it->second.span->count));
             reply.set_device_us(result.device_us);
         } else {
-            reply = reply_of(it->second.request, result);
+            reply = *it->second.last_failure;
+            note_read_failure(it->second, reply);
         }
         answer(it->second, reply);
         pending_.erase(it);
     }
 }
 
-// The device would not serve the whole block (firmware differs from the profile): remember that,
-// and put every waiter back in the queue to be read as it asked.
-void Front::retry_narrow(const InFlight& done) {
-    spdlog::warn("[front] the device refused a read of {} words at {:#06x}: no read-ahead there any more",
-                 done.span->count, done.span->address);
-    refused_widenings_.insert(done.span->address);
-    requeue(done, false);
-}
-
-// Puts waiters of `done` back in the queue: all of them, or only the riders (those that asked
-// for less than the transaction read), which are then read alone, never joined to another read.
-void Front::requeue(const InFlight& done, bool riders_only) {
+// Puts waiters of `done` back at the head of their lanes: all of them (each read as it asked),
+// or only the riders (those that asked for less than the try read), then read alone.
+std::vector<Ticket> Front::requeue_riders(const InFlight& done, bool all) {
+    std::vector<Ticket> requeued;
     for (auto ticket : done.waiters) {
         auto it = pending_.find(ticket);
-        if (it == pending_.end() || (riders_only && it->second.span->count == done.span->count)) continue;
-        Pending pending = std::move(it->second);
-        pending_.erase(it);
-        pending.alone = riders_only;
-        enqueue(std::move(pending), Clock::now());
+        if (it == pending_.end() || (!all && it->second.span->count == done.span->count)) continue;
+        auto& pending = it->second;
+        pending.alone = !all;
+        pending.tries = 0;  // a refusal is not a failed try
+        link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline});
+        requeued.push_back(ticket);
     }
+    return requeued;
 }
 
-void Front::finish_write(const InFlight& done, const LinkResult& result) {
-    if (result.status == LinkStatus::ok || result.status == LinkStatus::outcome_unknown) {
-        if (profile_.write_invalidates_all) cache_.invalidate_unit(done.link.unit);
-        const auto table = done.link.function == 5 ? Table::coils : Table::holding;
-        const auto count = done.link.function == 16 ? done.link.count : std::uint16_t{1};
-        cache_.invalidate(Span{table, done.link.unit, done.link.address, count});
-    }
-    for (auto ticket : done.waiters) {
-        auto it = pending_.find(ticket);
-        if (it == pending_.end()) continue;
-        auto reply = reply_of(it->second.request, result);
-        answer(it->second, reply);
-        pending_.erase(it);
-    }
+// A read answered with an error after every try: the first failure of its range is logged,
+// every one counted (FailureLog). A deadline of the client's own is not the device's failure.
+void Front::note_read_failure(const Pending& pending, const v1::Reply& reply) {
+    const auto code = reply.error().code();
+    if (code != v1::MODBUS_EXCEPTION && code != v1::DEVICE_TIMEOUT) return;
+    const auto answer = answer_text(reply.error());
+    const auto function = read_function(pending.request);
+    if (failures_.failed(function, *pending.span, answer, pending.request.client_name(), unix_ms_now()))
+        spdlog::warn("[reads] fc {} {:#06x}+{} for '{}' failed: {} (logged once; see tristar-ctl status)",
+                     function, pending.span->address, pending.span->count,
+                     pending.request.client_name(), answer);
 }
 
 }  // namespace tristar::gateway

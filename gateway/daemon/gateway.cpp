@@ -15,8 +15,6 @@
 namespace tristar::gateway {
 namespace {
 
-constexpr const char* link_endpoint = "inproc://tristar-link";
-
 // SIGINT and SIGTERM blocked in every thread (the worker inherits the mask) and read from a fd
 // in the front loop's poll.
 class SignalFd {
@@ -46,16 +44,15 @@ Gateway::Gateway(Config config) : config_(std::move(config)) {}
 int Gateway::run(const std::function<void(const std::vector<std::string>&)>& on_ready) {
     SignalFd signals;
     zmq::context_t context(1);
-    Front front(context, config_, link_endpoint);
-    LinkWorker worker(context, link_endpoint, config_.device);
+    LinkMailbox mailbox;
+    Front front(context, config_, mailbox);
+    LinkWorker worker(mailbox, config_.device);
     std::string serving;
     for (const auto& endpoint : front.endpoints()) serving += (serving.empty() ? "" : ", ") + endpoint;
     spdlog::info("[gateway] device {} unit {}; serving on {}", device_uri(config_.device.address),
                  config_.device.unit, serving);
     on_ready(front.endpoints());
-    const bool clean = front.run(signals.fd());
-    front.stop_link();
-    return clean ? 0 : 1;
+    return front.run(signals.fd()) ? 0 : 1;  // the worker stops with its destructor
 }
 
 }  // namespace tristar::gateway

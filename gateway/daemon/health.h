@@ -40,6 +40,8 @@ struct FrontCounters {
     std::uint64_t busy_rejects = 0;
     std::uint64_t invalid_requests = 0;
     std::uint64_t outcome_unknown = 0;
+    std::uint64_t retries = 0;
+    std::uint64_t read_ahead_refusals = 0;
 };
 
 struct Health {

@@ -11,29 +11,25 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/daemon/reply_check.h"
+#include "proto/modbus/framing.h"
+
 namespace tristar::gateway {
 namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
+using std::chrono::milliseconds;
 
 // While detecting the device's socket habit, how long to wait after a reply for it to close
 // the connection (the TriStar closes right after its response, TriStar spec section 8).
-constexpr std::chrono::milliseconds close_detect_wait{100};
+constexpr milliseconds close_detect_wait{100};
 // Replies seen on a still-open socket before the link settles on keeping connections.
 constexpr unsigned kept_observations_needed = 3;
 
-std::int64_t unix_ms_now() {
-    return duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// Modbus over serial line spec 2.5.1.1: t3.5 is 3.5 characters, fixed 1.75 ms above 19200 baud.
-microseconds t35(const RtuDevice& rtu) {
-    if (rtu.baud > 19200) return microseconds{1750};
-    const int bits = 1 + rtu.data_bits + (rtu.parity == 'N' ? 0 : 1) + rtu.stop_bits;
-    return microseconds{static_cast<std::int64_t>(3.5 * bits * 1e6 / rtu.baud)};
+modbus::SerialFormat serial_format(const RtuDevice& rtu) {
+    return {static_cast<unsigned>(rtu.baud), rtu.parity, static_cast<unsigned>(rtu.stop_bits),
+            static_cast<unsigned>(rtu.data_bits)};
 }
 
 void set_error(LinkResult& result, const std::string& text) {
@@ -44,14 +40,14 @@ void set_error(LinkResult& result, const std::string& text) {
 
 const char* tag(bool tcp) { return tcp ? "[link tcp]" : "[link rtu]"; }
 
+int ceil_ms(std::chrono::steady_clock::duration d) {
+    const auto ms = duration_cast<milliseconds>(d + microseconds{999}).count();
+    return static_cast<int>(std::clamp<std::int64_t>(ms, 1, 60'000));
+}
+
 }  // namespace
 
-ModbusLink::ModbusLink(const DeviceConfig& config)
-    : config_(config),
-      ctx_(config.address),
-      backoff_(config.backoff_min, config.backoff_max,
-               static_cast<std::uint64_t>(Clock::now().time_since_epoch().count())) {
-    modbus_set_slave(ctx_.get(), config_.unit);
+ModbusLink::ModbusLink(const DeviceConfig& config) : config_(config), ctx_(config.address) {
     ctx_.set_byte_timeout(config_.byte_timeout);
     if (!is_tcp()) info_.mode = DetectedMode::serial;
     if (config_.connection == ConnectionMode::per_transaction) info_.mode = DetectedMode::per_transaction;
@@ -61,83 +57,120 @@ ModbusLink::ModbusLink(const DeviceConfig& config)
 LinkResult ModbusLink::execute(const LinkRequest& request) {
     LinkResult result;
     result.seq = request.seq;
-    modbus_set_slave(ctx_.get(), request.unit);
-    const int tries = request.is_write() ? 1 : 1 + config_.read_retries;
+    const auto start = Clock::now();
     // Until the socket habit is known, a write goes on a fresh connection: one the device may
     // be closing could swallow it and leave its outcome unknown.
     if (request.is_write() && info_.mode == DetectedMode::detecting) drop_connection();
     std::string error;
-    for (int attempt = 0; attempt < tries; ++attempt) {
-        if (attempt > 0) ++info_.retries;
-        if (!ensure_connected(error)) {
-            result.status = LinkStatus::unavailable;
-            break;
-        }
-        pace();
-        if (!is_tcp()) discard_stray_serial_input();
-        const auto outcome = call(request, result);
-        last_end_ = Clock::now();
-        if (outcome.error == CallError::none) {
-            after_success();
-            result.status = LinkStatus::ok;
-            break;
-        }
-        if (outcome.error == CallError::exception) {
-            after_success();  // a well-formed answer: the stream is aligned
-            result.status = LinkStatus::exception;
-            result.exception = static_cast<std::uint8_t>(outcome.exception_code);
-            error = "device exception " + std::to_string(outcome.exception_code);
-            break;
-        }
-        error = describe_errno(outcome.err);
-        if (outcome.error == CallError::timeout) ++info_.timeouts;
-        if (outcome.error == CallError::timeout || outcome.error == CallError::corrupt)
-            quiet_until_ = Clock::now() + config_.recovery_pause;
-        if (outcome.error == CallError::disconnected && fresh_connection_) note_closed_unanswered();
-        recover_stream();
-        const bool surely_unsent = outcome.error == CallError::disconnected &&
-                                   (outcome.err == EPIPE || outcome.err == ENOTCONN);
-        if (request.is_write()) {
-            result.status = surely_unsent ? LinkStatus::unavailable : LinkStatus::outcome_unknown;
-            break;
-        }
-        result.status = outcome.error == CallError::disconnected ? LinkStatus::unavailable
-                                                                 : LinkStatus::timeout;
+    if (!ensure_connected(error)) {
+        result.status = LinkStatus::unavailable;
+    } else {
+        result.fresh_connection = fresh_connection_;
+        result.status = transact(request, result, error);
     }
-    if (result.status != LinkStatus::ok) {
-        set_error(result, error);
-        if (result.status != LinkStatus::exception) note_failure(error);
-    }
+    result.device_us = static_cast<std::uint32_t>(duration_cast<microseconds>(Clock::now() - start).count());
+    if (result.status != LinkStatus::ok) set_error(result, error);
+    info_.connected = ctx_.connected();
     result.info = info_;
     return result;
 }
 
-CallOutcome ModbusLink::call(const LinkRequest& r, LinkResult& result) {
+LinkStatus ModbusLink::transact(const LinkRequest& request, LinkResult& result, std::string& error) {
+    if (!is_tcp() && serial_input_waiting()) {
+        // Bytes before a request can only be a late reply (or noise): RTU frames carry no
+        // transaction id, so libmodbus would take them for this request's answer.
+        spdlog::warn("{} stray bytes before a request: flushing the line", tag(false));
+        drain_serial(milliseconds{0});
+        modbus_flush(ctx_.get());
+    }
     ++info_.transactions;
-    const auto start = Clock::now();
-    int rc = -1;
-    switch (r.function) {
-        case 1: rc = modbus_read_bits(ctx_.get(), r.address, r.count, result.bits.data()); break;
-        case 2: rc = modbus_read_input_bits(ctx_.get(), r.address, r.count, result.bits.data()); break;
-        case 3: rc = modbus_read_registers(ctx_.get(), r.address, r.count, result.registers.data()); break;
-        case 4: rc = modbus_read_input_registers(ctx_.get(), r.address, r.count, result.registers.data()); break;
-        case 5: rc = modbus_write_bit(ctx_.get(), r.address, r.coil_value ? 1 : 0); break;
-        case 6: rc = modbus_write_register(ctx_.get(), r.address, r.values[0]); break;
-        case 16: rc = modbus_write_registers(ctx_.get(), r.address, r.count, r.values.data()); break;
-        default: errno = EMBXILFUN; break;
+    const auto pdu = request_pdu(request);
+    const Framing framing{is_tcp(), ++transaction_id_};
+    const auto adu = framing.tcp ? modbus::encode_tcp_adu(framing.transaction_id, request.unit, pdu)
+                                 : modbus::build_rtu_frame(request.unit, pdu);
+    if (!send_all(adu)) {
+        error = "cannot send: " + describe_errno(errno);
+        drop_connection();
+        // Nothing of a failed send can have run: a write is surely unsent, a read may be tried again.
+        return request.is_write() ? LinkStatus::unavailable : LinkStatus::closed;
     }
-    const int err = errno;
-    result.device_us += static_cast<std::uint32_t>(
-        duration_cast<microseconds>(Clock::now() - start).count());
-    if (rc < 0) {
-        spdlog::debug("{} fc {} at {} x{} failed: {}", tag(is_tcp()), r.function, r.address,
-                      r.count, describe_errno(err));
-        return classify_errno(err);
+    std::uint8_t reply[MODBUS_TCP_MAX_ADU_LENGTH];
+    const Received got = is_tcp() ? receive_tcp(reply) : receive_rtu(request.unit, reply);
+    ReplyCheck check;
+    switch (got.kind) {
+        case Received::frame:
+            check = check_reply(request, framing, std::span(reply, got.size), result);
+            break;
+        case Received::timeout: check = {LinkStatus::timeout, 0, "no reply in time"}; break;
+        case Received::cut: check = {LinkStatus::corrupt, 0, "reply cut short"}; break;
+        case Received::closed: check = {LinkStatus::closed, 0, "connection closed before any reply"}; break;
+        case Received::bad: check = {LinkStatus::corrupt, 0, got.why}; break;
     }
-    result.count = r.is_write() ? 0 : static_cast<std::uint16_t>(rc);
-    spdlog::debug("{} fc {} at {} x{} ok in {} us", tag(is_tcp()), r.function, r.address, r.count,
-                  result.device_us);
-    return {};
+    if (check.status != LinkStatus::ok) error = check.why;
+    if (check.status == LinkStatus::exception) error = "device exception " + std::to_string(check.exception);
+    spdlog::debug("{} fc {} at {} x{}: {}{}", tag(is_tcp()), request.function, request.address,
+                  request.count, to_string(check.status), error.empty() ? "" : " (" + error + ")");
+    if (check.status == LinkStatus::ok || check.status == LinkStatus::exception) {
+        result.exception = check.exception;
+        after_answer();
+        return check.status;
+    }
+    if (check.status == LinkStatus::timeout) ++info_.timeouts;
+    if (check.status == LinkStatus::corrupt) ++info_.corrupt;
+    if (check.status == LinkStatus::closed) drop_connection();
+    else recover_stream();
+    return request.is_write() ? LinkStatus::outcome_unknown : check.status;
+}
+
+// One MBAP-framed reply read by hand rather than by libmodbus, so that a connection closed
+// before any byte (the device refusing service) and a reply cut mid-way (a corrupt reply, worth
+// another try) stay apart. The first byte may take the response timeout, each further one the
+// byte timeout.
+ModbusLink::Received ModbusLink::receive_tcp(std::uint8_t* buffer) {
+    std::size_t have = 0;
+    std::size_t want = modbus::mbap_header_size;
+    while (have < want) {
+        const auto timeout = have == 0 ? config_.response_timeout : config_.byte_timeout;
+        pollfd pfd{ctx_.fd(), POLLIN, 0};
+        const int ready = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) return {have == 0 ? Received::timeout : Received::cut, 0, ""};
+        const auto n = ::recv(ctx_.fd(), buffer + have, want - have, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return {have == 0 ? Received::closed : Received::cut, 0, ""};
+        have += static_cast<std::size_t>(n);
+        if (have == modbus::mbap_header_size && want == modbus::mbap_header_size) {
+            const std::size_t length = modbus::get_u16(std::span(buffer, have), 4);
+            if (length < 2 || length > modbus::mbap_max_length)
+                return {Received::bad, 0, "malformed MBAP length"};
+            want = 6 + length;
+        }
+    }
+    return {Received::frame, have, ""};
+}
+
+// libmodbus frames RTU replies (expected length by function code, CRC). Its unit filter
+// answers 0 for a frame of another unit.
+ModbusLink::Received ModbusLink::receive_rtu(std::uint8_t unit, std::uint8_t* buffer) {
+    modbus_set_slave(ctx_.get(), unit);
+    const int n = modbus_receive_confirmation(ctx_.get(), buffer);
+    if (n > 0) return {Received::frame, static_cast<std::size_t>(n), ""};
+    if (n == 0) return {Received::bad, 0, "reply is from another unit"};
+    const auto outcome = classify_errno(errno);
+    if (outcome.error == CallError::timeout) return {Received::timeout, 0, ""};
+    return {Received::bad, 0, "corrupt frame (bad CRC or length)"};
+}
+
+bool ModbusLink::send_all(const std::vector<std::uint8_t>& bytes) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+        const auto n = is_tcp() ? ::send(ctx_.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL)
+                                : ::write(ctx_.fd(), bytes.data() + sent, bytes.size() - sent);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        sent += static_cast<std::size_t>(n);
+    }
+    return true;
 }
 
 bool ModbusLink::ensure_connected(std::string& error) {
@@ -146,47 +179,21 @@ bool ModbusLink::ensure_connected(std::string& error) {
         drop_connection();
     }
     if (ctx_.connected()) return true;
-    if (!backoff_.may_try(Clock::now())) {
-        error = "device unavailable; next connection attempt in " +
-                std::to_string(duration_cast<std::chrono::milliseconds>(
-                                   backoff_.next_attempt() - Clock::now()).count()) + " ms";
-        return false;
-    }
-    return open_connection(error);
-}
-
-bool ModbusLink::open_connection(std::string& error) {
     ctx_.set_response_timeout(config_.connect_timeout);
     const bool ok = ctx_.connect();
     const int err = errno;
     ctx_.set_response_timeout(config_.response_timeout);
     if (!ok) {
         ++info_.connects_failed;
-        backoff_.failed(Clock::now());
-        info_.state = LinkState::backoff;
         error = "cannot connect to " + device_uri(config_.address) + ": " + describe_errno(err);
         return false;
     }
+    if (opened_before_ && !is_tcp()) ++info_.reconnects;
+    if (opened_before_ && is_tcp() && info_.mode != DetectedMode::per_transaction) ++info_.reconnects;
+    opened_before_ = true;
     fresh_connection_ = true;
-    if (!link_up_ && info_.connected_since_unix_ms != 0) ++info_.reconnects;
     if (config_.connect_settle.count() > 0) std::this_thread::sleep_for(config_.connect_settle);
     return true;
-}
-
-void ModbusLink::drop_connection() {
-    ctx_.close();
-    fresh_connection_ = false;
-}
-
-// The device accepted a connection and closed it before answering anything on it (a TriStar
-// or the simulator while it resets; a comm server restarting). That is as good as refused: the
-// backoff applies, so the reads that follow fail fast instead of each reconnecting once per
-// try. A connection that already carried replies and then closes is not counted: the device
-// may simply close after each response.
-void ModbusLink::note_closed_unanswered() {
-    ++info_.connects_failed;
-    backoff_.failed(Clock::now());
-    info_.state = LinkState::backoff;
 }
 
 // True when the peer closed the socket or left stray bytes in it (a late reply): either way
@@ -201,17 +208,14 @@ bool ModbusLink::socket_went_stale() {
     return n >= 0;
 }
 
-void ModbusLink::after_success() {
-    if (!link_up_) info_.connected_since_unix_ms = unix_ms_now();
-    link_up_ = true;
+// A well-formed answer: the stream is aligned. While the socket habit is unknown, watch
+// whether the device closes after it.
+void ModbusLink::after_answer() {
     fresh_connection_ = false;
-    backoff_.succeeded();
-    info_.state = LinkState::connected;
     if (!is_tcp()) return;
     if (info_.mode == DetectedMode::detecting) {
         pollfd pfd{ctx_.fd(), POLLRDHUP, 0};
-        const int ready = ::poll(&pfd, 1, static_cast<int>(close_detect_wait.count()));
-        if (ready > 0) {
+        if (::poll(&pfd, 1, static_cast<int>(close_detect_wait.count())) > 0) {
             info_.mode = DetectedMode::per_transaction;
             spdlog::info("{} device closes its socket after each response: connecting per transaction",
                          tag(true));
@@ -224,61 +228,48 @@ void ModbusLink::after_success() {
 }
 
 // After a timeout or a corrupt reply the byte stream cannot be trusted: TCP reconnects (a late
-// reply then dies with the old socket); RTU waits for the line to go quiet and flushes.
+// reply then dies with the old socket); RTU frames carry no transaction id, so the line is
+// listened to for the whole recovery pause, a late reply is read and thrown away, and only a
+// line quiet for t3.5 carries the next request.
 void ModbusLink::recover_stream() {
-    if (is_tcp()) {
-        drop_connection();
-        return;
-    }
-    drain_serial();
+    if (is_tcp()) return drop_connection();
+    drain_serial(config_.recovery_pause);
     modbus_flush(ctx_.get());
 }
 
-// Bytes waiting on the line before a request can only be a late reply (or noise). RTU frames
-// carry no transaction id, so libmodbus would take them for this request's answer: wait for
-// the line to go quiet and flush them first.
-void ModbusLink::discard_stray_serial_input() {
-    pollfd pfd{ctx_.fd(), POLLIN, 0};
-    if (::poll(&pfd, 1, 0) <= 0) return;
-    spdlog::warn("{} stray bytes before a request: flushing the line", tag(false));
-    drain_serial();
-    modbus_flush(ctx_.get());
-}
-
-void ModbusLink::drain_serial() {
-    const auto until = Clock::now() + config_.response_timeout;
-    char buffer[256];
-    while (Clock::now() < until) {
+// Reads and discards until `listen` has passed and the line has then been quiet for t3.5;
+// bounded by a response timeout beyond `listen` for a line that never goes quiet.
+void ModbusLink::drain_serial(milliseconds listen) {
+    const auto& rtu = std::get<RtuDevice>(config_.address);
+    const auto quiet = modbus::t3_5(serial_format(rtu));
+    const auto listen_until = Clock::now() + listen;
+    const auto give_up = listen_until + config_.response_timeout;
+    std::uint8_t buffer[256];
+    std::size_t discarded = 0;
+    for (auto now = Clock::now(); now < give_up; now = Clock::now()) {
+        const auto wait = now < listen_until ? listen_until - now : Clock::duration{quiet};
         pollfd pfd{ctx_.fd(), POLLIN, 0};
-        if (::poll(&pfd, 1, static_cast<int>(config_.byte_timeout.count())) <= 0) return;
-        if (::read(ctx_.fd(), buffer, sizeof buffer) <= 0) return;
+        const int ready = ::poll(&pfd, 1, ceil_ms(wait));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) {
+            if (Clock::now() >= listen_until) break;
+            continue;
+        }
+        const auto n = ::read(ctx_.fd(), buffer, sizeof buffer);
+        if (n <= 0) break;
+        discarded += static_cast<std::size_t>(n);
     }
+    if (discarded > 0) spdlog::debug("{} discarded {} stray bytes", tag(false), discarded);
 }
 
-void ModbusLink::note_failure(const std::string& error) {
-    if (link_up_) spdlog::warn("{} link lost: {}", tag(is_tcp()), error);
-    link_up_ = false;
-    if (info_.state != LinkState::backoff) info_.state = LinkState::idle;
+bool ModbusLink::serial_input_waiting() {
+    pollfd pfd{ctx_.fd(), POLLIN, 0};
+    return ::poll(&pfd, 1, 0) > 0;
 }
 
-std::chrono::microseconds ModbusLink::gap() const {
-    if (const auto* rtu = std::get_if<RtuDevice>(&config_.address))
-        return t35(*rtu) + duration_cast<microseconds>(config_.rtu_pause);
-    return duration_cast<microseconds>(config_.tcp_gap);
-}
-
-void ModbusLink::pace() {
-    const auto ready = std::max(last_end_ + gap(), quiet_until_);
-    if (Clock::now() < ready) std::this_thread::sleep_until(ready);
-}
-
-const char* to_string(LinkState state) {
-    switch (state) {
-        case LinkState::idle: return "idle";
-        case LinkState::connected: return "connected";
-        case LinkState::backoff: return "backoff";
-    }
-    return "unknown";
+void ModbusLink::drop_connection() {
+    ctx_.close();
+    fresh_connection_ = false;
 }
 
 const char* to_string(DetectedMode mode) {
@@ -287,6 +278,19 @@ const char* to_string(DetectedMode mode) {
         case DetectedMode::per_transaction: return "per-transaction";
         case DetectedMode::kept: return "kept";
         case DetectedMode::serial: return "serial";
+    }
+    return "unknown";
+}
+
+const char* to_string(LinkStatus status) {
+    switch (status) {
+        case LinkStatus::ok: return "ok";
+        case LinkStatus::exception: return "exception";
+        case LinkStatus::timeout: return "timeout";
+        case LinkStatus::corrupt: return "corrupt reply";
+        case LinkStatus::closed: return "connection closed";
+        case LinkStatus::unavailable: return "unavailable";
+        case LinkStatus::outcome_unknown: return "outcome unknown";
     }
     return "unknown";
 }

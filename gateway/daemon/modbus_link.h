@@ -1,15 +1,17 @@
 #pragma once
-// ModbusLink: runs one transaction at a time on the device (design.md 3.2). Lives on the link
+// ModbusLink: one try of one Modbus call on the device (design.md 3.2). Lives on the link
 // worker's thread and is the only user of its ModbusContext.
 //
-// Per transaction: make sure a usable connection exists (fail fast while backing off), keep the
-// pacing gap, run the libmodbus call, and recover the stream after anything suspicious so a
-// late reply can never answer another request. Reads are retried (bounded); writes never are.
+// Per try: make sure a connection exists (connecting is part of the try), send the request,
+// take the reply and check that it answers this request (reply_check.h), then recover the
+// stream after anything suspicious so that a late reply can never answer another request: TCP
+// drops the connection, RTU listens to the line for the recovery pause and flushes what came.
+// It never paces, retries or backs off: the front loop owns the link's time and decides.
 #include <chrono>
-#include <optional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
-#include "gateway/daemon/backoff.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/link_types.h"
 #include "gateway/daemon/modbus_context.h"
@@ -21,34 +23,34 @@ public:
     explicit ModbusLink(const DeviceConfig& config);
 
     LinkResult execute(const LinkRequest& request);
-    const LinkInfo& info() const { return info_; }
 
 private:
     using Clock = std::chrono::steady_clock;
 
     bool ensure_connected(std::string& error);
-    bool open_connection(std::string& error);
-    void drop_connection();
-    void note_closed_unanswered();
     bool socket_went_stale();
-    void pace();
-    std::chrono::microseconds gap() const;
-    CallOutcome call(const LinkRequest& request, LinkResult& result);
-    void after_success();
+    LinkStatus transact(const LinkRequest& request, LinkResult& result, std::string& error);
+    struct Received {
+        enum Kind { frame, timeout, cut, closed, bad } kind;
+        std::size_t size = 0;
+        const char* why = "";
+    };
+    Received receive_tcp(std::uint8_t* buffer);
+    Received receive_rtu(std::uint8_t unit, std::uint8_t* buffer);
+    bool send_all(const std::vector<std::uint8_t>& bytes);
+    void after_answer();
     void recover_stream();
-    void discard_stray_serial_input();
-    void drain_serial();
-    void note_failure(const std::string& error);
+    void drain_serial(std::chrono::milliseconds listen);
+    bool serial_input_waiting();
+    void drop_connection();
     bool is_tcp() const { return std::holds_alternative<TcpDevice>(config_.address); }
 
     DeviceConfig config_;
     ModbusContext ctx_;
-    Backoff backoff_;
     LinkInfo info_;
-    Clock::time_point last_end_{};
-    Clock::time_point quiet_until_{};  // after a timeout: the device may still be busy
+    std::uint16_t transaction_id_ = 0;
     unsigned kept_observations_ = 0;
-    bool link_up_ = false;  // the last transaction got a valid answer
+    bool opened_before_ = false;
     bool fresh_connection_ = false;  // opened for the current try, nothing answered on it yet
 };
 

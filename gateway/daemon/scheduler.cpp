@@ -23,23 +23,39 @@ Scheduler::Scheduler(std::size_t max_queue_per_client) : max_per_client_(max_que
 }
 
 Scheduler::Admission Scheduler::submit(Job job) {
-    const std::size_t lane = lane_index(job.lane);
+    (void)lane_index(job.lane);
     if (slots_.contains(job.ticket))
         throw std::invalid_argument("scheduler: ticket already queued");
-    auto client = clients_.find(job.client);
+    const auto client = clients_.find(job.client);
     if (client != clients_.end() && client->second.total >= max_per_client_) return Admission::busy;
-    if (client == clients_.end()) client = clients_.try_emplace(job.client).first;
+    link(std::move(job), false);
+    return Admission::queued;
+}
 
+void Scheduler::submit_front(Job job) {
+    (void)lane_index(job.lane);
+    if (slots_.contains(job.ticket))
+        throw std::invalid_argument("scheduler: ticket already queued");
+    link(std::move(job), true);
+}
+
+void Scheduler::link(Job job, bool front) {
+    const std::size_t lane = lane_index(job.lane);
+    auto client = clients_.try_emplace(job.client).first;
     ClientQueues& queues = client->second;
     auto& fifo = queues.lanes[lane];
-    // A client joining a lane goes to the back of the rotation, behind everybody waiting.
-    if (fifo.empty()) queues.turn[lane] = rotation_[lane].insert(rotation_[lane].end(), job.client);
+    // A client joining a lane goes to the back of the rotation, behind everybody waiting; a
+    // retry, with its client, to the front.
+    auto& rotation = rotation_[lane];
+    if (fifo.empty())
+        queues.turn[lane] = rotation.insert(front ? rotation.begin() : rotation.end(), job.client);
+    else if (front)
+        rotation.splice(rotation.begin(), rotation, queues.turn[lane]);
     const Ticket ticket = job.ticket;
     const auto deadline = deadlines_.emplace(job.deadline, ticket);
-    fifo.push_back(std::move(job));
-    slots_.emplace(ticket, Slot{client, lane, std::prev(fifo.end()), deadline});
+    const auto where = fifo.insert(front ? fifo.begin() : fifo.end(), std::move(job));
+    slots_.emplace(ticket, Slot{client, lane, where, deadline});
     ++queues.total;
-    return Admission::queued;
 }
 
 Job Scheduler::take(Slots::iterator where) {

@@ -49,6 +49,11 @@ public:
     // A ticket must not be queued twice and the lane must be a Lane value (std::invalid_argument).
     Admission submit(Job job);
 
+    // Puts back a job that was already admitted (a retry): at the head of its client's lane,
+    // and its client at the head of the lane's rotation: it is served next in its lane. Not
+    // bounded by max_queue_per_client: the job held its place before.
+    void submit_front(Job job);
+
     // Removes and returns, oldest deadline first, every queued job whose deadline is <= now.
     std::vector<Job> expire(Clock::time_point now);
 
@@ -91,6 +96,7 @@ private:
     using Slots = std::unordered_map<Ticket, Slot>;
 
     Job take(Slots::iterator slot);  // unlinks a job from every index
+    void link(Job job, bool front);
 
     std::size_t max_per_client_;
     Clients clients_;  // only clients with at least one queued job

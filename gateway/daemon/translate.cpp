@@ -1,7 +1,7 @@
 // Translation between wire requests/replies and link transactions. Pure functions.
 #include <algorithm>
 
-#include "gateway/daemon/front.h"
+#include "gateway/daemon/translate.h"
 
 namespace tristar::gateway {
 namespace {
@@ -17,7 +17,7 @@ void set_error(v1::Reply& reply, v1::ErrorCode code, const std::string& message,
 }  // namespace
 
 std::vector<std::uint16_t> words_of(const LinkResult& result, bool bits) {
-    std::vector<std::uint16_t> words(result.count);
+    std::vector<std::uint16_t> words(std::min<std::size_t>(result.count, bits ? max_read_bits : max_read_registers));
     for (std::size_t i = 0; i < words.size(); ++i) words[i] = bits ? result.bits[i] : result.registers[i];
     return words;
 }
@@ -61,9 +61,10 @@ LinkRequest link_request_of(const v1::Request& request, std::uint8_t default_uni
         const auto& body = request.write_registers();
         out.function = 16;
         out.address = static_cast<std::uint16_t>(body.address());
-        out.count = static_cast<std::uint16_t>(body.values_size());
-        std::transform(body.values().begin(), body.values().end(), out.values.begin(),
-                       [](std::uint32_t v) { return static_cast<std::uint16_t>(v); });
+        const auto count = std::min<std::size_t>(static_cast<std::size_t>(body.values_size()), max_write_registers);
+        out.count = static_cast<std::uint16_t>(count);
+        std::transform(body.values().begin(), body.values().begin() + static_cast<int>(count),
+                       out.values.begin(), [](std::uint32_t v) { return static_cast<std::uint16_t>(v); });
     }
     return out;
 }
@@ -82,7 +83,9 @@ v1::Reply reply_of(const v1::Request& request, const LinkResult& result) {
             }
             reply.mutable_write_ok();
             break;
-        case LinkStatus::timeout: set_error(reply, v1::DEVICE_TIMEOUT, message); break;
+        case LinkStatus::timeout:
+        case LinkStatus::corrupt: set_error(reply, v1::DEVICE_TIMEOUT, message); break;
+        case LinkStatus::closed:
         case LinkStatus::unavailable: set_error(reply, v1::DEVICE_UNAVAILABLE, message); break;
         case LinkStatus::outcome_unknown:
             set_error(reply, v1::OUTCOME_UNKNOWN,

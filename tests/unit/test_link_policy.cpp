@@ -4,7 +4,8 @@
 #include <cerrno>
 
 #include "gateway/daemon/backoff.h"
-#include "gateway/daemon/front.h"
+#include "gateway/daemon/admission.h"
+#include "gateway/daemon/translate.h"
 #include "gateway/daemon/modbus_context.h"
 
 namespace tristar::gateway {
@@ -71,6 +72,8 @@ TEST_CASE("link results become replies with the protocol's error codes") {
 
     const std::pair<LinkStatus, v1::ErrorCode> cases[] = {
         {LinkStatus::timeout, v1::DEVICE_TIMEOUT},
+        {LinkStatus::corrupt, v1::DEVICE_TIMEOUT},
+        {LinkStatus::closed, v1::DEVICE_UNAVAILABLE},
         {LinkStatus::unavailable, v1::DEVICE_UNAVAILABLE},
         {LinkStatus::outcome_unknown, v1::OUTCOME_UNKNOWN},
         {LinkStatus::exception, v1::MODBUS_EXCEPTION}};
@@ -102,6 +105,32 @@ TEST_CASE("a validated request becomes the right link transaction") {
     CHECK(link.function == 5);
     CHECK(link.coil_value);
     CHECK(link.unit == 7);
+}
+
+// An unvalidated FC16 of any size must never be copied past the link's 123-value array (the
+// write log once did exactly that, from any client).
+TEST_CASE("link_request_of clamps an oversized FC16 instead of overflowing") {
+    for (const int n : {123, 124, 125, 200, 100'000}) {
+        v1::Request r;
+        r.mutable_write_registers()->set_address(0x58);
+        for (int i = 0; i < n; ++i) r.mutable_write_registers()->add_values(static_cast<std::uint32_t>(i));
+        const auto link = link_request_of(r, 1);
+        CHECK(link.count == std::min(n, 123));
+        CHECK(link.values[122] == 122);
+    }
+}
+
+TEST_CASE("writes are described with the values the client sent") {
+    v1::Request r;
+    r.mutable_write_register()->set_address(88);
+    r.mutable_write_register()->set_value(70000);
+    CHECK(describe_write(r) == "fc 6 address 88 value 70000");
+    r.mutable_write_registers()->set_address(88);
+    for (std::uint32_t v : {1u, 70000u, 3u, 4u, 5u, 6u}) r.mutable_write_registers()->add_values(v);
+    CHECK(describe_write(r) == "fc 16 address 88 values 1, 70000, 3, 4 (+2 more)");
+    r.mutable_write_coil()->set_address(2);
+    r.mutable_write_coil()->set_value(true);
+    CHECK(describe_write(r) == "fc 5 address 2 value 1");
 }
 
 }  // namespace tristar::gateway

@@ -1,0 +1,108 @@
+#include "gateway/daemon/admission.h"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/daemon/translate.h"
+
+namespace tristar::gateway {
+namespace {
+
+constexpr int logged_values = 4;  // of an FC16 write
+
+std::string list_values(const v1::WriteRegisters& body) {
+    std::string text;
+    for (int i = 0; i < std::min(body.values_size(), logged_values); ++i)
+        text += (i > 0 ? ", " : "") + std::to_string(body.values(i));
+    if (body.values_size() > logged_values)
+        text += " (+" + std::to_string(body.values_size() - logged_values) + " more)";
+    return text;
+}
+
+}  // namespace
+
+Admission::Admission(const Config& config, FrontCounters& counters, const Scheduler& queues)
+    : config_(config),
+      counters_(counters),
+      queues_(queues),
+      limits_{static_cast<std::uint32_t>(config.scheduler.max_deadline.count())},
+      write_policy_(config.write_policy) {}
+
+Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
+                                    std::span<const std::uint8_t> payload, Clock::time_point now) {
+    ++counters_.requests;
+    Pending pending;
+    pending.client = envelope.front();
+    pending.arrival = now;
+    if (!pending.request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+        ++counters_.invalid_requests;
+        spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)", payload.size());
+        return Drop{};
+    }
+    // Parsed first (under ZeroMQ's hard limit) only so that the refusal can carry the id.
+    if (payload.size() > config_.server.max_frame_bytes)
+        return refusal(pending.request, v1::INVALID_REQUEST,
+                       "frame of " + std::to_string(payload.size()) + " bytes is over the limit of " +
+                           std::to_string(config_.server.max_frame_bytes));
+    note_client(pending.client, pending.request.client_name(), now);
+    if (auto problem = validate(pending.request, limits_)) {
+        if (lane_of(pending.request) == Lane::write)
+            spdlog::info("[write] client '{}' {} -> INVALID_REQUEST: {}", pending.request.client_name(),
+                         describe_write(pending.request), *problem);
+        return refusal(pending.request, v1::INVALID_REQUEST, *problem);
+    }
+    if (auto refused = write_policy_.refuse(pending.request)) {
+        ++counters_.refused_writes;
+        spdlog::info("[write] client '{}' {} -> WRITE_DENIED: {}", pending.request.client_name(),
+                     describe_write(pending.request), *refused);
+        return refusal(pending.request, v1::WRITE_DENIED, *refused);
+    }
+    if (pending.request.has_status()) return StatusWanted{pending.request.id()};
+    pending.envelope = envelope;
+    const auto wait = pending.request.deadline_ms() == 0
+                          ? config_.scheduler.default_deadline
+                          : std::chrono::milliseconds{pending.request.deadline_ms()};
+    pending.deadline = now + wait;
+    pending.lane = lane_of(pending.request);
+    return pending;
+}
+
+v1::Reply Admission::refusal(const v1::Request& request, v1::ErrorCode code, const std::string& message) {
+    if (code == v1::INVALID_REQUEST) ++counters_.invalid_requests;
+    v1::Reply reply;
+    reply.set_id(request.id());
+    reply.mutable_error()->set_code(code);
+    reply.mutable_error()->set_message(message);
+    return reply;
+}
+
+void Admission::note_client(const ClientId& client, const std::string& name, Clock::time_point now) {
+    if (clients_.size() >= max_remembered_clients && !clients_.contains(client)) {
+        auto oldest = clients_.end();
+        for (auto it = clients_.begin(); it != clients_.end(); ++it)
+            if (queues_.depth(it->first) == 0 &&
+                (oldest == clients_.end() || it->second.last_seen < oldest->second.last_seen))
+                oldest = it;
+        if (oldest != clients_.end()) clients_.erase(oldest);
+    }
+    auto& info = clients_[client];
+    info.name = name;
+    ++info.requests;
+    info.last_seen = now;
+}
+
+std::string describe_write(const v1::Request& request) {
+    switch (request.body_case()) {
+        case v1::Request::kWriteCoil:
+            return "fc 5 address " + std::to_string(request.write_coil().address()) + " value " +
+                   (request.write_coil().value() ? "1" : "0");
+        case v1::Request::kWriteRegister:
+            return "fc 6 address " + std::to_string(request.write_register().address()) + " value " +
+                   std::to_string(request.write_register().value());
+        case v1::Request::kWriteRegisters:
+            return "fc 16 address " + std::to_string(request.write_registers().address()) +
+                   " values " + list_values(request.write_registers());
+        default: return "not a write";
+    }
+}
+
+}  // namespace tristar::gateway

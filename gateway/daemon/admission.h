@@ -1,0 +1,62 @@
+#pragma once
+// Admission: what happens to a client's frame before it may queue (design.md 4): parsed, sized,
+// validated, judged by the write policy, its client remembered for status. Every refusal is an
+// answer the client gets at once; nothing refused reaches the scheduler or the device.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "gateway/daemon/config.h"
+#include "gateway/daemon/health.h"
+#include "gateway/daemon/pending.h"
+#include "gateway/daemon/validation.h"
+#include "gateway/daemon/write_policy.h"
+
+namespace tristar::gateway {
+
+struct ClientInfo {
+    std::string name;
+    std::uint64_t requests = 0;
+    Clock::time_point last_seen;
+};
+
+class Admission {
+public:
+    // `queues` tells which clients have work queued: those are never forgotten.
+    Admission(const Config& config, FrontCounters& counters, const Scheduler& queues);
+
+    struct Drop {};             // not a Request at all: nobody to answer
+    struct StatusWanted {       // answer with the gateway's status
+        std::uint64_t id = 0;
+    };
+    using Verdict = std::variant<Drop, v1::Reply, StatusWanted, Pending>;
+    // The verdict on one frame; `pending` in the result (or the refusal) carries `envelope`.
+    Verdict admit(const std::vector<std::string>& envelope, std::span<const std::uint8_t> payload,
+                  Clock::time_point now);
+
+    // Clients seen lately, at most max_remembered_clients (every ctl run is a new one).
+    const std::unordered_map<ClientId, ClientInfo>& clients() const { return clients_; }
+    static constexpr std::size_t max_remembered_clients = 256;
+
+private:
+    v1::Reply refusal(const v1::Request& request, v1::ErrorCode code, const std::string& message);
+    void note_client(const ClientId& client, const std::string& name, Clock::time_point now);
+
+    const Config& config_;
+    FrontCounters& counters_;
+    const Scheduler& queues_;
+    ValidationLimits limits_;
+    WritePolicy write_policy_;
+    std::unordered_map<ClientId, ClientInfo> clients_;
+};
+
+// How a write is logged: the values as the client sent them (not as a link would carry them),
+// at most a few of a long FC16, e.g. "fc 16 address 88 values 1, 70000 (+198 more)".
+std::string describe_write(const v1::Request& request);
+
+}  // namespace tristar::gateway

@@ -1,0 +1,31 @@
+#pragma once
+// The Status message (design.md 3.6): a snapshot of the link, the counters, the queues, the
+// clients and the reads that keep failing, put together from the front loop's parts.
+#include <string>
+#include <unordered_map>
+
+#include "gateway/daemon/admission.h"
+#include "gateway/daemon/config.h"
+#include "gateway/daemon/failure_log.h"
+#include "gateway/daemon/health.h"
+#include "gateway/daemon/link_types.h"
+#include "gateway/daemon/scheduler.h"
+
+namespace tristar::gateway {
+
+struct StatusParts {
+    const Config& config;
+    const LinkInfo& link;
+    const char* link_state;                  // idle, connecting, connected, backoff
+    std::int64_t connected_since_unix_ms;    // 0 when not connected
+    Clock::duration uptime;
+    const Health& health;
+    const Scheduler& queues;
+    const std::unordered_map<ClientId, ClientInfo>& clients;
+    const FailureLog& failures;
+    const std::string& last_error;
+};
+
+v1::Status make_status(const StatusParts& parts);
+
+}  // namespace tristar::gateway
