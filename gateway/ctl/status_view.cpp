@@ -48,7 +48,10 @@ std::vector<std::pair<std::string, std::uint64_t>> counter_cells(const v1::Count
             {"busy_rejects", c.busy_rejects()},
             {"invalid_requests", c.invalid_requests()},
             {"reconnects", c.reconnects()},
-            {"outcome_unknown", c.outcome_unknown()}};
+            {"outcome_unknown", c.outcome_unknown()},
+            {"corrupt_replies", c.corrupt_replies()},
+            {"read_failures", c.read_failures()},
+            {"ahead_refused", c.read_ahead_refusals()}};
 }
 
 // Three "name  value" cells per line, 78 columns.
@@ -76,6 +79,20 @@ std::string exceptions_text(const v1::Counters& counters) {
                 std::to_string(count);
     }
     return line("exceptions", text);
+}
+
+// The reads the device keeps failing, one line each: what, who, the answer, how often, since.
+std::string read_failures_text(const v1::Status& status) {
+    if (status.read_failures().empty()) return "";
+    std::string out = "failing reads (" + std::to_string(status.read_failures_size()) + ")\n";
+    for (const auto& f : status.read_failures()) {
+        char range[48];
+        std::snprintf(range, sizeof range, "fc %u 0x%04x+%u", f.function(), f.address(), f.count());
+        out += "  " + std::string(range) + " unit " + std::to_string(f.unit()) + " for '" +
+               f.client_name() + "': " + f.answer() + " (" + std::to_string(f.failures()) +
+               " times since " + local_time_text(f.first_unix_ms()) + ")\n";
+    }
+    return out;
 }
 
 }  // namespace
@@ -181,6 +198,7 @@ std::string status_text(const v1::Status& status, std::uint64_t now_unix_ms) {
     out += line("queued", std::to_string(status.queued()));
     out += counters_text(status.counters());
     out += exceptions_text(status.counters());
+    out += read_failures_text(status);
     out += clients_text(status);
     out += line("device time", histogram_text(status.device_time()));
     out += line("queue time", histogram_text(status.queue_time()));

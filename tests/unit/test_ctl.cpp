@@ -373,6 +373,24 @@ TEST_CASE("status: text and JSON") {
     const auto json = status_json(status);
     CHECK(contains(json, R"("link_state":"connected")"));
     CHECK(contains(json, R"("queued":0)"));  // primitive fields are always printed
+    CHECK_FALSE(contains(text, "failing reads"));
+}
+
+TEST_CASE("status: the reads the device keeps failing, one line each") {
+    client::v1::Status status;
+    status.mutable_counters()->set_read_failures(7);
+    auto* failure = status.add_read_failures();
+    failure->set_function(3);
+    failure->set_address(0xE080);
+    failure->set_count(78);
+    failure->set_unit(1);
+    failure->set_client_name("tristar-publisher");
+    failure->set_answer("MODBUS_EXCEPTION 2: device exception 2");
+    failure->set_failures(7);
+    const auto text = status_text(status, 0);
+    CHECK(contains(text, "failing reads (1)\n  fc 3 0xe080+78 unit 1 for 'tristar-publisher': "
+                         "MODBUS_EXCEPTION 2: device exception 2 (7 times since "));
+    CHECK(contains(text, "read_failures          7"));
 }
 
 TEST_CASE("watch: the main values, or a clear line when the gateway is gone") {
