@@ -106,8 +106,7 @@ TEST_CASE("read-ahead widens every read on TCP, only small reads on RTU, every r
         options.rtu = c.rtu;
         Sim sim(dir, options);
         auto toml = Gatewayd::test_config();
-        if (!c.read_ahead.empty())
-            toml.replace(toml.find("[device]\n") + 9, 0, "read_ahead = \"" + c.read_ahead + "\"\n");
+        if (!c.read_ahead.empty()) toml = "[device]\nread_ahead = \"" + c.read_ahead + "\"\n\n" + toml;
         Gatewayd gateway(dir, sim.uri(), toml);
         zmq::context_t context;
         client::GatewayClient client(context, {gateway.endpoint(), "read-ahead-test"});
@@ -137,6 +136,9 @@ TEST_CASE("a read riding along in a bigger read the device refuses is read again
 
     // 125 registers from 0x0000 run past the live block: the device answers exception 2.
     bad.send(read_request(4, 0x0000, 125));
+    // Two sockets: nothing orders their frames at the gateway but time. The bad read takes the
+    // link first (the device then answers it after 100 ms).
+    std::this_thread::sleep_for(20ms);
     good.send(read_request(4, 0x18, 2));  // covered by the bad read: joins it
 
     auto bad_reply = bad.receive(5s);

@@ -164,6 +164,12 @@ class RefusingDeviceTest(unittest.TestCase):
         with VenusOnRefusingSim(("--refuse-undocumented",), SERIAL_SERVICE) as venus:
             self.assertLessEqual(venus.registered_after, REGISTER_WITHIN_S)
             self.assertTrue(wait_until(lambda: venus.value("/Connected") == 1, 5))
+            # The coils (read apart once coils 0-2 are refused) and the network processor's
+            # version come after the live block and the identity, each a paced device
+            # transaction: wait for them rather than race them.
+            later = ("/Mode", "/Tristar/Equalize/Requested", "/Tristar/Firmware/Network")
+            self.assertTrue(wait_until(
+                lambda: all(value_of(venus.items()[path]) is not None for path in later), 5))
             items = venus.items()
             self.assertEqual(set(items), self.full_paths)
             self.assertEqual(value_of(items["/Serial"]), "01234567")

@@ -82,7 +82,7 @@ std::int64_t Sim::final_stat(const std::string& key) {
 }
 
 std::string Gatewayd::test_config() {
-    return "[device]\ntcp_gap_ms = 0\nresponse_timeout_ms = 1000\n\n[log]\nlevel = \"warn\"\n";
+    return "[log]\nlevel = \"warn\"\n";
 }
 
 Gatewayd::Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml)

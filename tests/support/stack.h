@@ -54,7 +54,7 @@ public:
     // `device` as the gateway's --device, `toml` the whole config file (test_config() by default).
     Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml = test_config());
     ~Gatewayd();  // stops the gateway and checks that it exited cleanly
-    // Test-friendly settings: no gap between TCP transactions, warnings only in the log.
+    // The defaults a user runs; only the log is quieter (warnings).
     static std::string test_config();
     const std::string& endpoint() const { return endpoint_; }
     Process& process() { return *process_; }

@@ -16,7 +16,8 @@ EXECUTABLES = {
     "venus-settings-standin": "tests/support/venus-settings-standin",
 }
 
-TEST_CONFIG = '[device]\ntcp_gap_ms = 0\n\n[log]\nlevel = "warn"\n'
+# The defaults a user runs (pacing included); only the log is quieter.
+TEST_CONFIG = '[log]\nlevel = "warn"\n'
 
 
 # Another build's executables (an unpacked tarball's bin/) and what runs them (an emulator):
