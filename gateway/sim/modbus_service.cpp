@@ -15,36 +15,44 @@ constexpr std::uint8_t device_id_basic = 0x01;
 // Basic device identification objects (spec section 1): vendor, product code, revision.
 constexpr std::string_view device_id_objects[] = {"Morningstar Corp.", "TS-MPPT-60", "v01.01.01"};
 
+// A reply without exception; writes and effects are filled in by the caller.
+ServiceOutcome answered(modbus::Bytes response, std::uint8_t function) {
+    ServiceOutcome out;
+    out.response = std::move(response);
+    out.function = function;
+    return out;
+}
+
 ServiceOutcome read_registers(const DeviceModel& model, const Request& r) {
     const auto words = model.read_registers(r.address, r.count);
     if (!words) return exception_outcome(r.function, ExceptionCode::illegal_data_address);
-    return {modbus::read_registers_response(r.function, *words), r.function, {}, {}, {}};
+    return answered(modbus::read_registers_response(r.function, *words), r.function);
 }
 
 ServiceOutcome read_bits(const DeviceModel& model, const Request& r) {
     const auto bits = model.read_coils(r.address, r.count);
     if (!bits) return exception_outcome(r.function, ExceptionCode::illegal_data_address);
-    return {modbus::read_bits_response(r.function, *bits), r.function, {}, {}, {}};
+    return answered(modbus::read_bits_response(r.function, *bits), r.function);
+}
+
+ServiceOutcome executed_write(const Request& r, CommandEffect effect) {
+    ServiceOutcome out =
+        answered(modbus::write_single_response(r.function, r.address, r.value), r.function);
+    out.writes.push_back({r.function, r.address, r.value});
+    out.effect = effect;
+    return out;
 }
 
 ServiceOutcome write_coil(DeviceModel& model, const Request& r) {
     const WriteOutcome w = model.write_coil(r.address, r.value == modbus::coil_on);
     if (w.error) return exception_outcome(r.function, *w.error);
-    return {modbus::write_single_response(r.function, r.address, r.value),
-            r.function,
-            {},
-            {{r.function, r.address, r.value}},
-            w.effect};
+    return executed_write(r, w.effect);
 }
 
 ServiceOutcome write_register(DeviceModel& model, const Request& r) {
     const WriteOutcome w = model.write_register(r.address, r.value);
     if (w.error) return exception_outcome(r.function, *w.error);
-    return {modbus::write_single_response(r.function, r.address, r.value),
-            r.function,
-            {},
-            {{r.function, r.address, r.value}},
-            w.effect};
+    return executed_write(r, w.effect);
 }
 
 ServiceOutcome write_registers(DeviceModel& model, const Request& r) {
@@ -53,8 +61,8 @@ ServiceOutcome write_registers(DeviceModel& model, const Request& r) {
             return exception_outcome(r.function, ExceptionCode::illegal_data_address);
         }
     }
-    ServiceOutcome out{
-        modbus::write_multiple_response(r.function, r.address, r.count), r.function, {}, {}, {}};
+    ServiceOutcome out =
+        answered(modbus::write_multiple_response(r.function, r.address, r.count), r.function);
     for (std::size_t i = 0; i < r.values.size(); ++i) {
         const auto address = static_cast<std::uint16_t>(r.address + i);
         model.write_register(address, r.values[i]);
@@ -86,13 +94,21 @@ ServiceOutcome read_device_id(std::span<const std::uint8_t> pdu) {
         out.push_back(static_cast<std::uint8_t>(text.size()));
         out.insert(out.end(), text.begin(), text.end());
     }
-    return {out, fc::encapsulated_interface, {}, {}, {}};
+    return answered(std::move(out), fc::encapsulated_interface);
+}
+
+// The function codes this device executes; only they get as far as an address check.
+bool served(std::uint8_t function, const ServiceOptions& options) {
+    return (function >= fc::read_coils && function <= fc::write_single_register) ||
+           (function == fc::write_multiple_registers && options.accept_fc16);
 }
 
 }  // namespace
 
 ServiceOutcome exception_outcome(std::uint8_t function, ExceptionCode code) {
-    return {modbus::exception_response(function, code), function, code, {}, {}};
+    ServiceOutcome out = answered(modbus::exception_response(function, code), function);
+    out.exception = code;
+    return out;
 }
 
 ServiceOutcome execute_request(DeviceModel& model, std::span<const std::uint8_t> pdu,
@@ -101,6 +117,13 @@ ServiceOutcome execute_request(DeviceModel& model, std::span<const std::uint8_t>
     const modbus::ParsedRequest parsed = modbus::parse_request(pdu);
     const Request& r = parsed.request;
     if (!parsed.ok()) return exception_outcome(r.function, *parsed.error);
+    if (served(r.function, options)) {
+        if (auto refused = refusal(options.refusals, r)) {
+            ServiceOutcome out = exception_outcome(r.function, ExceptionCode::illegal_data_address);
+            out.refused = std::move(refused);
+            return out;
+        }
+    }
     switch (r.function) {
         case fc::read_coils:
         case fc::read_discrete_inputs:

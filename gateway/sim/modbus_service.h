@@ -1,19 +1,22 @@
 #pragma once
 // Executes one request PDU against the device model the way a TriStar answers it: FC03 and FC04
 // return the same data, FC01/FC02 read coils, FC05/FC06 write, FC16 only when enabled (the spec
-// does not list it), FC43/14 basic device identification, anything else illegal function.
+// does not list it), FC43/14 basic device identification, anything else illegal function. A
+// valid request the refusal switches cover is answered exception 2 before anything is touched.
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "gateway/sim/device_model.h"
+#include "gateway/sim/refusals.h"
 #include "proto/modbus/pdu.h"
 
 namespace tristar::sim {
 
 struct ServiceOptions {
     bool accept_fc16 = false;
+    RefusalConfig refusals;
 };
 
 // One executed write, for the write log: [fc, address, value].
@@ -29,6 +32,7 @@ struct ServiceOutcome {
     std::optional<modbus::ExceptionCode> exception;
     std::vector<WriteRecord> writes;  // executed writes
     CommandEffect effect = CommandEffect::none;
+    std::optional<RefusedRequest> refused;  // answered exception 2 by a refusal switch
 };
 
 ServiceOutcome execute_request(DeviceModel& model, std::span<const std::uint8_t> pdu,

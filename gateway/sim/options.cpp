@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "gateway/sim/address_range.h"
 #include "gateway/sim/serial_port.h"
 
 namespace tristar::sim {
@@ -29,6 +30,27 @@ std::string check_baud(const std::string& text) {
         return "unsupported baud rate '" + text + "' (1200 ... 230400)";
     }
     return "";
+}
+
+std::string check_ranges(const std::string& text) {
+    std::string error;
+    return parse_ranges(text, error).empty() ? error : "";
+}
+
+std::string check_address(const std::string& text) {
+    return parse_number(text, 0xFFFF) ? ""
+                                      : "expected an address 0x0000 ... 0xFFFF, got '" + text + "'";
+}
+
+// Exception codes 1-11 are Modbus's own (some unassigned); a bad one lies outside.
+std::string check_bad_exception_code(const std::string& text) {
+    const auto code = parse_number(text, 0xFF);
+    if (code && (*code == 0 || *code > 11)) return "";
+    return "expected an exception code outside 1-11 (0, 12 ... 255, e.g. 0x55), got '" + text + "'";
+}
+
+std::uint16_t to_address(const std::string& text) {
+    return static_cast<std::uint16_t>(parse_number(text, 0xFFFF).value_or(0));
 }
 
 void add_transport_options(CLI::App& app, SimOptions& o) {
@@ -132,6 +154,50 @@ void add_fault_options(CLI::App& app, SimOptions& o) {
         ->check(CLI::Range(0.0, 3600.0));
 }
 
+void add_refusal_options(CLI::App& app, SimOptions& o) {
+    app.add_flag("--refuse-undocumented", o.refusals.undocumented,
+                 "answer exception 2 to every request touching a register or coil the spec does "
+                 "not document");
+    app.add_option_function<std::string>(
+           "--refuse",
+           [&o](const std::string& text) {
+               std::string error;
+               o.refusals.registers = parse_ranges(text, error);
+           },
+           "answer exception 2 to every register request touching these ranges, e.g. "
+           "0xE0C0-0xE0C3,0xE0CC (an image without the optional identity words)")
+        ->check(CLI::Validator(check_ranges, "RANGES"));
+}
+
+void add_reply_fault_options(CLI::App& app, SimOptions& o) {
+    auto& q = o.quirks;
+    app.add_option_function<std::string>(
+           "--swallow-reads",
+           [&q](const std::string& text) { q.swallow_register = to_address(text); },
+           "execute FC03/FC04 reads whose range contains register ADDR but never answer them")
+        ->check(CLI::Validator(check_address, "ADDR"));
+    app.add_option_function<std::string>(
+           "--swallow-coil-reads",
+           [&q](const std::string& text) { q.swallow_coil = to_address(text); },
+           "execute FC01/FC02 reads whose range contains coil ADDR but never answer them")
+        ->check(CLI::Validator(check_address, "ADDR"));
+    app.add_option("--cut-rate", q.cut_rate,
+                   "probability of sending only the first half of a reply (TCP: then close)")
+        ->check(CLI::Range(0.0, 1.0));
+    auto* rate = app.add_option("--bad-exception-rate", q.bad_exception_rate,
+                                "probability of answering a read (FC01-04) with exception "
+                                "--bad-exception-code instead of executing it")
+                     ->check(CLI::Range(0.0, 1.0));
+    app.add_option_function<std::string>(
+           "--bad-exception-code",
+           [&q](const std::string& text) {
+               q.bad_exception_code = static_cast<std::uint8_t>(*parse_number(text, 0xFF));
+           },
+           "the exception code of --bad-exception-rate, outside 1-11 (default 0x55)")
+        ->check(CLI::Validator(check_bad_exception_code, "CODE"))
+        ->needs(rate);
+}
+
 }  // namespace
 
 std::optional<HostPort> parse_host_port(std::string_view text) {
@@ -159,6 +225,8 @@ void add_options(CLI::App& app, SimOptions& options) {
     add_device_options(app, options);
     add_quirk_options(app, options);
     add_fault_options(app, options);
+    add_refusal_options(app, options);
+    add_reply_fault_options(app, options);
     app.add_flag(
         "--accept-fc16", options.accept_fc16,
         "accept FC16 write multiple registers (default: illegal function, as in the spec)");

@@ -8,6 +8,7 @@
 
 #include "gateway/sim/device_model.h"
 #include "gateway/sim/quirks.h"
+#include "gateway/sim/refusals.h"
 #include "proto/modbus/framing.h"
 
 namespace tristar::sim {
@@ -27,6 +28,7 @@ struct SimOptions {
     ModelConfig model;
     QuirkConfig quirks;
     bool accept_fc16 = false;
+    RefusalConfig refusals;
     std::optional<std::string> stats_path;
     std::string log_level = "info";
 };

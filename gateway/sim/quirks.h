@@ -1,12 +1,14 @@
 #pragma once
 // The device's misbehaviours, switched on from the command line: response delay and jitter,
-// occasional slow replies, busy exceptions, dropped and corrupted replies, the comm-server hang,
-// socket lifetime, wire time. Random decisions come from one seeded generator, so a run is
-// repeatable for a given seed and request order.
+// occasional slow replies, busy and out-of-range exceptions, dropped, swallowed, cut and corrupted
+// replies, the comm-server hang, socket lifetime, wire time. Random decisions come from one seeded
+// generator, so a run is repeatable for a given seed and request order.
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <random>
+
+#include "proto/modbus/pdu.h"
 
 namespace tristar::sim {
 
@@ -21,8 +23,13 @@ struct QuirkConfig {
     double drop_rate = 0.0;                   // execute, send nothing
     bool drop_write_replies = false;          // execute every write, never answer one
     double corrupt_rate = 0.0;                // RTU: bad CRC; TCP: wrong transaction id
-    std::optional<std::uint64_t> hang_after;  // transactions before the comm server hangs
-    bool wire_time = false;                   // add the reply's serial wire time to the delay
+    double cut_rate = 0.0;                    // send about half the reply, then stop (TCP: close)
+    double bad_exception_rate = 0.0;          // answer a read with an exception code outside 1-11
+    std::uint8_t bad_exception_code = 0x55;
+    std::optional<std::uint16_t> swallow_register;  // FC03/04 reads containing it: no reply
+    std::optional<std::uint16_t> swallow_coil;      // FC01/02 reads containing it: no reply
+    std::optional<std::uint64_t> hang_after;        // transactions before the comm server hangs
+    bool wire_time = false;                         // add the reply's serial wire time to the delay
     std::chrono::milliseconds reset_unavailable{3000};       // coil 0xFF
     std::chrono::milliseconds comm_reset_unavailable{1000};  // coil 0x10FF
 };
@@ -35,6 +42,10 @@ class Quirks {
     bool roll_busy() { return roll(config_.busy_rate); }
     bool roll_drop() { return roll(config_.drop_rate); }
     bool roll_corrupt() { return roll(config_.corrupt_rate); }
+    bool roll_cut() { return roll(config_.cut_rate); }
+    bool roll_bad_exception() { return roll(config_.bad_exception_rate); }
+    // A read whose range contains --swallow-reads (registers) or --swallow-coil-reads (coils).
+    bool swallows(const modbus::Request& request) const;
     // The configured delay plus a uniform jitter in [0, delay_jitter].
     std::chrono::microseconds response_delay();
     // The extra delay of the `transaction`th transaction (1-based): slow_delay for N, 2N, ...

@@ -17,7 +17,7 @@ constexpr std::chrono::milliseconds max_sleep{1000};
 constexpr std::chrono::milliseconds stats_period{1000};
 
 EngineConfig engine_config(const SimOptions& options) {
-    return {ServiceOptions{options.accept_fc16}, options.serial};
+    return {ServiceOptions{options.accept_fc16, options.refusals}, options.serial};
 }
 
 timespec to_timespec(Clock::duration d) {
@@ -121,7 +121,8 @@ void SimLoop::submit(std::vector<Incoming> requests, Clock::time_point now) {
 void SimLoop::deliver(Outgoing out, Clock::time_point now) {
     if (out.frame && out.origin.transport == Transport::tcp && tcp_) {
         std::vector<std::uint64_t> closed;
-        tcp_->send(out.origin.connection, *out.frame, !options_.quirks.keep_connection, closed);
+        const bool close_after = !options_.quirks.keep_connection || out.cut;
+        tcp_->send(out.origin.connection, *out.frame, close_after, closed);
         for (const auto id : closed) engine_.discard({Transport::tcp, id});
     } else if (out.frame && rtu_) {
         rtu_->send(*out.frame);

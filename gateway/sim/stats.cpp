@@ -16,6 +16,15 @@ void Stats::record_outcome(const ServiceOutcome& outcome) {
         ++writes;
     }
     for (const auto& write : outcome.writes) record_write(write);
+    if (outcome.refused) record_refusal(*outcome.refused);
+}
+
+void Stats::record_refusal(const RefusedRequest& request) {
+    ++refused;
+    std::string key = request.key();
+    const bool known = refused_by_range.contains(key);
+    if (!known && refused_by_range.size() >= refused_keys_max) key = "other";
+    ++refused_by_range[key];
 }
 
 void Stats::record_write(const WriteRecord& write) {
@@ -37,7 +46,15 @@ std::string Stats::to_json(Clock::time_point now) const {
         << ",\"malformed\":" << malformed << ",\"bad_frames\":" << bad_frames
         << ",\"other_units\":" << other_units << ",\"ignored\":" << ignored
         << ",\"resets\":" << resets << ",\"max_queue\":" << max_queue
-        << ",\"hung\":" << (hung ? "true" : "false") << ",\"write_log\":[";
+        << ",\"hung\":" << (hung ? "true" : "false") << ",\"refused\":" << refused
+        << ",\"swallowed\":" << swallowed << ",\"cut\":" << cut
+        << ",\"bad_exceptions\":" << bad_exceptions << ",\"refused_by_range\":{";
+    separator = "";
+    for (const auto& [key, count] : refused_by_range) {
+        out << separator << '"' << key << "\":" << count;
+        separator = ",";
+    }
+    out << "},\"write_log\":[";
     separator = "";
     for (const auto& w : write_log) {
         out << separator << '[' << unsigned{w.function} << ',' << w.address << ',' << w.value

@@ -1,7 +1,8 @@
 #pragma once
 // What the simulator saw, for tests and benchmarks: transactions, overlaps (a request arriving
-// while another is being served), reads, writes, exceptions by code, quirks applied, connections,
-// and the last 1000 executed writes. Serialised as JSON by hand (no JSON dependency).
+// while another is being served), reads, writes, exceptions by code, quirks applied, refusals by
+// request range, connections, and the last 1000 executed writes. Serialised as JSON by hand (no
+// JSON dependency).
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -19,6 +20,7 @@ struct Stats {
 
     void record_outcome(const ServiceOutcome& outcome);
     void record_write(const WriteRecord& write);
+    void record_refusal(const RefusedRequest& refused);
     std::string to_json(Clock::time_point now) const;
 
     Clock::time_point started;
@@ -38,9 +40,16 @@ struct Stats {
     std::uint64_t resets = 0;       // controller and comm-server resets
     std::size_t max_queue = 0;      // deepest backlog of overlapping requests
     bool hung = false;
+    std::uint64_t refused = 0;         // exception 2 from --refuse-undocumented / --refuse
+    std::uint64_t swallowed = 0;       // reads executed, never answered (--swallow-reads)
+    std::uint64_t cut = 0;             // replies sent half (--cut-rate)
+    std::uint64_t bad_exceptions = 0;  // reads answered an out-of-range exception code
+    // Refusals by "fc<N> 0x<address>+<count>"; past refused_keys_max keys, under "other".
+    std::map<std::string, std::uint64_t> refused_by_range;
     std::deque<WriteRecord> write_log;  // oldest first
 
     static constexpr std::size_t write_log_size = 1000;
+    static constexpr std::size_t refused_keys_max = 64;
 };
 
 // Writes `content` to `path` through `path`.tmp and a rename, so readers never see half a file.

@@ -10,8 +10,6 @@ namespace {
 
 using modbus::ExceptionCode;
 
-constexpr std::uint16_t corrupt_transaction_mask = 0xA5A5;
-
 const char* transport_name(Transport t) {
     return t == Transport::tcp ? "tcp" : "rtu";
 }
@@ -20,7 +18,7 @@ const char* transport_name(Transport t) {
 
 TransactionEngine::TransactionEngine(DeviceModel& model, Quirks& quirks, Stats& stats,
                                      const EngineConfig& config)
-    : model_(model), quirks_(quirks), stats_(stats), config_(config) {}
+    : model_(model), quirks_(quirks), stats_(stats), config_(config), shaper_(quirks, stats) {}
 
 void TransactionEngine::submit(Incoming request) {
     if (stats_.hung) {
@@ -33,6 +31,8 @@ void TransactionEngine::submit(Incoming request) {
         ++stats_.overlaps;
         spdlog::info("[sim engine] overlap: {} request arrived while another is being served",
                      transport_name(request.origin.transport));
+    } else {
+        next_start_.reset();  // an idle device starts it when run_due() is next called
     }
     queue_.push_back(std::move(request));
     const std::size_t waiting = current_ ? queue_.size() : queue_.size() - 1;  // behind the head
@@ -41,24 +41,27 @@ void TransactionEngine::submit(Incoming request) {
 
 std::vector<Outgoing> TransactionEngine::run_due(Clock::time_point now) {
     std::vector<Outgoing> done;
-    for (;;) {
+    while (done.empty()) {
         if (current_) {
             if (current_->due > now) break;
             done.push_back(std::move(current_->out));
+            // Whoever waited starts when the device became free, not when the loop noticed.
+            if (!queue_.empty()) next_start_ = current_->due;
             current_.reset();
-            if (done.back().effect != CommandEffect::none) break;
             continue;
         }
         if (queue_.empty()) break;
         const Incoming request = std::move(queue_.front());
         queue_.pop_front();
-        start(request, now);
+        start(request, next_start_.value_or(now));
+        next_start_.reset();
     }
     return done;
 }
 
 std::optional<Clock::time_point> TransactionEngine::next_deadline() const {
     if (current_) return current_->due;
+    if (!queue_.empty()) return next_start_;
     return std::nullopt;
 }
 
@@ -80,31 +83,34 @@ void TransactionEngine::hang() {
                  stats_.transactions);
 }
 
-void TransactionEngine::start(const Incoming& request, Clock::time_point now) {
+void TransactionEngine::start(const Incoming& request, Clock::time_point at) {
     if (quirks_.hangs_after(stats_.transactions)) {
         hang();
         return;
     }
     ++stats_.transactions;
-    const bool busy = quirks_.roll_busy();
-    const ServiceOutcome outcome = busy
-                                       ? exception_outcome(request.pdu.empty() ? 0 : request.pdu[0],
-                                                           ExceptionCode::server_device_busy)
-                                       : execute(request);
+    const auto unexecuted = answer_unexecuted(request);
+    const ServiceOutcome outcome = unexecuted ? *unexecuted : execute(request);
     stats_.record_outcome(outcome);
-    Outgoing out = reply_for(request, outcome, !busy);
-    std::chrono::microseconds delay = quirks_.response_delay();
-    delay += quirks_.slow_delay(stats_.transactions);  // --slow-every: counted from 1
-    if (quirks_.config().wire_time && out.frame) {
-        // The reply as it would go out on the serial line: unit + PDU + CRC.
-        delay += modbus::wire_time(outcome.response.size() + 3, config_.serial);
-    }
+    Outgoing out = shaper_.shape(request, outcome, !unexecuted);
+    const std::chrono::microseconds delay = delay_for(out, outcome);
     spdlog::debug("[sim engine] {} fc {:#04x} unit {} -> {}{} after {} us",
                   transport_name(request.origin.transport), outcome.function, request.unit_id,
                   outcome.exception ? "exception " : "ok",
                   outcome.exception ? std::to_string(static_cast<int>(*outcome.exception)) : "",
                   delay.count());
-    current_ = InFlight{now + delay, std::move(out)};
+    current_ = InFlight{at + delay, std::move(out)};
+}
+
+std::optional<ServiceOutcome> TransactionEngine::answer_unexecuted(const Incoming& request) {
+    const std::uint8_t function = request.pdu.empty() ? 0 : request.pdu[0];
+    if (quirks_.roll_busy()) return exception_outcome(function, ExceptionCode::server_device_busy);
+    if (modbus::is_read(function) && quirks_.roll_bad_exception()) {
+        ++stats_.bad_exceptions;
+        const auto code = static_cast<ExceptionCode>(quirks_.config().bad_exception_code);
+        return exception_outcome(function, code);
+    }
+    return std::nullopt;
 }
 
 ServiceOutcome TransactionEngine::execute(const Incoming& request) {
@@ -114,6 +120,10 @@ ServiceOutcome TransactionEngine::execute(const Incoming& request) {
                                  ExceptionCode::gateway_target_failed);
     }
     ServiceOutcome outcome = execute_request(model_, request.pdu, config_.service);
+    if (outcome.refused) {
+        spdlog::debug("[sim engine] refused {} (--refuse-undocumented / --refuse)",
+                      outcome.refused->key());
+    }
     for (const auto& w : outcome.writes) {
         spdlog::info("[sim engine] write fc {} address {:#06x} value {:#06x}", w.function,
                      w.address, w.value);
@@ -121,37 +131,15 @@ ServiceOutcome TransactionEngine::execute(const Incoming& request) {
     return outcome;
 }
 
-Outgoing TransactionEngine::reply_for(const Incoming& request, const ServiceOutcome& outcome,
-                                      bool executed) {
-    Outgoing out{request.origin, std::nullopt, outcome.effect};
-    const bool broadcast = request.origin.transport == Transport::rtu && request.unit_id == 0;
-    if (broadcast) return out;  // Modbus serial line: no reply to broadcasts
-    if (executed && (quirks_.roll_drop() || drops_write_reply(outcome))) {
-        ++stats_.dropped;
-        spdlog::debug("[sim engine] reply dropped (--drop-rate or --drop-write-replies)");
-        return out;
+std::chrono::microseconds TransactionEngine::delay_for(const Outgoing& out,
+                                                       const ServiceOutcome& outcome) {
+    std::chrono::microseconds delay = quirks_.response_delay();
+    delay += quirks_.slow_delay(stats_.transactions);  // --slow-every: counted from 1
+    if (quirks_.config().wire_time && out.frame) {
+        // The reply as it would go out on the serial line: unit + PDU + CRC.
+        delay += modbus::wire_time(outcome.response.size() + 3, config_.serial);
     }
-    const bool corrupt = quirks_.roll_corrupt();
-    if (corrupt) ++stats_.corrupted;
-    out.frame = frame(request, outcome.response, corrupt);
-    return out;
-}
-
-bool TransactionEngine::drops_write_reply(const ServiceOutcome& outcome) const {
-    return quirks_.config().drop_write_replies && !outcome.writes.empty();
-}
-
-modbus::Bytes TransactionEngine::frame(const Incoming& request, const modbus::Bytes& pdu,
-                                       bool corrupt) const {
-    if (request.origin.transport == Transport::tcp) {
-        const std::uint16_t tid =
-            corrupt ? static_cast<std::uint16_t>(request.transaction_id ^ corrupt_transaction_mask)
-                    : request.transaction_id;
-        return modbus::encode_tcp_adu(tid, request.unit_id, pdu);
-    }
-    modbus::Bytes frame = modbus::build_rtu_frame(request.unit_id, pdu);
-    if (corrupt) frame.back() ^= 0xFF;
-    return frame;
+    return delay;
 }
 
 }  // namespace tristar::sim

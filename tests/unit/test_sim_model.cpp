@@ -51,7 +51,7 @@ std::uint32_t alarms(const DeviceModel& m) {
 }
 
 ServiceOutcome run(DeviceModel& m, std::vector<std::uint8_t> pdu, bool fc16 = false) {
-    return execute_request(m, pdu, ServiceOptions{fc16});
+    return execute_request(m, pdu, ServiceOptions{fc16, {}});
 }
 
 modbus::Bytes read_pdu(std::uint8_t fc, std::uint16_t address, std::uint16_t count) {
