@@ -53,6 +53,7 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
       router_(context, zmq::socket_type::router),
       mailbox_(mailbox),
       link_(link_timing(config_.device), config_.scheduler.max_queue_per_client),
+      link_health_(config_.device.read_retries),
       admission_(config_, health_.counters, link_.queues()),
       planner_(tristar_device_profile(), resolved_read_ahead(config_.device), config_.device.read_ahead_reprobe),
       maintenance_(config_.maintenance.comm_reset_hour),
@@ -162,7 +163,7 @@ void Front::service_link(Clock::time_point now) {
         if (it == pending_.end()) continue;
         const auto wait = duration_cast<milliseconds>(link_.next_attempt() - now).count();
         answer_error(it->second, v1::DEVICE_UNAVAILABLE,
-                     "device unavailable (" + last_error_ + "); next attempt in " +
+                     "device unavailable (" + link_health_.last_error() + "); next attempt in " +
                          std::to_string(wait) + " ms");
         pending_.erase(it);
     }
@@ -186,7 +187,7 @@ bool Front::on_link_result() {
     }
     const auto now = Clock::now();
     link_.finished(*result, now);
-    note_link(*result);
+    link_health_.note(*result, link_.circuit_open(now), unix_ms_now());
     if (!in_flight_ || in_flight_->link.seq != result->seq) return true;
     const InFlight done = std::move(*in_flight_);
     in_flight_.reset();
@@ -199,29 +200,6 @@ bool Front::on_link_result() {
     if (done.span) finish_read(done, *result);
     else finish_write(done, *result);
     return true;
-}
-
-// The link's health for status and the log: lost once the breaker opens or a whole retry
-// budget of tries failed; back at the next valid answer. Logged once each way.
-void Front::note_link(const LinkResult& result) {
-    link_info_ = result.info;
-    static_assert(sizeof result.error > 0);
-    if (result.status != LinkStatus::ok && result.status != LinkStatus::exception) {
-        last_error_ = result.error.data();
-        ++failed_tries_;
-        const bool lost = link_.circuit_open(Clock::now()) || failed_tries_ > config_.device.read_retries;
-        if (lost && connected_since_unix_ms_ != 0) {
-            spdlog::warn("[link] device lost: {}", last_error_);
-            connected_since_unix_ms_ = 0;
-        }
-        return;
-    }
-    failed_tries_ = 0;
-    if (connected_since_unix_ms_ == 0) {
-        if (ever_connected_) spdlog::info("[link] device answering again");
-        connected_since_unix_ms_ = unix_ms_now();
-        ever_connected_ = true;
-    }
 }
 
 void Front::finish_write(const InFlight& done, const LinkResult& result) {
@@ -277,12 +255,13 @@ void Front::send_reply(const std::vector<std::string>& envelope, const v1::Reply
 
 v1::Status Front::status() const {
     const auto now = Clock::now();
-    const char* state = link_.circuit_open(now)                 ? "backoff"
-                        : in_flight_ && !link_info_.connected   ? "connecting"
-                        : connected_since_unix_ms_ != 0         ? "connected"
-                                                                : "idle";
-    return make_status({config_, link_info_, state, connected_since_unix_ms_, now - started_, health_,
-                        link_.queues(), admission_.clients(), failures_, last_error_});
+    const char* state = link_.circuit_open(now)                        ? "backoff"
+                        : in_flight_ && !link_health_.info().connected ? "connecting"
+                        : link_health_.connected()                     ? "connected"
+                                                                       : "idle";
+    return make_status({config_, link_health_.info(), state, link_health_.connected_since_unix_ms(),
+                        now - started_, health_, link_.queues(), admission_.clients(), failures_,
+                        link_health_.last_error()});
 }
 
 }  // namespace tristar::gateway

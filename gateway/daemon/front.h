@@ -18,6 +18,7 @@
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/failure_log.h"
 #include "gateway/daemon/health.h"
+#include "gateway/daemon/link_health.h"
 #include "gateway/daemon/link_mailbox.h"
 #include "gateway/daemon/link_scheduler.h"
 #include "gateway/daemon/maintenance.h"
@@ -70,7 +71,6 @@ private:
     void answer(const Pending& pending, v1::Reply& reply);
     void answer_error(const Pending& pending, v1::ErrorCode code, const std::string& message);
     void send_reply(const std::vector<std::string>& envelope, const v1::Reply& reply);
-    void note_link(const LinkResult& result);
     v1::Status status() const;
     int poll_timeout_ms() const;
 
@@ -80,6 +80,7 @@ private:
     std::vector<std::string> endpoints_;
     Health health_;
     LinkScheduler link_;
+    LinkHealth link_health_;
     Admission admission_;
     ReadPlanner planner_;
     FailureLog failures_;
@@ -88,11 +89,6 @@ private:
     DailySchedule maintenance_;
     std::optional<DailySchedule::TimePoint> next_maintenance_;
     Ticket next_ticket_ = 1;
-    LinkInfo link_info_;
-    std::int64_t connected_since_unix_ms_ = 0;
-    int failed_tries_ = 0;  // in a row
-    bool ever_connected_ = false;
-    std::string last_error_;
     Clock::time_point started_ = Clock::now();
 };
 
