@@ -9,18 +9,29 @@ namespace {
 // identity is needed to register), unless the failure is persistent: then the regular period
 // set by sent() stands, and network and status wait for the next reconnect.
 bool quick_retry(Poll poll) {
-    return poll != Poll::live && poll != Poll::coil_equalize && poll != Poll::coil_disconnect;
+    return poll != Poll::live && poll != Poll::coils && poll != Poll::coil_equalize &&
+           poll != Poll::coil_disconnect;
 }
+
+constexpr std::array coil_parts{Poll::coil_equalize, Poll::coil_disconnect};
 
 }  // namespace
 
+std::span<const Poll> split_parts(Poll poll) {
+    if (poll == Poll::coils) return coil_parts;
+    return {};
+}
+
 PollPlan::PollPlan(PollPeriods periods, SteadyTime start) : periods_(periods) {
     for (auto& s : slots_) s.next = start;
+    for (std::size_t i = 0; i < poll_kinds; ++i)
+        for (const Poll part : split_parts(static_cast<Poll>(i))) slot(part).enabled = false;
 }
 
 milliseconds PollPlan::period(Poll poll) const {
     switch (poll) {
         case Poll::live: return periods_.live;
+        case Poll::coils:
         case Poll::coil_equalize:
         case Poll::coil_disconnect: return periods_.coils;
         case Poll::counters:
@@ -35,14 +46,14 @@ milliseconds PollPlan::period(Poll poll) const {
 std::vector<Poll> PollPlan::due(SteadyTime now) const {
     std::vector<Poll> polls;
     for (std::size_t i = 0; i < poll_kinds; ++i)
-        if (!slots_[i].outstanding && slots_[i].next <= now) polls.push_back(static_cast<Poll>(i));
+        if (waiting(slots_[i]) && slots_[i].next <= now) polls.push_back(static_cast<Poll>(i));
     return polls;
 }
 
 SteadyTime PollPlan::next_due() const {
     auto next = SteadyTime::max();
     for (const auto& s : slots_)
-        if (!s.outstanding) next = std::min(next, s.next);
+        if (waiting(s)) next = std::min(next, s.next);
     return next;
 }
 
@@ -63,6 +74,14 @@ void PollPlan::finished(Poll poll, Outcome outcome, SteadyTime now) {
     Slot& s = slot(poll);
     s.outstanding = false;
     if (outcome == Outcome::failed && quick_retry(poll)) s.next = now + periods_.live;
+}
+
+void PollPlan::split(Poll poll, SteadyTime now) {
+    slot(poll).enabled = false;
+    for (const Poll part : split_parts(poll)) {
+        slot(part).enabled = true;
+        slot(part).next = now;
+    }
 }
 
 void PollPlan::reconnected(SteadyTime now) {

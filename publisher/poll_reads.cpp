@@ -17,6 +17,8 @@ constexpr std::uint16_t read_coils = 1;
 
 constexpr std::array table{
     PollRead{Poll::live, registers, input_registers, live_first, live_words, true, "live block"},
+    PollRead{Poll::coils, coils, read_coils, tristar::addr::coil_equalize, 3, true,
+             "equalize, charge disconnect"},
     PollRead{Poll::coil_equalize, coils, read_coils, tristar::addr::coil_equalize, 1, true, "equalize"},
     PollRead{Poll::coil_disconnect, coils, read_coils, tristar::addr::coil_charge_disconnect, 1, true,
              "charge disconnect"},
@@ -48,6 +50,13 @@ bool store_coil(Snapshot& snapshot, const PollRead& read, const v1::Reply& reply
     return true;
 }
 
+// Coils 0-2 in one reply: 0 and 2 are kept, coil 1 (undocumented) is not.
+bool store_coils(Snapshot& snapshot, const v1::Reply& reply) {
+    if (!reply.has_bits() || reply.bits().values_size() != 3) return false;
+    snapshot.coils = CoilStates{reply.bits().values(0), reply.bits().values(2)};
+    return true;
+}
+
 template <std::size_t N>
 bool store_words(std::optional<std::array<std::uint16_t, N>>& part, const v1::Reply& reply) {
     // A reply that does not fit leaves what was read before.
@@ -70,7 +79,11 @@ const PollRead& read_of(Poll poll) {
 
 std::string read_text(const PollRead& read) {
     switch (read.kind) {
-        case coils: return fmt::format("FC{:02d} coil {} ({})", read.function, read.address, read.what);
+        case coils:
+            if (read.count > 1)
+                return fmt::format("FC{:02d} coils {}-{} ({})", read.function, read.address,
+                                   read.address + read.count - 1U, read.what);
+            return fmt::format("FC{:02d} coil {} ({})", read.function, read.address, read.what);
         case registers:
             return fmt::format("FC{:02d} 0x{:04X}-0x{:04X} ({})", read.function, read.address,
                                read.address + read.count - 1U, read.what);
@@ -105,6 +118,7 @@ v1::Request request_for(const PollRead& read, std::chrono::milliseconds max_age)
 bool store(Snapshot& snapshot, Poll poll, const v1::Reply& reply) {
     switch (poll) {
         case Poll::live: return store_words(snapshot.live, reply);
+        case Poll::coils: return store_coils(snapshot, reply);
         case Poll::coil_equalize:
         case Poll::coil_disconnect: return store_coil(snapshot, read_of(poll), reply);
         case Poll::counters: return store_words(snapshot.counters, reply);

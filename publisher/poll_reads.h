@@ -4,9 +4,11 @@
 // documents what a TriStar answers for other addresses, and one that answers exception 2 for
 // them would fail a read spanning them every time. So the identity is three spans sent together
 // (counters 0xE080-0xE08C, serial 0xE0C0-0xE0C3, model and hardware 0xE0CC-0xE0CD), never one
-// read across the undocumented 0xE08D-0xE0BF, and coils 0 and 2 are two reads, never one across
-// the undocumented coil 1. The live block is one read: its reserved words read without exception
-// (spec section 8). Pure.
+// read across the undocumented 0xE08D-0xE0BF. The live block is one read: its reserved words read
+// without exception (spec section 8). The one exception is coils 0-2: one read, as every TriStar
+// seen answers it, split for good into coil 0 and coil 2 when a device refuses it (poll_plan.h,
+// split_parts()), so a device that answers costs one transaction every 10 s, not two, and one
+// that refuses costs one refusal per process. Pure.
 #include <chrono>
 #include <cstdint>
 #include <span>
@@ -37,7 +39,8 @@ struct PollRead {
 std::span<const PollRead> poll_reads();
 const PollRead& read_of(Poll poll);
 
-// "FC03 0xE0C0-0xE0C3 (serial)", "FC01 coil 2 (charge disconnect)", "the gateway's status".
+// "FC03 0xE0C0-0xE0C3 (serial)", "FC01 coil 2 (charge disconnect)", "FC01 coils 0-2 (...)",
+// "the gateway's status".
 std::string read_text(const PollRead& read);
 
 // The gateway request of a read; `max_age` applies to the cached ones.

@@ -202,10 +202,16 @@ bool Publisher::take_answer(Poll poll, const v1::Reply& reply) {
     return true;
 }
 
-// While the link is down, a timeout of another read is the link's failure, logged as such.
+// A span the device refuses is split for good when it can be; while the link is down, a timeout
+// of another read is the link's failure, logged as such.
 Outcome Publisher::note_failure(Poll poll, const client::Failure& failure) {
     const PollRead& read = read_of(poll);
     spdlog::debug("[reads] {} failed: {}", read_text(read), answer_text(failure));
+    if (refused_addresses(failure) && !split_parts(poll).empty()) {
+        spdlog::info("{}", split_info(poll, failure));
+        plan_.split(poll, Steady::now());
+        return Outcome::failed;
+    }
     if (poll != Poll::live && !connected_ && link_failure(failure)) return Outcome::failed;
     if (failures_.failed(poll, failure) == ReadFailures::Note::warning)
         spdlog::warn("{}", failure_warning(read, failure, failures_.in_a_row(poll), failures_.persistent_failures()));

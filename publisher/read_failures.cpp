@@ -45,6 +45,10 @@ bool link_failure(const client::Failure& failure) {
     }
 }
 
+bool refused_addresses(const client::Failure& failure) {
+    return !failure.no_reply && failure.code == v1::MODBUS_EXCEPTION && failure.modbus_exception == 2;
+}
+
 std::string answer_text(const client::Failure& failure) {
     if (failure.no_reply) return "NO_REPLY: " + failure.message;
     std::string text = v1::ErrorCode_Name(failure.code);
@@ -66,6 +70,13 @@ std::string failure_warning(const PollRead& read, const client::Failure& failure
 std::string recovery_info(const PollRead& read, unsigned failures) {
     return fmt::format("[reads] {} reads again after {} failure{}", read_text(read), failures,
                        failures == 1 ? "" : "s");
+}
+
+std::string split_info(Poll poll, const client::Failure& failure) {
+    std::string parts;
+    for (const Poll part : split_parts(poll)) parts += (parts.empty() ? "" : " and ") + read_text(read_of(part));
+    return fmt::format("[reads] {} refused: {}; reading {} apart from now on", read_text(read_of(poll)),
+                       answer_text(failure), parts);
 }
 
 }  // namespace tristar::publisher

@@ -50,6 +50,10 @@ private:
 // the link is down such failures of the other reads are the link's, and not theirs to report.
 bool link_failure(const client::Failure& failure);
 
+// The device answered exception 2, illegal data address: it has no data at some address of the
+// span (a poll with split_parts() is then split rather than reported).
+bool refused_addresses(const client::Failure& failure);
+
 // "MODBUS_EXCEPTION 2 (illegal data address): <the gateway's message>", "DEVICE_TIMEOUT: ...".
 std::string answer_text(const client::Failure& failure);
 
@@ -58,6 +62,9 @@ std::string answer_text(const client::Failure& failure);
 // persistent read failure #1, not logged again until it reads"
 std::string failure_warning(const PollRead& read, const client::Failure& failure, unsigned in_a_row,
                             std::uint64_t number);
+// "[reads] FC01 coils 0-2 (...) refused: MODBUS_EXCEPTION 2 (...): ...; reading FC01 coil 0
+// (equalize) and FC01 coil 2 (charge disconnect) apart from now on"
+std::string split_info(Poll poll, const client::Failure& failure);
 // "[reads] FC03 0xE0C0-0xE0C3 (serial) reads again after 4 failures"
 std::string recovery_info(const PollRead& read, unsigned failures);
 

@@ -22,8 +22,8 @@ PREFIX = "com.victronenergy.solarcharger."
 SERIAL_SERVICE = PREFIX + "tristar_01234567"
 SIM_ARGS = ("--frozen", "--start-hour", "12")
 REFUSE_IDENTITY = ("--refuse", "0xE0C0-0xE0C3,0xE0CC-0xE0CD")
-# Identity and coils every second, so a read across an undocumented gap would be refused over
-# and over within the test, not once in 30 minutes.
+# Identity and coils every second, so a read across an undocumented gap that is not split for
+# good would be refused over and over within the test, not once in 30 minutes.
 FAST_POLLS = "[publisher]\ncoil_poll_ms = 1000\ncounter_poll_ms = 1000\n"
 REGISTER_WITHIN_S = 5.0
 LIVE_WORDS = 0x5C
@@ -184,7 +184,12 @@ class RefusingDeviceTest(unittest.TestCase):
             self.check_watch(venus)  # a few seconds: identity and coils are read again meanwhile
             stats = venus.fresh_stats()
             self.assert_refused_at_most_once_per(stats, block_of)
-            self.assertEqual([w for w in warnings_of(venus.log()) if "[reads]" in w], [])
+            # Coils 0-2 are refused once (coil 1 is undocumented), then read as coil 0 and coil 2.
+            self.assertEqual(stats["refused_by_range"].get("fc1 0x0000+3"), 1, stats)
+            log = venus.log()
+            self.assertEqual(log.count("info [reads] FC01 coils 0-2 (equalize, charge disconnect) refused: "
+                                       "MODBUS_EXCEPTION 2 (illegal data address)"), 1, log[-3000:])
+            self.assertEqual([w for w in warnings_of(log) if "[reads]" in w], [])
 
     def test_identity_registers_refused_too_the_publisher_registers_with_a_fallback_id(self):
         refusals = ("--refuse-undocumented", *REFUSE_IDENTITY)

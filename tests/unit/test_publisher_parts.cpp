@@ -82,7 +82,7 @@ TEST_CASE("poll plan: everything at start, then each kind in its own rhythm, one
     const SteadyTime t0{};
     PollPlan plan(PollPeriods{}, t0);
     const auto first = plan.due(t0);
-    CHECK(first.size() == poll_kinds);
+    CHECK(first.size() == poll_kinds - 2);  // not the parts of coils 0-2 until it is split
     CHECK(first.front() == Poll::live);
     for (const auto poll : first) plan.sent(poll, t0);
     CHECK(plan.due(t0 + 5s).empty());  // all outstanding
@@ -90,9 +90,9 @@ TEST_CASE("poll plan: everything at start, then each kind in its own rhythm, one
     CHECK(plan.next_due() == t0 + 1s);
     CHECK(plan.due(t0 + 999ms).empty());
     CHECK(plan.due(t0 + 1s) == std::vector<Poll>{Poll::live});
-    CHECK(plan.due(t0 + 10s) == std::vector<Poll>{Poll::live, Poll::coil_equalize, Poll::coil_disconnect});
-    CHECK(plan.due(t0 + 30min) == std::vector<Poll>{Poll::live, Poll::coil_equalize, Poll::coil_disconnect,
-                                                    Poll::counters, Poll::serial, Poll::model});
+    CHECK(plan.due(t0 + 10s) == std::vector<Poll>{Poll::live, Poll::coils});
+    CHECK(plan.due(t0 + 30min) == std::vector<Poll>{Poll::live, Poll::coils, Poll::counters, Poll::serial,
+                                                    Poll::model});
 }
 
 TEST_CASE("poll plan: the live rhythm holds despite late sends; a long stall restarts it") {
@@ -135,10 +135,32 @@ TEST_CASE("poll plan: a persistent failure waits for the regular turn, not a qui
     plan.sent(Poll::network, t0);
     plan.finished(Poll::network, Outcome::failed_persistently, t0 + 100ms);
     CHECK(std::ranges::count(plan.due(t0 + 24h), Poll::network) == 0);  // until a reconnect
-    plan.sent(Poll::coil_disconnect, t0);
-    plan.finished(Poll::coil_disconnect, Outcome::failed, t0 + 100ms);
-    CHECK(std::ranges::count(plan.due(t0 + 9s), Poll::coil_disconnect) == 0);  // keeps its rhythm
-    CHECK(std::ranges::count(plan.due(t0 + 10s), Poll::coil_disconnect) == 1);
+    plan.sent(Poll::coils, t0);
+    plan.finished(Poll::coils, Outcome::failed, t0 + 100ms);
+    CHECK(std::ranges::count(plan.due(t0 + 9s), Poll::coils) == 0);  // keeps its rhythm
+    CHECK(std::ranges::count(plan.due(t0 + 10s), Poll::coils) == 1);
+}
+
+TEST_CASE("poll plan: coils 0-2 split into coil 0 and coil 2 for good, both due at once") {
+    const SteadyTime t0{};
+    PollPlan plan(PollPeriods{}, t0);
+    CHECK(split_parts(Poll::coils).size() == 2);
+    CHECK(split_parts(Poll::serial).empty());
+    plan.sent(Poll::coils, t0);
+    plan.split(Poll::coils, t0 + 50ms);
+    plan.finished(Poll::coils, Outcome::failed, t0 + 50ms);
+    const auto now = plan.due(t0 + 50ms);
+    CHECK(std::ranges::count(now, Poll::coils) == 0);
+    CHECK(std::ranges::count(now, Poll::coil_equalize) == 1);
+    CHECK(std::ranges::count(now, Poll::coil_disconnect) == 1);
+    for (const Poll part : split_parts(Poll::coils)) {
+        plan.sent(part, t0 + 50ms);
+        plan.finished(part, Outcome::ok, t0 + 60ms);
+    }
+    CHECK(std::ranges::count(plan.due(t0 + 1h), Poll::coils) == 0);  // never again
+    CHECK(std::ranges::count(plan.due(t0 + 10s + 50ms), Poll::coil_disconnect) == 1);
+    plan.reconnected(t0 + 20s);
+    CHECK(std::ranges::count(plan.due(t0 + 20s), Poll::coils) == 0);  // for the process's life
 }
 
 TEST_CASE("service items: every path once, with a stable type, the controls writable") {

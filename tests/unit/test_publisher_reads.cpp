@@ -45,6 +45,7 @@ const client::Failure timeout{v1::DEVICE_TIMEOUT, 0, "no reply within 1000 ms", 
 TEST_CASE("poll reads: every register and coil the publisher reads on its own is documented") {
     for (const PollRead& read : poll_reads()) {
         CAPTURE(read_text(read));
+        if (!split_parts(read.poll).empty()) continue;  // split when refused; its parts are checked
         if (read.kind == ReadKind::registers) {
             for (std::uint32_t a = read.address; a < std::uint32_t{read.address} + read.count; ++a)
                 CHECK_MESSAGE(documented_word(static_cast<std::uint16_t>(a)), "undocumented word " << a);
@@ -58,7 +59,7 @@ TEST_CASE("poll reads: every register and coil the publisher reads on its own is
     }
 }
 
-TEST_CASE("poll reads: the identity is three spans, the coils two reads, the live block one") {
+TEST_CASE("poll reads: the identity is three spans, the coils one read or two, the live block one") {
     auto span = [](Poll poll) {
         const auto& r = read_of(poll);
         return std::vector<unsigned>{r.function, r.address, r.count};
@@ -67,11 +68,13 @@ TEST_CASE("poll reads: the identity is three spans, the coils two reads, the liv
     CHECK(span(Poll::counters) == std::vector<unsigned>{3, 0xE080, 13});
     CHECK(span(Poll::serial) == std::vector<unsigned>{3, 0xE0C0, 4});
     CHECK(span(Poll::model) == std::vector<unsigned>{3, 0xE0CC, 2});
+    CHECK(span(Poll::coils) == std::vector<unsigned>{1, 0, 3});
     CHECK(span(Poll::coil_equalize) == std::vector<unsigned>{1, 0, 1});
     CHECK(span(Poll::coil_disconnect) == std::vector<unsigned>{1, 2, 1});
     CHECK(span(Poll::network) == std::vector<unsigned>{4, 0x1000, 1});
     CHECK(read_text(read_of(Poll::serial)) == "FC03 0xE0C0-0xE0C3 (serial)");
     CHECK(read_text(read_of(Poll::coil_disconnect)) == "FC01 coil 2 (charge disconnect)");
+    CHECK(read_text(read_of(Poll::coils)) == "FC01 coils 0-2 (equalize, charge disconnect)");
     CHECK(read_text(read_of(Poll::status)) == "the gateway's status");
 }
 
@@ -107,6 +110,11 @@ TEST_CASE("poll reads: answers go to their part; a reply that does not fit chang
     CHECK_FALSE(snapshot.coil(0).has_value());
     CHECK_FALSE(snapshot.coil(1).has_value());
     CHECK_FALSE(store(snapshot, Poll::coil_equalize, coil_reply({true, false, true})));
+    CHECK(store(snapshot, Poll::coils, coil_reply({true, true, false})));  // coil 1 is not kept
+    CHECK(snapshot.coil(0) == true);
+    CHECK(snapshot.coil(2) == false);
+    CHECK_FALSE(snapshot.coil(1).has_value());
+    CHECK_FALSE(store(snapshot, Poll::coils, coil_reply({true})));
     CHECK(store(snapshot, Poll::network, register_reply({0x0925})));
     CHECK(snapshot.network_version == 0x0925);
     CHECK_FALSE(store(snapshot, Poll::status, v1::Reply{}));
@@ -162,6 +170,16 @@ TEST_CASE("read failures: the lines name the read, the function, the answer and 
     CHECK(recovery_info(read_of(Poll::model), 4) == "[reads] FC03 0xE0CC-0xE0CD (model and hardware version) "
                                                     "reads again after 4 failures");
     CHECK(answer_text({v1::MODBUS_EXCEPTION, 1, "", false}) == "MODBUS_EXCEPTION 1 (illegal function)");
+}
+
+TEST_CASE("read failures: exception 2 on coils 0-2 means split, said once at info") {
+    CHECK(refused_addresses(refused));
+    CHECK_FALSE(refused_addresses({v1::MODBUS_EXCEPTION, 1, "", false}));
+    CHECK_FALSE(refused_addresses(timeout));
+    CHECK(split_info(Poll::coils, refused) ==
+          "[reads] FC01 coils 0-2 (equalize, charge disconnect) refused: MODBUS_EXCEPTION 2 (illegal data "
+          "address): the device answered exception 2; reading FC01 coil 0 (equalize) and FC01 coil 2 (charge "
+          "disconnect) apart from now on");
 }
 
 }  // namespace tristar::publisher
