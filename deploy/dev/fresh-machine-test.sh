@@ -76,7 +76,7 @@ phase_done() {   # phase_done ok|FAILED|skipped
 }
 
 # --- state the cleanup needs ---
-work="" root="" bg_pid=""
+work="" root="" bg_pid="" demo_up=""
 mounts=()   # mount points inside the chroot, in mount order
 
 chroot_pids() {   # every process whose root directory is the chroot (or below it)
@@ -117,9 +117,10 @@ mounted_under_root() {   # mount points at or below the chroot, deepest first
 }
 
 cleanup() {
-  local status=$? m
+  local status=$? m cleaned=ok
   trap - EXIT INT TERM
   if [[ -n $phase_name ]]; then phase_done FAILED; fi
+  phase "cleanup: stop, unmount, remove"
   if [[ -n $bg_pid ]]; then kill -TERM "$bg_pid" 2>/dev/null || true; wait "$bg_pid" 2>/dev/null || true; fi
   kill_chroot_processes
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
@@ -132,16 +133,20 @@ cleanup() {
     if [[ -n $(mounted_under_root) ]]; then
       # Never remove a tree that still has /dev, /proc or /sys of the host mounted in it.
       log "still mounted, so $work is NOT removed:"; mounted_under_root >&2
-      status=1
+      cleaned=FAILED
     else
-      rm -rf --one-file-system "$work"
-      log "removed $work"
+      log "removing $work ($(du -sh --one-file-system "$work" 2>/dev/null | cut -f1))"
+      rm -rf --one-file-system "$work" || cleaned=FAILED
     fi
   fi
+  phase_done "$cleaned"
   echo
   echo "=== fresh-machine-test summary (HEAD ${commit:-?}) ==="
   for i in "${!phase_names[@]}"; do
     printf '  %-34s %-8s %s\n' "${phase_names[$i]}" "${phase_results[$i]}" "$(duration "${phase_times[$i]}")"
+    if [[ ${phase_names[$i]} == "README: ${readme_commands[0]}" && -n $demo_up ]]; then
+      printf '  %-34s %-8s %s\n' "  (install + build, until live view)" "" "$(duration "$demo_up")"
+    fi
   done
   printf '  %-34s %-8s %s\n' total "" "$(duration $(($(date +%s) - started)))"
   ((${#failures[@]})) && status=1
@@ -153,8 +158,15 @@ trap 'log "interrupted"; exit 130' INT TERM
 
 # Runs "$@" under timeout with what is left of the overall bound, in the background so that a
 # signal to this script is handled at once; returns its status (124: the bound was reached).
+# `bounded --log FILE command...` sends the command's output to FILE (never redirect a call of
+# this function itself: the cleanup that a signal runs from inside it would write there too).
 bounded() {
-  timeout --kill-after=30 "$(remaining)" "$@" &
+  if [[ $1 == --log ]]; then
+    local file=$2; shift 2
+    timeout --kill-after=30 "$(remaining)" "$@" >"$file" 2>&1 &
+  else
+    timeout --kill-after=30 "$(remaining)" "$@" &
+  fi
   bg_pid=$!
   local rc=0
   wait "$bg_pid" || rc=$?
@@ -257,7 +269,7 @@ if [[ -n $cache ]]; then
 fi
 [[ -e /usr/share/keyrings/debian-archive-keyring.gpg ]] &&
   debootstrap_args+=(--keyring=/usr/share/keyrings/debian-archive-keyring.gpg)
-if ! bounded debootstrap "${debootstrap_args[@]}" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1; then
+if ! bounded --log "$work/debootstrap.log" debootstrap "${debootstrap_args[@]}" "$suite" "$root" "$mirror"; then
   log "debootstrap failed; the end of its log:"; tail -n 40 "$work/debootstrap.log"
   [[ -f $root/debootstrap/debootstrap.log ]] && tail -n 40 "$root/debootstrap/debootstrap.log"
   exit 1
@@ -314,7 +326,8 @@ log "demo started (it installs, builds, then runs until SIGINT); its output goes
 demo_ok=1
 while kill -0 "$bg_pid" 2>/dev/null && ! grep -q "tristar-ctl watch" "$demo_log"; do sleep 2; done
 if kill -0 "$bg_pid" 2>/dev/null; then
-  log "the live view is up after $(duration $(($(date +%s) - phase_start))); letting the demo run ${demo_seconds}s"
+  demo_up=$(($(date +%s) - phase_start))
+  log "the live view is up after $(duration "$demo_up") (install and build included); letting the demo run ${demo_seconds}s"
   sleep "$demo_seconds"
   kill -0 "$bg_pid" 2>/dev/null || { log "the demo stopped by itself"; demo_ok=0; }
   kill -INT "$bg_pid" 2>/dev/null || true
@@ -326,8 +339,23 @@ fi
 demo_status=0
 wait "$bg_pid" || demo_status=$?
 bg_pid=""
-echo "----- demo output (install and build lines elided) -----"
-awk '/^install-deps: installing|^\[ *[0-9]+%\]|^(Get|Hit|Ign|Fetched|Selecting|Preparing|Unpacking|Setting up|Processing|Reading|Building|Need to get|After this|The following|Created symlink|update-alternatives)[ :]/ {n++; next} {print} END {if (n) print "(" n " lines of install and build output elided)"}' "$demo_log" | tail -n 80
+# Once the demo came up: its own lines up to the first live-view frame, then the last frame
+# (the install and build lines before them are only counted). Otherwise the end of its output.
+echo "----- demo output -----"
+if grep -q '^simulated TriStar' "$demo_log"; then
+  awk '
+    !started && /^simulated TriStar/ {started = 1}
+    !started {before++; next}
+    /^tristar-ctl watch / {frames++; frame = ""}
+    frames == 0 {print; next}
+    {frame = frame $0 "\n"}
+    END {
+      if (frames) printf "(%d live-view frames; the last:)\n%s", frames, frame
+      print "(" before " lines of install and build output before these not shown)"
+    }' "$demo_log"
+else
+  tail -n 60 "$demo_log"
+fi
 echo "----- end of demo output -----"
 for marker in "${demo_markers[@]}"; do
   if grep -q "${marker#*|}" "$demo_log"; then
@@ -337,7 +365,9 @@ for marker in "${demo_markers[@]}"; do
     demo_ok=0
   fi
 done
-if ((demo_status == 124 || demo_status == 137)); then
+if (($(date +%s) >= deadline)); then
+  log "the overall bound of ${limit}s was reached during the demo (status $demo_status)"; demo_ok=0
+elif ((demo_status == 124 || demo_status == 137)); then
   log "the demo did not start within the overall bound (status $demo_status)"; demo_ok=0
 elif ((demo_status != 0)); then
   log "the demo exited with status $demo_status after SIGINT (0 expected)"; demo_ok=0
@@ -364,7 +394,11 @@ if [[ $skip_cross == 1 ]]; then
   log "SKIPPED: the cross label (the armhf build under qemu-arm), as asked (--skip-cross / FRESH_SKIP_CROSS=1)"
 fi
 test_status=0
-bounded "${in_chroot[@]}" /bin/bash -c "cd $src && ${readme_commands[1]} \"\$@\"" test.sh "${test_args[@]}" </dev/null 2>&1 || test_status=$?
+if (($(date +%s) >= deadline)); then
+  log "not run: the overall bound of ${limit}s was reached"; test_status=124
+else
+  bounded "${in_chroot[@]}" /bin/bash -c "cd $src && ${readme_commands[1]} \"\$@\" 2>&1" test.sh "${test_args[@]}" </dev/null || test_status=$?
+fi
 test_ok=1
 if ((test_status != 0)); then log "${readme_commands[1]} exited with status $test_status"; test_ok=0; fi
 for _ in $(seq 40); do [[ -z $(chroot_pids) ]] && break; sleep 0.25; done
