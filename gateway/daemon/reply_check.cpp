@@ -27,7 +27,7 @@ ReplyCheck check_bits(const LinkRequest& request, std::span<const std::uint8_t> 
     if (pdu.size() < 2 || pdu[1] != bytes || pdu.size() != 2 + bytes)
         return corrupt("reply byte count does not match the bits asked for");
     for (std::size_t i = 0; i < request.count; ++i)
-        result.bits[i] = static_cast<std::uint8_t>((pdu[2 + i / 8] >> (i % 8)) & 1u);
+        result.bits[i] = static_cast<std::uint8_t>((static_cast<unsigned>(pdu[2 + i / 8]) >> (i % 8)) & 1u);
     result.count = request.count;
     return {};
 }
