@@ -14,7 +14,7 @@ struct BenchOptions {
     std::chrono::seconds rtu_time{30};        // f: measuring window
     int latency_samples = 2000;               // a, b, h: measured reads per run and mode; g: calls
     int warmup_reads = 50;                    // a, h: reads before measuring (mode detection)
-    int writes = 20;                          // d: writes per run (ON/OFF alternating)
+    int writes = 20;                          // d: writes per run and setup (ON/OFF; 3x with drops)
     bool verbose = false;                     // per-run figures on stderr
     std::string gatewayd;                     // another tristar-gatewayd to measure (default: this tree's)
 };

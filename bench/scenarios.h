@@ -26,7 +26,9 @@ RunFigures run_cache_hit(const BenchOptions& options);
 // c and e: transactions of the mixed load over those of the 1 Hz poll alone; the gateway's
 // peak RSS and CPU under the mixed load.
 RunFigures run_mixed_load(const BenchOptions& options);
-// d: how long a write waits while 8 clients flood reads, in device transactions.
+// d: how long a write waits while 8 clients flood reads, in device transactions, three times
+// per run: tcp_gap_ms = 0, the gateway's defaults, and the defaults against a simulator that
+// leaves 10 % of requests unanswered.
 RunFigures run_write_flood(const BenchOptions& options);
 // f: 56-register reads per second over RTU 9600 8N2 as a share of the wire limit.
 RunFigures run_rtu_throughput(const BenchOptions& options);
