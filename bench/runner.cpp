@@ -63,7 +63,7 @@ void print_header(const BenchOptions& o) {
               << " cores, " << u.sysname << ' ' << u.release << ' ' << u.machine << '\n'
               << "load average at start: " << load_average() << '\n'
               << "gatewayd: " << (o.gatewayd.empty() ? std::string{"this build tree's"} : o.gatewayd) << '\n'
-              << "gateway: tcp_gap_ms = 0, log level warn; simulator --frozen on loopback\n"
+              << "gateway: tcp_gap_ms = 0 (pacing is not latency), log level warn; d also with the defaults; simulator --frozen on loopback\n"
               << "loads (c, e): " << o.load_time.count() << " s each; RTU window (f): "
               << o.rtu_time.count() << " s; reads per latency run (a, b): " << o.latency_samples
               << "\npublisher (g): --poll-ms 1000, window " << o.load_time.count()
