@@ -2,6 +2,8 @@
 // is answered at once and never reaches the device (the simulator's transaction count says so).
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "tests/integration/reference.h"
 #include "tests/support/stack.h"
 
@@ -53,6 +55,8 @@ TEST_CASE("a request whose deadline passes in the queue gets DEADLINE_EXCEEDED, 
     client::GatewayClient hurried(context, {gateway.endpoint(), "hurried"});
     // Two network registers: no read-ahead block holds them, so they cannot share a transaction.
     slow.send(read_request(4, 0x1000, 1));  // interactive: served first, holds the link 300 ms
+    // Two sockets: nothing orders their frames at the gateway but time.
+    std::this_thread::sleep_for(20ms);
     auto request = read_request(4, 0x1001, 1);
     request.set_priority(v1::PRIORITY_BACKGROUND);
     request.set_deadline_ms(50);
