@@ -97,16 +97,17 @@ void check_late_replies_never_cross(const std::string& read_ahead, int reads) {
             REQUIRE(reference.slice(late_spans[i].address, words) !=
                     reference.slice(late_spans[j].address, words));
     TempDir dir;
-    // Replies 60-160 ms after the request: some within the gateway's 100 ms, the others late.
+    // Replies 40-120 ms after the request: most within the gateway's 100 ms, a quarter late.
     Sim sim(dir, {.rtu = true,
-                  .extra = {"--baud", "115200", "--delay-ms", "60", "--delay-jitter-ms", "100"}});
+                  .extra = {"--baud", "115200", "--delay-ms", "40", "--delay-jitter-ms", "80"}});
     {
-        // response_timeout_ms = 100 (default 1000): inside the device's 60-160 ms, so that some
-        // replies come late. recovery_pause_ms = 150 (default 500): still outlasts the latest
-        // reply (100 + 150 ms > 160 ms), and keeps 1000 reads to minutes: a late try costs 250 ms.
+        // response_timeout_ms = 100 (default 1000): inside the device's 40-120 ms, so that some
+        // replies come late. recovery_pause_ms = 250 (default 500): outlasts the latest reply
+        // by 230 ms (100 + 250 > 120; a loaded machine's pty and scheduling delays stay inside
+        // that), and keeps 1000 reads to minutes: a late try costs 350 ms.
         Gatewayd gateway(
             dir, sim.uri() + "?baud=115200",
-            "[device]\nresponse_timeout_ms = 100\nrecovery_pause_ms = 150\nread_ahead = \"" +
+            "[device]\nresponse_timeout_ms = 100\nrecovery_pause_ms = 250\nread_ahead = \"" +
                 read_ahead + "\"\n\n[log]\nlevel = \"warn\"\n");
         const auto start = Clock::now();
         auto second = std::async(std::launch::async, read_in_turn, gateway.endpoint(), "second", -1,
