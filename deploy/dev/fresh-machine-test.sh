@@ -145,7 +145,7 @@ cleanup() {
   for i in "${!phase_names[@]}"; do
     printf '  %-34s %-8s %s\n' "${phase_names[$i]}" "${phase_results[$i]}" "$(duration "${phase_times[$i]}")"
     if [[ ${phase_names[$i]} == "README: ${readme_commands[0]}" && -n $demo_up ]]; then
-      printf '  %-34s %-8s %s\n' "  (install + build, until live view)" "" "$(duration "$demo_up")"
+      printf '  %-34s %-8s %s\n' "  of which until the live view" "" "$(duration "$demo_up")"
     fi
   done
   printf '  %-34s %-8s %s\n' total "" "$(duration $(($(date +%s) - started)))"
