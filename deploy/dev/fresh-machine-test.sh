@@ -143,12 +143,12 @@ cleanup() {
   echo
   echo "=== fresh-machine-test summary (HEAD ${commit:-?}) ==="
   for i in "${!phase_names[@]}"; do
-    printf '  %-34s %-8s %s\n' "${phase_names[$i]}" "${phase_results[$i]}" "$(duration "${phase_times[$i]}")"
+    printf '  %-38s %-8s %s\n' "${phase_names[$i]}" "${phase_results[$i]}" "$(duration "${phase_times[$i]}")"
     if [[ ${phase_names[$i]} == "README: ${readme_commands[0]}" && -n $demo_up ]]; then
-      printf '  %-34s %-8s %s\n' "  of which until the live view" "" "$(duration "$demo_up")"
+      printf '  %-38s %-8s %s\n' "  of which until the live view" "" "$(duration "$demo_up")"
     fi
   done
-  printf '  %-34s %-8s %s\n' total "" "$(duration $(($(date +%s) - started)))"
+  printf '  %-38s %-8s %s\n' total "" "$(duration $(($(date +%s) - started)))"
   ((${#failures[@]})) && status=1
   if ((status == 0)); then log "passed"; else log "FAILED${failures:+: ${failures[*]}}"; fi
   exit "$status"
