@@ -17,14 +17,6 @@ using std::chrono::duration_cast;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 
-std::uint64_t us_between(Clock::time_point from, Clock::time_point to) {
-    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, duration_cast<microseconds>(to - from).count()));
-}
-
-std::int64_t unix_ms_now() {
-    return duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 constexpr std::int64_t hard_frame_limit = 1 << 20;
 
 LinkTiming link_timing(const DeviceConfig& device) {

@@ -5,6 +5,7 @@
 // status. One zmq_poll over the ROUTER, the link mailbox's eventfd and a signalfd; it sleeps
 // until the next deadline, the end of the link's pause or the next maintenance, and never
 // blocks on the device.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -26,6 +27,17 @@
 #include "gateway/daemon/read_planner.h"
 
 namespace tristar::gateway {
+
+// Microseconds from `from` to `to`, 0 if `to` is earlier.
+inline std::uint64_t us_between(Clock::time_point from, Clock::time_point to) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, us));
+}
+
+inline std::int64_t unix_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 class Front {
 public:

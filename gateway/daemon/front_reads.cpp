@@ -11,16 +11,6 @@
 namespace tristar::gateway {
 namespace {
 
-std::uint64_t us_since(Clock::time_point from) {
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - from).count();
-    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, us));
-}
-
-std::int64_t unix_ms_now() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 bool is_bits(Table table) { return table == Table::coils || table == Table::discrete; }
 
 std::uint8_t read_function(const v1::Request& request) {
@@ -63,7 +53,7 @@ bool Front::serve_from_cache(const Pending& pending, Clock::time_point now) {
     ++health_.counters.cache_hits;
     auto reply = read_reply(pending.request, *words);
     reply.set_from_cache(true);
-    health_.queue_time.add(us_since(pending.arrival));
+    health_.queue_time.add(us_between(pending.arrival, Clock::now()));
     answer(pending, reply);
     return true;
 }
@@ -85,7 +75,7 @@ bool Front::join_in_flight(Pending& pending) {
 // says, carrying every queued read it covers.
 Front::InFlight Front::plan_transaction(Ticket ticket, Clock::time_point now) {
     auto& first = pending_.at(ticket);
-    health_.queue_time.add(us_since(first.arrival));
+    health_.queue_time.add(us_between(first.arrival, Clock::now()));
     if (first.tries++ > 0) ++health_.counters.retries;
     InFlight plan;
     plan.waiters.push_back(ticket);
@@ -106,7 +96,7 @@ Front::InFlight Front::plan_transaction(Ticket ticket, Clock::time_point now) {
         plan.waiters.push_back(t);
         auto& rider = pending_.at(t);
         ++rider.tries;
-        health_.queue_time.add(us_since(rider.arrival));
+        health_.queue_time.add(us_between(rider.arrival, Clock::now()));
     }
     health_.counters.merged_reads += covered.size();
     return plan;

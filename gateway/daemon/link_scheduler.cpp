@@ -21,8 +21,7 @@ void LinkScheduler::started(Clock::time_point) { busy_ = true; }
 void LinkScheduler::finished(const LinkResult& result, Clock::time_point now) {
     busy_ = false;
     last_end_ = now;
-    answered_last_ = result.status == LinkStatus::ok || result.status == LinkStatus::exception;
-    if (answered_last_) {
+    if (result.status == LinkStatus::ok || result.status == LinkStatus::exception) {
         breaker_.succeeded();
         return;
     }

@@ -65,7 +65,6 @@ public:
     std::optional<Clock::time_point> wake_at(Clock::time_point now) const;
     bool circuit_open(Clock::time_point now) const { return !breaker_.may_try(now); }
     Clock::time_point next_attempt() const { return breaker_.next_attempt(); }
-    bool answered_last() const { return answered_last_; }
 
 private:
     Clock::time_point ready_at() const { return std::max(last_end_ + timing_.gap, quiet_until_); }
@@ -74,7 +73,6 @@ private:
     Scheduler queues_;
     Backoff breaker_;
     bool busy_ = false;
-    bool answered_last_ = false;  // the last try got a valid answer (ok or exception)
     Clock::time_point last_end_{};
     Clock::time_point quiet_until_{};
 };

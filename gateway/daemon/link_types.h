@@ -44,7 +44,6 @@ inline bool retryable(LinkStatus status) {
            status == LinkStatus::closed;
 }
 
-enum class LinkState : std::uint8_t { idle, connected, backoff };
 enum class DetectedMode : std::uint8_t { detecting, per_transaction, kept, serial };
 
 // The worker's view of the link; a copy travels with every result.
