@@ -1,0 +1,90 @@
+// tristar-ctl status: durations, percentiles, the text and JSON views, the failing reads.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+
+#include "gateway/ctl/status_view.h"
+
+using namespace tristar;
+using namespace tristar::ctl;
+
+namespace {
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("status: durations and times") {
+    CHECK(duration_text(45'000) == "45s");
+    CHECK(duration_text(123'000) == "2m 03s");
+    CHECK(duration_text(3'720'000) == "1h 02m");
+    CHECK(duration_text(3 * 86'400'000ULL + 4 * 3'600'000ULL) == "3d 04h");
+    CHECK(micros_text(850) == "850 us");
+    CHECK(micros_text(12'345) == "12.3 ms");
+    CHECK(micros_text(1'200'000) == "1.20 s");
+}
+
+TEST_CASE("status: percentiles from per-bucket counts") {
+    client::v1::Histogram histogram;
+    for (const std::uint64_t bound : {1000U, 2000U, 5000U}) histogram.add_bounds_us(bound);
+    for (const std::uint64_t count : {50U, 40U, 9U, 1U})
+        histogram.add_counts(count);  // last: overflow
+    histogram.set_total(100);
+    histogram.set_sum_us(250'000);
+    CHECK(percentile_text(histogram, 0.5) == "<=1.0 ms");
+    CHECK(percentile_text(histogram, 0.51) == "<=2.0 ms");
+    CHECK(percentile_text(histogram, 0.9) == "<=2.0 ms");
+    CHECK(percentile_text(histogram, 0.99) == "<=5.0 ms");
+    CHECK(percentile_text(histogram, 1.0) == ">5.0 ms");
+    CHECK(histogram_text(histogram) ==
+          "p50 <=1.0 ms  p90 <=2.0 ms  p99 <=5.0 ms  (n=100, mean 2.5 ms)");
+    CHECK(histogram_text(client::v1::Histogram{}) == "no samples");
+}
+
+TEST_CASE("status: text and JSON") {
+    client::v1::Status status;
+    status.set_version("0.1.0");
+    status.set_transport("tcp");
+    status.set_device("tcp://192.168.1.253:502");
+    status.set_link_state("connected");
+    status.set_connection_mode("kept");
+    status.set_uptime_ms(3'720'000);
+    status.mutable_counters()->set_transactions(12);
+    (*status.mutable_counters()->mutable_exceptions_by_code())[2] = 3;
+    auto* client = status.add_clients();
+    client->set_client_name("tristar-publisher");
+    client->set_queue_depth(1);
+    client->set_requests(40);
+    const auto text = status_text(status, 0);
+    CHECK(contains(text, "tristar-gatewayd 0.1.0, up 1h 02m"));
+    CHECK(contains(text, "connected (tcp, kept)"));
+    CHECK(contains(text, "connected     no\n"));
+    CHECK(contains(text, "  requests               0  transactions          12  retries"));
+    CHECK(contains(text, "code 2: 3"));
+    CHECK(contains(text, "tristar-publisher   queue 1  requests 40"));
+    CHECK(contains(text, "last error    none"));
+    const auto json = status_json(status);
+    CHECK(contains(json, R"("link_state":"connected")"));
+    CHECK(contains(json, R"("queued":0)"));  // primitive fields are always printed
+    CHECK_FALSE(contains(text, "failing reads"));
+}
+
+TEST_CASE("status: the reads the device keeps failing, one line each") {
+    client::v1::Status status;
+    status.mutable_counters()->set_read_failures(7);
+    auto* failure = status.add_read_failures();
+    failure->set_function(3);
+    failure->set_address(0xE080);
+    failure->set_count(78);
+    failure->set_unit(1);
+    failure->set_client_name("tristar-publisher");
+    failure->set_answer("MODBUS_EXCEPTION 2: device exception 2");
+    failure->set_failures(7);
+    const auto text = status_text(status, 0);
+    CHECK(contains(text, "failing reads (1)\n  fc 3 0xe080+78 unit 1 for 'tristar-publisher': "
+                         "MODBUS_EXCEPTION 2: device exception 2 (7 times since "));
+    CHECK(contains(text, "read_failures          7"));
+}
