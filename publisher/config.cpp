@@ -73,6 +73,7 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
     in.read("history_save_ms", save, 1000ms, 3600000ms);
     config.history_save = std::chrono::duration_cast<std::chrono::seconds>(save);
     if (const auto* zone = in.typed<std::string>("timezone", "a string")) config.timezone = zone->get();
+    in.read("equalize_switch", config.equalize_switch);
     if (const auto i = in.choice("log_level", level_names)) config.log_level = level_names[*i];
     in.read("log_plain", config.log_plain);
 }

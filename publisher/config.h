@@ -33,6 +33,9 @@ struct PublisherConfig {
     std::size_t history_days = 30;
     std::chrono::seconds history_save{300};
     std::string timezone;  // "" = /Settings/System/TimeZone, else TZ
+    // Equalize as a momentary button in the GUI's switch pane (/SwitchableOutput/1). Off by
+    // default: one tap starts an equalize without confirmation, which no Victron charger offers.
+    bool equalize_switch = false;
     std::string log_level = "info";
     bool log_plain = false;
 

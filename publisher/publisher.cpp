@@ -60,16 +60,19 @@ Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
     : config_(config),
       bus_(bus),
       context_(1),
-      service_(bus, service_items(config.history_days),
+      service_(bus, service_items(config),
                [this](const std::string& path, const SetArgument& value, SetReply reply) {
                    on_set(path, value, std::move(reply));
                }),
       plan_(config.polls, Steady::now()),
       instance_(config.device_instance),
+      switch_pane_(config.equalize_switch),
       store_(config.data_dir),
       history_(HistoryConfig{.max_days = config.history_days}, restored_state(store_)),
       save_schedule_(config.history_save) {
     mapping_options_.serial = config_.serial;
+    if (const auto skipped = switch_pane_.load(switch_pane_file()))
+        spdlog::warn("{}: {} unreadable lines skipped", switch_pane_file().string(), skipped);
     if (!config_.timezone.empty() && !apply_timezone(config_.timezone))
         spdlog::warn("timezone {:?} is not known; local time follows TZ", config_.timezone);
     connect_gateway();
@@ -252,8 +255,7 @@ void Publisher::set_connected(bool connected, SteadyTime now) {
 }
 
 PathValues Publisher::own_values() const {
-    PathValues values = switch_pane_constants();
-    values.merge(switch_pane_values(snapshot_.coil(coil_equalize), snapshot_.coil(coil_charge_disconnect)));
+    PathValues values = switch_pane_.values(snapshot_.coil(coil_equalize), snapshot_.coil(coil_charge_disconnect));
     values["/Mgmt/ProcessName"] = string_value("tristar-publisher");
     values["/Mgmt/ProcessVersion"] = string_value(version);
     values["/DeviceInstance"] = integer_value(instance_, std::to_string(instance_));
@@ -262,7 +264,7 @@ PathValues Publisher::own_values() const {
     values["/Connected"] = integer_value(connected_ ? 1 : 0, connected_ ? "Connected" : "Disconnected");
     // One-shot controls read 0, or 1 while their write is on its way.
     for (const auto& control : control_paths()) {
-        if (!control.one_shot) continue;
+        if (!control.one_shot || (control.path.starts_with(switch_pane_prefix) && !config_.equalize_switch)) continue;
         const bool busy = std::ranges::any_of(outstanding_, [&](const auto& entry) {
             return entry.second.write && entry.second.path == control.path;
         });

@@ -8,6 +8,7 @@
 // gateway's socket, the D-Bus connection's fd and a stop fd together, so every D-Bus callback
 // runs here too and nothing needs a lock.
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "publisher/poll_reads.h"
 #include "publisher/read_failures.h"
 #include "publisher/service_identity.h"
+#include "publisher/switch_pane.h"
 #include "publisher/venus_mapping.h"
 
 namespace tristar::publisher {
@@ -86,6 +88,8 @@ private:
     // Controls (publisher_controls.cpp).
     void on_set(const std::string& path, const SetArgument& value, SetReply reply);
     void on_write_reply(Outstanding& done, const v1::Reply& reply);
+    void set_switch_setting(const std::string& path, const SetArgument& value, SetReply reply);
+    std::filesystem::path switch_pane_file() const;
 
     PublisherConfig config_;
     sdbus::IConnection& bus_;
@@ -108,6 +112,7 @@ private:
     int instance_;
     std::string custom_name_;
     std::set<std::string> warned_;  // mapping warnings logged once each
+    SwitchPane switch_pane_;
 
     // History.
     HistoryStore store_;

@@ -17,6 +17,7 @@ struct overloaded : F... {
 }  // namespace
 
 void Publisher::on_set(const std::string& path, const SetArgument& value, SetReply reply) {
+    if (switch_pane_.is_setting(path)) return set_switch_setting(path, value, std::move(reply));
     const auto charge_state = raw_word(snapshot_, "charge_state");
     std::visit(overloaded{
                    [&](const Refusal& refusal) {
@@ -68,6 +69,26 @@ void Publisher::on_write_reply(Outstanding& done, const v1::Reply& reply) {
         done.reply(set_result::accepted);
     }
     publish_all();
+}
+
+// The switch pane's settings are the publisher's own: kept in the data directory, so the GUI's
+// edits survive a restart.
+void Publisher::set_switch_setting(const std::string& path, const SetArgument& value, SetReply reply) {
+    const auto code = switch_pane_.set(path, value);
+    if (code == set_result::accepted) {
+        std::error_code error;
+        std::filesystem::create_directories(config_.data_dir, error);
+        if (!switch_pane_.save(switch_pane_file()))
+            spdlog::error("cannot save the switch pane settings to {}", switch_pane_file().string());
+        publish_all();
+    } else {
+        spdlog::info("SetValue {} refused ({})", path, code);
+    }
+    reply(code);
+}
+
+std::filesystem::path Publisher::switch_pane_file() const {
+    return std::filesystem::path(config_.data_dir) / "switch-pane";
 }
 
 }  // namespace tristar::publisher

@@ -3,37 +3,12 @@
 #include <string_view>
 
 #include "publisher/controls.h"
+#include "publisher/switch_pane.h"
 
 namespace tristar::publisher {
 namespace {
 
 using enum VenusType;
-
-struct SwitchConstant {
-    std::string_view path;
-    VenusType type;
-};
-
-// Status bits of a switchable output (spec section 10): 0x00 off, 0x09 on.
-constexpr std::int32_t status_off = 0x00;
-constexpr std::int32_t status_on = 0x09;
-// Output types: 0 momentary, 1 toggle; ValidTypes is a bit mask of them.
-constexpr std::int32_t type_momentary = 0;
-constexpr std::int32_t type_toggle = 1;
-constexpr std::int32_t show_always = 1;
-
-constexpr SwitchConstant switch_constants[] = {
-    {"/SwitchableOutput/0/Name", string},
-    {"/SwitchableOutput/0/Settings/Type", integer},
-    {"/SwitchableOutput/0/Settings/ValidTypes", integer},
-    {"/SwitchableOutput/0/Settings/ShowUIControl", integer},
-    {"/SwitchableOutput/0/Status", integer},
-    {"/SwitchableOutput/1/Name", string},
-    {"/SwitchableOutput/1/Settings/Type", integer},
-    {"/SwitchableOutput/1/Settings/ValidTypes", integer},
-    {"/SwitchableOutput/1/Settings/ShowUIControl", integer},
-    {"/SwitchableOutput/1/Status", integer},
-};
 
 bool is_integer_history(std::string_view path) {
     return path.ends_with("/Nr") || path.ends_with("/DaysAvailable");
@@ -53,51 +28,22 @@ int decimals_of(std::string_view unit) {
     return 0;
 }
 
-VenusValue switch_status(std::optional<bool> on) {
-    if (!on) return invalid_value();
-    return integer_value(*on ? status_on : status_off, *on ? "On" : "Off");
-}
-
 }  // namespace
 
-std::vector<ItemSpec> service_items(std::size_t history_days) {
+std::vector<ItemSpec> service_items(const PublisherConfig& config) {
     std::vector<ItemSpec> items;
     for (const auto& spec : venus_paths()) items.push_back({std::string(spec.path), spec.type, spec.writable});
     for (const auto& spec : caller_paths()) items.push_back({std::string(spec.path), spec.type, spec.writable});
     for (const auto& control : control_paths()) {
-        if (find_path(control.path) == nullptr) items.push_back({std::string(control.path), control.type, true});
+        const bool in_pane = control.path.starts_with(switch_pane_prefix);
+        if (!in_pane && find_path(control.path) == nullptr)
+            items.push_back({std::string(control.path), control.type, true});
     }
-    for (const auto& constant : switch_constants) items.push_back({std::string(constant.path), constant.type, false});
-    const DailyHistory empty(HistoryConfig{.max_days = history_days});
+    for (auto& item : SwitchPane(config.equalize_switch).items()) items.push_back(std::move(item));
+    const DailyHistory empty(HistoryConfig{.max_days = config.history_days});
     for (const auto& item : history_items(empty))
         items.push_back({item.path, is_integer_history(item.path) ? integer : number, false});
     return items;
-}
-
-PathValues switch_pane_constants() {
-    PathValues values;
-    values["/SwitchableOutput/0/Name"] = string_value("Charger");
-    values["/SwitchableOutput/0/Settings/Type"] = integer_value(type_toggle, "Toggle");
-    values["/SwitchableOutput/0/Settings/ValidTypes"] = integer_value(1 << type_toggle, "Toggle");
-    values["/SwitchableOutput/0/Settings/ShowUIControl"] = integer_value(show_always, "Always");
-    values["/SwitchableOutput/1/Name"] = string_value("Equalize");
-    values["/SwitchableOutput/1/Settings/Type"] = integer_value(type_momentary, "Momentary");
-    values["/SwitchableOutput/1/Settings/ValidTypes"] = integer_value(1 << type_momentary, "Momentary");
-    values["/SwitchableOutput/1/Settings/ShowUIControl"] = integer_value(show_always, "Always");
-    return values;
-}
-
-PathValues switch_pane_values(std::optional<bool> equalize_requested, std::optional<bool> charge_disconnect) {
-    PathValues values;
-    const std::optional<bool> charger_on =
-        charge_disconnect ? std::optional<bool>{!*charge_disconnect} : std::nullopt;
-    values["/SwitchableOutput/0/State"] =
-        charger_on ? integer_value(*charger_on ? 1 : 0, *charger_on ? "On" : "Off") : invalid_value();
-    values["/SwitchableOutput/0/Status"] = switch_status(charger_on);
-    // A momentary button reads 0; its Status shows whether an equalize is requested or running.
-    values["/SwitchableOutput/1/State"] = integer_value(0, "Off");
-    values["/SwitchableOutput/1/Status"] = switch_status(equalize_requested);
-    return values;
 }
 
 VenusValue venus_value_of(const HistoryItem& item) {

@@ -11,6 +11,7 @@
 #include "publisher/controls.h"
 #include "publisher/poll_plan.h"
 #include "publisher/service_items.h"
+#include "publisher/switch_pane.h"
 
 namespace tristar::publisher {
 namespace {
@@ -164,10 +165,11 @@ TEST_CASE("poll plan: coils 0-2 split into coil 0 and coil 2 for good, both due 
 }
 
 TEST_CASE("service items: every path once, with a stable type, the controls writable") {
-    const auto items = service_items(30);
+    const auto items = service_items(PublisherConfig{});
     std::set<std::string> paths;
     for (const auto& item : items) CHECK_MESSAGE(paths.insert(item.path).second, item.path);
     for (const auto& control : control_paths()) {
+        if (control.path == "/SwitchableOutput/1/State") continue;  // equalize_switch: below
         const auto it = std::ranges::find(items, std::string(control.path), &ItemSpec::path);
         REQUIRE(it != items.end());
         CHECK(it->writable);
@@ -175,8 +177,15 @@ TEST_CASE("service items: every path once, with a stable type, the controls writ
     CHECK(paths.contains("/History/Daily/29/TimeInFloat"));
     CHECK_FALSE(paths.contains("/History/Daily/30/Yield"));
     CHECK(std::ranges::none_of(paths, [](const std::string& p) { return p.starts_with("/Solar"); }));
-    // Every constant of the switch pane is an item, with the type it is published with.
-    for (const auto& [path, value] : switch_pane_constants()) {
+    // Equalize is in the switch pane only when the config asks for it.
+    CHECK_FALSE(paths.contains("/SwitchableOutput/1/State"));
+    CHECK(paths.contains("/Settings/Tristar/ForceEqualize"));
+    PublisherConfig with_equalize;
+    with_equalize.equalize_switch = true;
+    const auto more = service_items(with_equalize);
+    CHECK(std::ranges::count(more, std::string("/SwitchableOutput/1/State"), &ItemSpec::path) == 1);
+    // Every value of the switch pane is an item, with the type it is published with.
+    for (const auto& [path, value] : SwitchPane(false).values(true, false)) {
         const auto it = std::ranges::find(items, path, &ItemSpec::path);
         REQUIRE(it != items.end());
         CHECK(fits(value, it->type));
