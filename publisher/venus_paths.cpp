@@ -22,7 +22,7 @@ constexpr std::array path_table{
     PathSpec{"/ProductName", string, "", 0, "model", "Emodel 0xE0CC: \"TriStar MPPT 60\"; \"TriStar MPPT\" until read or when unreadable", product_name},
     PathSpec{"/Serial", string, "", 0, "serial", "[publisher] serial if set, else Eserial 0xE0C0-0xE0C3, 8 characters; invalid when unreadable", serial},
     PathSpec{"/HardwareVersion", string, "", 0, "hardware_version", "Ehw_version 0xE0CD: \"1.2\"", hardware_version},
-    PathSpec{"/FirmwareVersion", integer, "", 0, "", "always invalid (section 17: avoids DVCC alarm #48)", always_invalid},
+    PathSpec{"/FirmwareVersion", integer, "", 0, "firmware_version", "ver_sw 0x04 in the 24-bit form: v12 -> 0x120000 (\"v12.00\"); invalid when not 2 BCD digits", firmware_version},
 
     // Solar charger (sections 5 and 17).
     PathSpec{"/Dc/0/Voltage", number, "V", 2, "battery_voltage", "adc_vb_f_med 0x18", measurement},

@@ -179,6 +179,14 @@ std::optional<std::string> controller_firmware_text(std::uint16_t ver_sw) {
     return "v" + std::to_string(tristar::bcd_value(ver_sw));
 }
 
+std::optional<std::int32_t> firmware_version_24bit(std::uint16_t ver_sw) {
+    constexpr std::int32_t dvcc_minimum = 0x10200;
+    if (ver_sw > 0xFF || !controller_firmware_text(ver_sw)) return std::nullopt;
+    const std::int32_t value = std::int32_t{ver_sw} << 16;
+    if (value < dvcc_minimum) return std::nullopt;
+    return value;
+}
+
 std::string network_firmware_text(std::uint16_t version) {
     std::array<char, 8> buf{};
     std::snprintf(buf.data(), buf.size(), "0x%04X", static_cast<unsigned>(version));

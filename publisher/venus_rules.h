@@ -70,6 +70,11 @@ std::string connection_text(std::string_view transport);
 
 // ver_sw (BCD) -> /Tristar/Firmware/Controller: 0x0012 -> "v12"; absent when not BCD.
 std::optional<std::string> controller_firmware_text(std::uint16_t ver_sw);
+// /FirmwareVersion in Venus's 24-bit form from ver_sw (2 BCD digits): v12 (0x0012) -> 0x120000,
+// which the GUI shows as "v12.00" and DVCC accepts (24-bit needs >= 0x10200, spec venus-dbus 4).
+// Nothing for a value that is not BCD, has more than 2 digits, or would be below 0x10200 (it
+// would raise DVCC alarm #48): the path is then invalid, which DVCC also accepts.
+std::optional<std::int32_t> firmware_version_24bit(std::uint16_t ver_sw);
 // ProcessorB_Version (0x1000) -> /Tristar/Firmware/Network. Its encoding is not documented, so
 // the raw word is shown in hex: "0x0925".
 std::string network_firmware_text(std::uint16_t version);

@@ -151,8 +151,14 @@ VenusValue hardware_version(const PathSpec& spec, const Snapshot& snapshot,
     return decoded_text(spec, snapshot, options);
 }
 
-VenusValue always_invalid(const PathSpec&, const Snapshot&, const MappingOptions&) {
-    return invalid_value();
+VenusValue firmware_version(const PathSpec&, const Snapshot& snapshot, const MappingOptions&) {
+    const auto raw = raw_word(snapshot, "firmware_version");
+    const auto value = raw ? firmware_version_24bit(*raw) : std::nullopt;
+    if (!value) return invalid_value();
+    std::array<char, 16> text{};
+    std::snprintf(text.data(), text.size(), "v%x.%02x", static_cast<unsigned>(*value >> 16),
+                  static_cast<unsigned>(*value >> 8) & 0xFFU);
+    return integer_value(*value, text.data());
 }
 
 VenusValue controller_firmware(const PathSpec&, const Snapshot& snapshot, const MappingOptions&) {

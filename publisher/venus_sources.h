@@ -28,7 +28,7 @@ VenusValue connection(const PathSpec&, const Snapshot&, const MappingOptions&);
 VenusValue product_name(const PathSpec&, const Snapshot&, const MappingOptions&);
 VenusValue serial(const PathSpec&, const Snapshot&, const MappingOptions&);
 VenusValue hardware_version(const PathSpec&, const Snapshot&, const MappingOptions&);
-VenusValue always_invalid(const PathSpec&, const Snapshot&, const MappingOptions&);
+VenusValue firmware_version(const PathSpec&, const Snapshot&, const MappingOptions&);
 VenusValue controller_firmware(const PathSpec&, const Snapshot&, const MappingOptions&);
 VenusValue network_firmware(const PathSpec&, const Snapshot&, const MappingOptions&);
 VenusValue equalize_requested(const PathSpec&, const Snapshot&, const MappingOptions&);

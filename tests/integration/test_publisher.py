@@ -126,9 +126,10 @@ class ItemsTest(unittest.TestCase):
             self.assertEqual(value_of(items["/Mgmt/Connection"]),
                              stack.sim.address.replace("tcp://", "Modbus TCP ") + " via tristar-gatewayd")
             self.assertEqual(items["/Dc/0/Voltage"]["Text"]["data"], "%.2f V" % decoded(live)["/Dc/0/Voltage"])
-            # An invalid value is an empty int32 array, its text "---".
-            self.assertEqual(items["/FirmwareVersion"]["Value"], {"type": "ai", "data": []})
-            self.assertEqual(items["/FirmwareVersion"]["Text"]["data"], "---")
+            # The firmware in the 24-bit form DVCC accepts; an invalid value is an empty int32 array,
+            # its text "---".
+            self.assertEqual(items["/FirmwareVersion"]["Value"], {"type": "i", "data": direct_read(stack.sim.address, 0x04, 1)[0] << 16})
+            self.assertEqual(items["/History/Daily/29/Yield"]["Text"]["data"], "---")
             self.assertEqual(items["/History/Daily/29/Yield"]["Value"], {"type": "ai", "data": []})
             self.assertGreaterEqual(value_of(items["/History/Overall/DaysAvailable"]), 1)
 

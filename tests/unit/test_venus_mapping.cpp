@@ -101,7 +101,7 @@ TEST_CASE("9.1 dump and 9.2 identity: generic paths") {
     CHECK(string_at(dump, "/ProductName") == "TriStar MPPT 60");
     CHECK(string_at(dump, "/Serial") == "01234567");
     CHECK(string_at(dump, "/HardwareVersion") == "1.2");
-    CHECK_FALSE(at(dump, "/FirmwareVersion").valid());
+    CHECK(at(dump, "/FirmwareVersion").valid());
     CHECK(string_at(dump, "/Tristar/Firmware/Controller") == "v12");
     CHECK(string_at(dump, "/Tristar/Firmware/Network") == "0x0925");
 }
@@ -286,10 +286,16 @@ TEST_CASE("missing inputs make their paths invalid") {
     CHECK(string_at(identity_only, "/Serial") == "01234567");
 }
 
-TEST_CASE("/FirmwareVersion is always invalid") {
-    for (std::uint16_t ver_sw : {std::uint16_t{0x0012}, std::uint16_t{0x0129}, std::uint16_t{0}}) {
+TEST_CASE("/FirmwareVersion: the 24-bit form DVCC accepts, or invalid") {
+    const auto v12 = at(with_word(dump_9_1(), 0x04, 0x0012), "/FirmwareVersion");
+    CHECK(std::get<std::int32_t>(v12.value) == 0x120000);
+    CHECK(v12.text == "v12.00");
+    CHECK(std::get<std::int32_t>(at(with_word(dump_9_1(), 0x04, 0x0009), "/FirmwareVersion").value) == 0x090000);
+    // Not 2 BCD digits, or below DVCC's 0x10200 (alarm #48): invalid, which DVCC accepts.
+    for (std::uint16_t ver_sw : {std::uint16_t{0x0129}, std::uint16_t{0x001A}, std::uint16_t{0}, std::uint16_t{1}}) {
         CHECK_FALSE(at(with_word(dump_9_1(), 0x04, ver_sw), "/FirmwareVersion").valid());
     }
+    CHECK(firmware_version_24bit(0x0002) == 0x020000);  // the lowest accepted: 0x20000 >= 0x10200
     CHECK_FALSE(at(Snapshot{}, "/FirmwareVersion").valid());
     CHECK(find_path("/FirmwareVersion")->type == VenusType::integer);  // never a string (spec 4)
     CHECK_FALSE(at(with_word(dump_9_1(), 0x04, 0x001A), "/Tristar/Firmware/Controller").valid());
