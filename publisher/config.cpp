@@ -61,6 +61,7 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
     milliseconds stale{-1};
     in.read("stale_after_ms", stale, 100ms, 60000ms);
     if (stale >= 0ms) config.stale_after = stale;
+    in.read("release_after_ms", config.release_after, 0ms, 3600000ms);
     if (const auto* dir = in.typed<std::string>("data_dir", "a string")) {
         if (dir->get().empty()) in.fail(*dir, "data_dir", "must name a directory");
         config.data_dir = dir->get();
@@ -78,6 +79,21 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
     in.read("log_plain", config.log_plain);
 }
 
+// [dvcc]: amperes as an integer or a float.
+void read_dvcc(TableReader& in, DvccConfig& config) {
+    in.read("enabled", config.enabled);
+    constexpr std::string_view key = "charge_current_limit";
+    const toml::node* node = in.table().get(key);
+    if (node != nullptr && node->is_integer()) {
+        if (const auto amps = in.integer(key, 0, static_cast<std::int64_t>(dvcc_current_limit_max)))
+            config.charge_current_limit = static_cast<double>(*amps);
+    } else if (const auto* amps = in.typed<double>(key, "a number of amperes")) {
+        if (!(amps->get() >= 0.0 && amps->get() <= dvcc_current_limit_max))
+            in.fail(*amps, key, "must be within 0..60 A (got " + std::to_string(amps->get()) + ")");
+        config.charge_current_limit = amps->get();
+    }
+}
+
 }  // namespace
 
 PublisherConfig parse_publisher_config(std::string_view toml_text, const std::string& source) {
@@ -87,6 +103,11 @@ PublisherConfig parse_publisher_config(std::string_view toml_text, const std::st
     if (const auto* table = top.typed<toml::table>("publisher", "a table")) {
         TableReader section(*table, "publisher", source);
         read_publisher(section, config);
+        section.reject_unknown();
+    }
+    if (const auto* table = top.typed<toml::table>("dvcc", "a table")) {
+        TableReader section(*table, "dvcc", source);
+        read_dvcc(section, config.dvcc);
         section.reject_unknown();
     }
     top.reject_unknown();

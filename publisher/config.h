@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "publisher/dvcc_config.h"
 #include "publisher/poll_plan.h"
 
 namespace tristar::publisher {
@@ -21,9 +22,16 @@ struct PublisherConfig {
     // How old the gateway may answer a live read from its cache; half the live period by
     // default, so a read another client just made is reused and the values stay current.
     std::optional<milliseconds> live_max_age;
-    // Until this long after a live read was sent without an answer the values stay; then
-    // /Connected goes 0 and the measured values invalid (design.md 8: within two periods).
-    std::optional<milliseconds> stale_after;  // default: the live period
+    // Until this long after the last live read that succeeded the values stay; then /Connected
+    // goes 0 and the measured values invalid. Default: the gateway's read budget (every retry of
+    // a read, Status.read_budget_ms) plus one live period, so a read the gateway is still
+    // retrying never blanks a value. A gateway that says the device is unavailable blanks them
+    // at once.
+    std::optional<milliseconds> stale_after;
+    // After the link has been down this long the service leaves the bus (as Victron's drivers
+    // do, so the GUI lists the charger as not connected); polling goes on and the service comes
+    // back under the same name and instance when the TriStar answers again.
+    milliseconds release_after{10000};
     std::string data_dir = "/data/tristar";   // the daily history (Venus OS keeps only /data)
     int device_instance = 0;                  // "solarcharger:<n>" default; used as is without localsettings
     // The TriStar's serial for /Serial and the service name, for a unit that cannot report its own
@@ -36,15 +44,18 @@ struct PublisherConfig {
     // Equalize as a momentary button in the GUI's switch pane (/SwitchableOutput/1). Off by
     // default: one tap starts an equalize without confirmation, which no Victron charger offers.
     bool equalize_switch = false;
+    DvccConfig dvcc;  // [dvcc] table: off by default
     std::string log_level = "info";
     bool log_plain = false;
 
     milliseconds effective_max_age() const { return live_max_age.value_or(polls.live / 2); }
-    milliseconds effective_stale_after() const { return stale_after.value_or(polls.live); }
+    milliseconds effective_stale_after(milliseconds read_budget) const {
+        return stale_after.value_or(read_budget + polls.live);
+    }
     bool operator==(const PublisherConfig&) const = default;
 };
 
-// Parses the [publisher] table of a TOML document; throws tristar::ConfigError naming the
+// Parses the [publisher] and [dvcc] tables of a TOML document; throws tristar::ConfigError naming the
 // file, line and key.
 PublisherConfig parse_publisher_config(std::string_view toml_text, const std::string& source);
 PublisherConfig load_publisher_config(const std::string& file);

@@ -15,10 +15,13 @@ namespace {
 using namespace std::chrono_literals;
 using Steady = std::chrono::steady_clock;
 
-// An outstanding request older than this means the gateway is gone or stuck: the client socket
-// is replaced, which also discards requests still queued in it (a control write must never run
-// minutes later, when the gateway comes back).
-constexpr milliseconds give_up_after{5000};
+// The gateway's read budget (Status.read_budget_ms) with its default config, until its status
+// says otherwise: three tries of 1000 ms with a 50 ms gap, two recovery pauses of 500 ms.
+constexpr milliseconds default_read_budget{4150};
+// How much longer than a request's deadline the gateway may take to answer it at all. Beyond
+// that the gateway is gone or stuck: the client socket is replaced, which also discards requests
+// still queued in it (a control write must never run minutes later, when the gateway comes back).
+constexpr milliseconds answer_margin{2000};
 
 Sample sample_of(const Snapshot& snapshot, TimePoint time) {
     Sample sample;
@@ -29,6 +32,7 @@ Sample sample_of(const Snapshot& snapshot, TimePoint time) {
     sample.power_w = decoded_number(snapshot, "output_power");
     if (const auto state = raw_word(snapshot, "charge_state")) sample.charge_state = *state;
     sample.whc_daily_wh = decoded_number(snapshot, "energy_daily");
+    sample.faults_daily = raw_word(snapshot, "faults_daily");
     sample.kwh_total = decoded_number(snapshot, "kwh_total");
     return sample;
 }
@@ -71,10 +75,12 @@ Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
       history_(HistoryConfig{.max_days = config.history_days}, restored_state(store_)),
       save_schedule_(config.history_save) {
     mapping_options_.serial = config_.serial;
+    read_budget_ = default_read_budget;
     if (const auto skipped = switch_pane_.load(switch_pane_file()))
         spdlog::warn("{}: {} unreadable lines skipped", switch_pane_file().string(), skipped);
     if (!config_.timezone.empty() && !apply_timezone(config_.timezone))
         spdlog::warn("timezone {:?} is not known; local time follows TZ", config_.timezone);
+    start_dvcc();
     connect_gateway();
     publish_all();
 }
@@ -86,8 +92,9 @@ void Publisher::connect_gateway() {
     options.endpoint = config_.gateway;
     options.client_name = "tristar-publisher";
     options.priority = v1::PRIORITY_POLL;
-    // A live read not served within its period is worth nothing: the next one replaces it.
-    options.deadline_ms = static_cast<std::uint32_t>(config_.polls.live.count());
+    // Long enough for every retry the gateway makes of a read: a read given up on while the
+    // gateway still retries it would be a failure of the publisher's own making.
+    options.deadline_ms = static_cast<std::uint32_t>(request_deadline().count());
     gateway_ = std::make_unique<client::GatewayClient>(context_, options);
 }
 
@@ -100,6 +107,7 @@ int Publisher::run(int stop_fd) {
         const auto now = Steady::now();
         check_overdue(now);
         send_due_polls(now);
+        drive_dvcc(now);
         save_history_if_due();
 
         const auto bus_poll = bus_.getEventLoopPollData();
@@ -117,6 +125,7 @@ int Publisher::run(int stop_fd) {
         if ((items[0].revents & ZMQ_POLLIN) != 0) receive_replies();
     }
     spdlog::info("stopping");
+    leave_slave_mode();
     if (history_.days_available() > 0) {
         try {
             store_.save(history_);
@@ -125,8 +134,20 @@ int Publisher::run(int stop_fd) {
             return 1;
         }
     }
-    if (!bus_name_.empty()) bus_.releaseName(bus_name_);
+    if (on_bus_) bus_.releaseName(bus_name_);
     return 0;
+}
+
+milliseconds Publisher::request_deadline() const {
+    return read_budget_ + config_.polls.live;
+}
+
+milliseconds Publisher::give_up_after() const {
+    return request_deadline() + answer_margin;
+}
+
+milliseconds Publisher::stale_after() const {
+    return config_.effective_stale_after(read_budget_);
 }
 
 void Publisher::send_due_polls(SteadyTime now) {
@@ -139,17 +160,17 @@ void Publisher::send_due_polls(SteadyTime now) {
     }
 }
 
-// A live read unanswered for stale_after: the values are no longer current. Anything unanswered
-// for give_up_after: a new socket, and every outstanding request counts as failed.
+// No live read succeeded for stale_after: the values are no longer current. The link down for
+// release_after: the service leaves the bus. Anything unanswered for give_up_after: a new socket,
+// and every outstanding request counts as failed.
 void Publisher::check_overdue(SteadyTime now) {
-    bool give_up = false;
-    for (const auto& [id, o] : outstanding_) {
-        if (o.poll == Poll::live && connected_ && now - o.sent >= config_.effective_stale_after()) {
-            spdlog::warn("link lost: no answer from the gateway within {} ms", config_.effective_stale_after().count());
-            set_connected(false, now);
-        }
-        give_up = give_up || now - o.sent >= give_up_after;
+    if (connected_ && now - last_live_ok_ >= stale_after()) {
+        spdlog::warn("link lost: no live values for {} ms", stale_after().count());
+        set_connected(false, now);
     }
+    if (!connected_ && on_bus_ && now - down_since_ >= config_.release_after) leave_bus();
+    bool give_up = false;
+    for (const auto& [id, o] : outstanding_) give_up = give_up || now - o.sent >= give_up_after();
     if (!give_up) return;
     // Once per outage at warning level: a gateway that is down stays silent for a long time.
     spdlog::log(gateway_silent_ ? spdlog::level::debug : spdlog::level::warn,
@@ -166,10 +187,9 @@ void Publisher::check_overdue(SteadyTime now) {
 
 SteadyTime Publisher::next_wakeup() const {
     auto next = plan_.next_due();
-    for (const auto& [id, o] : outstanding_) {
-        if (o.poll == Poll::live && connected_) next = std::min(next, o.sent + config_.effective_stale_after());
-        next = std::min(next, o.sent + give_up_after);
-    }
+    if (connected_) next = std::min(next, last_live_ok_ + stale_after());
+    if (!connected_ && on_bus_) next = std::min(next, down_since_ + config_.release_after);
+    for (const auto& [id, o] : outstanding_) next = std::min(next, o.sent + give_up_after());
     return next;
 }
 
@@ -184,6 +204,7 @@ void Publisher::on_reply(const v1::Reply& reply) {
     Outstanding done = std::move(it->second);
     outstanding_.erase(it);
     if (done.poll) return on_poll(*done.poll, reply, Steady::now());
+    if (done.dvcc) return on_dvcc_reply(done, reply);
     on_write_reply(done, reply);
 }
 
@@ -192,7 +213,7 @@ void Publisher::on_poll(Poll poll, const v1::Reply& reply, SteadyTime now) {
     if (!failure && !take_answer(poll, reply))
         failure = client::Failure{v1::INTERNAL, 0, "the reply does not fit the read", false};
     plan_.finished(poll, failure ? note_failure(poll, *failure) : note_success(poll), now);
-    if (poll == Poll::live) return on_live(!failure, now);
+    if (poll == Poll::live) return on_live(failure ? std::optional{failure->code} : std::nullopt, now);
     register_when_known();
     publish_all();
 }
@@ -202,6 +223,7 @@ bool Publisher::take_answer(Poll poll, const v1::Reply& reply) {
     if (!reply.has_status()) return false;
     mapping_options_.transport = transport_text(reply.status());
     device_uri_ = reply.status().device();
+    learn_read_budget(reply.status());
     return true;
 }
 
@@ -228,12 +250,40 @@ Outcome Publisher::note_success(Poll poll) {
     return Outcome::ok;
 }
 
-void Publisher::on_live(bool ok, SteadyTime now) {
-    if (ok) {
+// A failed live read leaves the values as they are, unless the gateway says the TriStar is
+// unavailable: a timeout or an expired deadline is one lost read, and the values go stale only
+// when no read succeeds for stale_after (check_overdue).
+void Publisher::on_live(std::optional<v1::ErrorCode> failure, SteadyTime now) {
+    if (!failure) {
+        last_live_ok_ = now;
         history_.add(sample_of(snapshot_, std::chrono::system_clock::now()));
         register_when_known();
+        return set_connected(true, now);
     }
-    set_connected(ok, now);
+    if (*failure == v1::DEVICE_UNAVAILABLE && connected_) {
+        spdlog::warn("link lost: the gateway has no link to the TriStar");
+        return set_connected(false, now);
+    }
+    publish_all();
+}
+
+// The status names the gateway's read budget: the live deadline and the staleness follow it.
+void Publisher::learn_read_budget(const v1::Status& status) {
+    const milliseconds budget{status.read_budget_ms()};
+    if (budget <= 0ms || budget == read_budget_) return;
+    read_budget_ = std::min(budget, milliseconds{600000});
+    gateway_->set_deadline_ms(static_cast<std::uint32_t>(request_deadline().count()));
+    spdlog::info("the gateway's read budget is {} ms: values go stale after {} ms without a live read",
+                 read_budget_.count(), stale_after().count());
+}
+
+// Victron's drivers take a service off the bus when its device is gone; the GUI then lists it
+// as not connected. Objects, instance and history stay: coming back is requesting the name again.
+void Publisher::leave_bus() {
+    spdlog::warn("no link to the TriStar for {} ms: {} leaves D-Bus until it answers again",
+                 config_.release_after.count(), bus_name_);
+    bus_.releaseName(bus_name_);
+    on_bus_ = false;
 }
 
 // Publishes in every case: a live read changed the values even when the link state did not.
@@ -245,6 +295,7 @@ void Publisher::set_connected(bool connected, SteadyTime now) {
         if (had_link_) plan_.reconnected(now);
         had_link_ = true;
     }
+    if (!connected && connected_) down_since_ = now;
     if (!connected) {
         // Measured values go invalid; identity (serial, model, firmware) stays what it was.
         snapshot_.live.reset();
@@ -252,6 +303,11 @@ void Publisher::set_connected(bool connected, SteadyTime now) {
     }
     connected_ = connected;
     publish_all();
+    if (connected_ && !on_bus_ && !bus_name_.empty()) {
+        bus_.requestName(bus_name_);
+        on_bus_ = true;
+        spdlog::info("on D-Bus again as {} (device instance {})", bus_name_, instance_);
+    }
 }
 
 PathValues Publisher::own_values() const {
@@ -279,6 +335,7 @@ void Publisher::publish_all() {
         if (warned_.insert(warning).second) spdlog::warn("{}", warning);
     PathValues values = std::move(mapped.values);
     for (auto& [path, value] : own_values()) values.insert_or_assign(path, value);
+    add_dvcc_values(values);
     add_history(values, history_);
     service_.publish(values);
 }

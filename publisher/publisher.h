@@ -23,6 +23,7 @@
 #include "publisher/bus_service.h"
 #include "publisher/config.h"
 #include "publisher/controls.h"
+#include "publisher/dvcc.h"
 #include "publisher/history.h"
 #include "publisher/history_store.h"
 #include "publisher/local_settings.h"
@@ -57,6 +58,7 @@ private:
         std::string path;  // control writes: the path set
         SetReply reply;
         std::optional<CoilWrite> write;
+        std::optional<DvccWrite> dvcc;  // a write of DVCC's (publisher_dvcc.cpp)
     };
 
     void connect_gateway();
@@ -69,7 +71,12 @@ private:
     bool take_answer(Poll poll, const v1::Reply& reply);
     Outcome note_failure(Poll poll, const client::Failure& failure);
     Outcome note_success(Poll poll);
-    void on_live(bool ok, SteadyTime now);
+    void on_live(std::optional<v1::ErrorCode> failure, SteadyTime now);
+    void learn_read_budget(const v1::Status& status);
+    void leave_bus();
+    milliseconds request_deadline() const;
+    milliseconds give_up_after() const;
+    milliseconds stale_after() const;
     void set_connected(bool connected, SteadyTime now);
     void publish_all();
     PathValues own_values() const;
@@ -91,6 +98,17 @@ private:
     void set_switch_setting(const std::string& path, const SetArgument& value, SetReply reply);
     std::filesystem::path switch_pane_file() const;
 
+    // DVCC (publisher_dvcc.cpp).
+    void start_dvcc();
+    DeviceView device_view() const;
+    void drive_dvcc(SteadyTime now);
+    void send_dvcc(const DvccWrite& write, SteadyTime now);
+    void on_dvcc_reply(const Outstanding& done, const v1::Reply& reply);
+    void add_dvcc_values(PathValues& values) const;
+    void set_dvcc(const std::string& path, const SetArgument& value, SetReply reply);
+    void leave_slave_mode();
+    void save_dvcc_memory();
+
     PublisherConfig config_;
     sdbus::IConnection& bus_;
     zmq::context_t context_;
@@ -101,12 +119,16 @@ private:
     MappingOptions mapping_options_;
     std::unordered_map<std::uint64_t, Outstanding> outstanding_;
     bool connected_ = false;       // the live block was read: the gateway and the TriStar answer
+    SteadyTime last_live_ok_{};    // the last live read that succeeded
+    SteadyTime down_since_{};      // when connected_ last went false
+    milliseconds read_budget_;     // the gateway's Status.read_budget_ms
     bool had_link_ = false;        // connected at least once since start
     bool gateway_silent_ = false;  // given up waiting; logged once until a reply comes
     ReadFailures failures_;        // persistent read failures: logged once each, and counted
 
     // Identity and registration.
     std::string bus_name_;  // empty until registered
+    bool on_bus_ = false;   // the name is ours: registered and not released for a link loss
     std::optional<std::string> device_uri_;  // the gateway's device, for a fallback id
     std::unique_ptr<LocalSettings> settings_;
     int instance_;
@@ -118,6 +140,10 @@ private:
     HistoryStore store_;
     DailyHistory history_;
     SaveSchedule save_schedule_;
+
+    // DVCC.
+    Dvcc dvcc_{DvccConfig{}, SteadyTime{}};  // start_dvcc() sets it up
+    DvccMemory dvcc_saved_;
 };
 
 // Runs tristar-publisher with argv; returns the exit code (0 ok, 1 runtime failure, 2 usage).

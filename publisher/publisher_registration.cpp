@@ -62,6 +62,7 @@ void Publisher::register_service(const ServiceIdentity& identity) {
     publish_all();
     bus_name_ = bus_name_prefix + ident;
     bus_.requestName(bus_name_);
+    on_bus_ = true;
     spdlog::info("on D-Bus as {} (device instance {})", bus_name_, instance_);
 }
 
@@ -71,7 +72,7 @@ void Publisher::on_instance_changed(const ClassAndInstance& value) {
     if (value.instance == instance_) return;
     spdlog::info("device instance {} -> {}: registering again", instance_, value.instance);
     instance_ = value.instance;
-    if (bus_name_.empty()) return publish_all();
+    if (!on_bus_) return publish_all();  // the new instance is there when the name comes back
     bus_.releaseName(bus_name_);
     publish_all();
     bus_.requestName(bus_name_);

@@ -92,6 +92,8 @@ public:
 
     zmq::socket_t& socket() { return socket_; }
     const Options& options() const { return options_; }
+    // The deadline sent with later requests that carry none.
+    void set_deadline_ms(std::uint32_t deadline_ms) { options_.deadline_ms = deadline_ms; }
 
 private:
     Options options_;

@@ -44,6 +44,13 @@ void fill_failures(v1::Status& out, const FailureLog& failures) {
 
 }  // namespace
 
+std::chrono::milliseconds read_budget(const DeviceConfig& device) {
+    const bool tcp = std::holds_alternative<TcpDevice>(device.address);
+    const auto tries = device.read_retries + 1;
+    const auto gap = tcp ? device.tcp_gap : device.rtu_pause;
+    return tries * (device.response_timeout + gap) + device.read_retries * device.recovery_pause;
+}
+
 v1::Status make_status(const StatusParts& parts) {
     v1::Status out;
     out.set_version(version);
@@ -70,6 +77,7 @@ v1::Status make_status(const StatusParts& parts) {
     out.set_last_error(parts.last_error);
     out.set_queued(static_cast<std::uint32_t>(parts.queues.size()));
     fill_failures(out, parts.failures);
+    out.set_read_budget_ms(static_cast<std::uint32_t>(read_budget(parts.config.device).count()));
     return out;
 }
 

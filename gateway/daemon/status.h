@@ -28,4 +28,8 @@ struct StatusParts {
 
 v1::Status make_status(const StatusParts& parts);
 
+// Status.read_budget_ms: (read_retries + 1) tries of response_timeout plus the gap before each
+// (tcp_gap, or rtu_pause on a serial line), and read_retries recovery pauses between them.
+std::chrono::milliseconds read_budget(const DeviceConfig& device);
+
 }  // namespace tristar::gateway

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "gateway/daemon/link_scheduler.h"
+#include "gateway/daemon/status.h"
 
 namespace tristar::gateway {
 namespace {
@@ -143,6 +144,17 @@ TEST_CASE("on a serial line the recovery pause is the worker's: only t3.5 is kep
     link.queues().submit(job(2, "a", Lane::interactive));
     CHECK(link.next(t0 + 1503ms).action == LinkScheduler::Action::wait);
     CHECK(link.next(t0 + 1504ms).action == LinkScheduler::Action::dispatch);
+}
+
+TEST_CASE("read budget: every try with its gap, and the recovery pauses between them") {
+    DeviceConfig device;  // the defaults: 3 tries of 1000 ms, 50 ms gap, 2 pauses of 500 ms
+    CHECK(read_budget(device) == 4150ms);
+    device.read_retries = 0;
+    CHECK(read_budget(device) == 1050ms);
+    device.address = RtuDevice{};
+    device.read_retries = 2;
+    device.rtu_pause = 10ms;
+    CHECK(read_budget(device) == 3 * 1010ms + 2 * 500ms);
 }
 
 }  // namespace tristar::gateway

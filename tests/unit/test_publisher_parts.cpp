@@ -195,13 +195,16 @@ TEST_CASE("service items: every path once, with a stable type, the controls writ
 TEST_CASE("publisher config: defaults, every key of the example, errors with file and line") {
     const PublisherConfig defaults;
     CHECK(defaults.effective_max_age() == 500ms);
-    CHECK(defaults.effective_stale_after() == 1000ms);
+    CHECK(defaults.effective_stale_after(4150ms) == 5150ms);  // the gateway's read budget + a period
+    CHECK(defaults.release_after == 10000ms);
     const auto example = std::filesystem::path(__FILE__).parent_path() / "../../deploy/config/tristar-publisher.toml";
     const auto loaded = load_publisher_config(example.string());
     CHECK(loaded.polls == defaults.polls);
     CHECK(loaded.effective_max_age() == defaults.effective_max_age());
     CHECK(loaded.product_id == 0xB7A1);
     CHECK(loaded.data_dir == "/data/tristar");
+    CHECK(loaded.stale_after == defaults.stale_after);
+    CHECK(loaded.release_after == defaults.release_after);
 
     const auto config = parse_publisher_config(
         "[publisher]\ngateway = \"ipc:///tmp/g\"\ndbus = \"unix:path=/tmp/bus\"\nlive_poll_ms = 2000\n", "p.toml");
