@@ -8,10 +8,12 @@
 # needs but deploy/dev/install-deps.sh does not install shows up here, where nothing was
 # installed by hand before.
 #
-#   deploy/dev/fresh-machine-test.sh [--skip-cross] [--timeout SECONDS] [--demo-seconds N]
+#   deploy/dev/fresh-machine-test.sh [--skip-cross] [--skip-slow] [--timeout SECONDS] [--demo-seconds N]
 #
-#   --skip-cross       run the tests with `-LE cross` (the armhf build under qemu-arm is the
-#                      longest test); FRESH_SKIP_CROSS=1 does the same
+#   --skip-cross       run the tests without the cross label (the armhf build under qemu-arm is
+#                      the longest test); FRESH_SKIP_CROSS=1 does the same
+#   --skip-slow        run the tests without the slow label (long runs of the logic: minutes of
+#                      faults, late replies, DVCC over time); FRESH_SKIP_SLOW=1 does the same
 #   --timeout S        bound for the whole run, every phase included (FRESH_TIMEOUT, default 5400)
 #   --demo-seconds N   how long the demo runs once everything has started (FRESH_DEMO_SECONDS,
 #                      default 5)
@@ -31,12 +33,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 
 skip_cross=${FRESH_SKIP_CROSS:-0}
+skip_slow=${FRESH_SKIP_SLOW:-0}
 limit=${FRESH_TIMEOUT:-5400}
 demo_seconds=${FRESH_DEMO_SECONDS:-5}
 cache=${FRESH_DEBOOTSTRAP_CACHE:-}
 while (($#)); do
   case $1 in
     --skip-cross) skip_cross=1 ;;
+    --skip-slow) skip_slow=1 ;;
     --timeout) limit=${2:?--timeout needs seconds}; shift ;;
     --demo-seconds) demo_seconds=${2:?--demo-seconds needs seconds}; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -46,6 +50,7 @@ while (($#)); do
 done
 [[ $limit =~ ^[0-9]+$ && $demo_seconds =~ ^[0-9]+$ ]] || { echo "fresh-machine-test: seconds must be whole numbers" >&2; exit 2; }
 [[ $skip_cross == 1 || $skip_cross == 0 ]] || { echo "fresh-machine-test: FRESH_SKIP_CROSS is 0 or 1" >&2; exit 2; }
+[[ $skip_slow == 1 || $skip_slow == 0 ]] || { echo "fresh-machine-test: FRESH_SKIP_SLOW is 0 or 1" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "fresh-machine-test: run as root (debootstrap, chroot, mounts)" >&2; exit 2; }
 
 suite=bookworm
@@ -387,11 +392,17 @@ fi
 phase_done "$( ((demo_ok)) && echo ok || echo FAILED)"
 
 # ------------------------------------------------------------------------------------------------
+skipped_labels=()
+if [[ $skip_cross == 1 ]]; then skipped_labels+=(cross); fi
+if [[ $skip_slow == 1 ]]; then skipped_labels+=(slow); fi
 test_args=()
-if [[ $skip_cross == 1 ]]; then test_args=(-LE cross); fi
+if ((${#skipped_labels[@]})); then test_args=(-LE "$(IFS='|'; echo "${skipped_labels[*]}")"); fi
 phase "README: ${readme_commands[1]}${test_args[*]:+ ${test_args[*]}}"
 if [[ $skip_cross == 1 ]]; then
   log "SKIPPED: the cross label (the armhf build under qemu-arm), as asked (--skip-cross / FRESH_SKIP_CROSS=1)"
+fi
+if [[ $skip_slow == 1 ]]; then
+  log "SKIPPED: the slow label (long runs of the logic), as asked (--skip-slow / FRESH_SKIP_SLOW=1)"
 fi
 test_status=0
 if (($(date +%s) >= deadline)); then
@@ -410,3 +421,4 @@ if ((${#left[@]})); then
 fi
 phase_done "$( ((test_ok)) && echo ok || echo FAILED)"
 if [[ $skip_cross == 1 ]]; then log "note: the cross label was skipped"; fi
+if [[ $skip_slow == 1 ]]; then log "note: the slow label was skipped"; fi
