@@ -1,4 +1,5 @@
 // Coils and register writes: what a master can make the controller do (spec sections 4, 6.4, 6.5).
+#include <algorithm>
 #include <cmath>
 
 #include "gateway/sim/addresses.h"
@@ -154,11 +155,27 @@ void DeviceModel::write_slave_register(std::uint16_t address, std::uint16_t valu
     image_.set(address, value);
     if (address != reg::ib_ref_slave && address != reg::vb_ref_slave) return;
     const std::int16_t v = as_signed(value);
+    ++slave_log_.writes;
+    if (slave_) slave_log_.longest_gap_s = std::max(slave_log_.longest_gap_s, real_seconds_ - slave_written_at_);
     if (v == 0) return;  // neither enters nor leaves slave mode (UNCERTAIN on real units)
+    ++(v > 0 ? slave_log_.refreshes : slave_log_.exits);
     slave_ = v > 0;      // negative exits (0xFFF0 is the value reported to work)
     slave_timed_out_ = false;
     faults_ = without_bit(faults_, bit::fault_slave_timeout);
     slave_written_at_ = real_seconds_;
+}
+
+SlaveStatus DeviceModel::slave_status() const {
+    SlaveStatus status = slave_log_;
+    status.active = slave_;
+    if (slave_) status.longest_gap_s = std::max(status.longest_gap_s, real_seconds_ - slave_written_at_);
+    status.ib_ref_raw = image_.get(reg::ib_ref_slave);
+    status.vb_ref_raw = image_.get(reg::vb_ref_slave);
+    status.ib_ref_a = raw_slave_amps(status.ib_ref_raw);
+    status.vb_ref_v = raw_volts(status.vb_ref_raw);
+    status.charge_current_a = point_.ib;
+    status.charge_disconnect = disconnect_;
+    return status;
 }
 
 void DeviceModel::reset_controller() {

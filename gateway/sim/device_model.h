@@ -28,6 +28,21 @@ struct ModelConfig {
     std::uint32_t seed = 1;
 };
 
+// How a master drove slave mode (0x58/0x59, spec section 4), for tests: tristar-sim --stats.
+struct SlaveStatus {
+    bool active = false;           // in slave mode (SLAVE, or faulted by its timeout)
+    std::uint64_t writes = 0;      // writes to 0x58 or 0x59, exits included
+    std::uint64_t refreshes = 0;   // positive writes: enter or keep slave mode
+    std::uint64_t exits = 0;       // negative writes
+    double longest_gap_s = 0.0;    // longest time without a write while in slave mode, open gap included
+    std::uint16_t ib_ref_raw = 0;  // 0x58
+    std::uint16_t vb_ref_raw = 0;  // 0x59
+    double ib_ref_a = 0.0;         // 0x58 in A (n * 80 / 2^15)
+    double vb_ref_v = 0.0;         // 0x59 in V
+    double charge_current_a = 0.0;
+    bool charge_disconnect = false;  // coil 2
+};
+
 // What a command asks of the transport around the model.
 enum class CommandEffect { none, reset_controller, reset_comm_server };
 
@@ -57,6 +72,7 @@ class DeviceModel {
     double hour_of_day() const;
     double soc() const { return battery_.soc(); }
     const RegisterImage& image() const { return image_; }
+    SlaveStatus slave_status() const;
 
   private:
     // device_model.cpp: time and physics
@@ -111,6 +127,7 @@ class DeviceModel {
     bool slave_ = false;
     bool slave_timed_out_ = false;
     double slave_written_at_ = 0.0;  // real seconds
+    SlaveStatus slave_log_;           // counts and the longest closed gap
     std::uint8_t unit_id_;
 };
 

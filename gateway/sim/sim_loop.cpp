@@ -156,6 +156,7 @@ void SimLoop::drop_connections() {
 
 void SimLoop::write_stats(Clock::time_point now) {
     next_stats_ = now + stats_period;
+    stats_.slave = model_.slave_status();
     if (!write_file_atomically(*options_.stats_path, stats_.to_json(now))) {
         spdlog::warn("[sim] cannot write stats file {}", *options_.stats_path);
     }

@@ -6,6 +6,27 @@
 
 namespace tristar::sim {
 
+namespace {
+
+std::string fixed3(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", value);
+    return text;
+}
+
+std::string slave_json(const SlaveStatus& s) {
+    std::ostringstream out;
+    out << "{\"active\":" << (s.active ? "true" : "false") << ",\"writes\":" << s.writes
+        << ",\"refreshes\":" << s.refreshes << ",\"exits\":" << s.exits
+        << ",\"longest_gap_s\":" << fixed3(s.longest_gap_s) << ",\"ib_ref_raw\":" << s.ib_ref_raw
+        << ",\"vb_ref_raw\":" << s.vb_ref_raw << ",\"ib_ref_a\":" << fixed3(s.ib_ref_a)
+        << ",\"vb_ref_v\":" << fixed3(s.vb_ref_v) << ",\"charge_current_a\":" << fixed3(s.charge_current_a)
+        << ",\"charge_disconnect\":" << (s.charge_disconnect ? "true" : "false") << '}';
+    return out.str();
+}
+
+}  // namespace
+
 void Stats::record_outcome(const ServiceOutcome& outcome) {
     if (outcome.exception) {
         ++exceptions[static_cast<unsigned>(*outcome.exception)];
@@ -61,10 +82,9 @@ std::string Stats::to_json(Clock::time_point now) const {
             << ']';
         separator = ",";
     }
+    out << "],\"slave\":" << slave_json(slave);
     const double uptime = std::chrono::duration<double>(now - started).count();
-    char uptime_text[32];
-    std::snprintf(uptime_text, sizeof uptime_text, "%.3f", uptime);
-    out << "],\"uptime_s\":" << uptime_text << "}\n";
+    out << ",\"uptime_s\":" << fixed3(uptime) << "}\n";
     return out.str();
 }
 

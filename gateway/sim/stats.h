@@ -47,6 +47,7 @@ struct Stats {
     // Refusals by "fc<N> 0x<address>+<count>"; past refused_keys_max keys, under "other".
     std::map<std::string, std::uint64_t> refused_by_range;
     std::deque<WriteRecord> write_log;  // oldest first
+    SlaveStatus slave;                  // the model's, as of the last write of the file
 
     static constexpr std::size_t write_log_size = 1000;
     static constexpr std::size_t refused_keys_max = 64;

@@ -482,6 +482,56 @@ TEST_CASE("slave targets limit the charge") {
     CHECK(amps(m, reg::ib) > 5);
 }
 
+TEST_CASE("slave status: writes, refreshes, exits and the longest gap while in slave mode") {
+    DeviceModel m(config_at(11.0, true));
+    CHECK(m.slave_status().writes == 0);
+    CHECK_FALSE(m.slave_status().active);
+    m.advance(30);  // not in slave mode: no gap counts
+    m.write_register(reg::vb_ref_slave, 2611);
+    m.advance(10);
+    m.write_register(reg::ib_ref_slave, 0x1000);
+    m.advance(20);
+    auto status = m.slave_status();
+    CHECK(status.active);
+    CHECK(status.longest_gap_s == doctest::Approx(20.0));  // the open gap counts
+    CHECK(status.ib_ref_raw == 0x1000);
+    CHECK(status.ib_ref_a == doctest::Approx(10.0));
+    CHECK(status.vb_ref_v == doctest::Approx(14.34).epsilon(0.001));
+    m.write_register(reg::ib_ref_slave, 0xFFF0);
+    m.advance(100);
+    status = m.slave_status();
+    CHECK_FALSE(status.active);
+    CHECK(status.writes == 3);
+    CHECK(status.refreshes == 2);
+    CHECK(status.exits == 1);
+    CHECK(status.longest_gap_s == doctest::Approx(20.0));
+}
+
+TEST_CASE("slave mode: the charge current follows 0x58 and 0x59; coil 2 stops it") {
+    DeviceModel m(config_at(11.0, true));
+    m.write_register(reg::ib_ref_slave, 0x0333);  // 2 A
+    CHECK(state_of(m) == 9);
+    CHECK(m.slave_status().charge_current_a <= 2.0 + 1e-9);
+    CHECK(m.slave_status().charge_current_a > 1.5);
+    CHECK(amps(m, reg::ib) <= 2.01);
+    // 10 A, but a voltage below the battery's: held there, the loads fed, the battery not charged.
+    const double target = volts(m, reg::vb_f_med) - 0.5;
+    m.write_register(reg::ib_ref_slave, 0x1000);
+    m.write_register(reg::vb_ref_slave, static_cast<std::uint16_t>(target * 32768.0 / 180.0));
+    CHECK(volts(m, reg::vb_f_med) <= target + 0.01);
+    CHECK(m.slave_status().charge_current_a < 9.0);
+    m.write_register(reg::vb_ref_slave, 2611);  // 14.34 V: charging again, up to 10 A
+    CHECK(m.slave_status().charge_current_a > 5.0);
+    CHECK_FALSE(m.write_coil(coil::charge_disconnect, true).error);
+    CHECK(state_of(m) == 2);
+    CHECK(m.slave_status().charge_current_a == 0.0);
+    CHECK(m.slave_status().charge_disconnect);
+    CHECK(m.reg(reg::ib) == 0);
+    m.write_coil(coil::charge_disconnect, false);
+    CHECK(state_of(m) == 9);
+    CHECK(m.slave_status().charge_current_a > 5.0);
+}
+
 TEST_CASE("clear coils: alarms, faults, counters") {
     DeviceModel m(config_at(3.0, true));
     m.write_coil(coil::reset_controller, true);
@@ -716,6 +766,16 @@ TEST_CASE("stats JSON carries the counters and the write log") {
     CHECK(json.find("\"exceptions\":{\"6\":2}") != std::string::npos);
     CHECK(json.find("\"write_log\":[[5,0,65280]]") != std::string::npos);
     CHECK(json.find("\"uptime_s\":1.500") != std::string::npos);
+    CHECK(json.find("\"slave\":{\"active\":false,\"writes\":0,") != std::string::npos);
+    s.slave.active = true;
+    s.slave.refreshes = 4;
+    s.slave.longest_gap_s = 15.25;
+    s.slave.ib_ref_raw = 819;
+    const std::string slave = s.to_json(s.started);
+    CHECK(slave.find("\"active\":true") != std::string::npos);
+    CHECK(slave.find("\"refreshes\":4") != std::string::npos);
+    CHECK(slave.find("\"longest_gap_s\":15.250") != std::string::npos);
+    CHECK(slave.find("\"ib_ref_raw\":819") != std::string::npos);
     for (int i = 0; i < 1100; ++i) s.record_write({6, 0x59, static_cast<std::uint16_t>(i)});
     CHECK(s.write_log.size() == 1000);
     CHECK(s.write_log.front().value == 100);
