@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
+
+#include "publisher/venus_rules.h"
 
 namespace tristar::publisher {
 namespace {
@@ -10,10 +13,6 @@ namespace {
 using std::chrono::duration;
 using std::chrono::sys_days;
 
-// whc_daily steps in 10 Wh (tristar-modbus.md 5): an increase may be one step more than the
-// power allows.
-constexpr double counter_step_wh = 10.0;
-constexpr double seconds_per_hour = 3600.0;
 constexpr int minutes_per_day_max = 1439;  // venus-dbus.md 8
 
 // TriStar charge_state values (tristar-modbus.md 6.6).
@@ -32,14 +31,6 @@ void lower_min_voltage(std::optional<double>& slot, const std::optional<double>&
     if (usable(v) && *v > 0 && (!slot || *v < *slot)) slot = *v;
 }
 
-double non_negative(double w) { return std::max(0.0, w); }
-
-std::optional<double> integrated_wh(const LastSample& prev, const Sample& now, double dt_s) {
-    if (!usable(prev.power_w) || !usable(now.power_w)) return std::nullopt;
-    const double mean_w = (non_negative(*prev.power_w) + non_negative(*now.power_w)) / 2;
-    return mean_w * dt_s / seconds_per_hour;
-}
-
 void update_extremes(DayRecord& day, const Sample& s) {
     raise_max(day.max_power_w, s.power_w);
     raise_max(day.max_pv_v, s.pv_v);
@@ -54,8 +45,40 @@ void update_overall(Overall& overall, const Sample& s) {
     lower_min_voltage(overall.min_battery_v, s.battery_v);
 }
 
-LastSample remember(const Sample& s) {
-    return LastSample{s.time, s.power_w, s.charge_state, s.whc_daily_wh, s.kwh_total};
+void add_state_time(DayRecord& day, std::optional<int> charge_state, double seconds) {
+    if (!charge_state) return;
+    if (*charge_state == state_mppt) day.bulk_s += seconds;
+    if (*charge_state == state_absorption) day.absorption_s += seconds;
+    if (*charge_state == state_float) day.float_s += seconds;
+}
+
+// `code` becomes the most recent; a code already listed moves up rather than repeating.
+void note_error(LastErrors& list, std::int32_t code) {
+    LastErrors out{code};
+    std::size_t n = 1;
+    for (const auto e : list) {
+        if (e != 0 && e != code && n < out.size()) out[n++] = e;
+    }
+    list = out;
+}
+
+// The /ErrorCode of each bit, in the table's order of precedence.
+std::vector<std::int32_t> error_codes(std::uint16_t bits) {
+    std::vector<std::int32_t> codes;
+    while (const auto bit = error_bit(bits)) {
+        const auto one = static_cast<std::uint16_t>(1U << *bit);
+        codes.push_back(error_code(one));
+        bits = static_cast<std::uint16_t>(bits & ~one);
+    }
+    return codes;
+}
+
+LastSample remember(const Sample& s) { return LastSample{s.time, s.charge_state, s.kwh_total}; }
+
+HistoryConfig normalized(HistoryConfig config) {
+    config.max_days = std::max<std::size_t>(config.max_days, 1);
+    if (config.zone == nullptr) config.zone = &system_zone();
+    return config;
 }
 
 }  // namespace
@@ -66,18 +89,20 @@ int day_minutes(double seconds) {
 }
 
 DailyHistory::DailyHistory(HistoryConfig config, HistoryState restored)
-    : config_(config), state_(std::move(restored)) {
-    config_.max_days = std::max<std::size_t>(config_.max_days, 1);
-    if (config_.zone == nullptr) config_.zone = &system_zone();
+    : config_(normalized(config)),
+      state_(std::move(restored)),
+      counter_(config_.max_gap, config_.max_power_w, *config_.zone) {
     while (state_.days.size() > config_.max_days) state_.days.pop_back();
 }
 
 void DailyHistory::add(const Sample& sample) {
+    const auto prev = state_.last;
     roll_to(local_day(sample.time, *config_.zone));
-    if (state_.last) account_interval(*state_.last, sample);
+    if (prev) account_time(*prev, sample);
+    account_counter(sample);
     update_extremes(state_.days.front(), sample);
     update_overall(state_.overall, sample);
-    reconcile_device_total(sample);
+    update_totals(sample, prev);
     state_.last = remember(sample);
 }
 
@@ -89,10 +114,12 @@ Totals DailyHistory::totals() const {
 }
 
 // Adds one record per calendar day up to `date`; a jump longer than the history only keeps the
-// newest max_days of them, numbered as if all had been added.
+// newest max_days of them, numbered as if all had been added. The day that ends joins the
+// lifetime energy before today.
 void DailyHistory::roll_to(sys_days date) {
     auto& held = state_.days;
     if (!held.empty() && date <= held.front().date) return;
+    if (!held.empty()) state_.day_start_wh += held.front().yield_wh;
     const std::int64_t ahead = held.empty() ? 1 : (date - held.front().date).count();
     const std::int64_t first_nr = held.empty() ? 0 : held.front().nr + 1;
     const std::int64_t keep = std::min<std::int64_t>(ahead, static_cast<std::int64_t>(config_.max_days));
@@ -106,69 +133,56 @@ void DailyHistory::roll_to(sys_days date) {
     ++rollovers_;
 }
 
-void DailyHistory::account_interval(const LastSample& prev, const Sample& now) {
-    const double dt_s = duration<double>(now.time - prev.time).count();
-    if (!(dt_s > 0)) return;  // clock set back, or a repeated sample
-    if (dt_s <= static_cast<double>(config_.max_gap.count())) {
-        account_short(prev, now, dt_s);
-    } else {
-        account_gap(prev, now, dt_s);
-    }
-}
-
 // An interval that began yesterday is split at local midnight by time, so each day gets the
-// energy and the charge-state time of its own part.
-void DailyHistory::account_short(const LastSample& prev, const Sample& now, double dt_s) {
-    const double wh = integrated_wh(prev, now, dt_s).value_or(counter_wh(prev, now, dt_s).value_or(0.0));
+// charge-state time of its own part. Longer intervals say nothing about the middle.
+void DailyHistory::account_time(const LastSample& prev, const Sample& now) {
+    const double dt_s = duration<double>(now.time - prev.time).count();
+    if (!(dt_s > 0) || dt_s > static_cast<double>(config_.max_gap.count())) return;
     auto& held = state_.days;
     const sys_days today = held.front().date;
     const bool across_midnight = local_day(now.time, *config_.zone) == today && held.size() > 1 &&
                                  held[1].date == today - std::chrono::days{1} &&
                                  local_day(prev.time, *config_.zone) == held[1].date;
     if (!across_midnight) {
-        credit(held.front(), wh, prev.charge_state, dt_s);
+        add_state_time(held.front(), prev.charge_state, dt_s);
         return;
     }
     const auto midnight = local_midnight(today, *config_.zone);
     const double before_s = std::clamp(duration<double>(midnight - prev.time).count(), 0.0, dt_s);
-    const double share = before_s / dt_s;
-    credit(held[1], wh * share, prev.charge_state, before_s);
-    credit(held.front(), wh * (1 - share), prev.charge_state, dt_s - before_s);
+    add_state_time(held[1], prev.charge_state, before_s);
+    add_state_time(held.front(), prev.charge_state, dt_s - before_s);
 }
 
-// Nothing is known about the time in each charge state during a gap; its energy is credited only
-// when the device counter vouches for it within today (see the header).
-void DailyHistory::account_gap(const LastSample& prev, const Sample& now, double dt_s) {
-    const sys_days today = state_.days.front().date;
-    if (local_day(prev.time, *config_.zone) != today || local_day(now.time, *config_.zone) != today) return;
-    if (const auto wh = counter_wh(prev, now, dt_s)) credit(state_.days.front(), *wh, std::nullopt, 0);
+void DailyHistory::account_counter(const Sample& now) {
+    if (!usable(now.whc_daily_wh)) return;
+    const CounterReading reading{now.time, std::max(0.0, *now.whc_daily_wh), now.faults_daily, now.charge_state};
+    if (const auto credit = counter_.step(state_.counter, reading)) apply(*credit);
 }
 
-void DailyHistory::credit(DayRecord& day, double wh, std::optional<int> charge_state, double dt_s) {
-    day.yield_wh += wh;
-    state_.system_wh += wh;
-    if (!charge_state) return;
-    if (*charge_state == state_mppt) day.bulk_s += dt_s;
-    if (*charge_state == state_absorption) day.absorption_s += dt_s;
-    if (*charge_state == state_float) day.float_s += dt_s;
+// The credit's day is counted from today as held (a sample dated before it counts into it).
+void DailyHistory::apply(const CounterCredit& credit) {
+    if (credit.counter_day_began) ++rollovers_;
+    const auto back = static_cast<std::size_t>(credit.days_back);
+    if (back >= state_.days.size()) return;
+    DayRecord& day = state_.days[back];
+    if (back > 0) state_.day_start_wh += credit.yield_wh - day.yield_wh;
+    day.yield_wh = credit.yield_wh;
+    const auto codes = error_codes(credit.new_faults);
+    for (auto code = codes.rbegin(); code != codes.rend(); ++code) {
+        note_error(day.last_errors, *code);
+        note_error(state_.overall.last_errors, *code);
+    }
 }
 
-// The whc_daily increase over an interval, when it can be trusted: it went down at a dawn or
-// controller reset (then the increase since is unknown), and a jump the charger cannot have
-// produced is a bad read.
-std::optional<double> DailyHistory::counter_wh(const LastSample& prev, const Sample& now,
-                                               double dt_s) const {
-    if (!usable(prev.whc_daily_wh) || !usable(now.whc_daily_wh)) return std::nullopt;
-    const double delta = *now.whc_daily_wh - *prev.whc_daily_wh;
-    const double possible = config_.max_power_w * dt_s / seconds_per_hour + counter_step_wh;
-    if (delta < 0 || delta > possible) return std::nullopt;
-    return delta;
-}
-
-void DailyHistory::reconcile_device_total(const Sample& now) {
-    const auto& prev = state_.last;
-    if (!usable(now.kwh_total) || !prev || !prev->kwh_total || *prev->kwh_total != *now.kwh_total) return;
-    state_.system_wh = std::max(state_.system_wh, *now.kwh_total * 1000.0);
+// kwhc_t is believed when the previous sample read the same value (see the header).
+void DailyHistory::update_totals(const Sample& now, const std::optional<LastSample>& prev) {
+    const double today_wh = state_.days.front().yield_wh;
+    const bool agreed = usable(now.kwh_total) && prev && prev->kwh_total == now.kwh_total;
+    if (agreed && *now.kwh_total * 1000.0 - today_wh > state_.day_start_wh) {
+        state_.day_start_wh = *now.kwh_total * 1000.0 - today_wh;
+        ++rollovers_;
+    }
+    state_.system_wh = std::max(state_.system_wh, state_.day_start_wh + today_wh);
 }
 
 }  // namespace tristar::publisher

@@ -12,7 +12,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::sys_days;
 
-constexpr std::string_view magic = "tristar-history 1";
+constexpr std::string_view magic_v1 = "tristar-history 1";
+constexpr std::string_view magic = "tristar-history 2";
 constexpr std::string_view absent = "-";
 
 std::uint64_t fnv1a64(std::string_view bytes) {
@@ -50,17 +51,33 @@ void put(std::string& out, const std::optional<T>& value) {
     }
 }
 
+std::int64_t unix_ms(TimePoint t) {
+    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+void put_errors(std::string& out, const LastErrors& errors) {
+    for (const auto e : errors) put(out, e);
+}
+
 void put_last(std::string& out, const std::optional<LastSample>& last) {
     out += "last";
     if (!last) {
         out += " -\n";
         return;
     }
-    put(out, std::chrono::duration_cast<milliseconds>(last->time.time_since_epoch()).count());
-    put(out, last->power_w);
+    put(out, unix_ms(last->time));
     put(out, last->charge_state);
-    put(out, last->whc_daily_wh);
     put(out, last->kwh_total);
+    out += '\n';
+}
+
+void put_counter(std::string& out, const CounterState& c) {
+    out += "counter";
+    put(out, c.base_wh);
+    put(out, c.carried_wh);
+    put(out, c.last_wh);
+    put(out, unix_ms(c.last_at));
+    put(out, c.last_faults);
     out += '\n';
 }
 
@@ -77,6 +94,7 @@ void put_day(std::string& out, const DayRecord& d) {
     put(out, d.bulk_s);
     put(out, d.absorption_s);
     put(out, d.float_s);
+    put_errors(out, d.last_errors);
     out += '\n';
 }
 
@@ -122,7 +140,17 @@ bool get(Fields& f, std::optional<T>& out) {
 
 bool expect(Fields& f, std::string_view word) { return f.next() == word; }
 
-bool get_last(Fields& f, std::optional<LastSample>& last) {
+TimePoint time_of(std::int64_t ms) { return TimePoint{milliseconds{ms}}; }
+
+bool get_errors(Fields& f, LastErrors& errors) {
+    for (auto& e : errors) {
+        if (!get(f, e)) return false;
+    }
+    return true;
+}
+
+// Version 1 also held the power and whc_daily, which nothing needs any more.
+bool get_last(Fields& f, std::optional<LastSample>& last, int version) {
     Fields probe = f;
     if (probe.next() == absent && probe.done()) {
         f = probe;
@@ -131,18 +159,28 @@ bool get_last(Fields& f, std::optional<LastSample>& last) {
     }
     LastSample s;
     std::int64_t ms = 0;
-    const bool ok = get(f, ms) && get(f, s.power_w) && get(f, s.charge_state) && get(f, s.whc_daily_wh) &&
-                    get(f, s.kwh_total);
-    s.time = TimePoint{milliseconds{ms}};
+    std::optional<double> unused;
+    bool ok = get(f, ms) && (version > 1 || get(f, unused)) && get(f, s.charge_state) &&
+              (version > 1 || get(f, unused)) && get(f, s.kwh_total);
+    s.time = time_of(ms);
     last = s;
     return ok;
 }
 
-bool get_day(Fields& f, DayRecord& d) {
+bool get_counter(Fields& f, CounterState& c) {
+    std::int64_t ms = 0;
+    const bool ok = get(f, c.base_wh) && get(f, c.carried_wh) && get(f, c.last_wh) && get(f, ms) &&
+                    get(f, c.last_faults);
+    c.last_at = time_of(ms);
+    return ok;
+}
+
+bool get_day(Fields& f, DayRecord& d, int version) {
     std::int64_t date = 0;
     const bool ok = get(f, date) && get(f, d.nr) && get(f, d.yield_wh) && get(f, d.max_power_w) &&
                     get(f, d.max_pv_v) && get(f, d.min_battery_v) && get(f, d.max_battery_v) &&
-                    get(f, d.max_battery_a) && get(f, d.bulk_s) && get(f, d.absorption_s) && get(f, d.float_s);
+                    get(f, d.max_battery_a) && get(f, d.bulk_s) && get(f, d.absorption_s) && get(f, d.float_s) &&
+                    (version < 2 || get_errors(f, d.last_errors));
     d.date = sys_days{std::chrono::days{date}};
     return ok;
 }
@@ -170,14 +208,34 @@ std::optional<std::string_view> verified_body(std::string_view text, std::size_t
     return body;
 }
 
-bool parse_header(const std::vector<std::string_view>& lines, HistoryState& state) {
-    if (lines.size() < 4 || lines[0] != magic) return false;
-    Fields totals(lines[1]), overall(lines[2]), last(lines[3]);
-    auto& o = state.overall;
-    return expect(totals, "totals") && get(totals, state.system_wh) && get(totals, state.user_base_wh) &&
-           totals.done() && expect(overall, "overall") && get(overall, o.max_pv_v) &&
-           get(overall, o.max_battery_v) && get(overall, o.min_battery_v) && overall.done() &&
-           expect(last, "last") && get_last(last, state.last) && last.done();
+int version_of(std::string_view first_line) {
+    if (first_line == magic) return 2;
+    if (first_line == magic_v1) return 1;
+    return 0;
+}
+
+bool parse_totals(Fields f, HistoryState& state, int version) {
+    return expect(f, "totals") && get(f, state.system_wh) && get(f, state.user_base_wh) &&
+           (version < 2 || get(f, state.day_start_wh)) && f.done();
+}
+
+bool parse_overall(Fields f, Overall& o, int version) {
+    return expect(f, "overall") && get(f, o.max_pv_v) && get(f, o.max_battery_v) && get(f, o.min_battery_v) &&
+           (version < 2 || get_errors(f, o.last_errors)) && f.done();
+}
+
+// The lines before the first day line: 4 in version 1, 5 (a counter line) in version 2.
+std::size_t parse_header(const std::vector<std::string_view>& lines, HistoryState& state, int version) {
+    const std::size_t count = version < 2 ? 4 : 5;
+    if (version == 0 || lines.size() < count) return 0;
+    Fields last(lines[3]);
+    if (!parse_totals(Fields(lines[1]), state, version) || !parse_overall(Fields(lines[2]), state.overall, version) ||
+        !expect(last, "last") || !get_last(last, state.last, version) || !last.done()) {
+        return 0;
+    }
+    if (version < 2) return count;
+    Fields counter(lines[4]);
+    return expect(counter, "counter") && get_counter(counter, state.counter) && counter.done() ? count : 0;
 }
 
 }  // namespace
@@ -187,12 +245,15 @@ std::string format_history(const HistoryState& state) {
     out += "\ntotals";
     put(out, state.system_wh);
     put(out, state.user_base_wh);
+    put(out, state.day_start_wh);
     out += "\noverall";
     put(out, state.overall.max_pv_v);
     put(out, state.overall.max_battery_v);
     put(out, state.overall.min_battery_v);
+    put_errors(out, state.overall.last_errors);
     out += '\n';
     put_last(out, state.last);
+    put_counter(out, state.counter);
     for (const auto& day : state.days) put_day(out, day);
     const std::string checksum = hex16(fnv1a64(out));
     out += "end";
@@ -206,14 +267,19 @@ std::optional<HistoryState> parse_history(std::string_view text) {
     const auto body = verified_body(text, day_lines);
     if (!body) return std::nullopt;
     const auto lines = split_lines(*body);
+    if (lines.empty()) return std::nullopt;
+    const int version = version_of(lines[0]);
     HistoryState state;
-    if (!parse_header(lines, state) || lines.size() != 4 + day_lines) return std::nullopt;
-    for (std::size_t i = 4; i < lines.size(); ++i) {
+    const std::size_t header = parse_header(lines, state, version);
+    if (header == 0 || lines.size() != header + day_lines) return std::nullopt;
+    for (std::size_t i = header; i < lines.size(); ++i) {
         Fields f(lines[i]);
         DayRecord day;
-        if (!expect(f, "day") || !get_day(f, day) || !f.done()) return std::nullopt;
+        if (!expect(f, "day") || !get_day(f, day, version) || !f.done()) return std::nullopt;
         state.days.push_back(day);
     }
+    // Version 1 kept no base: the total without today's (integrated) yield is the best one.
+    if (version < 2) state.day_start_wh = state.system_wh - (state.days.empty() ? 0.0 : state.days.front().yield_wh);
     return state;
 }
 

@@ -17,6 +17,15 @@ int int_of(std::int64_t n) {
     return static_cast<int>(n);
 }
 
+// LastError1 .. LastError4 under `base`; invalid when `errors` is absent (a slot not held).
+void add_errors(std::vector<HistoryItem>& items, const std::string& base, const LastErrors* errors) {
+    for (std::size_t i = 0; i < LastErrors{}.size(); ++i) {
+        HistoryValue value;
+        if (errors) value = int{(*errors)[i]};
+        items.push_back({base + "LastError" + std::to_string(i + 1), value});
+    }
+}
+
 void add_day(std::vector<HistoryItem>& items, std::size_t slot, const DayRecord* day) {
     const std::string base = "/History/Daily/" + std::to_string(slot) + "/";
     const auto add = [&](const char* leaf, HistoryValue value) {
@@ -34,6 +43,7 @@ void add_day(std::vector<HistoryItem>& items, std::size_t slot, const DayRecord*
     add("TimeInAbsorption", minutes_of(d.absorption_s));
     add("TimeInFloat", minutes_of(d.float_s));
     add("Nr", int_of(d.nr));
+    add_errors(items, base, day ? &d.last_errors : nullptr);
 }
 
 void add_overall(std::vector<HistoryItem>& items, const DailyHistory& history) {
@@ -42,6 +52,7 @@ void add_overall(std::vector<HistoryItem>& items, const DailyHistory& history) {
     items.push_back({"/History/Overall/MaxPvVoltage", value_of(o.max_pv_v)});
     items.push_back({"/History/Overall/MaxBatteryVoltage", value_of(o.max_battery_v)});
     items.push_back({"/History/Overall/MinBatteryVoltage", value_of(o.min_battery_v)});
+    add_errors(items, "/History/Overall/", &o.last_errors);
 }
 
 }  // namespace

@@ -45,13 +45,15 @@ private:
     std::filesystem::path temp_;
 };
 
-// When to save: after every rollover (a completed day is never only in memory) and at least
-// every `interval` in between; the caller also saves at shutdown. Pure: the time is passed in.
+// When to save: after every change DailyHistory::rollovers() counts (a day begun, so a completed
+// day is never only in memory; a reset of the device's day counter; the total's base raised)
+// and at least every `interval` in between; the caller also saves at shutdown. Pure: the time is
+// passed in.
 class SaveSchedule {
 public:
-    // 5 min by default: at most 5 min of today's yield is lost on a power cut, and the counter
-    // reconciliation after the restart usually gets even that back; 288 small writes a day are
-    // nothing for the GX's flash.
+    // 5 min by default: today's yield is the device's own counter, so a power cut loses none of
+    // it; in between, saves only keep the extremes and the time in each charge state, of which
+    // at most 5 min are lost. 288 small writes a day are nothing for the GX's flash.
     explicit SaveSchedule(std::chrono::seconds interval = std::chrono::minutes{5}) : interval_(interval) {}
 
     bool due(TimePoint now, std::uint64_t rollovers) const;

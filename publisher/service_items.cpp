@@ -11,7 +11,8 @@ namespace {
 using enum VenusType;
 
 bool is_integer_history(std::string_view path) {
-    return path.ends_with("/Nr") || path.ends_with("/DaysAvailable");
+    return path.ends_with("/Nr") || path.ends_with("/DaysAvailable") ||
+           path.find("/LastError") != std::string_view::npos;
 }
 
 std::string_view unit_of(std::string_view path) {

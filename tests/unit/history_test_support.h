@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -47,6 +49,34 @@ inline Sample power_at(TimePoint t, double watts, int charge_state = 5) {
     s.power_w = watts;
     s.charge_state = charge_state;
     return s;
+}
+
+// What the device's registers say: whc_daily (Wh), the charge state (5 MPPT, 3 NIGHT), and
+// optionally kwhc_t (kWh) and fault_daily.
+inline Sample device_at(TimePoint t, double whc_wh, int charge_state = 5, std::optional<double> kwh_total = {},
+                        std::optional<std::uint16_t> faults_daily = {}) {
+    Sample s;
+    s.time = t;
+    s.whc_daily_wh = whc_wh;
+    s.charge_state = charge_state;
+    s.kwh_total = kwh_total;
+    s.faults_daily = faults_daily;
+    return s;
+}
+
+// The same counter value every `step` from `from` to `to` inclusive (a frozen night).
+inline void hold(DailyHistory& h, TimePoint from, TimePoint to, seconds step, double whc_wh, int charge_state = 3) {
+    for (TimePoint t = from; t <= to; t += step) h.add(device_at(t, whc_wh, charge_state));
+}
+
+// A counter counting at `watts` since `since` (plus `start_wh`), in 10 Wh steps, sampled every
+// 30 s from `from` to `to` inclusive, the charger in MPPT.
+inline void counting(DailyHistory& h, TimePoint from, TimePoint to, TimePoint since, double watts,
+                     double start_wh = 0) {
+    for (TimePoint t = from; t <= to; t += seconds{30}) {
+        const double wh = start_wh + watts * duration<double>(t - since).count() / 3600;
+        h.add(device_at(t, 10 * std::floor(wh / 10)));
+    }
 }
 
 // Constant power from `from` to `to` inclusive, one sample per `step`.

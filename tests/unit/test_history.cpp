@@ -1,7 +1,8 @@
 // Unit tests of the daily history's days (design.md 8, venus-dbus.md 8): rollover at local
 // midnight with an injected clock, in several zones and on DST days, the 30-day window, days
 // without samples, a clock set back, the local-day helpers and the Venus timezone setting.
-// Energy and totals: test_history_totals.cpp; persistence: test_history_store.cpp.
+// Yield: test_history_counter.cpp; totals: test_history_totals.cpp; errors:
+// test_history_errors.cpp; persistence: test_history_store.cpp.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -76,9 +77,9 @@ struct DstCase {
     double hours;
 };
 
-// A whole local day in float at 100 W, one sample every 30 s: the day's length is what the
-// clocks say, so 23 h or 25 h of energy; the minutes are capped at 1439 for Venus.
-TEST_CASE("DST days have 23 and 25 hours of yield and time in state") {
+// A whole local day in float, one sample every 30 s: the day's length is what the clocks say,
+// so 23 h or 25 h in float; the minutes are capped at 1439 for Venus.
+TEST_CASE("DST days have 23 and 25 hours of time in state") {
     const DstCase cases[] = {
         {"Europe/Amsterdam", utc(2024, 3, 30, 23), utc(2024, 3, 31, 22), 23},
         {"Europe/Amsterdam", utc(2024, 10, 26, 22), utc(2024, 10, 27, 23), 25},
@@ -95,23 +96,26 @@ TEST_CASE("DST days have 23 and 25 hours of yield and time in state") {
         h.add(power_at(c.end, 100, 7));
         REQUIRE(h.days_available() == 2);
         const DayRecord& dst_day = h.days()[1];
-        CHECK(dst_day.yield_wh == doctest::Approx(100 * c.hours));
         CHECK(dst_day.float_s == doctest::Approx(c.hours * 3600));
         CHECK(day_minutes(dst_day.float_s) == (c.hours < 24 ? 1380 : 1439));
-        CHECK(h.days()[0].yield_wh == doctest::Approx(0));
+        CHECK(h.days()[0].float_s == doctest::Approx(0));
     }
 }
 
-TEST_CASE("an interval across midnight is split at midnight, counted once") {
+TEST_CASE("an interval across midnight is split at midnight, its time counted once") {
     DailyHistory h(config_in(utc_zone()));
     h.add(power_at(utc(2024, 6, 10, 23, 59, 30), 3600));
     h.add(power_at(utc(2024, 6, 11, 0, 0, 30), 3600));
     REQUIRE(h.days_available() == 2);
-    CHECK(h.days()[1].yield_wh == doctest::Approx(30));
     CHECK(h.days()[1].bulk_s == doctest::Approx(30));
-    CHECK(h.days()[0].yield_wh == doctest::Approx(30));
     CHECK(h.days()[0].bulk_s == doctest::Approx(30));
-    CHECK(h.totals().system_kwh == doctest::Approx(0.060));
+}
+
+TEST_CASE("an interval longer than max_gap adds no time in state") {
+    DailyHistory h(config_in(utc_zone()));
+    h.add(power_at(utc(2024, 6, 10, 12), 100, 7));
+    h.add(power_at(utc(2024, 6, 10, 12, 5), 100, 7));
+    CHECK(h.days().front().float_s == 0.0);
 }
 
 TEST_CASE("a 31st day drops the oldest: 30 days kept, numbered on") {
@@ -126,7 +130,8 @@ TEST_CASE("a 31st day drops the oldest: 30 days kept, numbered on") {
 
 TEST_CASE("days without samples are held empty, so Daily/<n> stays n days ago") {
     DailyHistory h(config_in(utc_zone()));
-    feed(h, utc(2024, 6, 1, 12), utc(2024, 6, 1, 13), seconds{10}, 360);
+    h.add(device_at(utc(2024, 6, 1, 12), 100));
+    h.add(device_at(utc(2024, 6, 1, 13), 360));
     h.add(power_at(utc(2024, 6, 4, 12), 100));
     REQUIRE(h.days_available() == 4);
     for (int n = 0; n < 4; ++n) {
@@ -136,8 +141,8 @@ TEST_CASE("days without samples are held empty, so Daily/<n> stays n days ago") 
     }
     CHECK(h.days()[1].yield_wh == 0.0);
     CHECK_FALSE(h.days()[1].max_power_w.has_value());
-    CHECK(h.days()[3].yield_wh == doctest::Approx(360));
-    CHECK(h.rollovers() == 2);
+    CHECK(h.days()[3].yield_wh == 360.0);
+    CHECK(h.rollovers() == 3);  // two local days begun, and the device counter's first day
 }
 
 TEST_CASE("a jump longer than the history keeps the newest 30 days, numbered as if all passed") {
@@ -152,14 +157,14 @@ TEST_CASE("a jump longer than the history keeps the newest 30 days, numbered as 
 
 TEST_CASE("a clock set back never goes back a day: the samples count into today") {
     DailyHistory h(config_in(utc_zone()));
-    h.add(power_at(utc(2024, 6, 10, 12), 360));
-    h.add(power_at(utc(2024, 6, 10, 12, 0, 10), 360));
-    h.add(power_at(utc(2024, 6, 9, 23), 360));  // the clock jumps back over midnight
-    h.add(power_at(utc(2024, 6, 9, 23, 0, 10), 360));
+    h.add(device_at(utc(2024, 6, 10, 12), 1000));
+    h.add(device_at(utc(2024, 6, 10, 12, 0, 10), 1000));
+    h.add(device_at(utc(2024, 6, 9, 23), 1010));  // the clock jumps back over midnight
+    h.add(device_at(utc(2024, 6, 9, 23, 0, 10), 1020));
     REQUIRE(h.days_available() == 1);
     CHECK(h.days().front().date == date(2024, 6, 10));
-    CHECK(h.days().front().yield_wh == doctest::Approx(2));
-    CHECK(h.totals().system_kwh == doctest::Approx(0.002));
+    CHECK(h.days().front().yield_wh == 1020.0);
+    CHECK(h.totals().system_kwh == doctest::Approx(1.02));
 }
 
 TEST_CASE("local_day and local_midnight in a fixed zone") {

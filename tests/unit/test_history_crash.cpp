@@ -1,6 +1,6 @@
 // kill -9 during a write loses no day (design.md 8: "a restart or power loss loses nothing").
 // A forked writer restarts from whatever the store holds, simulates polls (a day is 10:00 to
-// 10:10 at 60 s, a known power per day), saves after every poll and acknowledges each save that
+// 10:10 at 60 s, the device's day counter growing at a known power per day), saves after every poll and acknowledges each save that
 // returned on a pipe. The parent kills it with SIGKILL at random moments, many times over, and
 // after every kill loads the store: the state is at least as new as the last acknowledged
 // save, every completed day holds exactly its yield, and the total never went down.
@@ -40,7 +40,13 @@ std::int64_t sim_nr(TimePoint t) { return (floor<days>(t) - first_day).count(); 
 double sim_power(std::int64_t nr) { return 100.0 + static_cast<double>(nr % 50); }
 double sim_day_wh(std::int64_t nr) { return sim_power(nr) * 600 / 3600; }
 
-// The next poll: every 60 s from 10:00 to 10:10, then 10:00 the next day (a gap, not integrated).
+// whc_daily at `t`: the counter starts at 10:00 each day (dawn, after a night without polls).
+Sample sim_sample(TimePoint t) {
+    const double since_s = duration<double>(t - floor<days>(t) - hours{10}).count();
+    return device_at(t, sim_power(sim_nr(t)) * since_s / 3600);
+}
+
+// The next poll: every 60 s from 10:00 to 10:10, then 10:00 the next day (a midnight not seen).
 TimePoint sim_next(TimePoint t) {
     if (t - floor<days>(t) < hours{10} + minutes{10}) return t + seconds{60};
     return floor<days>(t) + days{1} + hours{10};
@@ -53,7 +59,7 @@ TimePoint sim_next(TimePoint t) {
         DailyHistory h(config_in(utc_zone()), loaded ? std::move(loaded->state) : HistoryState{});
         TimePoint t = h.state().last ? sim_next(h.state().last->time) : TimePoint{first_day + hours{10}};
         for (;;) {
-            h.add(power_at(t, sim_power(sim_nr(t))));
+            h.add(sim_sample(t));
             store.save(h);
             const Ack ack{h.days().front().nr, h.state().system_wh};
             if (::write(ack_fd, &ack, sizeof ack) != static_cast<ssize_t>(sizeof ack)) ::_exit(3);

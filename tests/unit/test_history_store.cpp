@@ -1,7 +1,8 @@
 // Unit tests of the history's persistence (design.md 8): the file format round-trips exactly and
-// rejects any truncation or corruption, the store falls back to the previous good copy, a
-// restart continues the same day without double counting, totals stay monotonic across
-// rollovers and restarts, and the save schedule. The kill -9 test: test_history_crash.cpp.
+// rejects any truncation or corruption, files of the previous format load, the store falls back
+// to the previous good copy, a restart continues the same day without double counting, totals
+// stay monotonic across rollovers and restarts, and the save schedule. The kill -9 test:
+// test_history_crash.cpp.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -31,6 +32,7 @@ DailyHistory sample_history() {
     s.battery_v = 27.61;
     s.battery_a = 44.7;
     s.whc_daily_wh = 1230;
+    s.faults_daily = 1U << 8;  // RTS disconnected: /ErrorCode 5
     s.kwh_total = 0.1;
     h.add(s);
     feed(h, utc(2024, 6, 10, 12, 0, 7), utc(2024, 6, 10, 12, 30), seconds{7}, 987.654321, 7);
@@ -54,8 +56,58 @@ TEST_CASE("the history file round-trips exactly") {
     CHECK(parsed->user_base_wh == h.state().user_base_wh);
     REQUIRE(parsed->last);
     CHECK(parsed->last->time == utc(2024, 6, 11, 9));
-    CHECK_FALSE(parsed->last->whc_daily_wh.has_value());
+    CHECK_FALSE(parsed->last->kwh_total.has_value());
     CHECK(parsed->overall.min_battery_v == 27.61);
+    CHECK(parsed->days[1].last_errors == LastErrors{5, 0, 0, 0});
+    CHECK(parsed->overall.last_errors == LastErrors{5, 0, 0, 0});
+    CHECK(parsed->counter.last_wh == 1230.0);
+    CHECK(parsed->counter.last_at == utc(2024, 6, 10, 12));
+    CHECK(parsed->counter.last_faults == 1U << 8);
+    CHECK(parsed->day_start_wh == h.state().day_start_wh);
+}
+
+// Written by the previous version, which integrated power (its format_history gives back exactly
+// this text).
+constexpr std::string_view version_1_file =
+    "tristar-history 1\n"
+    "totals 5000 1000\n"
+    "overall 71.3 27.61 25.1\n"
+    "last 1718020800000 987.5 7 1230 1520\n"
+    "day 19884 3 1500 1234.5 71.3 25.1 27.61 44.7 3600 1800 600\n"
+    "day 19883 2 3500 - - - - - 0 0 0\n"
+    "end 2 535083153e5e7e78\n";
+
+TEST_CASE("a file of the previous format loads; the counter starts afresh and the total goes on") {
+    const auto parsed = parse_history(version_1_file);
+    REQUIRE(parsed);
+    REQUIRE(parsed->days.size() == 2);
+    CHECK(parsed->days[0].date == date(2024, 6, 10));
+    CHECK(parsed->days[0].nr == 3);
+    CHECK(parsed->days[0].yield_wh == 1500.0);
+    CHECK(parsed->days[0].float_s == 600.0);
+    CHECK(parsed->days[0].last_errors == LastErrors{});
+    CHECK(parsed->days[1].yield_wh == 3500.0);
+    CHECK_FALSE(parsed->days[1].max_power_w.has_value());
+    CHECK(parsed->system_wh == 5000.0);
+    CHECK(parsed->user_base_wh == 1000.0);
+    CHECK(parsed->day_start_wh == 3500.0);  // the total without today's yield
+    CHECK(parsed->overall.last_errors == LastErrors{});
+    REQUIRE(parsed->last);
+    CHECK(parsed->last->time == utc(2024, 6, 10, 12));
+    CHECK(parsed->last->charge_state == 7);
+    CHECK(parsed->last->kwh_total == 1520.0);
+    CHECK_FALSE(parsed->counter.last_wh.has_value());
+    CHECK(format_history(*parsed).starts_with("tristar-history 2\n"));
+
+    TempDir tmp;
+    const HistoryStore store(tmp.path());
+    write_file(store.file().string(), std::string(version_1_file));
+    DailyHistory h(config_in(utc_zone()), store.load().value().state);
+    h.add(device_at(utc(2024, 6, 10, 12, 0, 30), 1910));
+    CHECK(h.days().front().yield_wh == 1910.0);  // from the device from now on
+    CHECK(h.days().front().nr == 3);
+    CHECK(h.totals().system_kwh == doctest::Approx(5.41));
+    CHECK(h.totals().user_kwh == doctest::Approx(4.41));
 }
 
 TEST_CASE("an empty history round-trips too") {
@@ -85,8 +137,9 @@ TEST_CASE("the store saves atomically and falls back to the previous good copy")
     DailyHistory h = sample_history();
     store.save(h);
     const double first_total = h.state().system_wh;
-    h.add(power_at(utc(2024, 6, 11, 9, 0, 10), 3600));
+    h.add(device_at(utc(2024, 6, 11, 9, 0, 10), 100));
     store.save(h);
+    REQUIRE(h.state().system_wh > first_total);
     CHECK_FALSE(fs::exists(tmp.path() / "data" / "history.tmp"));
     REQUIRE(store.load());
     CHECK(store.load()->state.system_wh == h.state().system_wh);
@@ -123,18 +176,18 @@ TEST_CASE("a restart continues the same day without double counting") {
     const HistoryStore store(tmp.path());
     DailyHistory reference(config_in(utc_zone()));
     DailyHistory before(config_in(utc_zone()));
-    feed(reference, utc(2024, 6, 10, 23), utc(2024, 6, 11, 1), seconds{10}, 500);
-    feed(before, utc(2024, 6, 10, 23), utc(2024, 6, 11, 0, 30), seconds{10}, 500);
+    const TimePoint since = utc(2024, 6, 10, 10);
+    counting(reference, utc(2024, 6, 10, 10), utc(2024, 6, 10, 12), since, 500);
+    counting(before, utc(2024, 6, 10, 10), utc(2024, 6, 10, 11), since, 500);
     store.save(before);
     DailyHistory after(config_in(utc_zone()), store.load().value().state);
     CHECK(after.rollovers() == 0);
-    feed(after, utc(2024, 6, 11, 0, 30, 10), utc(2024, 6, 11, 1), seconds{10}, 500);
-    REQUIRE(after.days_available() == 2);
-    CHECK(after.days()[0].nr == 1);
-    CHECK(after.days()[0].yield_wh == doctest::Approx(reference.days()[0].yield_wh));
-    CHECK(after.days()[1].yield_wh == doctest::Approx(reference.days()[1].yield_wh));
+    counting(after, utc(2024, 6, 10, 11, 0, 30), utc(2024, 6, 10, 12), since, 500);
+    REQUIRE(after.days_available() == 1);
+    CHECK(after.days()[0].yield_wh == reference.days()[0].yield_wh);
+    CHECK(after.days()[0].yield_wh == 1000.0);
     CHECK(after.totals().system_kwh == doctest::Approx(reference.totals().system_kwh));
-    CHECK(after.days()[0].bulk_s == doctest::Approx(3600));
+    CHECK(after.days()[0].bulk_s == doctest::Approx(7200));
 }
 
 // whc_daily as a TriStar at 720 W since 10:00 would show it: 0.2 Wh/s in 10 Wh steps.
@@ -161,6 +214,15 @@ TEST_CASE("after a crash the device counter gives back the unsaved energy, once"
     CHECK(after.days().front().yield_wh == doctest::Approx(420));  // what 35 min at 720 W make
 }
 
+// A TriStar whose day counts 400 W from 06:00 to 18:00 and shows yesterday's 4800 Wh, frozen,
+// from midnight until dawn.
+Sample tristar_day(TimePoint t) {
+    const double hour = duration<double>(t - floor<days>(t)).count() / 3600;
+    if (hour < 6) return device_at(t, 4800, 3);
+    const double wh = 400 * std::min(hour - 6, 12.0);
+    return device_at(t, 10 * std::floor(wh / 10), hour < 18 ? 5 : 3);
+}
+
 TEST_CASE("totals stay monotonic and completed days unchanged across rollovers and restarts") {
     TempDir tmp;
     const HistoryStore store(tmp.path());
@@ -168,7 +230,7 @@ TEST_CASE("totals stay monotonic and completed days unchanged across rollovers a
     double last_total = 0;
     for (int segment = 0; segment < 4 * 8; ++segment) {  // 4 days, 8 three-hour segments each
         const TimePoint from = utc(2024, 6, 10) + hours{3 * segment};
-        feed(*h, from, from + hours{3} - seconds{30}, seconds{30}, 400);
+        for (TimePoint t = from; t < from + hours{3}; t += seconds{30}) h->add(tristar_day(t));
         store.save(*h);
         const auto completed = h->days().size() > 1 ? h->days()[1].yield_wh : 0.0;
         h = std::make_unique<DailyHistory>(config_in(utc_zone()), store.load().value().state);
@@ -177,10 +239,9 @@ TEST_CASE("totals stay monotonic and completed days unchanged across rollovers a
         if (h->days().size() > 1) CHECK(h->days()[1].yield_wh == completed);
     }
     REQUIRE(h->days_available() == 4);
-    const double today_wh = 400 * (86400.0 - 30) / 3600;  // the last 30 s are still to come
-    CHECK(h->days()[0].yield_wh == doctest::Approx(today_wh));
-    for (std::size_t d = 1; d < 4; ++d) CHECK(h->days()[d].yield_wh == doctest::Approx(400 * 24));
-    CHECK(last_total == doctest::Approx((3 * 400 * 24 + today_wh) / 1000));
+    for (std::size_t d = 0; d < 4; ++d) CHECK(h->days()[d].yield_wh == 4800.0);
+    CHECK(h->days()[0].bulk_s == doctest::Approx(12 * 3600));
+    CHECK(last_total == doctest::Approx(4 * 4.8));
 }
 
 TEST_CASE("a save is due at start, after each rollover and every interval") {

@@ -1,10 +1,12 @@
-// Unit tests of where the history's energy comes from and of the totals (design.md 8,
-// venus-dbus.md 5 and 8, tristar-modbus.md 5): the publisher integrates its own power and does
-// not take whc_daily as the day's yield; the device counters only fill gaps and seed/catch up
-// /Yield/System; totals are monotonic and never double-count; the D-Bus items.
+// Unit tests of the totals (venus-dbus.md 5, tristar-modbus.md 5, history.h): /Yield/System
+// follows the days and the device's kwhc_t without counting today twice, whether kwhc_t is a
+// running total or steps once a day; it never decreases, across restarts too; one bad kwhc_t
+// read does not inflate it; /Yield/User; the D-Bus items.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -16,126 +18,143 @@
 namespace tristar::publisher::test {
 namespace {
 
-Sample counted(TimePoint t, std::optional<double> watts, double whc_wh) {
-    Sample s;
-    s.time = t;
-    s.power_w = watts;
-    s.whc_daily_wh = whc_wh;
-    return s;
-}
+constexpr int mppt = 5;
+constexpr int night = 3;
 
-Sample with_total(TimePoint t, double watts, double kwh_total) {
-    Sample s = power_at(t, watts);
-    s.kwh_total = kwh_total;
-    return s;
-}
-
-// The decision this test pins down: whc_daily stays frozen after midnight and resets at dawn or
-// on a controller reset, so taking it as the day's yield would put yesterday's energy into
-// today and lose today's at a reset. The day's yield is the integrated power instead.
-TEST_CASE("the day's yield is integrated power, not the device's whc_daily") {
-    DailyHistory h(config_in(utc_zone()));
-    feed(h, utc(2024, 6, 10, 12), utc(2024, 6, 10, 13), seconds{10}, 1000);
-    h.add(counted(utc(2024, 6, 10, 23, 59, 50), 0, 5000));
-    for (int s = 0; s <= 60; s += 10) h.add(counted(utc(2024, 6, 11, 0, 0, s), 0, 5000));  // frozen
-    CHECK(h.days().front().yield_wh == doctest::Approx(0));
-    h.add(counted(utc(2024, 6, 11, 5), 0, 0));  // the device's day starts at dawn
-    for (int m = 0; m <= 60; ++m) {
-        const double whc = 10.0 * static_cast<int>(m * 600 / 60 / 10);  // 10 Wh steps
-        h.add(counted(utc(2024, 6, 11, 6, m), 600, whc));
-    }
-    h.add(counted(utc(2024, 6, 11, 7, 1), 600, 0));  // controller reset clears whc_daily
-    h.add(counted(utc(2024, 6, 11, 7, 2), 0, 0));
-    CHECK(h.days()[0].yield_wh == doctest::Approx(600 + 10 + 5));
-    CHECK(h.days()[1].yield_wh == doctest::Approx(1000));
-    CHECK(h.totals().system_kwh == doctest::Approx(1.615));
-}
-
-TEST_CASE("a gap is credited from the device counter only when it vouches for it within today") {
-    DailyHistory h(config_in(utc_zone()));
-    SUBCASE("link lost for an hour: the counter's increase is credited, no state time") {
-        h.add(counted(utc(2024, 6, 10, 11), 500, 1000));
-        h.add(counted(utc(2024, 6, 10, 12), 500, 1500));
-        CHECK(h.days().front().yield_wh == doctest::Approx(500));
-        CHECK(h.days().front().bulk_s == 0.0);
-    }
-    SUBCASE("no power, the counter stepped: short intervals use it too") {
-        h.add(counted(utc(2024, 6, 10, 12), std::nullopt, 100));
-        h.add(counted(utc(2024, 6, 10, 12, 0, 10), std::nullopt, 110));
-        CHECK(h.days().front().yield_wh == doctest::Approx(10));
-    }
-    SUBCASE("the counter went down (dawn or controller reset): nothing") {
-        h.add(counted(utc(2024, 6, 10, 11), 500, 1000));
-        h.add(counted(utc(2024, 6, 10, 12), 500, 200));
-        CHECK(h.days().front().yield_wh == 0.0);
-    }
-    SUBCASE("an increase the charger cannot have made is a bad read: nothing") {
-        h.add(counted(utc(2024, 6, 10, 11), 500, 1000));
-        h.add(counted(utc(2024, 6, 10, 11, 2), 500, 2000));  // 1 kWh in 2 minutes
-        CHECK(h.days().front().yield_wh == 0.0);
-    }
-    SUBCASE("a gap across midnight: nothing, to neither day") {
-        h.add(counted(utc(2024, 6, 10, 23, 50), 500, 1000));
-        h.add(counted(utc(2024, 6, 11, 0, 10), 500, 1100));
-        CHECK(h.days()[0].yield_wh == 0.0);
-        CHECK(h.days()[1].yield_wh == 0.0);
-    }
-    SUBCASE("no counter: a gap is not integrated") {
-        h.add(power_at(utc(2024, 6, 10, 12), 1000));
-        h.add(power_at(utc(2024, 6, 10, 12, 5), 1000));
-        CHECK(h.days().front().yield_wh == 0.0);
-    }
-}
-
-TEST_CASE("System is the sum credited to the days and never decreases, across rollovers and resets") {
-    DailyHistory h(config_in(utc_zone()));
-    double last_total = 0;
-    double credited = 0;
-    for (int d = 0; d < 5; ++d) {
-        const TimePoint noon = utc(2024, 6, 10, 12) + days{d};
-        for (int s = 0; s <= 600; s += 10) {
-            const double whc = d == 2 && s > 300 ? 0 : 2.0 * s;  // a controller reset on day 2
-            h.add(counted(noon + seconds{s}, 720, whc));
-            CHECK(h.totals().system_kwh >= last_total);
-            last_total = h.totals().system_kwh;
-        }
-        credited += h.days().front().yield_wh;
-        CHECK(h.days().front().yield_wh == doctest::Approx(120));
-    }
-    CHECK(h.totals().system_kwh == doctest::Approx(credited / 1000));
-    CHECK(h.totals().user_kwh == doctest::Approx(credited / 1000));
-}
-
-TEST_CASE("kwhc_t seeds and catches up System by max, never by sum; bad reads are ignored") {
+TEST_CASE("kwhc_t is believed when two samples agree; one bad read never inflates System") {
     DailyHistory h(config_in(utc_zone()));
     const TimePoint t0 = utc(2024, 6, 10, 12);
-    h.add(with_total(t0, 0, 1234));
+    h.add(device_at(t0, 0, mppt, 1234));
     CHECK(h.totals().system_kwh == 0.0);  // one reading is not believed yet
-    h.add(with_total(t0 + seconds{1}, 0, 1234));
+    h.add(device_at(t0 + seconds{1}, 0, mppt, 1234));
     CHECK(h.totals().system_kwh == doctest::Approx(1234));
-    h.add(with_total(t0 + seconds{2}, 0, 9999));  // a single bad read
-    h.add(with_total(t0 + seconds{3}, 0, 1234));
+    h.add(device_at(t0 + seconds{2}, 0, mppt, 9999));  // a single bad read
+    h.add(device_at(t0 + seconds{3}, 0, mppt, 1234));
     CHECK(h.totals().system_kwh == doctest::Approx(1234));
-    h.add(with_total(t0 + seconds{4}, 0, 1000));  // a lower device counter
-    h.add(with_total(t0 + seconds{5}, 0, 1000));
+    h.add(device_at(t0 + seconds{4}, 0, mppt, 1000));  // a lower device counter: ignored
+    h.add(device_at(t0 + seconds{5}, 0, mppt, 1000));
     CHECK(h.totals().system_kwh == doctest::Approx(1234));
-    // After a gap (not integrated), an hour at 600 W: +0.6 kWh of our own.
-    const TimePoint feed_start = t0 + seconds{100};
-    feed(h, feed_start, feed_start + hours{1}, seconds{10}, 600);
+    h.add(device_at(t0 + hours{1}, 600, mppt));  // an hour at 600 W, no kwhc_t
     CHECK(h.totals().system_kwh == doctest::Approx(1234.6));
-    h.add(with_total(feed_start + hours{1} + seconds{100}, 0, 1235));
-    h.add(with_total(feed_start + hours{1} + seconds{101}, 0, 1235));  // includes our 0.6 kWh
+    h.add(device_at(t0 + hours{1} + seconds{1}, 600, mppt, 1235));
+    h.add(device_at(t0 + hours{1} + seconds{2}, 600, mppt, 1235));  // includes today's 0.6 kWh
     CHECK(h.totals().system_kwh == doctest::Approx(1235));
-    CHECK(h.days().front().yield_wh == doctest::Approx(600));  // catching up is not a day's yield
+    CHECK(h.days().front().yield_wh == 600.0);  // catching up is not a day's yield
+}
+
+TEST_CASE("a first start mid-day: System is kwhc_t, today not added on top") {
+    DailyHistory h(config_in(utc_zone()));
+    h.add(device_at(utc(2024, 6, 10, 14), 1910, mppt, 1521));
+    h.add(device_at(utc(2024, 6, 10, 14, 0, 1), 1910, mppt, 1521));
+    CHECK(h.days().front().yield_wh == 1910.0);
+    CHECK(h.totals().system_kwh == doctest::Approx(1521));
+    h.add(device_at(utc(2024, 6, 10, 15), 2410, mppt, 1521));
+    CHECK(h.totals().system_kwh == doctest::Approx(1521.5));
+}
+
+// A TriStar over several days: dawn at 06:00 resets whc_daily (10 Wh steps), the charger
+// delivers `watts` until 18:00, the counter stays frozen from midnight until dawn. kwhc_t is
+// the delivered lifetime energy truncated to whole kWh, either all the time (running) or as of
+// the last dawn (stepping once a day).
+struct Device {
+    bool running;
+    double lifetime_wh = 1'519'600;
+    double lifetime_at_dawn_wh = 1'519'600;
+    double day_wh = 2547;  // yesterday's, frozen
+
+    static double hour(TimePoint t) { return duration<double>(t - floor<days>(t)).count() / 3600; }
+
+    // One minute at most: the minute ending at `t` counts.
+    void advance_to(TimePoint t, TimePoint prev, double watts) {
+        if (hour(prev) < 6 && hour(t) >= 6) dawn();
+        if (hour(t) > 6 && hour(t) <= 18) {
+            const double wh = watts * duration<double>(t - prev).count() / 3600;
+            lifetime_wh += wh;
+            day_wh += wh;
+        }
+    }
+    void dawn() {
+        day_wh = 0;
+        lifetime_at_dawn_wh = lifetime_wh;
+    }
+    Sample sample(TimePoint t) const {
+        const double kwh = std::floor((running ? lifetime_wh : lifetime_at_dawn_wh) / 1000);
+        return device_at(t, 10 * std::floor(day_wh / 10), hour(t) >= 6 && hour(t) < 18 ? mppt : night, kwh);
+    }
+    double today_wh(TimePoint t) const { return hour(t) < 6 ? 0 : day_wh; }
+};
+
+// Starts mid-day, runs four days on (a day at 300 W, then 360, 420, 480 W: whole Wh a minute)
+// and is killed every 97 minutes: a restart loads the last save, made every 5 minutes and at
+// every change rollovers() counts, as the publisher's SaveSchedule does.
+void run_days(bool running) {
+    CAPTURE(running);
+    Device device{running};
+    const TimePoint start = utc(2024, 6, 10, 10);
+    device.dawn();
+    device.lifetime_wh += 1910;  // today's energy so far
+    device.day_wh = 1910;
+    DailyHistory h(config_in(utc_zone()));
+    HistoryState save;
+    std::uint64_t saved_rollovers = 0;
+    double published = 0;
+    std::optional<double> prev_kwh;
+    TimePoint t = start;
+    for (int minute = 0; minute < 4 * 24 * 60; ++minute, t += minutes{1}) {
+        const double watts = 300.0 + 60.0 * static_cast<double>((floor<days>(t) - floor<days>(start)).count());
+        if (minute > 0) device.advance_to(t, t - minutes{1}, watts);
+        const bool killed = minute % 97 == 96;
+        if (killed) {
+            h = DailyHistory(config_in(utc_zone()), save);
+            saved_rollovers = 0;
+        }
+        const Sample sample = device.sample(t);
+        h.add(sample);
+        if (minute % 5 == 0 || h.rollovers() != saved_rollovers) {
+            save = h.state();
+            saved_rollovers = h.rollovers();
+        }
+        const double system_wh = h.totals().system_kwh * 1000;
+        CHECK(system_wh >= published);                // never decreases
+        CHECK(system_wh <= device.lifetime_wh + 10);  // never counts anything twice
+        if (prev_kwh == sample.kwh_total && !killed) CHECK(system_wh >= *sample.kwh_total * 1000);
+        CHECK(h.days().front().yield_wh <= device.today_wh(t));
+        published = system_wh;
+        prev_kwh = sample.kwh_total;
+    }
+    const double behind = device.lifetime_wh - published;
+    CHECK(behind < 1000 + (running ? 0 : device.day_wh));  // at most kwhc_t's step (and today)
+    REQUIRE(h.days_available() == 5);
+    CHECK(h.days()[1].yield_wh == 12 * 480.0);
+    CHECK(h.days()[2].yield_wh == 12 * 420.0);
+    CHECK(h.days()[3].yield_wh == 12 * 360.0);
+    CHECK(h.days()[4].yield_wh == 1910 + 8 * 300.0);
+}
+
+TEST_CASE("System never decreases and never counts today twice: kwhc_t a running total") { run_days(true); }
+
+TEST_CASE("System never decreases and never counts today twice: kwhc_t steps once a day") { run_days(false); }
+
+TEST_CASE("System grows by the days when the device has no kwhc_t") {
+    DailyHistory h(config_in(utc_zone()));
+    for (int d = 0; d < 3; ++d) {
+        const TimePoint noon = utc(2024, 6, 10, 12) + days{d};
+        h.add(device_at(noon, 0));
+        h.add(device_at(noon + seconds{1}, 0));
+        h.add(device_at(noon + hours{1}, 500));
+    }
+    CHECK(h.totals().system_kwh == doctest::Approx(1.5));
+    CHECK(h.totals().user_kwh == doctest::Approx(1.5));
 }
 
 TEST_CASE("resetting the user yield zeroes User only; both grow on from there") {
     DailyHistory h(config_in(utc_zone()));
-    feed(h, utc(2024, 6, 10, 12), utc(2024, 6, 10, 13), seconds{10}, 1000);
+    h.add(device_at(utc(2024, 6, 10, 12), 0));
+    h.add(device_at(utc(2024, 6, 10, 13), 1000));
     h.reset_user_yield();
     CHECK(h.totals().user_kwh == 0.0);
     CHECK(h.totals().system_kwh == doctest::Approx(1));
-    feed(h, utc(2024, 6, 10, 13, 0, 10), utc(2024, 6, 10, 13, 30), seconds{10}, 1000);
+    h.add(device_at(utc(2024, 6, 10, 13, 30), 1500));
     CHECK(h.totals().user_kwh == doctest::Approx(0.5));
     CHECK(h.totals().system_kwh == doctest::Approx(1.5));
 }
@@ -160,14 +179,15 @@ TEST_CASE("history_items: a fixed path set, today's values, invalid beyond the d
     s.pv_v = 70;
     s.battery_v = 27.5;
     s.battery_a = 42;
+    s.whc_daily_wh = 1230;
     h.add(s);
-    s.time += hours{2};  // a gap: extremes count, no energy
+    s.time += hours{2};  // a gap: extremes count, no time in state
     s.battery_v = 25.1;
     h.add(s);
     const auto items = history_items(h);
-    CHECK(items.size() == 30 * 10 + 4 + 2);
+    CHECK(items.size() == 30 * 14 + 4 + 4 + 2);
     CHECK(std::get<int>(*find(items, "/History/Overall/DaysAvailable")) == 1);
-    CHECK(std::get<double>(*find(items, "/History/Daily/0/Yield")) == 0.0);
+    CHECK(std::get<double>(*find(items, "/History/Daily/0/Yield")) == doctest::Approx(1.23));
     CHECK(std::get<double>(*find(items, "/History/Daily/0/MaxPower")) == 1200.0);
     CHECK(std::get<double>(*find(items, "/History/Daily/0/MaxPvVoltage")) == 70.0);
     CHECK(std::get<double>(*find(items, "/History/Daily/0/MinBatteryVoltage")) == 25.1);
@@ -180,8 +200,8 @@ TEST_CASE("history_items: a fixed path set, today's values, invalid beyond the d
     CHECK(find(items, "/History/Daily/30/Yield") == nullptr);
     CHECK(std::get<double>(*find(items, "/History/Overall/MinBatteryVoltage")) == 25.1);
     CHECK(std::get<double>(*find(items, "/History/Overall/MaxPvVoltage")) == 70.0);
-    CHECK(std::get<double>(*find(items, "/Yield/System")) == 0.0);
-    CHECK(std::get<double>(*find(items, "/Yield/User")) == 0.0);
+    CHECK(std::get<double>(*find(items, "/Yield/System")) == doctest::Approx(1.23));
+    CHECK(std::get<double>(*find(items, "/Yield/User")) == doctest::Approx(1.23));
 }
 
 }  // namespace
