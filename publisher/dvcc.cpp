@@ -33,8 +33,8 @@ std::string volts(double v) {
 Dvcc::Dvcc(const DvccConfig& config, SteadyTime start, DvccMemory memory)
     : config_(config), link_(config, start, memory.bms_present), stop_(memory.stop_held) {}
 
-std::vector<ItemSpec> Dvcc::items() const {
-    if (!enabled()) return {};
+std::vector<ItemSpec> dvcc_items(const DvccConfig& config) {
+    if (!config.enabled) return {};
     auto items = DvccLink::items();
     items.push_back({std::string(write_error_path), VenusType::string, false});
     return items;
@@ -131,13 +131,14 @@ void Dvcc::note_events(const DvccLimits& limits, std::vector<std::string>& event
     last_ = limits;
 }
 
-void Dvcc::finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now) {
+WriteNote Dvcc::finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now) {
     if (write.target == DvccWrite::Target::coil) return stop_.finished(write, failure, now);
-    slave_.finished(write, failure, now);
     if (!failure && write.value == slave_exit_value && !enabled()) may_exit_ = false;
+    return slave_.finished(write, failure, now);
 }
 
 std::vector<DvccWrite> Dvcc::leave(const DeviceView& device) const {
+    if (!enabled()) return {};  // off: the one exit at start is all it ever writes
     return slave_.leave(device.charge_state == slave_state);
 }
 
@@ -154,7 +155,7 @@ PathValues Dvcc::values(const DeviceView& device, SteadyTime now) const {
     values[std::string(write_error_path)] = string_value(error);
     const DvccLimits limits = link_.limits(now);
     const bool bms_lost = limits.lost && limits.bms;
-    if (bms_lost) values["/ErrorCode"] = integer_value(error_bms_connection_lost, "#67 BMS connection lost");
+    if (bms_lost && device.charge_state) values["/ErrorCode"] = integer_value(error_bms_connection_lost, "#67 BMS connection lost");
     // Stopped by DVCC alone: not "Off", which would make systemcalc give up on the charger.
     if (stop_.held() && !stop_.user_stopped() && device.charge_state == disconnect_state) {
         const std::int32_t state = bms_lost ? venus_state_value::fault : venus_state_value::external_control;

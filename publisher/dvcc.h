@@ -50,13 +50,16 @@ struct DvccStep {
 
 inline constexpr std::int32_t error_bms_connection_lost = 67;  // venus-dbus.md 7
 
+// Every path the service holds for DVCC: /Link/*, /Settings/ChargeCurrentLimit,
+// /Settings/BmsPresent and /Tristar/Dvcc/WriteError; none when disabled.
+std::vector<ItemSpec> dvcc_items(const DvccConfig& config);
+
 class Dvcc {
 public:
     Dvcc(const DvccConfig& config, SteadyTime start, DvccMemory memory = {});
 
     bool enabled() const { return config_.enabled; }
-    // Every path published while enabled; none when disabled.
-    std::vector<ItemSpec> items() const;
+    std::vector<ItemSpec> items() const { return dvcc_items(config_); }
     bool handles(std::string_view path) const { return enabled() && DvccLink::handles(path); }
     std::int32_t set(std::string_view path, const SetArgument& value, SteadyTime now);
     // The user's /Mode (off = 4): the coil 2 value to write for it, or nothing (accept at once).
@@ -64,7 +67,7 @@ public:
 
     DvccStep step(const DeviceView& device, SteadyTime now);
     // The outcome of a write step() returned: nothing when the device took it.
-    void finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
+    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
     // For a clean stop: the writes that leave slave mode, if it is ours or the unit reports it.
     std::vector<DvccWrite> leave(const DeviceView& device) const;
 

@@ -18,6 +18,19 @@ bool WriteTrack::waiting_retry(SteadyTime now) const {
     return failed && now - *failed < write_retry_after;
 }
 
+WriteNote WriteTrack::finished(const std::optional<std::string>& failure, SteadyTime now) {
+    sent.reset();
+    const bool was_failing = failed.has_value();
+    if (failure) {
+        failed = now;
+        error = *failure;
+        return was_failing ? WriteNote::none : WriteNote::failing;
+    }
+    failed.reset();
+    error.clear();
+    return was_failing ? WriteNote::recovered : WriteNote::none;
+}
+
 std::vector<DvccWrite> SlaveRegisters::due(const std::optional<SlaveTarget>& want, bool device_in_slave,
                                            bool may_exit, SteadyTime now) {
     std::vector<DvccWrite> out;
@@ -63,21 +76,19 @@ std::vector<DvccWrite> SlaveRegisters::leave(bool device_in_slave) const {
     return out;
 }
 
-void SlaveRegisters::finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now) {
+WriteNote SlaveRegisters::finished(const DvccWrite& write, const std::optional<std::string>& failure,
+                                   SteadyTime now) {
     Register& reg = of(write.address);
-    reg.track.sent.reset();
+    const WriteNote note = reg.track.finished(failure, now);
     if (failure) {
-        reg.track.failed = now;
-        reg.track.error = *failure;
         if (write.value == slave_exit_value) exit_sent_.reset();
-        return;
+        return note;
     }
-    reg.track.failed.reset();
-    reg.track.error.clear();
     reg.taken = write.value;
     reg.taken_at = now;
     // One negative value is enough to leave slave mode (tristar-modbus.md 4).
     if (write.value == slave_exit_value) entered_ = false;
+    return note;
 }
 
 std::string SlaveRegisters::error() const {

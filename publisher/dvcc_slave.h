@@ -32,7 +32,7 @@ public:
     std::vector<DvccWrite> due(const std::optional<SlaveTarget>& want, bool device_in_slave, bool may_exit,
                                SteadyTime now);
     // The outcome of a write due() returned: nothing when the device took it.
-    void finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
+    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
 
     bool entered() const { return entered_; }
     // "register 0x0058: DEVICE_TIMEOUT: ..." while a register's writes fail; "" otherwise.

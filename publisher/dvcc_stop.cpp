@@ -34,16 +34,10 @@ std::optional<DvccWrite> ChargeStop::due(bool want, std::optional<bool> coil, St
                      why, false};
 }
 
-void ChargeStop::finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now) {
-    track_.sent.reset();
-    if (failure) {
-        track_.failed = now;
-        track_.error = *failure;
-        return;
-    }
-    track_.failed.reset();
-    track_.error.clear();
-    if (target_ == (write.value != 0)) target_.reset();
+WriteNote ChargeStop::finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now) {
+    const WriteNote note = track_.finished(failure, now);
+    if (!failure && target_ == (write.value != 0)) target_.reset();
+    return note;
 }
 
 std::optional<bool> ChargeStop::user_switch(bool off) {

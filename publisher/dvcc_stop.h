@@ -26,7 +26,7 @@ public:
     // The coil write due now, if any: `want` is whether DVCC wants the charger stopped, `coil`
     // the last coil 2 reading (nothing decided until there is one). A write returned counts as sent.
     std::optional<DvccWrite> due(bool want, std::optional<bool> coil, SteadyTime now);
-    void finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
+    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
 
     // The user's /Mode: off = 4. Returns the coil value to write for it, or nothing when the coil
     // already is where it must stay (accept the SetValue at once).

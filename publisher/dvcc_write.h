@@ -30,6 +30,10 @@ inline constexpr std::uint16_t slave_voltage_address = 0x0059;
 // -16 as a word: the value reported to leave slave mode (tristar-modbus.md 4).
 inline constexpr std::uint16_t slave_exit_value = 0xFFF0;
 
+// What a write's outcome changes for the log: a target starts failing (warn once, with why) or
+// takes writes again (info once); nothing in between, however often it is retried.
+enum class WriteNote { none, failing, recovered };
+
 // How a write's in-flight state and failures are kept, per target.
 struct WriteTrack {
     std::optional<SteadyTime> sent;    // on its way since
@@ -37,11 +41,13 @@ struct WriteTrack {
     std::string error;                 // why, while failing
     bool busy(SteadyTime now) const;
     bool waiting_retry(SteadyTime now) const;
+    // The reply came: records it.
+    WriteNote finished(const std::optional<std::string>& failure, SteadyTime now);
 };
 
-// A write without a reply for this long is taken as failed (the publisher gives up on the
-// gateway after 5 s and replaces its socket; the reply then never comes).
-inline constexpr std::chrono::seconds write_reply_timeout{6};
+// A write without a reply for this long is taken as lost and sent again (the publisher gives up
+// on a silent gateway after its read budget and replaces the socket: the reply never comes).
+inline constexpr std::chrono::seconds write_reply_timeout{10};
 // A failed write is tried again after this long.
 inline constexpr std::chrono::seconds write_retry_after{3};
 

@@ -18,6 +18,7 @@ struct overloaded : F... {
 
 void Publisher::on_set(const std::string& path, const SetArgument& value, SetReply reply) {
     if (switch_pane_.is_setting(path)) return set_switch_setting(path, value, std::move(reply));
+    if (dvcc_.handles(path)) return set_dvcc(path, value, std::move(reply));
     const auto charge_state = raw_word(snapshot_, "charge_state");
     std::visit(overloaded{
                    [&](const Refusal& refusal) {
@@ -35,10 +36,19 @@ void Publisher::on_set(const std::string& path, const SetArgument& value, SetRep
                        reply(set_result::accepted);
                        publish_all();
                    },
-                   [&](const CoilWrite& write) {
+                   [&](CoilWrite write) {
                        if (!connected_) {
                            spdlog::info("SetValue {} refused: no link to the TriStar", path);
                            return reply(set_result::rejected);
+                       }
+                       // The user's switch and DVCC's stop share coil 2 (dvcc_stop.h).
+                       if (write.address == coil_charge_disconnect) {
+                           const auto coil = dvcc_.user_switch(write.value);
+                           if (!coil) {
+                               reply(set_result::accepted);
+                               return publish_all();
+                           }
+                           write.value = *coil;
                        }
                        spdlog::info("control: {} -> coil 0x{:04X} {}", path, write.address, write.value ? "ON" : "OFF");
                        v1::Request request;

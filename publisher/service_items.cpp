@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "publisher/controls.h"
+#include "publisher/dvcc.h"
 #include "publisher/switch_pane.h"
 
 namespace tristar::publisher {
@@ -41,6 +42,7 @@ std::vector<ItemSpec> service_items(const PublisherConfig& config) {
             items.push_back({std::string(control.path), control.type, true});
     }
     for (auto& item : SwitchPane(config.equalize_switch).items()) items.push_back(std::move(item));
+    for (auto& item : dvcc_items(config.dvcc)) items.push_back(std::move(item));
     const DailyHistory empty(HistoryConfig{.max_days = config.history_days});
     for (const auto& item : history_items(empty))
         items.push_back({item.path, is_integer_history(item.path) ? integer : number, false});

@@ -5,7 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include <filesystem>
+
+#include "gateway/common/config_file.h"
+#include "publisher/config.h"
 #include "publisher/dvcc.h"
+#include "publisher/service_items.h"
 
 namespace tristar::publisher {
 namespace {
@@ -302,24 +307,29 @@ TEST_CASE("dvcc: NetworkMode 0 leaves the TriStar to its own settings; a stale v
     CHECK(reg(step, 0x59) == slave_exit_value);
 }
 
-TEST_CASE("dvcc: a failed write is retried after 3 s and shown until it succeeds; an unanswered one after 6 s") {
+TEST_CASE("dvcc: a failed write is retried after 3 s and shown until it succeeds; an unanswered one after 10 s") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0);
     auto step = dvcc.step(bulk(), t0);
     REQUIRE(step.writes.size() == 2);
-    dvcc.finished(step.writes[0], std::string("DEVICE_TIMEOUT: no reply"), t0 + 1s);
-    dvcc.finished(step.writes[1], std::nullopt, t0 + 1s);
+    CHECK(dvcc.finished(step.writes[0], std::string("DEVICE_TIMEOUT: no reply"), t0 + 1s) == WriteNote::failing);
+    CHECK(dvcc.finished(step.writes[1], std::nullopt, t0 + 1s) == WriteNote::none);
     CHECK(std::get<std::string>(dvcc.values(bulk(), t0 + 1s).at("/Tristar/Dvcc/WriteError").value) ==
           "register 0x0058: DEVICE_TIMEOUT: no reply");
     CHECK(dvcc.step(bulk(), t0 + 3s).writes.empty());
     step = dvcc.step(bulk(), t0 + 4s);
     REQUIRE(step.writes.size() == 1);
     CHECK(reg(step, 0x58) == amps_raw(2.0));
-    CHECK(dvcc.step(bulk(), t0 + 9s).writes.empty());  // still on its way
-    step = dvcc.step(bulk(), t0 + 10s);                // no reply for 6 s: sent again
+    CHECK(dvcc.step(bulk(), t0 + 13s).writes.empty());  // still on its way
+    step = dvcc.step(bulk(), t0 + 14s);                 // no reply for 10 s: sent again
     REQUIRE(step.writes.size() == 1);
-    ack(dvcc, step, t0 + 10s);
-    CHECK(std::get<std::string>(dvcc.values(bulk(), t0 + 10s).at("/Tristar/Dvcc/WriteError").value).empty());
+    CHECK(dvcc.finished(step.writes[0], std::string("DEVICE_TIMEOUT: no reply"), t0 + 14s) == WriteNote::none);
+    step = dvcc.step(bulk(), t0 + 17s);  // with 0x59's 15 s refresh
+    REQUIRE(step.writes.size() == 2);
+    CHECK(step.writes[0].address == 0x58);
+    CHECK(dvcc.finished(step.writes[0], std::nullopt, t0 + 17s) == WriteNote::recovered);
+    CHECK(dvcc.finished(step.writes[1], std::nullopt, t0 + 17s) == WriteNote::none);
+    CHECK(std::get<std::string>(dvcc.values(bulk(), t0 + 17s).at("/Tristar/Dvcc/WriteError").value).empty());
 }
 
 TEST_CASE("dvcc: off: no path, no write, except one exit for a unit found in SLAVE at start") {
@@ -376,6 +386,50 @@ TEST_CASE("dvcc: SetValue: the paths systemcalc writes, with their types and ran
     CHECK(dvcc.set("/Link/NetworkMode", std::string("5"), t0) == set_result::not_writable);
     CHECK(dvcc.set("/Link/VoltageSense", 27.1, t0) == set_result::accepted);
     CHECK(std::get<double>(dvcc.values(bulk(), t0).at("/Link/VoltageSense").value) == 27.1);
+}
+
+std::string config_error(const std::string& text) {
+    try {
+        parse_publisher_config(text, "p.toml");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST_CASE("dvcc config: off by default, 60 A; [dvcc] read, checked, unknown keys refused") {
+    CHECK_FALSE(PublisherConfig{}.dvcc.enabled);
+    CHECK(PublisherConfig{}.dvcc.charge_current_limit == 60.0);
+    const auto example = std::filesystem::path(__FILE__).parent_path() / "../../deploy/config/tristar-publisher.toml";
+    CHECK(load_publisher_config(example.string()).dvcc == DvccConfig{});
+    auto config = parse_publisher_config("[dvcc]\nenabled = true\ncharge_current_limit = 25\n", "p.toml");
+    CHECK(config.dvcc.enabled);
+    CHECK(config.dvcc.charge_current_limit == 25.0);
+    config = parse_publisher_config("[dvcc]\ncharge_current_limit = 12.5\n", "p.toml");
+    CHECK_FALSE(config.dvcc.enabled);
+    CHECK(config.dvcc.charge_current_limit == 12.5);
+    CHECK(config_error("[dvcc]\ncharge_current_limit = 61\n") ==
+          "p.toml:2: dvcc.charge_current_limit: must be between 0 and 60 (got 61)");
+    CHECK(config_error("[dvcc]\ncharge_current_limit = -0.5\n").starts_with("p.toml:2: dvcc.charge_current_limit: must be"));
+    CHECK(config_error("[dvcc]\nenable = true\n").starts_with("p.toml:2: dvcc.enable: unknown key"));
+    CHECK(config_error("[dvcc]\nenabled = 1\n").starts_with("p.toml:2: dvcc.enabled: must be"));
+}
+
+TEST_CASE("dvcc service items: /Link/* and the two settings only when enabled, never /N2kDeviceInstance") {
+    PublisherConfig config;
+    auto has = [](const std::vector<ItemSpec>& items, const std::string& path) {
+        return std::ranges::find(items, path, &ItemSpec::path) != items.end();
+    };
+    auto items = service_items(config);
+    CHECK_FALSE(std::ranges::any_of(items, [](const ItemSpec& i) { return i.path.starts_with("/Link/"); }));
+    CHECK_FALSE(has(items, "/Settings/ChargeCurrentLimit"));
+    CHECK_FALSE(has(items, "/Settings/BmsPresent"));
+    config.dvcc.enabled = true;
+    items = service_items(config);
+    for (const char* path : {"/Link/NetworkMode", "/Link/ChargeVoltage", "/Link/ChargeCurrent", "/Link/NetworkStatus",
+                             "/Settings/ChargeCurrentLimit", "/Settings/BmsPresent", "/Tristar/Dvcc/WriteError"})
+        CHECK_MESSAGE(has(items, path), path);
+    CHECK_FALSE(has(items, "/N2kDeviceInstance"));
 }
 
 }  // namespace
