@@ -99,11 +99,12 @@ void DailyHistory::add(const Sample& sample) {
     const auto prev = state_.last;
     roll_to(local_day(sample.time, *config_.zone));
     if (prev) account_time(*prev, sample);
-    account_counter(sample);
+    const bool believed = account_counter(sample);
     update_extremes(state_.days.front(), sample);
     update_overall(state_.overall, sample);
     update_totals(sample, prev);
     state_.last = remember(sample);
+    sampled_ = sampled_ || believed;
 }
 
 void DailyHistory::reset_user_yield() { state_.user_base_wh = state_.system_wh; }
@@ -153,10 +154,13 @@ void DailyHistory::account_time(const LastSample& prev, const Sample& now) {
     add_state_time(held.front(), prev.charge_state, dt_s - before_s);
 }
 
-void DailyHistory::account_counter(const Sample& now) {
-    if (!usable(now.whc_daily_wh)) return;
+// False when the sample's counter reading is not believed (yet).
+bool DailyHistory::account_counter(const Sample& now) {
+    if (!usable(now.whc_daily_wh)) return true;
     const CounterReading reading{now.time, std::max(0.0, *now.whc_daily_wh), now.faults_daily, now.charge_state};
-    if (const auto credit = counter_.step(state_.counter, reading)) apply(*credit);
+    const auto credit = counter_.step(state_.counter, reading);
+    if (credit) apply(*credit);
+    return credit.has_value();
 }
 
 // The credit's day is counted from today as held (a sample dated before it counts into it).

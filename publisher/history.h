@@ -140,6 +140,11 @@ public:
     const std::deque<DayRecord>& days() const { return state_.days; }
     const Overall& overall() const { return state_.overall; }
     Totals totals() const;
+    // Since construction a sample was added whose day counter was believed (or which had none).
+    // Until then today's yield and the totals are those of the last save, which the device may
+    // have passed since: history_items publishes them invalid rather than lower than before a
+    // restart.
+    bool sampled() const { return sampled_; }
     // /History/Overall/DaysAvailable: the days held, 1..max_days once a sample was added.
     int days_available() const { return static_cast<int>(state_.days.size()); }
     // Changes a save must not wait for, counted since construction: local days begun, the device
@@ -152,7 +157,7 @@ public:
 private:
     void roll_to(std::chrono::sys_days date);
     void account_time(const LastSample& prev, const Sample& now);
-    void account_counter(const Sample& now);
+    bool account_counter(const Sample& now);
     void apply(const CounterCredit& credit);
     void update_totals(const Sample& now, const std::optional<LastSample>& prev);
 
@@ -160,6 +165,7 @@ private:
     HistoryState state_;
     DailyCounter counter_;
     std::uint64_t rollovers_ = 0;
+    bool sampled_ = false;
 };
 
 }  // namespace tristar::publisher

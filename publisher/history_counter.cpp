@@ -67,20 +67,26 @@ CounterCredit DailyCounter::first(CounterState& s, const CounterReading& r) cons
 std::optional<CounterCredit> DailyCounter::same_day(CounterState& s, const CounterReading& r, bool seen) {
     const double last = *s.last_wh;
     // A frozen count that changed at all was reset at dawn, when nobody watched (or already said so).
-    const bool frozen_changed = s.base_wh > 0 && r.whc_wh != last && (!seen || reset_pending_);
+    const bool frozen_changed = s.base_wh > 0 && r.whc_wh != last && (!seen || doubt_ == Doubt::reset);
     const bool reset = r.whc_wh < last || frozen_changed;
-    if (reset && !reset_pending_) {
-        reset_pending_ = true;
+    const bool too_fast = !reset && r.whc_wh - last > possible_wh(s, r);
+    const Doubt doubt = reset ? Doubt::reset : too_fast ? Doubt::rise : Doubt::none;
+    if (doubt != Doubt::none && !confirms(doubt, r.whc_wh)) {
+        doubt_ = doubt;
+        doubted_wh_ = r.whc_wh;
         return std::nullopt;
     }
-    reset_pending_ = false;
-    if (!reset && r.whc_wh - last > possible_wh(s, r)) return std::nullopt;
+    doubt_ = Doubt::none;
     if (reset) restart(s);
     return credit_today(s, r, reset);
 }
 
+bool DailyCounter::confirms(Doubt doubt, double whc_wh) const {
+    return doubt == doubt_ && (doubt == Doubt::reset || whc_wh >= doubted_wh_);
+}
+
 CounterCredit DailyCounter::after_unseen_midnight(CounterState& s, const CounterReading& r, days midnights) {
-    reset_pending_ = false;
+    doubt_ = Doubt::none;
     if (!may_be_frozen(r)) {  // dawn has come: the count is today's
         s.base_wh = 0;
         s.carried_wh = 0;

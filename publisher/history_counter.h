@@ -14,9 +14,11 @@
 // not set in the last reading (last_faults), so the bits frozen at midnight stay yesterday's.
 //
 // The counter went down (dawn, controller reset): carried_wh += last - base_wh, base_wh = 0. A
-// reset is believed only when the next reading says so too (is still below the last value); one
-// bad read must not carry a day's energy twice. A rise faster than max_power_w can make is a bad
-// read and ignored.
+// reading that means a reset, or a rise faster than max_power_w can make, is believed only when
+// the next reading says so too (is still below the last value; is at least as high); until then
+// the day keeps its value. One bad read must neither carry a day's energy twice nor add energy
+// that was never made, and a charger faster than the bound (or a simulator with compressed
+// days) is only one reading late.
 //
 // A local midnight seen (the last reading at most max_gap before it): the new day starts with
 // base_wh = the last value (frozen, yesterday's) and nothing carried.
@@ -97,7 +99,11 @@ private:
     std::chrono::seconds max_gap_;
     double max_power_w_;
     const LocalZone* zone_;
-    bool reset_pending_ = false;  // a reading said "reset"; the next one must say so too
+    enum class Doubt { none, reset, rise };
+    bool confirms(Doubt doubt, double whc_wh) const;
+
+    Doubt doubt_ = Doubt::none;  // what the last reading said; the next one must say so too
+    double doubted_wh_ = 0;
 };
 
 }  // namespace tristar::publisher

@@ -67,6 +67,12 @@ std::vector<HistoryItem> history_items(const DailyHistory& history) {
     const Totals totals = history.totals();
     items.push_back({"/Yield/User", totals.user_kwh});
     items.push_back({"/Yield/System", totals.system_kwh});
+    // Restored from the last save, not yet read from the device (history.h, sampled()).
+    if (!history.sampled()) {
+        for (auto& item : items) {
+            if (item.path == "/History/Daily/0/Yield" || item.path.starts_with("/Yield/")) item.value = {};
+        }
+    }
     return items;
 }
 

@@ -182,3 +182,11 @@ class Monitor:
             self.proc.wait(5)
         self.proc.stdout.close()
         self.err.close()
+
+
+def leaf_value(bus, service, path):
+    """A leaf's value by GetValue; None when invalid (an empty array)."""
+    signature, data = bus.get_value(service, path)
+    if signature.startswith("a") and data == []:
+        return None
+    return data

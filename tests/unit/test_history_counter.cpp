@@ -99,6 +99,19 @@ TEST_CASE("a single bad read neither resets nor inflates the day") {
     CHECK(h.totals().system_kwh == doctest::Approx(3.01));
 }
 
+TEST_CASE("a rise faster than the bound is believed one reading late, when the next one agrees") {
+    DailyHistory h(config_in(utc_zone()));
+    h.add(device_at(utc(2024, 6, 10, 12), 3000));
+    h.add(device_at(utc(2024, 6, 10, 12, 0, 1), 3030));  // 108 kW: a simulator's compressed day
+    CHECK(today(h) == 3000.0);
+    h.add(device_at(utc(2024, 6, 10, 12, 0, 2), 3060));
+    CHECK(today(h) == 3060.0);
+    h.add(device_at(utc(2024, 6, 10, 12, 0, 3), 3090));
+    CHECK(today(h) == 3060.0);
+    h.add(device_at(utc(2024, 6, 10, 12, 0, 4), 3090));
+    CHECK(today(h) == 3090.0);
+}
+
 TEST_CASE("a restart across midnight in a night state: the counter still belongs to the old day") {
     DailyHistory h(config_in(utc_zone()), saved_at(utc(2024, 6, 10, 18), 4800));
     h.add(device_at(utc(2024, 6, 11, 2), 5000, night));  // the last 200 Wh came after the save

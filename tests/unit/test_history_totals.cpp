@@ -204,5 +204,24 @@ TEST_CASE("history_items: a fixed path set, today's values, invalid beyond the d
     CHECK(std::get<double>(*find(items, "/Yield/User")) == doctest::Approx(1.23));
 }
 
+TEST_CASE("history_items after a restart: today's yield and the totals invalid until the counter is believed") {
+    DailyHistory before(config_in(utc_zone()));
+    before.add(device_at(utc(2024, 6, 10, 12), 1230));
+    DailyHistory h(config_in(utc_zone()), before.state());
+    auto items = history_items(h);
+    CHECK(std::holds_alternative<std::monostate>(*find(items, "/History/Daily/0/Yield")));
+    CHECK(std::holds_alternative<std::monostate>(*find(items, "/Yield/System")));
+    CHECK(std::holds_alternative<std::monostate>(*find(items, "/Yield/User")));
+    CHECK(std::get<int>(*find(items, "/History/Overall/DaysAvailable")) == 1);
+    CHECK(std::get<int>(*find(items, "/History/Daily/0/Nr")) == 0);
+    h.add(device_at(utc(2024, 6, 10, 12, 0, 1), 5000));  // faster than the charger can: doubted
+    CHECK(std::holds_alternative<std::monostate>(*find(history_items(h), "/Yield/System")));
+    h.add(device_at(utc(2024, 6, 10, 12, 5), 1290));
+    h.add(device_at(utc(2024, 6, 10, 12, 5, 1), 0));  // not believed yet: a reset or a bad read
+    items = history_items(h);
+    CHECK(std::get<double>(*find(items, "/History/Daily/0/Yield")) == doctest::Approx(1.29));
+    CHECK(std::get<double>(*find(items, "/Yield/System")) == doctest::Approx(1.29));
+}
+
 }  // namespace
 }  // namespace tristar::publisher::test
