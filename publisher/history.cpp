@@ -157,7 +157,8 @@ void DailyHistory::account_time(const LastSample& prev, const Sample& now) {
 // False when the sample's counter reading is not believed (yet).
 bool DailyHistory::account_counter(const Sample& now) {
     if (!usable(now.whc_daily_wh)) return true;
-    const CounterReading reading{now.time, std::max(0.0, *now.whc_daily_wh), now.faults_daily, now.charge_state};
+    const CounterReading reading{now.time, std::max(0.0, *now.whc_daily_wh), now.faults_daily,
+                                 now.charge_state};
     const auto credit = counter_.step(state_.counter, reading);
     if (credit) apply(*credit);
     return credit.has_value();

@@ -64,10 +64,13 @@ CounterCredit DailyCounter::first(CounterState& s, const CounterReading& r) cons
     return credit_today(s, r, true);
 }
 
-std::optional<CounterCredit> DailyCounter::same_day(CounterState& s, const CounterReading& r, bool seen) {
+std::optional<CounterCredit> DailyCounter::same_day(CounterState& s, const CounterReading& r,
+                                                    bool seen) {
     const double last = *s.last_wh;
-    // A frozen count that changed at all was reset at dawn, when nobody watched (or already said so).
-    const bool frozen_changed = s.base_wh > 0 && r.whc_wh != last && (!seen || doubt_ == Doubt::reset);
+    // A frozen count that changed at all was reset at dawn, when nobody watched (or the last
+    // reading already said so).
+    const bool frozen_changed =
+        s.base_wh > 0 && r.whc_wh != last && (!seen || doubt_ == Doubt::reset);
     const bool reset = r.whc_wh < last || frozen_changed;
     const bool too_fast = !reset && r.whc_wh - last > possible_wh(s, r);
     const Doubt doubt = reset ? Doubt::reset : too_fast ? Doubt::rise : Doubt::none;
@@ -85,7 +88,8 @@ bool DailyCounter::confirms(Doubt doubt, double whc_wh) const {
     return doubt == doubt_ && (doubt == Doubt::reset || whc_wh >= doubted_wh_);
 }
 
-CounterCredit DailyCounter::after_unseen_midnight(CounterState& s, const CounterReading& r, days midnights) {
+CounterCredit DailyCounter::after_unseen_midnight(CounterState& s, const CounterReading& r,
+                                                  days midnights) {
     doubt_ = Doubt::none;
     if (!may_be_frozen(r)) {  // dawn has come: the count is today's
         s.base_wh = 0;
@@ -108,7 +112,8 @@ CounterCredit DailyCounter::after_unseen_midnight(CounterState& s, const Counter
 }
 
 CounterCredit DailyCounter::credit_today(CounterState& s, const CounterReading& r, bool began) {
-    CounterCredit credit{0, s.carried_wh + std::max(0.0, r.whc_wh - s.base_wh), new_faults(s, r.faults), began};
+    const double yield_wh = s.carried_wh + std::max(0.0, r.whc_wh - s.base_wh);
+    CounterCredit credit{0, yield_wh, new_faults(s, r.faults), began};
     s.last_wh = r.whc_wh;
     s.last_at = r.time;
     return credit;

@@ -89,12 +89,14 @@ public:
 
 private:
     CounterCredit first(CounterState& state, const CounterReading& reading) const;
-    std::optional<CounterCredit> same_day(CounterState& state, const CounterReading& reading, bool seen);
+    std::optional<CounterCredit> same_day(CounterState& state, const CounterReading& reading,
+                                          bool seen);
     CounterCredit after_unseen_midnight(CounterState& state, const CounterReading& reading,
                                         std::chrono::days midnights);
     bool may_be_frozen(const CounterReading& reading) const;
     double possible_wh(const CounterState& state, const CounterReading& reading) const;
-    static CounterCredit credit_today(CounterState& state, const CounterReading& reading, bool began);
+    static CounterCredit credit_today(CounterState& state, const CounterReading& reading,
+                                      bool began);
 
     std::chrono::seconds max_gap_;
     double max_power_w_;

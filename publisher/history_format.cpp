@@ -179,8 +179,8 @@ bool get_day(Fields& f, DayRecord& d, int version) {
     std::int64_t date = 0;
     const bool ok = get(f, date) && get(f, d.nr) && get(f, d.yield_wh) && get(f, d.max_power_w) &&
                     get(f, d.max_pv_v) && get(f, d.min_battery_v) && get(f, d.max_battery_v) &&
-                    get(f, d.max_battery_a) && get(f, d.bulk_s) && get(f, d.absorption_s) && get(f, d.float_s) &&
-                    (version < 2 || get_errors(f, d.last_errors));
+                    get(f, d.max_battery_a) && get(f, d.bulk_s) && get(f, d.absorption_s) &&
+                    get(f, d.float_s) && (version < 2 || get_errors(f, d.last_errors));
     d.date = sys_days{std::chrono::days{date}};
     return ok;
 }
@@ -220,22 +220,25 @@ bool parse_totals(Fields f, HistoryState& state, int version) {
 }
 
 bool parse_overall(Fields f, Overall& o, int version) {
-    return expect(f, "overall") && get(f, o.max_pv_v) && get(f, o.max_battery_v) && get(f, o.min_battery_v) &&
-           (version < 2 || get_errors(f, o.last_errors)) && f.done();
+    return expect(f, "overall") && get(f, o.max_pv_v) && get(f, o.max_battery_v) &&
+           get(f, o.min_battery_v) && (version < 2 || get_errors(f, o.last_errors)) && f.done();
 }
 
 // The lines before the first day line: 4 in version 1, 5 (a counter line) in version 2.
-std::size_t parse_header(const std::vector<std::string_view>& lines, HistoryState& state, int version) {
+std::size_t parse_header(const std::vector<std::string_view>& lines, HistoryState& state,
+                         int version) {
     const std::size_t count = version < 2 ? 4 : 5;
     if (version == 0 || lines.size() < count) return 0;
     Fields last(lines[3]);
-    if (!parse_totals(Fields(lines[1]), state, version) || !parse_overall(Fields(lines[2]), state.overall, version) ||
-        !expect(last, "last") || !get_last(last, state.last, version) || !last.done()) {
+    if (!parse_totals(Fields(lines[1]), state, version) ||
+        !parse_overall(Fields(lines[2]), state.overall, version) || !expect(last, "last") ||
+        !get_last(last, state.last, version) || !last.done()) {
         return 0;
     }
     if (version < 2) return count;
     Fields counter(lines[4]);
-    return expect(counter, "counter") && get_counter(counter, state.counter) && counter.done() ? count : 0;
+    const bool ok = expect(counter, "counter") && get_counter(counter, state.counter) && counter.done();
+    return ok ? count : 0;
 }
 
 }  // namespace
@@ -279,7 +282,9 @@ std::optional<HistoryState> parse_history(std::string_view text) {
         state.days.push_back(day);
     }
     // Version 1 kept no base: the total without today's (integrated) yield is the best one.
-    if (version < 2) state.day_start_wh = state.system_wh - (state.days.empty() ? 0.0 : state.days.front().yield_wh);
+    if (version < 2) {
+        state.day_start_wh = state.system_wh - (state.days.empty() ? 0.0 : state.days.front().yield_wh);
+    }
     return state;
 }
 

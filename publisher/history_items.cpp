@@ -18,7 +18,8 @@ int int_of(std::int64_t n) {
 }
 
 // LastError1 .. LastError4 under `base`; invalid when `errors` is absent (a slot not held).
-void add_errors(std::vector<HistoryItem>& items, const std::string& base, const LastErrors* errors) {
+void add_errors(std::vector<HistoryItem>& items, const std::string& base,
+                const LastErrors* errors) {
     for (std::size_t i = 0; i < LastErrors{}.size(); ++i) {
         HistoryValue value;
         if (errors) value = int{(*errors)[i]};
@@ -70,7 +71,8 @@ std::vector<HistoryItem> history_items(const DailyHistory& history) {
     // Restored from the last save, not yet read from the device (history.h, sampled()).
     if (!history.sampled()) {
         for (auto& item : items) {
-            if (item.path == "/History/Daily/0/Yield" || item.path.starts_with("/Yield/")) item.value = {};
+            const bool stale = item.path == "/History/Daily/0/Yield" || item.path.starts_with("/Yield/");
+            if (stale) item.value = {};
         }
     }
     return items;

@@ -1,9 +1,10 @@
 // kill -9 during a write loses no day (design.md 8: "a restart or power loss loses nothing").
 // A forked writer restarts from whatever the store holds, simulates polls (a day is 10:00 to
-// 10:10 at 60 s, the device's day counter growing at a known power per day), saves after every poll and acknowledges each save that
-// returned on a pipe. The parent kills it with SIGKILL at random moments, many times over, and
-// after every kill loads the store: the state is at least as new as the last acknowledged
-// save, every completed day holds exactly its yield, and the total never went down.
+// 10:10 at 60 s, the device's day counter growing at a known power per day), saves after every
+// poll and acknowledges each save that returned on a pipe. The parent kills it with SIGKILL at
+// random moments, many times over, and after every kill loads the store: the state is at least
+// as new as the last acknowledged save, every completed day holds exactly its yield, and the
+// total never went down.
 #include <doctest/doctest.h>
 
 #include <poll.h>
