@@ -19,13 +19,22 @@
 // kWh; whether it includes today's energy (a running total, truncated) or steps once a day is
 // not documented (tristar-modbus.md 5). It never exceeds the energy really delivered, and today's
 // yield only counts energy delivered today, so kwhc_t - today (as of any sample) plus what the
-// counter added since is never more than the real lifetime total: the base is pulled up to the
-// device's total without ever counting today twice under either behaviour (a running kwhc_t
-// brings it to within 1 kWh; one that steps once a day leaves it where the days put it). The
-// same rule covers a first start mid-day: kwhc_t - today. kwhc_t is only believed when two
-// consecutive samples agree (the last sample before a restart counts), so one bad read cannot
-// inflate a total that never goes down. The total never decreases; it is persisted.
-// /Yield/User is System minus the System value at the user's last reset.
+// counter added since is never more than the real lifetime total (give or take one 10 Wh step of
+// whc_daily): the base is pulled up to the device's total without ever counting today twice
+// under either behaviour (a running kwhc_t brings it to within 1 kWh; one that steps once a day
+// leaves it where the days put it, at most today behind until the next dawn). The same rule
+// covers a first start mid-day: kwhc_t - today. Taking kwhc_t only once, when the counter day
+// begins, would not do: that moment is lost to a crash at dawn, and a kwhc_t that steps shortly
+// after the reset would be read before its step. kwhc_t is only believed when two consecutive
+// samples agree (the last sample before a restart counts), so one bad read cannot inflate a
+// total that never goes down. The total never decreases; it is persisted. /Yield/User is System
+// minus the System value at the user's last reset.
+//
+// Restarts. The state is saved at every change rollovers() counts (a day begun, a counter reset,
+// the base raised) and every few minutes; what a crash loses in between (the counter's progress)
+// the device still has. Until the first believed counter reading after a start, today's yield
+// and the totals are the saved ones, possibly below what was published before the crash, so
+// history_items publishes them invalid until then (sampled()).
 //
 // Errors: fault_daily (0x49) bits new to a day become /ErrorCode codes through the same table as
 // /ErrorCode (venus_rules.h, error_code()); a day keeps the last 4 distinct codes, most recent
