@@ -174,6 +174,24 @@ bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
+// dbus-python, velib's binding, calling `method` on `path` WITHOUT an interface field, as velib's
+// VeDbusItemImport does: the reply's repr(), or "error: <name>". `args`: a Python list.
+std::string without_interface(const DbusDaemon& bus, const std::string& path,
+                              const std::string& method, const std::string& args = "[]") {
+    static const std::string script = R"(import sys, dbus, dbus.bus
+bus = dbus.bus.BusConnection(sys.argv[1])
+proxy = bus.get_object(sys.argv[2], sys.argv[3], introspect=False)
+try:
+    print(repr(getattr(proxy, sys.argv[4])(*eval(sys.argv[5]))))
+except dbus.exceptions.DBusException as e:
+    print("error: " + e.get_dbus_name()))";
+    auto ran =
+        run({"/usr/bin/python3", "-c", script, bus.address(), service_name, path, method, args});
+    if (ran.exit_code != 0) return "python failed: " + ran.err;
+    while (!ran.out.empty() && ran.out.back() == '\n') ran.out.pop_back();
+    return ran.out;
+}
+
 // dbus-monitor watching BusItem signals; its output split into one block per message.
 class Monitor {
   public:
@@ -327,6 +345,64 @@ TEST_CASE("SetValue: a delayed answer arrives once; a dropped reply or a throw a
     CHECK(s.call("/Mode", "SetValue", {"v", "i", "9"}) == "i 2");
     CHECK(s.call("/Mode", "SetValue", {"v", "i", "11"}) == "i 2");
     CHECK(s.call("/Mode", "GetValue") == "v i 1");
+}
+
+TEST_CASE("calls without an interface field get the answers of calls with one") {
+    Served s;
+    const auto without = [&](const std::string& path, const std::string& method,
+                             const std::string& args = "[]") {
+        return without_interface(s.bus, path, method, args);
+    };
+    CHECK(without("/Dc/0/Voltage", "GetValue") == "dbus.Double(13.4, variant_level=1)");
+    CHECK(without("/Dc/0/Voltage", "GetText") == "dbus.String('13.40 V')");
+    CHECK(without("/Dc/0/Current", "GetValue") ==
+          "dbus.Array([], signature=dbus.Signature('i'), variant_level=1)");
+    CHECK(contains(without("/Dc", "GetValue"),
+                   "dbus.String('0/Voltage'): dbus.Double(13.4, variant_level=1)"));
+    CHECK(contains(without("/", "GetText"), "dbus.String('Mode'): dbus.String('On')"));
+    CHECK(contains(without("/", "GetItems"),
+                   "dbus.String('/Serial'): dbus.Dictionary({dbus.String('Value'): "
+                   "dbus.String('HQ1234', variant_level=1)"));
+
+    const auto set = [&](const std::string& path, int value) {
+        return without(path, "SetValue",
+                       "[dbus.Int32(" + std::to_string(value) + ", variant_level=1)]");
+    };
+    CHECK(set("/State", 5) == "dbus.Int32(1)");  // read-only
+    CHECK(set("/Mode", 4) == "dbus.Int32(0)");
+    CHECK(s.call("/Mode", "GetValue") == "v i 4");
+    CHECK(set("/Mode", 3) == "dbus.Int32(2)");   // the handler refuses
+    CHECK(set("/Mode", 11) == "dbus.Int32(2)");  // the handler throws
+    auto pending = std::async(std::launch::async, [&] { return set("/Mode", 7); });
+    REQUIRE(wait_until([&] { return s.loop->with([&] { return s.held.size() == 1; }); }, 10s));
+    s.loop->with([&] {
+        s.held[0](publisher::set_result::accepted);
+        s.held.clear();
+    });
+    CHECK(pending.get() == "dbus.Int32(0)");
+    CHECK(s.recorded().size() == 4);
+}
+
+TEST_CASE("calls without an interface field: unknown members, paths and arguments are errors") {
+    Served s;
+    const auto without = [&](const std::string& path, const std::string& method,
+                             const std::string& args = "[]") {
+        return without_interface(s.bus, path, method, args);
+    };
+    const std::string error = "error: org.freedesktop.DBus.Error.";
+    CHECK(without("/Dc", "SetValue", "[dbus.Int32(1, variant_level=1)]") ==
+          error + "UnknownMethod");
+    CHECK(without("/Dc/0/Voltage", "GetItems") == error + "UnknownMethod");
+    CHECK(without("/Serial", "GetMin") == error + "UnknownMethod");  // settings only
+    CHECK(without("/Dc/0/Voltage", "GetValue", "[dbus.Int32(1)]") == error + "InvalidArgs");
+    CHECK(without("/Mode", "SetValue", "[dbus.Int32(1)]") == error + "InvalidArgs");  // no variant
+    CHECK(without("/Nope", "GetValue") == error + "UnknownObject");
+    CHECK(without("/Dc/0/Voltage/Below", "GetValue") == error + "UnknownObject");
+    CHECK(s.recorded().empty());
+    // Gone with the service: nothing is left to answer them.
+    s.loop->with([&] { s.service.reset(); });
+    CHECK(without("/Dc/0/Voltage", "GetValue") == error + "UnknownObject");
+    CHECK(without("/", "GetItems") == error + "UnknownObject");
 }
 
 TEST_CASE("publish signals only real changes: ItemsChanged on /, PropertiesChanged on the leaf") {
