@@ -3,7 +3,8 @@
 // GetItems over ~250 paths would otherwise build ~750 sdbus::Variants, each a message of its own.
 #include "publisher/bus_service.h"
 
-#include <dlfcn.h>
+#include "publisher/bus_interfaceless.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -17,16 +18,10 @@
 #include <utility>
 #include <variant>
 
-// sd-bus's opaque types, as <systemd/sd-bus.h> names them (see "calls without an interface").
-struct sd_bus;
-struct sd_bus_message;
-struct sd_bus_slot;
-struct sd_bus_error;
-
 namespace tristar::publisher {
 namespace {
 
-const std::string interface_name = "com.victronenergy.BusItem";
+const std::string interface_name = bus_item_interface;
 
 struct Leaf {
     ItemSpec spec;
@@ -176,150 +171,6 @@ std::vector<std::string> ancestors(const std::string& path) {
     return result;
 }
 
-// ---- calls without an interface field ---------------------------------------------------------
-// D-Bus lets a method call leave its interface out. velib's VeDbusItemImport and dbus-mqtt before
-// Venus 3.20 call GetValue, GetText and SetValue that way, and velib's services answer them.
-// sd-bus does not: object_find_and_run() (bus-objects.c) looks a method up by path, interface and
-// member and returns before that lookup when the interface is NULL, so the call ends in
-// process_running()'s UnknownObject. What sd-bus does run for it first are the node callbacks of
-// the called path (sd_bus_add_object), which get every method call on exactly that path before
-// its vtables. So each object gets one: it answers a call without an interface from the very
-// Methods its vtable was registered from, and returns 0 for a call with one, which sd-bus then
-// dispatches as before. A filter (sd_bus_add_filter) would see every incoming message, replies
-// and signals too, and need a path lookup of its own; a fallback on "/" would make every unknown
-// path answer UnknownMethod instead of UnknownObject.
-// sdbus-c++ 1.2.0 (Debian 12) wraps neither and hides its sd_bus (1.4.0 adds
-// createBusConnection(sd_bus*)), and libsdbus-c++-dev brings no <systemd/sd-bus.h> nor a
-// libsystemd to link against (with libsystemd-dev as a build dependency these would be plain
-// calls). So the four sd-bus functions are looked up by their versioned names in the
-// libsystemd.so.0 sdbus-c++ has loaded, and RawCall reaches a Message's protected sd_bus_message.
-
-using SdBusHandler = int (*)(sd_bus_message*, void*, sd_bus_error*);
-// Their symbol version since sd-bus became public API (systemd 221): the ABI declared below.
-constexpr const char* sd_bus_abi = "LIBSYSTEMD_221";
-
-template <typename Function>
-void resolve(Function& function, const char* name) {
-    function = reinterpret_cast<Function>(::dlvsym(RTLD_DEFAULT, name, sd_bus_abi));
-    if (function == nullptr)
-        throw sdbus::Error("org.freedesktop.DBus.Error.NotSupported",
-                           std::string("libsystemd.so.0 has no ") + name + "@" + sd_bus_abi);
-}
-
-struct SdBusApi {
-    int (*add_object)(sd_bus*, sd_bus_slot**, const char* path, SdBusHandler, void*) = nullptr;
-    sd_bus_slot* (*slot_unref)(sd_bus_slot*) = nullptr;
-    sd_bus* (*message_get_bus)(sd_bus_message*) = nullptr;
-    const char* (*message_get_signature)(sd_bus_message*, int complete) = nullptr;
-
-    SdBusApi() {
-        resolve(add_object, "sd_bus_add_object");
-        resolve(slot_unref, "sd_bus_slot_unref");
-        resolve(message_get_bus, "sd_bus_message_get_bus");
-        resolve(message_get_signature, "sd_bus_message_get_signature");
-    }
-};
-
-// Only a class derived from Message may wrap an sd_bus_message it did not create, or name the one
-// a Message holds.
-class RawCall : public sdbus::MethodCall {
-  public:
-    using Wrapper = sdbus::internal::ISdBus*;  // sdbus-c++'s sd-bus calls, the connection's
-    RawCall(sd_bus_message* message, Wrapper wrapper) : MethodCall(message, wrapper) {}  // a ref
-    static sd_bus_message* message(const sdbus::Message& m) {
-        return static_cast<sd_bus_message*>(m.*(&RawCall::msg_));
-    }
-    static Wrapper wrapper(const sdbus::Message& m) { return m.*(&RawCall::sdbus_); }
-};
-
-// A BusItem method: its vtable entry, and what a call without an interface is dispatched to.
-struct Method {
-    std::string name;
-    std::string input;  // the arguments' signature
-    std::string output;
-    sdbus::method_callback body;
-};
-using Methods = std::vector<Method>;
-
-// Answers calls without an interface field on the paths added: a member the object lacks gets
-// UnknownMethod, arguments of another signature InvalidArgs, as sd-bus answers them with an
-// interface. Single-threaded like BusService: sdbus-c++'s lock around sd-bus is not taken here.
-class InterfacelessCalls {
-  public:
-    explicit InterfacelessCalls(sdbus::IConnection& connection);
-    void add(const std::string& path, Methods methods);
-
-  private:
-    struct SlotUnref {
-        sd_bus_slot* (*unref)(sd_bus_slot*);
-        void operator()(sd_bus_slot* slot) const noexcept { unref(slot); }
-    };
-    struct Target {
-        const InterfacelessCalls* owner;
-        Methods methods;
-        std::unique_ptr<sd_bus_slot, SlotUnref> slot;  // last: unregistered before methods go
-    };
-    static int on_call(sd_bus_message* message, void* target, sd_bus_error*) noexcept;
-    void answer(const Target& target, const sdbus::MethodCall& call) const;
-
-    SdBusApi api_;
-    sd_bus* bus_ = nullptr;
-    RawCall::Wrapper wrapper_ = nullptr;
-    std::vector<std::unique_ptr<Target>> targets_;  // sd-bus holds their addresses
-};
-
-InterfacelessCalls::InterfacelessCalls(sdbus::IConnection& connection) {
-    // A message made on the connection knows its sd_bus; the object is never registered.
-    const auto probe =
-        sdbus::createObject(connection, "/")->createSignal(interface_name, "ItemsChanged");
-    bus_ = api_.message_get_bus(RawCall::message(probe));
-    wrapper_ = RawCall::wrapper(probe);
-}
-
-void InterfacelessCalls::add(const std::string& path, Methods methods) {
-    auto target = std::make_unique<Target>(
-        Target{this, std::move(methods), {nullptr, SlotUnref{api_.slot_unref}}});
-    sd_bus_slot* slot = nullptr;
-    if (const int r = api_.add_object(bus_, &slot, path.c_str(), &on_call, target.get()); r < 0)
-        throw sdbus::createError(-r, "cannot answer calls without interface on " + path);
-    target->slot.reset(slot);
-    targets_.push_back(std::move(target));
-}
-
-int InterfacelessCalls::on_call(sd_bus_message* message, void* target, sd_bus_error*) noexcept {
-    const auto& to = *static_cast<const Target*>(target);
-    try {
-        const sdbus::MethodCall call = RawCall(message, to.owner->wrapper_);
-        if (!call.getInterfaceName().empty()) return 0;  // sd-bus dispatches it by interface
-        to.owner->answer(to, call);
-        return 1;
-    } catch (const std::exception& e) {  // not even an error reply: sd-bus sends one from -EIO
-        spdlog::error("[bus] a call without interface failed: {}", e.what());
-        return -EIO;
-    }
-}
-
-// Member names and signatures are at most 255 bytes (D-Bus specification), checked by sd-bus.
-void InterfacelessCalls::answer(const Target& target, const sdbus::MethodCall& call) const {
-    const auto member = call.getMemberName();
-    const auto method = std::find_if(target.methods.begin(), target.methods.end(),
-                                     [&](const Method& m) { return m.name == member; });
-    try {
-        if (method == target.methods.end())
-            throw sdbus::Error("org.freedesktop.DBus.Error.UnknownMethod",
-                               "Unknown method '" + member + "' (called without interface).");
-        const char* raw = api_.message_get_signature(RawCall::message(call), 1);
-        const std::string signature = raw != nullptr ? raw : "";
-        if (signature != method->input)
-            throw sdbus::Error("org.freedesktop.DBus.Error.InvalidArgs",
-                               "Invalid arguments '" + signature + "' to call " + interface_name +
-                                   "." + member + "(), expecting '" + method->input + "'.");
-        method->body(call);
-    } catch (const sdbus::Error& e) {  // what sdbus-c++ makes of one from a vtable method
-        if (!call.doesntExpectReply()) call.createErrorReply(e).send();
-    }
-}
-
 }  // namespace
 
 struct BusService::Impl {
@@ -333,7 +184,7 @@ struct BusService::Impl {
     void build_tree(const std::vector<ItemSpec>& items);
     void export_leaf(Leaf& leaf);
     void export_node(const Node& node);
-    sdbus::IObject& export_object(const std::string& path, Methods methods,
+    sdbus::IObject& export_object(const std::string& path, BusMethods methods,
                                   std::optional<SignalSpec> signal);
     void set_value(const Leaf& leaf, sdbus::MethodCall call);
     VenusValue checked(const Leaf& leaf, const VenusValue& value);
@@ -381,7 +232,7 @@ void BusService::Impl::build_tree(const std::vector<ItemSpec>& items) {
 
 void BusService::Impl::export_leaf(Leaf& leaf) {
     const Leaf* item = &leaf;
-    Methods methods{
+    BusMethods methods{
         {"GetValue", "", "v",
          replying("GetValue", [item](sdbus::Message& m) { write_value(m, item->value); })},
         {"GetText", "", "s",
@@ -395,7 +246,7 @@ void BusService::Impl::export_leaf(Leaf& leaf) {
 
 void BusService::Impl::export_node(const Node& node) {
     const Node* tree = &node;
-    Methods methods{
+    BusMethods methods{
         {"GetValue", "", "v",
          replying("GetValue", [tree](sdbus::Message& m) { write_tree(m, *tree, false); })},
         {"GetText", "", "v",
@@ -412,7 +263,7 @@ void BusService::Impl::export_node(const Node& node) {
 
 // One object with its vtable, and its answers to calls without an interface from the same
 // methods.
-sdbus::IObject& BusService::Impl::export_object(const std::string& path, Methods methods,
+sdbus::IObject& BusService::Impl::export_object(const std::string& path, BusMethods methods,
                                                 std::optional<SignalSpec> signal) {
     auto object = sdbus::createObject(connection, path);
     for (const auto& method : methods)
