@@ -131,7 +131,7 @@ void DailyHistory::roll_to(sys_days date) {
         held.push_front(day);
     }
     while (held.size() > config_.max_days) held.pop_back();
-    ++rollovers_;
+    ++save_points_;
 }
 
 // An interval that began yesterday is split at local midnight by time, so each day gets the
@@ -166,7 +166,7 @@ bool DailyHistory::account_counter(const Sample& now) {
 
 // The credit's day is counted from today as held (a sample dated before it counts into it).
 void DailyHistory::apply(const CounterCredit& credit) {
-    if (credit.counter_day_began) ++rollovers_;
+    if (credit.counter_day_began) ++save_points_;
     const auto back = static_cast<std::size_t>(credit.days_back);
     if (back >= state_.days.size()) return;
     DayRecord& day = state_.days[back];
@@ -185,7 +185,7 @@ void DailyHistory::update_totals(const Sample& now, const std::optional<LastSamp
     const bool agreed = usable(now.kwh_total) && prev && prev->kwh_total == now.kwh_total;
     if (agreed && *now.kwh_total * 1000.0 - today_wh > state_.day_start_wh) {
         state_.day_start_wh = *now.kwh_total * 1000.0 - today_wh;
-        ++rollovers_;
+        ++save_points_;
     }
     state_.system_wh = std::max(state_.system_wh, state_.day_start_wh + today_wh);
 }

@@ -30,7 +30,7 @@
 // total that never goes down. The total never decreases; it is persisted. /Yield/User is System
 // minus the System value at the user's last reset.
 //
-// Restarts. The state is saved at every change rollovers() counts (a day begun, a counter reset,
+// Restarts. The state is saved at every change save_points() counts (a day begun, a counter reset,
 // the base raised) and every few minutes; what a crash loses in between (the counter's progress)
 // the device still has. Until the first believed counter reading after a start, today's yield
 // and the totals are the saved ones, possibly below what was published before the crash, so
@@ -159,7 +159,7 @@ public:
     // Changes a save must not wait for, counted since construction: local days begun, the device
     // counter's days begun (a dawn or controller reset), the total's base raised by kwhc_t. A
     // save is due when this changes.
-    std::uint64_t rollovers() const { return rollovers_; }
+    std::uint64_t save_points() const { return save_points_; }
     const HistoryState& state() const { return state_; }
     const HistoryConfig& config() const { return config_; }
 
@@ -173,7 +173,7 @@ private:
     HistoryConfig config_;
     HistoryState state_;
     DailyCounter counter_;
-    std::uint64_t rollovers_ = 0;
+    std::uint64_t save_points_ = 0;
     bool sampled_ = false;
 };
 

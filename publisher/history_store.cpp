@@ -110,14 +110,14 @@ std::optional<LoadedHistory> HistoryStore::load() const {
     return std::nullopt;
 }
 
-bool SaveSchedule::due(TimePoint now, std::uint64_t rollovers) const {
-    if (!last_save_ || rollovers != rollovers_at_save_) return true;
+bool SaveSchedule::due(TimePoint now, std::uint64_t save_points) const {
+    if (!last_save_ || save_points != save_points_at_save_) return true;
     return now - *last_save_ >= interval_ || now < *last_save_;
 }
 
-void SaveSchedule::saved(TimePoint now, std::uint64_t rollovers) {
+void SaveSchedule::saved(TimePoint now, std::uint64_t save_points) {
     last_save_ = now;
-    rollovers_at_save_ = rollovers;
+    save_points_at_save_ = save_points;
 }
 
 }  // namespace tristar::publisher

@@ -45,7 +45,7 @@ private:
     std::filesystem::path temp_;
 };
 
-// When to save: after every change DailyHistory::rollovers() counts (a day begun, so a completed
+// When to save: after every change DailyHistory::save_points() counts (a day begun, so a completed
 // day is never only in memory; a reset of the device's day counter; the total's base raised)
 // and at least every `interval` in between; the caller also saves at shutdown. Pure: the time is
 // passed in.
@@ -56,13 +56,13 @@ public:
     // at most 5 min are lost. 288 small writes a day are nothing for the GX's flash.
     explicit SaveSchedule(std::chrono::seconds interval = std::chrono::minutes{5}) : interval_(interval) {}
 
-    bool due(TimePoint now, std::uint64_t rollovers) const;
-    void saved(TimePoint now, std::uint64_t rollovers);
+    bool due(TimePoint now, std::uint64_t save_points) const;
+    void saved(TimePoint now, std::uint64_t save_points);
 
 private:
     std::chrono::seconds interval_;
     std::optional<TimePoint> last_save_;
-    std::uint64_t rollovers_at_save_ = 0;
+    std::uint64_t save_points_at_save_ = 0;
 };
 
 }  // namespace tristar::publisher

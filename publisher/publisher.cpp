@@ -342,13 +342,13 @@ void Publisher::publish_all() {
 
 void Publisher::save_history_if_due() {
     const auto now = std::chrono::system_clock::now();
-    if (history_.days_available() == 0 || !save_schedule_.due(now, history_.rollovers())) return;
+    if (history_.days_available() == 0 || !save_schedule_.due(now, history_.save_points())) return;
     try {
         store_.save(history_);
     } catch (const std::exception& e) {
         spdlog::error("history: cannot save to {}: {}", store_.file().string(), e.what());
     }
-    save_schedule_.saved(now, history_.rollovers());
+    save_schedule_.saved(now, history_.save_points());
 }
 
 }  // namespace tristar::publisher

@@ -22,7 +22,7 @@ TEST_CASE("the first sample starts today as Daily/0 with Nr 0") {
     REQUIRE(h.days_available() == 1);
     CHECK(h.days().front().date == date(2024, 6, 10));
     CHECK(h.days().front().nr == 0);
-    CHECK(h.rollovers() == 1);
+    CHECK(h.save_points() == 1);
 }
 
 TEST_CASE("at local midnight today becomes Daily/1 and keeps its own extremes") {
@@ -39,7 +39,7 @@ TEST_CASE("at local midnight today becomes Daily/1 and keeps its own extremes") 
     CHECK(h.days()[0].max_pv_v == 50.0);
     CHECK(h.days()[1].date == date(2024, 6, 10));
     CHECK(h.days()[1].max_pv_v == 40.0);
-    CHECK(h.rollovers() == 2);
+    CHECK(h.save_points() == 2);
 }
 
 struct MidnightCase {
@@ -142,7 +142,7 @@ TEST_CASE("days without samples are held empty, so Daily/<n> stays n days ago") 
     CHECK(h.days()[1].yield_wh == 0.0);
     CHECK_FALSE(h.days()[1].max_power_w.has_value());
     CHECK(h.days()[3].yield_wh == 360.0);
-    CHECK(h.rollovers() == 3);  // two local days begun, and the device counter's first day
+    CHECK(h.save_points() == 3);  // two local days begun, and the device counter's first day
 }
 
 TEST_CASE("a jump longer than the history keeps the newest 30 days, numbered as if all passed") {

@@ -181,7 +181,7 @@ TEST_CASE("a restart continues the same day without double counting") {
     counting(before, utc(2024, 6, 10, 10), utc(2024, 6, 10, 11), since, 500);
     store.save(before);
     DailyHistory after(config_in(utc_zone()), store.load().value().state);
-    CHECK(after.rollovers() == 0);
+    CHECK(after.save_points() == 0);
     counting(after, utc(2024, 6, 10, 11, 0, 30), utc(2024, 6, 10, 12), since, 500);
     REQUIRE(after.days_available() == 1);
     CHECK(after.days()[0].yield_wh == reference.days()[0].yield_wh);

@@ -86,7 +86,7 @@ struct Device {
 
 // Starts mid-day, runs four days on (a day at 300 W, then 360, 420, 480 W: whole Wh a minute)
 // and is killed every 97 minutes: a restart loads the last save, made every 5 minutes and at
-// every change rollovers() counts, as the publisher's SaveSchedule does.
+// every change save_points() counts, as the publisher's SaveSchedule does.
 void run_days(bool running) {
     CAPTURE(running);
     Device device{running};
@@ -96,7 +96,7 @@ void run_days(bool running) {
     device.day_wh = 1910;
     DailyHistory h(config_in(utc_zone()));
     HistoryState save;
-    std::uint64_t saved_rollovers = 0;
+    std::uint64_t saved_points = 0;
     double published = 0;
     std::optional<double> prev_kwh;
     TimePoint t = start;
@@ -106,13 +106,13 @@ void run_days(bool running) {
         const bool killed = minute % 97 == 96;
         if (killed) {
             h = DailyHistory(config_in(utc_zone()), save);
-            saved_rollovers = 0;
+            saved_points = 0;
         }
         const Sample sample = device.sample(t);
         h.add(sample);
-        if (minute % 5 == 0 || h.rollovers() != saved_rollovers) {
+        if (minute % 5 == 0 || h.save_points() != saved_points) {
             save = h.state();
-            saved_rollovers = h.rollovers();
+            saved_points = h.save_points();
         }
         const double system_wh = h.totals().system_kwh * 1000;
         CHECK(system_wh >= published);                // never decreases
