@@ -86,8 +86,6 @@ void Publisher::on_write_reply(Outstanding& done, const v1::Reply& reply) {
 void Publisher::set_switch_setting(const std::string& path, const SetArgument& value, SetReply reply) {
     const auto code = switch_pane_.set(path, value);
     if (code == set_result::accepted) {
-        std::error_code error;
-        std::filesystem::create_directories(config_.data_dir, error);
         if (!switch_pane_.save(switch_pane_file()))
             spdlog::error("cannot save the switch pane settings to {}", switch_pane_file().string());
         publish_all();

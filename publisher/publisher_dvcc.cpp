@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "publisher/atomic_file.h"
 #include "publisher/publisher.h"
 
 namespace tristar::publisher {
@@ -33,19 +34,9 @@ DvccMemory load_memory(const std::filesystem::path& file) {
     return memory;
 }
 
-// Through a temp file and a rename: a power cut leaves the old state or the new.
 bool save_memory(const std::filesystem::path& file, const DvccMemory& memory) {
-    std::error_code error;
-    std::filesystem::create_directories(file.parent_path(), error);
-    const auto tmp = file.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << "bms_present=" << (memory.bms_present ? 1 : 0) << "\nstop_held=" << (memory.stop_held ? 1 : 0)
-            << '\n';
-        if (!out.flush()) return false;
-    }
-    std::filesystem::rename(tmp, file, error);
-    return !error;
+    return replace_file(file, std::string("bms_present=") + (memory.bms_present ? "1" : "0") +
+                                  "\nstop_held=" + (memory.stop_held ? "1" : "0") + "\n");
 }
 
 v1::Request request_of(const DvccWrite& write) {

@@ -3,11 +3,14 @@
 // localsettings (or the config and the data directory without it), the time zone from the Venus
 // setting. Registration order (spec venus-dbus.md 3): every path is exported and /DeviceInstance
 // published before the name is requested.
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include <spdlog/spdlog.h>
 
+#include "publisher/atomic_file.h"
 #include "publisher/local_zone.h"
 #include "publisher/publisher.h"
 
@@ -110,22 +113,11 @@ std::string Publisher::load_custom_name() const {
     return name.substr(0, custom_name_max);
 }
 
-// Without localsettings the name is kept in the data directory: written to a temp file, then
-// renamed over the old one, so a power cut leaves the old name or the new one.
+// Without localsettings the name is kept in the data directory (atomic_file.h: a power cut
+// leaves the old name or the new one).
 void Publisher::store_custom_name(const std::string& name) {
-    const auto file = custom_name_file();
-    const auto temp = file + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << name << '\n';
-        if (!out.flush()) {
-            spdlog::error("cannot write {}", temp);
-            return;
-        }
-    }
-    std::error_code error;
-    std::filesystem::rename(temp, file, error);
-    if (error) spdlog::error("cannot rename {} to {}: {}", temp, file, error.message());
+    if (!replace_file(custom_name_file(), name + '\n'))
+        spdlog::error("cannot write {}: {}", custom_name_file(), std::strerror(errno));
 }
 
 }  // namespace tristar::publisher

@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <fstream>
-#include <system_error>
+#include <sstream>
+
+#include "publisher/atomic_file.h"
 
 namespace tristar::publisher {
 namespace {
@@ -172,20 +174,14 @@ std::size_t SwitchPane::load(const std::filesystem::path& file) {
 }
 
 bool SwitchPane::save(const std::filesystem::path& file) const {
-    const auto temp = std::filesystem::path(file.string() + ".tmp");
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        for (std::size_t output = 0; output < outputs_; ++output) {
-            const auto& s = settings_[output];
-            out << output << "/CustomName=" << s.custom_name << '\n'
-                << output << "/Group=" << s.group << '\n'
-                << output << "/ShowUIControl=" << s.show_ui_control << '\n';
-        }
-        if (!out.flush()) return false;
+    std::ostringstream out;
+    for (std::size_t output = 0; output < outputs_; ++output) {
+        const auto& s = settings_[output];
+        out << output << "/CustomName=" << s.custom_name << '\n'
+            << output << "/Group=" << s.group << '\n'
+            << output << "/ShowUIControl=" << s.show_ui_control << '\n';
     }
-    std::error_code error;
-    std::filesystem::rename(temp, file, error);
-    return !error;
+    return replace_file(file, out.str());
 }
 
 }  // namespace tristar::publisher
