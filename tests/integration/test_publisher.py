@@ -9,7 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
 from tristar_stack import TEST_CONFIG, Daemon, direct_read, executable, run, wait_until  # noqa: E402
-from venus_stack import Bus, Monitor, Publisher, SettingsStandin, value_of  # noqa: E402
+from venus_stack import Bus, Monitor, Publisher, SettingsStandin, check_exit_codes, value_of  # noqa: E402
 
 SERVICE = "com.victronenergy.solarcharger.tristar_01234567"
 INSTANCE_SETTING = "/Settings/Devices/tristar_01234567/ClassAndVrmInstance"
@@ -64,9 +64,7 @@ class VenusStack:
         self.bus.stop()
         log = self.publisher.log_text()
         self.tmp.cleanup()
-        for name, code in codes.items():
-            if code != 0:
-                raise AssertionError("%s exited with %s; publisher log ends with:\n%s" % (name, code, log[-3000:]))
+        check_exit_codes(codes, log)
 
     def __enter__(self):
         return self

@@ -190,3 +190,10 @@ def leaf_value(bus, service, path):
     if signature.startswith("a") and data == []:
         return None
     return data
+
+
+def check_exit_codes(codes, publisher_log):
+    """Fails when any of {name: exit code} is not 0, with the end of the publisher's log."""
+    for name, code in codes.items():
+        if code != 0:
+            raise AssertionError("%s exited with %s; publisher log ends with:\n%s" % (name, code, publisher_log[-3000:]))
