@@ -291,7 +291,8 @@ void BusService::Impl::set_value(const Leaf& leaf, sdbus::MethodCall call) {
                      variant.peekValueType(), signature(leaf.spec.type));
         return pending->answer(set_result::not_writable);
     }
-    std::visit([&](const auto& v) { spdlog::info("[bus] SetValue {} = {}", path, v); }, *value);
+    // Debug: systemcalc writes /Link/* every 3 s; what a write changes is logged where it acts.
+    std::visit([&](const auto& v) { spdlog::debug("[bus] SetValue {} = {}", path, v); }, *value);
     if (!on_set) return pending->answer(set_result::rejected);
     try {
         on_set(path, *value, [pending](std::int32_t code) { pending->answer(code); });

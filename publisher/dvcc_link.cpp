@@ -95,7 +95,7 @@ std::int32_t DvccLink::set(std::string_view path, const SetArgument& value, Stea
     if (!std::isfinite(*number)) return set_result::rejected;
     if (path == charge_voltage_path && (*number < 0.0 || *number > charge_voltage_max)) return set_result::rejected;
     *written = Written{*number, now};
-    last_write_ = now;
+    if (path == charge_voltage_path || path == charge_current_path) last_write_ = now;  // not sensing
     return set_result::accepted;
 }
 
@@ -119,7 +119,7 @@ DvccLimits DvccLink::limits(SteadyTime now) const {
 
 PathValues DvccLink::values(SteadyTime now) const {
     PathValues values;
-    auto last = [](const std::optional<Written>& w) { return w ? std::optional(w->value) : std::nullopt; };
+    auto last = [&](const std::optional<Written>& w) { return fresh(w, now); };
     values[std::string(charge_voltage_path)] = number_or_invalid(last(voltage_), "V");
     values[std::string(charge_current_path)] = number_or_invalid(last(current_), "A");
     values[std::string(battery_current_path)] = number_or_invalid(last(battery_current_), "A");

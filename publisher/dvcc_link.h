@@ -2,9 +2,14 @@
 // DvccLink: what Victron's systemcalc (DVCC) wrote to the charger's /Link/* paths and the
 // /Settings paths it reads (venus-dbus.md section 9), and what that asks of the charger now.
 //
-//  - Every accepted /Link/* write keeps the link alive; 60 s without one is a loss (the TriStar
-//    itself faults 60 s after its last slave write, tristar-modbus.md 4, and Victron's chargers
-//    time the link out alike). Until the first write after start the same 60 s run from start.
+//  - A write of NetworkMode, ChargeVoltage or ChargeCurrent keeps the link alive; 60 s without
+//    one is a loss (the TriStar itself faults 60 s after its last slave write, tristar-modbus.md
+//    4, and Victron's chargers time the link out alike). Until the first such write after start
+//    the same 60 s run from start. The shared sensing (BatteryCurrent, VoltageSense,
+//    TemperatureSense) does not: systemcalc keeps writing BatteryCurrent from a battery monitor
+//    after it stopped sending limits because the BMS is gone, and that is exactly the loss a
+//    charger under a BMS must stop for.
+//  - Every /Link/* value reads invalid once it is 60 s old.
 //  - Each limit counts only while it is rewritten: ChargeVoltage and ChargeCurrent older than
 //    60 s are dropped one by one. ChargeVoltage applies while NetworkMode has bit 2 (remote
 //    voltage control), or when NetworkMode was never written; 0 V means no voltage limit.
@@ -64,7 +69,7 @@ public:
 
     DvccLimits limits(SteadyTime now) const;
     bool bms_present() const { return bms_present_; }
-    // Whether any /Link/* write came since start.
+    // Whether any control write (NetworkMode, ChargeVoltage, ChargeCurrent) came since start.
     bool heard() const { return last_write_.has_value(); }
 
     // /Link/* (the last values written, invalid before), /Link/NetworkStatus,

@@ -4,9 +4,13 @@ com.victronenergy.solarcharger.* services, reads each one's paths with GetItems 
 3 s writes a BMS's limits to /Link/NetworkMode, /Link/ChargeVoltage and /Link/ChargeCurrent (an
 int32, as systemcalc sends it), only to the paths it saw, and only to a charger whose
 /Settings/ChargeCurrentLimit is valid and whose /State is not 0 (venus-dbus.md section 9).
+With --battery-current it also shares a battery monitor's current (/Link/BatteryCurrent), as
+systemcalc does; with --no-limits it sends only that, as systemcalc does once the BMS is gone
+while a battery monitor stays.
 
 Its first stdout line is "ready" once it is on the bus; each cycle's writes go to stderr.
-Usage: systemcalc_standin.py --address ADDR --voltage 27.6 --current 2 [--bms] [--period 3]"""
+Usage: systemcalc_standin.py --address ADDR --voltage 27.6 --current 2 [--bms] [--period 3]
+           [--battery-current A] [--no-limits]"""
 import argparse
 import signal
 import sys
@@ -45,10 +49,13 @@ def set_value(bus, service, path, value):
 
 def limits_for(items, args):
     """The writes for one charger: {path: dbus value}, or {} when it is not to be controlled."""
+    sensing = {}
+    if args.battery_current is not None and "/Link/BatteryCurrent" in items:
+        sensing["/Link/BatteryCurrent"] = dbus.Double(args.battery_current)
     limit = value_of(items["/Settings/ChargeCurrentLimit"]) if "/Settings/ChargeCurrentLimit" in items else None
     state = value_of(items["/State"]) if "/State" in items else None
-    if limit is None or state is None or int(state) == 0:
-        return {}
+    if args.no_limits or limit is None or state is None or int(state) == 0:
+        return sensing
     mode = NETWORKED | REMOTE_VOLTAGE | (BMS if args.bms else 0)
     current = max(0, min(int(args.current), int(float(limit))))
     wanted = {
@@ -56,7 +63,7 @@ def limits_for(items, args):
         "/Link/ChargeVoltage": dbus.Double(args.voltage),
         "/Link/ChargeCurrent": dbus.Int32(current),
     }
-    return {path: value for path, value in wanted.items() if path in items}
+    return {**sensing, **{path: value for path, value in wanted.items() if path in items}}
 
 
 def cycle(bus, args):
@@ -77,6 +84,8 @@ def main():
     parser.add_argument("--current", type=float, required=True)
     parser.add_argument("--bms", action="store_true", help="NetworkMode with bit 3 (BMS control)")
     parser.add_argument("--period", type=float, default=3.0)
+    parser.add_argument("--battery-current", type=float, help="also write /Link/BatteryCurrent")
+    parser.add_argument("--no-limits", action="store_true", help="the BMS is gone: only the sensing")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     bus = dbus.bus.BusConnection(args.address)

@@ -268,6 +268,31 @@ TEST_CASE("dvcc: 60 s without a DVCC write under a BMS stops with error 67; DVCC
     CHECK(dvcc.values(stopped, t0 + 90s).count("/ErrorCode") == 0);
 }
 
+TEST_CASE("dvcc: sensing writes alone are no DVCC: a BMS gone while a battery monitor stays stops with 67") {
+    Dvcc dvcc(enabled(), t0);
+    dvcc_writes(dvcc, t0, 27.6, 2.0, 13);
+    ack(dvcc, dvcc.step(bulk(), t0), t0);
+    const DeviceView in_slave{180.0, 27.6, slave, false};
+    // systemcalc stops sending limits but writes BatteryCurrent every 3 s from the shunt.
+    for (auto t = 3s; t < 60s; t += 3s) {
+        REQUIRE(dvcc.set("/Link/BatteryCurrent", 1.5, t0 + t) == set_result::accepted);
+        CHECK_FALSE(coil(dvcc.step(in_slave, t0 + t)));
+    }
+    const auto step = dvcc.step(in_slave, t0 + 60s);
+    REQUIRE_FALSE(step.writes.empty());
+    CHECK(step.writes[0].target == DvccWrite::Target::coil);  // stopped before slave mode is left
+    CHECK(coil(step) == true);
+    ack(dvcc, step, t0 + 60s);
+    const DeviceView stopped{180.0, 0.0, disconnect, true};
+    REQUIRE(dvcc.set("/Link/BatteryCurrent", 1.5, t0 + 63s) == set_result::accepted);
+    CHECK_FALSE(coil(dvcc.step(stopped, t0 + 63s)));  // a sensing write does not resume
+    const auto values = dvcc.values(stopped, t0 + 63s);
+    CHECK(integer_at(values, "/ErrorCode") == 67);
+    CHECK(integer_at(values, "/Link/NetworkStatus") == 4);  // not driven any more
+    CHECK_FALSE(values.at("/Link/ChargeVoltage").valid());    // 63 s old: no limit shown
+    CHECK(values.at("/Link/BatteryCurrent").valid());         // fresh
+}
+
 TEST_CASE("dvcc: resetting BmsPresent during a BMS loss releases the stop") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0, 13);
