@@ -21,7 +21,10 @@ Bridge::Bridge(const BridgeConfig& config, zmq::context_t& context)
       translate_{static_cast<std::uint32_t>(config.max_age.count()),
                  static_cast<std::uint8_t>(config.scaled_unit)},
       context_(context),
-      listener_(config.listen) {
+      listener_(config.listen),
+      connections_({config.max_connections, config.max_connections_per_address,
+                    config.idle_timeout, config.frame_timeout},
+                   config.max_pending, config.log_summary_interval) {
     connect_gateway();
 }
 
@@ -51,11 +54,15 @@ int Bridge::run(int stop_fd) {
                                  : "on unit " + std::to_string(config_.scaled_unit));
     bool stop = false;
     while (!stop) {
-        expire_overdue(Steady::now());
+        const auto now = Steady::now();
+        expire_overdue(now);
+        connections_.expire(now);
         poll_once(stop_fd, stop);
     }
-    spdlog::info("[bridge] stopping: {} connection(s) closed, {} request(s) unanswered",
-                 connections_.size(), outstanding_.size());
+    spdlog::info(
+        "[bridge] stopping: {} connection(s) closed, {} request(s) unanswered; connection "
+        "events since start: {}",
+        connections_.size(), outstanding_.size(), connections_.totals());
     return 0;
 }
 
@@ -64,7 +71,7 @@ void Bridge::poll_once(int stop_fd, bool& stop) {
                                        {nullptr, stop_fd, ZMQ_POLLIN, 0},
                                        {nullptr, listener_.fd(), ZMQ_POLLIN, 0}};
     std::vector<std::uint64_t> polled;
-    for (const auto& [id, c] : connections_) {
+    for (const auto& [id, c] : connections_.all()) {
         const short events = static_cast<short>((c.wants_read() ? ZMQ_POLLIN : 0) |
                                                 (c.wants_write() ? ZMQ_POLLOUT : 0));
         items.push_back({nullptr, c.fd(), events, 0});
@@ -82,56 +89,42 @@ void Bridge::poll_once(int stop_fd, bool& stop) {
 }
 
 std::chrono::milliseconds Bridge::wait_time(SteadyTime now) const {
-    if (outstanding_.empty()) return -1ms;  // nothing to time out: sleep until something happens
-    const auto due = outstanding_.begin()->second.sent + config_.gateway_timeout;
+    auto due = connections_.next_deadline();
+    if (!outstanding_.empty()) {
+        const auto reply_due = outstanding_.begin()->second.sent + config_.gateway_timeout;
+        if (!due || reply_due < *due) due = reply_due;
+    }
+    if (!due) return -1ms;  // nothing to time out: sleep until something happens
     // Rounded up, so the loop does not wake a little early and spin until the deadline.
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(due - now);
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - now);
     return std::max(left, 0ms);
 }
 
 void Bridge::accept_all() {
-    while (auto accepted = listener_.accept()) {
-        if (connections_.size() >= config_.max_connections) {
-            spdlog::warn("[bridge] refused {}: already {} connections (max_connections)",
-                         accepted->peer, connections_.size());
-            continue;  // closed as `accepted` goes out of scope
-        }
-        spdlog::info("[bridge] connection from {}", accepted->peer);
-        connections_.emplace(
-            next_connection_++,
-            Connection(std::move(accepted->fd), std::move(accepted->peer), config_.max_pending));
-    }
+    // Never refused: a full table makes room (connection_policy.h).
+    while (auto accepted = listener_.accept())
+        connections_.admit(std::move(*accepted), Steady::now());
 }
 
 void Bridge::serve(std::uint64_t id, short revents) {
-    const auto it = connections_.find(id);
-    if (it == connections_.end()) return;
-    Connection& c = it->second;
-    if ((revents & ZMQ_POLLOUT) != 0 && !c.flush()) return close_connection(id, c.error());
+    Connection* found = connections_.find(id);
+    if (found == nullptr) return;
+    Connection& c = *found;
+    if ((revents & ZMQ_POLLOUT) != 0 && !c.flush()) return connections_.close_failed(id);
     if ((revents & (ZMQ_POLLIN | ZMQ_POLLERR)) == 0) return;
     std::vector<modbus::TcpAdu> adus;
     // A closed or broken stream drops what came with it: nobody would read the answers, and a
     // write should not run for a master that is gone.
-    if (!c.receive(adus)) return close_connection(id, c.error());
+    if (!c.receive(adus)) return connections_.close_failed(id);
     for (const auto& adu : adus) dispatch(id, c, adu);
-    if (!c.flush()) close_connection(id, c.error());
-}
-
-void Bridge::close_connection(std::uint64_t id, const std::string& why) {
-    const auto it = connections_.find(id);
-    if (it == connections_.end()) return;
-    const bool bad = why.starts_with("malformed");
-    spdlog::log(bad ? spdlog::level::warn : spdlog::level::info,
-                "[bridge] closing connection from {}: {}", it->second.peer(), why);
-    // Its outstanding requests stay until the gateway answers; their answers are dropped then.
-    connections_.erase(it);
+    if (!c.flush()) connections_.close_failed(id);
 }
 
 void Bridge::deliver(std::uint64_t connection, std::uint64_t slot, const modbus::Bytes& pdu) {
-    const auto it = connections_.find(connection);
-    if (it == connections_.end()) return;  // the master went away; nobody waits for this
-    it->second.answer(slot, pdu);
-    if (!it->second.flush()) close_connection(connection, it->second.error());
+    Connection* c = connections_.find(connection);
+    if (c == nullptr) return;  // the master went away; nobody waits for this
+    c->answer(slot, pdu);
+    if (!c->flush()) connections_.close_failed(connection);
 }
 
 }  // namespace tristar::bridge

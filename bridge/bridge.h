@@ -4,7 +4,8 @@
 // immediate exception), each gateway reply becomes the answer in its connection's queue, and a
 // request the gateway leaves unanswered for gateway_timeout is answered 0x0B. One thread: the
 // loop polls the gateway's DEALER socket, a stop fd, the listening socket and every connection
-// together (zmq::poll), so nothing needs a lock and nothing blocks.
+// together (zmq::poll), so nothing needs a lock and nothing blocks. Which connections stay open
+// (caps, eviction, timeouts) is the ConnectionTable's business.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -15,13 +16,12 @@
 
 #include "bridge/config.h"
 #include "bridge/connection.h"
+#include "bridge/connection_table.h"
 #include "bridge/listener.h"
 #include "bridge/translate.h"
 #include "gateway/client/client.h"
 
 namespace tristar::bridge {
-
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 class Bridge {
   public:
@@ -53,7 +53,6 @@ class Bridge {
     void poll_once(int stop_fd, bool& stop);
     void accept_all();
     void serve(std::uint64_t id, short revents);
-    void close_connection(std::uint64_t id, const std::string& why);
     void deliver(std::uint64_t connection, std::uint64_t slot, const modbus::Bytes& pdu);
     std::chrono::milliseconds wait_time(SteadyTime now) const;
 
@@ -70,9 +69,8 @@ class Bridge {
     zmq::context_t& context_;
     Listener listener_;
     std::unique_ptr<client::GatewayClient> gateway_;
-    std::map<std::uint64_t, Connection> connections_;
+    ConnectionTable connections_;
     std::map<std::uint64_t, Outstanding> outstanding_;  // by request id: the oldest first
-    std::uint64_t next_connection_ = 1;
     std::uint64_t next_request_ = 1;
     SteadyTime last_reply_{};
     bool gateway_silent_ = false;  // logged once per outage

@@ -119,8 +119,8 @@ void Bridge::log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
     const bool write = modbus::is_write(done.request.function);
     const auto level = write ? spdlog::level::info : spdlog::level::debug;
     if (!spdlog::should_log(level)) return;  // the texts below cost more than the read itself
-    const auto it = connections_.find(done.connection);
-    const std::string peer = it == connections_.end() ? "a closed connection" : it->second.peer();
+    const Connection* c = connections_.find(done.connection);
+    const std::string peer = c == nullptr ? "a closed connection" : c->peer();
     spdlog::log(level, "[bridge] {} {}{} -> {}", peer,
                 done.target == Target::scaled ? "scaled " : "", request_text(done.request),
                 outcome_text(pdu, reply));

@@ -44,6 +44,16 @@ void read_scaled_unit(TableReader& in, BridgeConfig& config) {
     config.scaled_unit = static_cast<int>(*unit);
 }
 
+void read_idle_timeout(TableReader& in, BridgeConfig& config) {
+    const auto ms = in.integer("idle_timeout_ms", 0, 86400000);
+    if (!ms) return;
+    // Below a second it would close a master between two requests of one poll.
+    if (*ms > 0 && *ms < 1000)
+        in.fail(*in.table().get("idle_timeout_ms"), "idle_timeout_ms",
+                "must be 0 (never) or at least 1000 (got " + std::to_string(*ms) + ")");
+    config.idle_timeout = milliseconds{*ms};
+}
+
 void read_bridge(TableReader& in, BridgeConfig& config) {
     read_listen(in, config);
     if (const auto* gateway = in.typed<std::string>("gateway", "a string")) {
@@ -54,7 +64,11 @@ void read_bridge(TableReader& in, BridgeConfig& config) {
     read_scaled_unit(in, config);
     in.read("gateway_timeout_ms", config.gateway_timeout, 100ms, 60000ms);
     in.read("max_connections", config.max_connections, 1, 1024);
+    in.read("max_connections_per_address", config.max_connections_per_address, 1, 1024);
     in.read("max_pending", config.max_pending, 1, 256);
+    read_idle_timeout(in, config);
+    in.read("frame_timeout_ms", config.frame_timeout, 100ms, 60000ms);
+    in.read("log_summary_interval_ms", config.log_summary_interval, 1000ms, 3600000ms);
     if (const auto i = in.choice("log_level", level_names)) config.log_level = level_names[*i];
     in.read("log_plain", config.log_plain);
 }

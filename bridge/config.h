@@ -30,8 +30,18 @@ struct BridgeConfig {
     // No reply from the gateway within this long: answered 0x0B. Below the 3-5 s a Home Assistant
     // or pymodbus master waits, so the master gets an exception rather than a timeout.
     milliseconds gateway_timeout{3000};
+    // When full, a new connection evicts the longest-idle one (connection_policy.h).
     std::size_t max_connections = 64;
+    std::size_t max_connections_per_address = 16;
     std::size_t max_pending = 16;  // unanswered requests per connection; beyond: 0x06
+    // A connection that sends nothing this long is closed; 0 = never. Home Assistant polls every
+    // few seconds (scan_interval, 15 s by default) and its client reconnects when closed.
+    milliseconds idle_timeout{60000};
+    // An MBAP frame begun and not completed within this is a stuck or hostile master: closed.
+    // A frame is 260 bytes at most, one TCP segment for any real master.
+    milliseconds frame_timeout{5000};
+    // Repeated connection events (opened, malformed, evicted...) are logged once per interval.
+    milliseconds log_summary_interval{60000};
     std::string log_level = "info";
     bool log_plain = false;
 

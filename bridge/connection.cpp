@@ -1,5 +1,6 @@
 #include "bridge/connection.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -17,15 +18,26 @@ constexpr std::size_t max_unsent_bytes = 16 * 1024;
 
 }  // namespace
 
-Connection::Connection(UniqueFd fd, std::string peer, std::size_t max_pending)
-    : fd_(std::move(fd)), peer_(std::move(peer)), max_pending_(max_pending) {}
+Connection::Connection(UniqueFd fd, std::string peer, std::size_t max_pending, std::string host,
+                       Time now)
+    : fd_(std::move(fd)),
+      peer_(std::move(peer)),
+      host_(std::move(host)),
+      max_pending_(max_pending),
+      last_input_(now) {}
+
+bool Connection::peer_gone() const {
+    pollfd item{fd_.get(), POLLRDHUP, 0};
+    if (::poll(&item, 1, 0) < 0) return false;
+    return (item.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
 
 bool Connection::wants_read() const {
     return unanswered_ < max_pending_ && out_.size() < max_unsent_bytes &&
            slots_.size() < 4 * max_pending_;
 }
 
-bool Connection::receive(std::vector<modbus::TcpAdu>& adus) {
+bool Connection::receive(std::vector<modbus::TcpAdu>& adus, Time now) {
     std::array<std::uint8_t, read_chunk> buffer{};
     const ssize_t n = ::recv(fd_.get(), buffer.data(), buffer.size(), 0);
     if (n < 0) {
@@ -37,16 +49,28 @@ bool Connection::receive(std::vector<modbus::TcpAdu>& adus) {
         error_ = "closed by the peer";
         return false;
     }
+    last_input_ = now;
     parser_.feed(std::span(buffer.data(), static_cast<std::size_t>(n)));
+    bool completed = false;
     for (;;) {
         modbus::TcpAdu adu;
         const auto status = parser_.next(adu);
-        if (status == modbus::MbapStreamParser::Status::need_more) return true;
+        if (status == modbus::MbapStreamParser::Status::need_more) {
+            // The frame timeout runs from the first byte of a frame, not from its last piece:
+            // a frame trickled in a byte at a time still has to be complete in time.
+            if (parser_.buffered() == 0)
+                frame_started_.reset();
+            else if (completed || !frame_started_)
+                frame_started_ = now;
+            return true;
+        }
         if (status == modbus::MbapStreamParser::Status::malformed) {
             error_ = "malformed MBAP header: " + parser_.error();
             return false;
         }
         adus.push_back(std::move(adu));
+        ++requests_;
+        completed = true;
     }
 }
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace tristar::bridge {
 namespace {
@@ -54,13 +55,14 @@ std::uint16_t bound_port(int fd) {
     return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
 }
 
-std::string peer_name(const sockaddr_storage& addr, socklen_t len) {
+// The peer as "HOST:PORT" and its host alone.
+std::pair<std::string, std::string> peer_name(const sockaddr_storage& addr, socklen_t len) {
     std::array<char, NI_MAXHOST> host{};
     std::array<char, NI_MAXSERV> serv{};
     if (getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host.data(), host.size(),
                     serv.data(), serv.size(), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-        return "unknown peer";
-    return std::string(host.data()) + ":" + serv.data();
+        return {"unknown peer", "unknown"};
+    return {std::string(host.data()) + ":" + serv.data(), host.data()};
 }
 
 }  // namespace
@@ -82,7 +84,8 @@ std::optional<Accepted> Listener::accept() {
         if (fd) {
             const int one = 1;
             setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            return Accepted{std::move(fd), peer_name(addr, len)};
+            auto [peer, host] = peer_name(addr, len);
+            return Accepted{std::move(fd), std::move(peer), std::move(host)};
         }
         // A connection reset before we took it is gone; try the next one.
         if (errno != ECONNABORTED && errno != EINTR) return std::nullopt;

@@ -12,6 +12,7 @@ namespace tristar::bridge {
 struct Accepted {
     UniqueFd fd;
     std::string peer;  // "127.0.0.1:41234", for logs
+    std::string host;  // "127.0.0.1", for the per-address cap
 };
 
 class Listener {

@@ -148,3 +148,35 @@ TEST_CASE("bridge config: the documented example parses, and its values are the 
     const BridgeConfig config = load_bridge_config(path.string());
     CHECK(config == BridgeConfig{});
 }
+
+TEST_CASE("bridge config: the connection limits and timeouts") {
+    const BridgeConfig defaults;
+    CHECK(defaults.max_connections_per_address == 16);
+    CHECK(defaults.idle_timeout == 60000ms);
+    CHECK(defaults.frame_timeout == 5000ms);
+    CHECK(defaults.log_summary_interval == 60000ms);
+    const BridgeConfig config = parse_bridge_config(
+        "[bridge]\n"
+        "max_connections_per_address = 4\n"
+        "idle_timeout_ms = 0\n"
+        "frame_timeout_ms = 250\n"
+        "log_summary_interval_ms = 2000\n",
+        "bridge.toml");
+    CHECK(config.max_connections_per_address == 4);
+    CHECK(config.idle_timeout == 0ms);
+    CHECK(config.frame_timeout == 250ms);
+    CHECK(config.log_summary_interval == 2000ms);
+}
+
+TEST_CASE("bridge config: bad connection limits and timeouts name file, line and key") {
+    CHECK(failure_of("[bridge]\nmax_connections_per_address = 0\n").key ==
+          "bridge.max_connections_per_address");
+    CHECK(failure_of("[bridge]\nframe_timeout_ms = 99\n").key == "bridge.frame_timeout_ms");
+    CHECK(failure_of("[bridge]\nlog_summary_interval_ms = 999\n").key ==
+          "bridge.log_summary_interval_ms");
+    CHECK(failure_of("[bridge]\nidle_timeout_ms = -1\n").key == "bridge.idle_timeout_ms");
+    const auto short_idle = failure_of("[bridge]\n\nidle_timeout_ms = 500\n");
+    CHECK(short_idle.line == 3);
+    CHECK(short_idle.what ==
+          "bridge.toml:3: bridge.idle_timeout_ms: must be 0 (never) or at least 1000 (got 500)");
+}

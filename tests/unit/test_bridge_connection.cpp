@@ -128,3 +128,38 @@ TEST_CASE("connection: the peer closing is seen") {
     CHECK_FALSE(pair.connection.receive(adus));
     CHECK(pair.connection.error() == "closed by the peer");
 }
+
+TEST_CASE("connection: the frame timer runs from a frame's first byte until it is complete") {
+    using namespace std::chrono_literals;
+    const Connection::Time t0{};
+    Pair pair;
+    const Bytes one = adu(7, 1, {0x04, 0x00, 0x18, 0x00, 0x02});
+    std::vector<modbus::TcpAdu> adus;
+    CHECK_FALSE(pair.connection.frame_started());
+    pair.send(Bytes(one.begin(), one.begin() + 3));
+    CHECK(pair.connection.receive(adus, t0 + 1s));
+    CHECK(pair.connection.frame_started() == t0 + 1s);
+    pair.send(Bytes(one.begin() + 3, one.begin() + 6));
+    CHECK(pair.connection.receive(adus, t0 + 2s));
+    CHECK(pair.connection.frame_started() == t0 + 1s);  // still the same frame
+    CHECK(pair.connection.last_input() == t0 + 2s);
+    // The rest of it and the start of the next: the timer restarts for the next one.
+    Bytes rest(one.begin() + 6, one.end());
+    rest.insert(rest.end(), one.begin(), one.begin() + 2);
+    pair.send(rest);
+    CHECK(pair.connection.receive(adus, t0 + 3s));
+    CHECK(adus.size() == 1);
+    CHECK(pair.connection.frame_started() == t0 + 3s);
+    pair.send(Bytes(one.begin() + 2, one.end()));
+    CHECK(pair.connection.receive(adus, t0 + 4s));
+    CHECK(adus.size() == 2);
+    CHECK(pair.connection.requests() == 2);
+    CHECK_FALSE(pair.connection.frame_started());
+}
+
+TEST_CASE("connection: a peer that closed is seen gone without reading from it") {
+    Pair pair;
+    CHECK_FALSE(pair.connection.peer_gone());
+    ::shutdown(pair.master, SHUT_WR);
+    CHECK(pair.connection.peer_gone());
+}
