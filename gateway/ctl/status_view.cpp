@@ -51,7 +51,10 @@ std::vector<std::pair<std::string, std::uint64_t>> counter_cells(const v1::Count
             {"outcome_unknown", c.outcome_unknown()},
             {"corrupt_replies", c.corrupt_replies()},
             {"read_failures", c.read_failures()},
-            {"ahead_refused", c.read_ahead_refusals()}};
+            {"ahead_refused", c.read_ahead_refusals()},
+            {"oversize_msgs", c.oversize_messages()},
+            {"dropped_replies", c.dropped_replies()},
+            {"unroutable", c.unroutable_replies()}};
 }
 
 // Three "name  value" cells per line, 78 columns.
@@ -122,6 +125,8 @@ std::string clients_text(const v1::Status& status) {
         if (totals.connections > 1) out += "  connections " + std::to_string(totals.connections);
         out += "\n";
     }
+    if (status.clients_omitted() > 0)
+        out += "  (" + std::to_string(status.clients_omitted()) + " less recent clients not listed)\n";
     return out;
 }
 

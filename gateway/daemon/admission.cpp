@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/daemon/client_name.h"
 #include "gateway/daemon/translate.h"
 
 namespace tristar::gateway {
@@ -33,6 +34,18 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
     Pending pending;
     pending.client = envelope.front();
     pending.arrival = now;
+    // The name is checked before parsing: protobuf's parser would log every name that is not
+    // UTF-8, and the refusal should carry the request's id.
+    const auto head = read_request_head(payload);
+    if (!head) {
+        ++counters_.invalid_requests;
+        spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)", payload.size());
+        return Drop{};
+    }
+    if (auto problem = client_name_problem(head->client_name)) {
+        pending.request.set_id(head->id);
+        return refusal(pending.request, v1::INVALID_REQUEST, *problem);
+    }
     if (!pending.request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
         ++counters_.invalid_requests;
         spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)", payload.size());
@@ -43,7 +56,8 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
         return refusal(pending.request, v1::INVALID_REQUEST,
                        "frame of " + std::to_string(payload.size()) + " bytes is over the limit of " +
                            std::to_string(config_.server.max_frame_bytes));
-    note_client(pending.client, pending.request.client_name(), now);
+    clients_.note(pending.client, pending.request.client_name(), now,
+                  [this](const ClientId& client) { return queues_.depth(client) > 0; });
     if (auto problem = validate(pending.request, limits_)) {
         if (lane_of(pending.request) == Lane::write)
             spdlog::info("[write] client '{}' {} -> INVALID_REQUEST: {}", pending.request.client_name(),
@@ -73,21 +87,6 @@ v1::Reply Admission::refusal(const v1::Request& request, v1::ErrorCode code, con
     reply.mutable_error()->set_code(code);
     reply.mutable_error()->set_message(message);
     return reply;
-}
-
-void Admission::note_client(const ClientId& client, const std::string& name, Clock::time_point now) {
-    if (clients_.size() >= max_remembered_clients && !clients_.contains(client)) {
-        auto oldest = clients_.end();
-        for (auto it = clients_.begin(); it != clients_.end(); ++it)
-            if (queues_.depth(it->first) == 0 &&
-                (oldest == clients_.end() || it->second.last_seen < oldest->second.last_seen))
-                oldest = it;
-        if (oldest != clients_.end()) clients_.erase(oldest);
-    }
-    auto& info = clients_[client];
-    info.name = name;
-    ++info.requests;
-    info.last_seen = now;
 }
 
 std::string describe_write(const v1::Request& request) {

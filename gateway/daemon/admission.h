@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "gateway/daemon/client_table.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/health.h"
 #include "gateway/daemon/pending.h"
@@ -18,12 +19,6 @@
 #include "gateway/daemon/write_policy.h"
 
 namespace tristar::gateway {
-
-struct ClientInfo {
-    std::string name;
-    std::uint64_t requests = 0;
-    Clock::time_point last_seen;
-};
 
 class Admission {
 public:
@@ -40,19 +35,18 @@ public:
                   Clock::time_point now);
 
     // Clients seen lately, at most max_remembered_clients (every ctl run is a new one).
-    const std::unordered_map<ClientId, ClientInfo>& clients() const { return clients_; }
+    const std::unordered_map<ClientId, ClientInfo>& clients() const { return clients_.clients(); }
     static constexpr std::size_t max_remembered_clients = 256;
 
 private:
     v1::Reply refusal(const v1::Request& request, v1::ErrorCode code, const std::string& message);
-    void note_client(const ClientId& client, const std::string& name, Clock::time_point now);
 
     const Config& config_;
     FrontCounters& counters_;
     const Scheduler& queues_;
     ValidationLimits limits_;
     WritePolicy write_policy_;
-    std::unordered_map<ClientId, ClientInfo> clients_;
+    ClientTable clients_{max_remembered_clients};
 };
 
 // How a write is logged: the values as the client sent them (not as a link would carry them),

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/daemon/endpoints.h"
+#include "gateway/daemon/router_io.h"
 #include "gateway/daemon/status.h"
 #include "gateway/daemon/translate.h"
 #include "proto/modbus/framing.h"
@@ -16,8 +17,6 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
-
-constexpr std::int64_t hard_frame_limit = 1 << 20;
 
 LinkTiming link_timing(const DeviceConfig& device) {
     LinkTiming timing;
@@ -50,10 +49,7 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
       planner_(tristar_device_profile(), resolved_read_ahead(config_.device), config_.device.read_ahead_reprobe),
       maintenance_(config_.maintenance.comm_reset_hour),
       next_maintenance_(maintenance_.next_after(std::chrono::system_clock::now())) {
-    router_.set(zmq::sockopt::linger, 0);
-    // ZeroMQ disconnects a peer whose message exceeds this; frames between max_frame_bytes and
-    // it get a proper INVALID_REQUEST instead.
-    router_.set(zmq::sockopt::maxmsgsize, hard_frame_limit);
+    configure_router(router_, config_.server.max_frame_bytes, config_.scheduler.max_queue_per_client);
     for (const auto& endpoint : config_.server.endpoints)
         endpoints_.push_back(bind_endpoint(router_, endpoint));
 }
@@ -90,18 +86,18 @@ int Front::poll_timeout_ms() const {
     return maintenance < 0 ? ms : std::min(ms, maintenance);
 }
 
-// Drains the ROUTER: every message is [routing frames...][payload].
+// Drains the ROUTER: every message is [routing frames...][payload], bounded as a whole.
 void Front::on_client_frames() {
+    const auto limit = message_limit(config_.server.max_frame_bytes);
     for (int budget = 0; budget < 1000; ++budget) {
-        std::vector<std::string> envelope;
-        zmq::message_t frame;
-        if (!router_.recv(frame, zmq::recv_flags::dontwait)) return;
-        while (frame.more()) {
-            envelope.push_back(frame.to_string());
-            if (!router_.recv(frame)) return;
+        auto received = receive_bounded(router_, limit);
+        if (received.oversize) {
+            ++health_.counters.oversize_messages;
+            spdlog::debug("[front] dropped a message over {} bytes", limit);
+            continue;
         }
-        if (envelope.empty()) continue;  // cannot happen on a ROUTER; nothing to answer to
-        admit(std::move(envelope), frame);
+        if (!received.message) return;
+        admit(std::move(received.message->envelope), received.message->payload);
     }
 }
 
@@ -240,9 +236,14 @@ void Front::answer_error(const Pending& pending, v1::ErrorCode code, const std::
 
 void Front::send_reply(const std::vector<std::string>& envelope, const v1::Reply& reply) {
     if (envelope.empty()) return;  // the gateway's own request: nobody to answer
-    for (const auto& frame : envelope) router_.send(zmq::buffer(frame), zmq::send_flags::sndmore);
-    const std::string payload = reply.SerializeAsString();
-    router_.send(zmq::buffer(payload), zmq::send_flags::dontwait);
+    switch (send_message(router_, envelope, reply.SerializeAsString())) {
+        case Sent::queued: return;
+        case Sent::dropped:
+            ++health_.counters.dropped_replies;
+            spdlog::debug("[front] reply {} dropped: the client's reply queue is full", reply.id());
+            return;
+        case Sent::unroutable: ++health_.counters.unroutable_replies; return;
+    }
 }
 
 v1::Status Front::status() const {

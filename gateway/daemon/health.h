@@ -42,6 +42,9 @@ struct FrontCounters {
     std::uint64_t outcome_unknown = 0;
     std::uint64_t retries = 0;
     std::uint64_t read_ahead_refusals = 0;
+    std::uint64_t oversize_messages = 0;   // dropped unread (router_io.h)
+    std::uint64_t dropped_replies = 0;     // the client's reply queue was full
+    std::uint64_t unroutable_replies = 0;  // the client had gone
 };
 
 struct Health {

@@ -1,9 +1,14 @@
 #include "gateway/daemon/status.h"
 
+#include <algorithm>
+
 #include "gateway/common/version.h"
 
 namespace tristar::gateway {
 namespace {
+
+constexpr std::size_t client_overhead_bytes = 3;  // its tag and length in Status
+constexpr std::size_t omitted_field_bytes = 6;    // clients_omitted: tag and varint
 
 void fill_counters(v1::Counters& out, const FrontCounters& c, const LinkInfo& link,
                    const FailureLog& failures) {
@@ -25,6 +30,34 @@ void fill_counters(v1::Counters& out, const FrontCounters& c, const LinkInfo& li
     out.set_corrupt_replies(link.corrupt);
     out.set_read_failures(failures.total());
     out.set_read_ahead_refusals(c.read_ahead_refusals);
+    out.set_oversize_messages(c.oversize_messages);
+    out.set_dropped_replies(c.dropped_replies);
+    out.set_unroutable_replies(c.unroutable_replies);
+}
+
+// The most recently seen clients first, as many as fit in `budget` bytes; the rest are counted.
+void fill_clients(v1::Status& out, const StatusParts& parts, std::size_t budget) {
+    std::vector<const std::pair<const ClientId, ClientInfo>*> order;
+    for (const auto& entry : parts.clients) order.push_back(&entry);
+    std::sort(order.begin(), order.end(),
+              [](const auto* a, const auto* b) { return a->second.last_seen > b->second.last_seen; });
+    const auto depths = parts.queues.depths();
+    std::size_t used = 0;
+    for (const auto* entry : order) {
+        v1::ClientStatus client;
+        client.set_client_name(entry->second.name);
+        client.set_routing_id(entry->first);
+        const auto depth = depths.find(entry->first);
+        client.set_queue_depth(depth == depths.end() ? 0 : static_cast<std::uint32_t>(depth->second));
+        client.set_requests(entry->second.requests);
+        used += client.ByteSizeLong() + client_overhead_bytes;
+        if (used > budget) {
+            out.set_clients_omitted(static_cast<std::uint32_t>(order.size()) -
+                                    static_cast<std::uint32_t>(out.clients_size()));
+            return;
+        }
+        *out.add_clients() = std::move(client);
+    }
 }
 
 void fill_failures(v1::Status& out, const FailureLog& failures) {
@@ -63,21 +96,14 @@ v1::Status make_status(const StatusParts& parts) {
     out.set_uptime_ms(static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(parts.uptime).count()));
     fill_counters(*out.mutable_counters(), parts.health.counters, parts.link, parts.failures);
-    const auto depths = parts.queues.depths();
-    for (const auto& [id, info] : parts.clients) {
-        auto* client = out.add_clients();
-        client->set_client_name(info.name);
-        client->set_routing_id(id);
-        const auto depth = depths.find(id);
-        client->set_queue_depth(depth == depths.end() ? 0 : static_cast<std::uint32_t>(depth->second));
-        client->set_requests(info.requests);
-    }
     parts.health.device_time.to_proto(*out.mutable_device_time());
     parts.health.queue_time.to_proto(*out.mutable_queue_time());
     out.set_last_error(parts.last_error);
     out.set_queued(static_cast<std::uint32_t>(parts.queues.size()));
     fill_failures(out, parts.failures);
     out.set_read_budget_ms(static_cast<std::uint32_t>(read_budget(parts.config.device).count()));
+    const auto rest = out.ByteSizeLong() + omitted_field_bytes;
+    fill_clients(out, parts, max_status_bytes - std::min(max_status_bytes, rest));
     return out;
 }
 

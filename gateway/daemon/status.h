@@ -1,6 +1,7 @@
 #pragma once
 // The Status message (design.md 3.6): a snapshot of the link, the counters, the queues, the
 // clients and the reads that keep failing, put together from the front loop's parts.
+#include <cstddef>
 #include <string>
 #include <unordered_map>
 
@@ -25,6 +26,10 @@ struct StatusParts {
     const FailureLog& failures;
     const std::string& last_error;
 };
+
+// A status reply stays within this (clients beyond it are counted in clients_omitted): a client
+// that asks often and reads slowly costs the gateway at most its reply queue times this.
+inline constexpr std::size_t max_status_bytes = 16 * 1024;
 
 v1::Status make_status(const StatusParts& parts);
 

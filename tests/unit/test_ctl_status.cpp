@@ -88,3 +88,18 @@ TEST_CASE("status: the reads the device keeps failing, one line each") {
                          "MODBUS_EXCEPTION 2: device exception 2 (7 times since "));
     CHECK(contains(text, "read_failures          7"));
 }
+
+TEST_CASE("status: dropped messages and replies, and the clients left out") {
+    client::v1::Status status;
+    status.mutable_counters()->set_oversize_messages(3);
+    status.mutable_counters()->set_dropped_replies(3680);
+    status.mutable_counters()->set_unroutable_replies(2);
+    status.add_clients()->set_client_name("tristar-bridge");
+    status.set_clients_omitted(196);
+    const auto text = status_text(status, 0);
+    CHECK(contains(text, "oversize_msgs          3"));
+    CHECK(contains(text, "dropped_replies     3680"));
+    CHECK(contains(text, "unroutable             2"));
+    CHECK(contains(text, "(196 less recent clients not listed)"));
+    CHECK(contains(status_json(status), R"("dropped_replies":"3680")"));
+}
