@@ -25,6 +25,13 @@ using namespace std::chrono_literals;
 
 constexpr std::int64_t mib = 1024;  // /proc figures are in kB
 
+// Under AddressSanitizer the figures are printed, not judged: its quarantine keeps freed memory.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool memory_judged = false;
+#else
+constexpr bool memory_judged = true;
+#endif
+
 struct Memory {
     std::int64_t peak_kb = 0;      // VmHWM
     std::int64_t resident_kb = 0;  // VmRSS
@@ -83,9 +90,7 @@ public:
     Memory before() const { return before_; }
     Memory now() { return memory_of(gateway_.process().pid()); }
     v1::Counters counters() {
-        zmq::context_t context;
-        client::GatewayClient client(context, {gateway_.endpoint(), "judge"});
-        auto status = client.status();
+        auto status = judge_.status();
         REQUIRE(status.ok());
         return status->counters();
     }
@@ -114,6 +119,8 @@ private:
     GoodClient good_;
     std::jthread thread_;
     Memory before_;
+    zmq::context_t judge_context_;
+    client::GatewayClient judge_{judge_context_, {gateway_.endpoint(), "judge"}};
 };
 
 zmq::socket_t dealer(zmq::context_t& context, const std::string& endpoint, const std::string& routing_id = {}) {
@@ -161,31 +168,34 @@ std::string read_payload(std::uint64_t id, const std::string& name = "attacker")
 
 TEST_CASE("a message over the size bound is dropped unread, whatever its frames") {
     Scene scene;
+    // The frames point into these (zero-copy): they outlive the context and its sockets.
+    const std::string mebibyte(1 << 20, 'x');
+    const std::string block(4096, 'e');
+    const std::string routing(64, 'r');
+    const std::string nothing;
     zmq::context_t context;
     {
         // One message of 100 frames of 1 MiB.
         auto attacker = dealer(context, scene.endpoint());
-        const std::string mebibyte(1 << 20, 'x');
         send_wide(attacker, mebibyte, 100, read_payload(1));
         CHECK_FALSE(receive(attacker, 500ms).has_value());
     }
     {
         // 32 requests, each behind 1000 envelope frames of 4 KiB (4 MiB of envelope each).
         auto attacker = dealer(context, scene.endpoint());
-        const std::string block(4096, 'e');
         for (std::uint64_t id = 1; id <= 32; ++id) send_wide(attacker, block, 1000, read_payload(id));
         CHECK_FALSE(receive(attacker, 1000ms).has_value());
     }
     // A message of many empty frames is bounded too (each frame costs its bookkeeping).
     {
         auto attacker = dealer(context, scene.endpoint());
-        send_wide(attacker, std::string(), 20000, read_payload(1));
+        send_wide(attacker, nothing, 20000, read_payload(1));
         CHECK_FALSE(receive(attacker, 500ms).has_value());
     }
     // Within the bound, a request still gets its answer.
     {
         auto fine = dealer(context, scene.endpoint());
-        send_wide(fine, std::string(64, 'r'), 4, read_payload(7));
+        send_wide(fine, routing, 4, read_payload(7));
         const auto reply = receive(fine, 5s);
         REQUIRE(reply.has_value());
         CHECK(reply->id() == 7);
@@ -193,8 +203,8 @@ TEST_CASE("a message over the size bound is dropped unread, whatever its frames"
     }
     CHECK(wait_until([&] { return scene.counters().oversize_messages() >= 33; }, 10s));
     const auto after = scene.finish("oversize messages");
-    CHECK(after.peak_kb - scene.before().peak_kb < 48 * mib);
-    CHECK(after.resident_kb - scene.before().resident_kb < 32 * mib);
+    if (memory_judged) CHECK(after.peak_kb - scene.before().peak_kb < 48 * mib);
+    if (memory_judged) CHECK(after.resident_kb - scene.before().resident_kb < 32 * mib);
 }
 
 std::string padded_id(int i) {
@@ -277,10 +287,10 @@ TEST_CASE("status stays small: client names and the client table are bounded") {
         const auto held = scene.now();
         std::printf("[status flood] gateway VmRSS %lld kB while the flooder does not read\n",
                     static_cast<long long>(held.resident_kb));
-        CHECK(held.resident_kb - scene.before().resident_kb < 48 * mib);
+        if (memory_judged) CHECK(held.resident_kb - scene.before().resident_kb < 48 * mib);
     }
     const auto after = scene.finish("status amplification");
-    CHECK(after.peak_kb - scene.before().peak_kb < 64 * mib);
+    if (memory_judged) CHECK(after.peak_kb - scene.before().peak_kb < 64 * mib);
     std::ifstream log(scene.dir().file("gatewayd.log"));
     const std::string text{std::istreambuf_iterator<char>(log), {}};
     CHECK(text.find("libprotobuf ERROR") == std::string::npos);
