@@ -31,7 +31,16 @@ std::string volts(double v) {
 }  // namespace
 
 Dvcc::Dvcc(const DvccConfig& config, SteadyTime start, DvccMemory memory)
-    : config_(config), link_(config, start, memory.bms_present), stop_(memory.stop_held) {}
+    : config_(config),
+      link_(config, start, memory.bms_present),
+      stop_(memory.stop_held),
+      stop_at_start_(memory.stop_held) {}
+
+// A BMS loss: DVCC silent for the loss delay under a BMS, or, after a restart, a stop of DVCC's
+// that was in force and DVCC has not written since.
+bool Dvcc::bms_lost(const DvccLimits& limits) const {
+    return limits.bms && (limits.lost || (stop_at_start_ && !link_.heard()));
+}
 
 std::vector<ItemSpec> dvcc_items(const DvccConfig& config) {
     if (!config.enabled) return {};
@@ -88,10 +97,13 @@ DvccStep Dvcc::step(const DeviceView& device, SteadyTime now) {
     const DvccLimits limits = link_.limits(now);
     note_events(limits, out.events);
     if (!device.v_pu || !device.charge_state) return out;  // nothing read yet, or the link is down
+    if (link_.mid_batch(now)) return out;
     const auto target = limits.controlling ? slave_target(limits, device) : std::nullopt;
     const bool zero = limits.controlling && limits.current &&
                       slave_word("slave_current", *limits.current, *device.v_pu).value_or(0) == 0;
-    const bool want_stop = zero || (limits.lost && limits.bms);
+    // A stop held at start stays until DVCC writes again, or without a BMS until the loss delay.
+    const bool held_from_before = stop_at_start_ && !link_.heard() && !limits.lost;
+    const bool want_stop = zero || bms_lost(limits) || held_from_before;
     // Until DVCC wrote once, a unit found in SLAVE gets the loss delay to be claimed.
     const bool may_exit = link_.heard() || limits.lost;
     const auto coil = stop_.due(want_stop, device.charge_disconnect, now);
@@ -154,7 +166,7 @@ PathValues Dvcc::values(const DeviceView& device, SteadyTime now) const {
     if (error.empty()) error = stop_.error();
     values[std::string(write_error_path)] = string_value(error);
     const DvccLimits limits = link_.limits(now);
-    const bool bms_lost = limits.lost && limits.bms;
+    const bool bms_lost = this->bms_lost(limits);
     if (bms_lost && device.charge_state) values["/ErrorCode"] = integer_value(error_bms_connection_lost, "#67 BMS connection lost");
     // Stopped by DVCC alone: not "Off", which would make systemcalc give up on the charger.
     if (stop_.held() && !stop_.user_stopped() && device.charge_state == disconnect_state) {

@@ -16,6 +16,9 @@
 //  - DVCC silent for 60 s: slave mode left (own settings), a DVCC stop released; but with
 //    /Settings/BmsPresent 1 the charger stops (coil 2 ON) and /ErrorCode reads 67 (BMS connection
 //    lost) until DVCC writes again or the user resets BmsPresent.
+//  - A DVCC stop in force when the publisher last ran holds after a restart until DVCC writes
+//    again (under a BMS, with /ErrorCode 67), or, without a BMS, until the loss delay passed.
+//  - Nothing acts on half of systemcalc's writes (DvccLink::mid_batch).
 //  - Disabled: no path, no write, except that a unit found in SLAVE at start is taken out of it.
 // Pure: the caller passes the time and sends the writes.
 #include <optional>
@@ -83,6 +86,7 @@ private:
     DvccStep disabled_step(const DeviceView& device, SteadyTime now);
     void note_events(const DvccLimits& limits, std::vector<std::string>& events);
     void note_own_target(const DeviceView& device);
+    bool bms_lost(const DvccLimits& limits) const;
 
     DvccConfig config_;
     DvccLink link_;
@@ -90,6 +94,7 @@ private:
     ChargeStop stop_;
     std::optional<double> own_target_v_;  // vb_ref last read outside slave mode
     bool may_exit_ = true;                // disabled: the unit may still be taken out of SLAVE
+    bool stop_at_start_;                  // a DVCC stop was in force when the publisher last ran
     DvccLimits last_;
 };
 

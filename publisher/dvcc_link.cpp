@@ -85,8 +85,10 @@ std::int32_t DvccLink::set(std::string_view path, const SetArgument& value, Stea
         if (mode == nullptr) return set_result::not_writable;
         if (*mode < 0 || *mode > 0xFF) return set_result::rejected;
         network_mode_ = *mode;
+        network_mode_at_ = now;
         if ((*mode & network_mode::bms) != 0) bms_present_ = true;
         last_write_ = now;
+        if (!batch_started_) batch_started_ = now;
         return set_result::accepted;
     }
     auto* written = slot(path);
@@ -96,7 +98,13 @@ std::int32_t DvccLink::set(std::string_view path, const SetArgument& value, Stea
     if (path == charge_voltage_path && (*number < 0.0 || *number > charge_voltage_max)) return set_result::rejected;
     *written = Written{*number, now};
     if (path == charge_voltage_path || path == charge_current_path) last_write_ = now;  // not sensing
+    if (path == charge_voltage_path && !batch_started_) batch_started_ = now;
+    if (path == charge_current_path) batch_started_.reset();
     return set_result::accepted;
+}
+
+bool DvccLink::mid_batch(SteadyTime now) const {
+    return batch_started_ && now - *batch_started_ < dvcc_batch_wait;
 }
 
 std::optional<double> DvccLink::fresh(const std::optional<Written>& written, SteadyTime now) const {
@@ -125,8 +133,9 @@ PathValues DvccLink::values(SteadyTime now) const {
     values[std::string(battery_current_path)] = number_or_invalid(last(battery_current_), "A");
     values[std::string(voltage_sense_path)] = number_or_invalid(last(voltage_sense_), "V");
     values[std::string(temperature_sense_path)] = number_or_invalid(last(temperature_sense_), "°C");
+    const bool mode_fresh = network_mode_ && now - network_mode_at_ < dvcc_loss_after;
     values[std::string(network_mode_path)] =
-        network_mode_ ? integer_value(*network_mode_, std::to_string(*network_mode_)) : invalid_value();
+        mode_fresh ? integer_value(*network_mode_, std::to_string(*network_mode_)) : invalid_value();
     const std::int32_t status = limits(now).controlling ? network_status::slave : network_status::standalone;
     values[std::string(network_status_path)] = integer_value(status, network_status_text(status));
     values[std::string(current_limit_path)] = number_value(limit_a_, format_number(limit_a_, 0, "A"));

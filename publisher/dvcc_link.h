@@ -45,6 +45,9 @@ inline constexpr std::int32_t bms = 8;
 
 // How long DVCC may stay silent before the charger counts it as gone.
 inline constexpr std::chrono::seconds dvcc_loss_after{60};
+// How long the rest of systemcalc's writes may take to follow its first (they come within
+// milliseconds).
+inline constexpr std::chrono::milliseconds dvcc_batch_wait{250};
 
 // What DVCC asks of the charger at one moment.
 struct DvccLimits {
@@ -71,6 +74,10 @@ public:
     bool bms_present() const { return bms_present_; }
     // Whether any control write (NetworkMode, ChargeVoltage, ChargeCurrent) came since start.
     bool heard() const { return last_write_.has_value(); }
+    // systemcalc writes NetworkMode, ChargeVoltage and ChargeCurrent together, in that order:
+    // true while a NetworkMode or ChargeVoltage write is newer than the last ChargeCurrent write,
+    // for at most dvcc_batch_wait, so that nothing acts on half of its writes.
+    bool mid_batch(SteadyTime now) const;
 
     // /Link/* (the last values written, invalid before), /Link/NetworkStatus,
     // /Settings/ChargeCurrentLimit and /Settings/BmsPresent.
@@ -88,6 +95,8 @@ private:
     SteadyTime start_;
     std::optional<SteadyTime> last_write_;
     std::optional<std::int32_t> network_mode_;
+    SteadyTime network_mode_at_{};
+    std::optional<SteadyTime> batch_started_;  // a NetworkMode or ChargeVoltage write, current pending
     std::optional<Written> voltage_, current_, battery_current_, voltage_sense_, temperature_sense_;
     bool bms_present_;
 };

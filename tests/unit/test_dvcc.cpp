@@ -203,6 +203,49 @@ TEST_CASE("dvcc: a stop held at the last stop stays DVCC's after a restart") {
     CHECK(reg(step, 0x58) == amps_raw(2.0));
 }
 
+TEST_CASE("dvcc: a restart during a BMS loss keeps the stop and #67 until DVCC writes again") {
+    Dvcc dvcc(enabled(), t0, DvccMemory{.bms_present = true, .stop_held = true});
+    const DeviceView off{180.0, 0.0, disconnect, true};
+    for (auto t = 0s; t <= 120s; t += 3s) {
+        REQUIRE(dvcc.set("/Link/BatteryCurrent", 1.5, t0 + t) == set_result::accepted);  // a shunt only
+        CHECK(coil(dvcc.step(off, t0 + t)) == std::nullopt);
+        CHECK(integer_at(dvcc.values(off, t0 + t), "/ErrorCode") == 67);
+    }
+    dvcc_writes(dvcc, t0 + 123s, 27.6, 2.0, 13);
+    const auto step = dvcc.step(off, t0 + 123s);
+    REQUIRE(step.writes.size() == 3);
+    CHECK(step.writes[0].address == 0x58);  // limited before charging again
+    CHECK(coil(step) == false);
+}
+
+TEST_CASE("dvcc: a restart during a 0 A stop without a BMS holds it until DVCC writes or for the loss delay") {
+    Dvcc dvcc(enabled(), t0, DvccMemory{.bms_present = false, .stop_held = true});
+    const DeviceView off{180.0, 0.0, disconnect, true};
+    CHECK(coil(dvcc.step(off, t0 + 59s)) == std::nullopt);
+    CHECK(dvcc.values(off, t0 + 59s).count("/ErrorCode") == 0);
+    CHECK(coil(dvcc.step(off, t0 + 60s)) == false);  // DVCC gone: own settings
+}
+
+TEST_CASE("dvcc: nothing acts on half of systemcalc's writes") {
+    Dvcc dvcc(enabled(), t0);
+    dvcc_writes(dvcc, t0, 27.6, 2.0, 13);
+    ack(dvcc, dvcc.step(bulk(), t0), t0);
+    ack(dvcc, dvcc.step(DeviceView{180.0, 27.6, slave, false}, t0 + 60s), t0 + 60s);  // BMS lost: stopped
+    const DeviceView off{180.0, 27.6, disconnect, true};
+    // The BMS is back. NetworkMode, then ChargeVoltage: the current is still to come; neither
+    // releases the stop nor enters slave mode at the configured 60 A.
+    const auto back = t0 + 90s;
+    REQUIRE(dvcc.set("/Link/NetworkMode", 13, back) == set_result::accepted);
+    CHECK(dvcc.step(off, back).writes.empty());
+    REQUIRE(dvcc.set("/Link/ChargeVoltage", 27.6, back + 1ms) == set_result::accepted);
+    CHECK(dvcc.step(off, back + 1ms).writes.empty());
+    REQUIRE(dvcc.set("/Link/ChargeCurrent", 2.0, back + 2ms) == set_result::accepted);
+    const auto step = dvcc.step(off, back + 2ms);
+    REQUIRE(step.writes.size() == 3);
+    CHECK(step.writes[0].value == amps_raw(2.0));
+    CHECK(coil(step) == false);
+}
+
 TEST_CASE("dvcc: slave registers are rewritten every 15 s while DVCC writes come (the unit faults after 60 s)") {
     Dvcc dvcc(enabled(), t0);
     std::vector<SteadyTime> current_writes;
@@ -327,7 +370,8 @@ TEST_CASE("dvcc: NetworkMode 0 leaves the TriStar to its own settings; a stale v
     auto step = dvcc.step(bulk(), t0 + 68s);
     CHECK(reg(step, 0x59) == std::nullopt);  // written at 60 s already
     REQUIRE(dvcc.set("/Link/NetworkMode", 0, t0 + 69s) == set_result::accepted);
-    step = dvcc.step(DeviceView{180.0, 28.8, slave, false}, t0 + 69s);
+    CHECK(dvcc.step(DeviceView{180.0, 28.8, slave, false}, t0 + 69s).writes.empty());  // the rest may follow
+    step = dvcc.step(DeviceView{180.0, 28.8, slave, false}, t0 + 69s + dvcc_batch_wait);
     CHECK(reg(step, 0x58) == slave_exit_value);
     CHECK(reg(step, 0x59) == slave_exit_value);
 }
