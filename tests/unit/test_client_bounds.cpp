@@ -106,19 +106,27 @@ TEST_CASE("the client table forgets the least recently seen, idle ones first") {
     CHECK_FALSE(table.clients().contains("c"));
 }
 
-TEST_CASE("status lists the most recent clients within its bound and counts the rest") {
+// The parts a status is made of, with nothing in them but the clients.
+struct StatusOf {
     Config config;
     LinkInfo link;
     Health health;
-    Scheduler queues(64);
+    Scheduler queues{64};
     FailureLog failures;
     const std::string last_error;
+
+    v1::Status operator()(const std::unordered_map<ClientId, ClientInfo>& clients) {
+        return make_status({config, link, "idle", 0, 1s, health, queues, clients, failures, last_error});
+    }
+};
+
+TEST_CASE("status lists the most recent clients within its bound and counts the rest") {
     std::unordered_map<ClientId, ClientInfo> clients;
     const auto t0 = Clock::time_point{} + 1h;
     for (int i = 0; i < 256; ++i)
         clients["id-" + std::to_string(i) + std::string(250, '#')] =
             ClientInfo{std::string(64, 'n'), 1, t0 + std::chrono::seconds{i}};
-    const auto status = make_status({config, link, "idle", 0, 1s, health, queues, clients, failures, last_error});
+    const auto status = StatusOf{}(clients);
     CHECK(status.ByteSizeLong() <= max_status_bytes);
     CHECK(status.clients_size() > 0);
     CHECK(status.clients_size() + static_cast<int>(status.clients_omitted()) == 256);
@@ -126,14 +134,7 @@ TEST_CASE("status lists the most recent clients within its bound and counts the 
 }
 
 TEST_CASE("a few clients are all listed") {
-    Config config;
-    LinkInfo link;
-    Health health;
-    Scheduler queues(64);
-    FailureLog failures;
-    const std::string last_error;
-    std::unordered_map<ClientId, ClientInfo> clients{{"x", {"tristar-ctl", 3, {}}}, {"y", {"tristar-publisher", 9, {}}}};
-    const auto status = make_status({config, link, "idle", 0, 1s, health, queues, clients, failures, last_error});
+    const auto status = StatusOf{}({{"x", {"tristar-ctl", 3, {}}}, {"y", {"tristar-publisher", 9, {}}}});
     CHECK(status.clients_size() == 2);
     CHECK(status.clients_omitted() == 0);
 }
