@@ -108,6 +108,7 @@ TEST_CASE("the client table forgets the least recently seen, idle ones first") {
 
 // The parts a status is made of, with nothing in them but the clients.
 struct StatusOf {
+    StatusOf() {}  // not an aggregate: FailureLog's constructor is explicit
     Config config;
     LinkInfo link;
     Health health;
