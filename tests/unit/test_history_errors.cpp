@@ -51,19 +51,19 @@ TEST_CASE("a day keeps the last 4 distinct errors, most recent first") {
     DailyHistory h(config_in(utc_zone()));
     const TimePoint t0 = utc(2024, 6, 10, 10);
     std::uint16_t seen = 0;
-    const auto raise = [&](int minute, std::uint16_t bits) {
+    const auto add_faults = [&](int minute, std::uint16_t bits) {
         seen = static_cast<std::uint16_t>(seen | bits);
         h.add(faults_at(t0 + minutes{minute}, seen));
     };
-    raise(0, rts_disconnected);
+    add_faults(0, rts_disconnected);
     CHECK(h.days().front().last_errors == LastErrors{5, 0, 0, 0});
-    raise(1, 0);  // still set: not a new error
+    add_faults(1, 0);  // still set: not a new error
     CHECK(h.days().front().last_errors == LastErrors{5, 0, 0, 0});
-    raise(2, battery_hvd);
+    add_faults(2, battery_hvd);
     CHECK(h.days().front().last_errors == LastErrors{2, 5, 0, 0});
-    raise(3, array_hvd | overcurrent);  // together: the one /ErrorCode shows counts as the latest
+    add_faults(3, array_hvd | overcurrent);  // together: the one /ErrorCode shows counts as the latest
     CHECK(h.days().front().last_errors == LastErrors{18, 33, 2, 5});
-    raise(4, eeprom_retry);
+    add_faults(4, eeprom_retry);
     CHECK(h.days().front().last_errors == LastErrors{113, 18, 33, 2});
     // A controller reset clears fault_daily; the same fault again moves up rather than repeating.
     h.add(faults_at(t0 + minutes{5}, 0, 0));
