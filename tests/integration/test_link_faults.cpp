@@ -242,7 +242,7 @@ TEST_CASE("an exception code outside 1-11 reaches the client as it is, after one
 
 // ------------------------------------------------------------------------ oversized FC16
 
-TEST_CASE("FC16 with more than 123 values is INVALID_REQUEST and harms nothing") {
+TEST_CASE("FC16 with more than 123 values is INVALID_REQUEST, or beyond the message bound dropped, and harms nothing") {
     const Reference reference = frozen_reference();
     TempDir dir;
     // --accept-fc16 and a rule allowing every non-EEPROM register to any client (the default
@@ -255,7 +255,7 @@ TEST_CASE("FC16 with more than 123 values is INVALID_REQUEST and harms nothing")
                          "min = 0\nmax = 0xFFFF\nclients = [\"*\"]\n\n[log]\nlevel = \"warn\"\n");
         zmq::context_t context;
         client::GatewayClient client(context, {gateway.endpoint(), "tristar-ctl"});
-        for (const std::size_t n : {124u, 125u, 200u, 100000u}) {
+        for (const std::size_t n : {124u, 125u, 200u}) {
             CAPTURE(n);
             const auto write = client.write_registers(0x58, std::vector<std::uint16_t>(n, 0x1234));
             MESSAGE(n << " values: " << why(write));
@@ -263,12 +263,19 @@ TEST_CASE("FC16 with more than 123 values is INVALID_REQUEST and harms nothing")
             CHECK(write.failure().code == v1::INVALID_REQUEST);
             CHECK(gateway.process().running());
         }
+        // 100000 values (200 kB) exceed the whole-message bound (docs/protocol.md): the message
+        // is never taken in, so there is no reply; the client times out and nothing else suffers.
+        const auto huge = client.write_registers(0x58, std::vector<std::uint16_t>(100000, 0x1234));
+        MESSAGE("100000 values: " << why(huge));
+        REQUIRE_FALSE(huge.ok());
+        CHECK(huge.failure().code != v1::INVALID_REQUEST);
+        CHECK(gateway.process().running());
         const auto read = client.read_registers(4, live_address, words);
         REQUIRE_MESSAGE(read.ok(), why(read));
         CHECK(read->values == reference.slice(live_address, words));
         const auto status = client.status();
         REQUIRE(status.ok());
-        CHECK(status->counters().invalid_requests() == 4);
+        CHECK(status->counters().invalid_requests() == 3);
         CHECK(status->counters().writes() == 0);
         CHECK(gateway.process().running());
     }
