@@ -64,6 +64,7 @@ void read_scheduler(TableReader& in, Config& config) {
     in.read("max_queue_per_client", scheduler.max_queue_per_client, 1, 10000);
     in.read("default_deadline_ms", scheduler.default_deadline, 1ms, 3600000ms);
     in.read("max_deadline_ms", scheduler.max_deadline, 1ms, 3600000ms);
+    in.read("fair_share_after_ms", scheduler.fair_share_after, 0ms, 3600000ms);
     in.require_order("default_deadline_ms", scheduler.default_deadline.count(), "max_deadline_ms",
                      scheduler.max_deadline.count());
 }

@@ -70,6 +70,9 @@ struct SchedulerConfig {
     std::size_t max_queue_per_client = 64;   // 1..10000
     milliseconds default_deadline{5000};     // when a request says 0
     milliseconds max_deadline{600000};
+    // A read that has waited this long is served round robin across clients before any lane
+    // (scheduler.h: fair share), so no client's lanes starve another's; 0 = strict lanes.
+    milliseconds fair_share_after{500};
     bool operator==(const SchedulerConfig&) const = default;
 };
 

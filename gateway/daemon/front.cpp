@@ -43,7 +43,8 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
     : config_(config),
       router_(context, zmq::socket_type::router),
       mailbox_(mailbox),
-      link_(link_timing(config_.device), config_.scheduler.max_queue_per_client),
+      link_(link_timing(config_.device), config_.scheduler.max_queue_per_client,
+            config_.scheduler.fair_share_after),
       link_health_(config_.device.read_retries),
       admission_(config_, health_.counters, link_.queues()),
       planner_(tristar_device_profile(), resolved_read_ahead(config_.device), config_.device.read_ahead_reprobe),
@@ -121,7 +122,7 @@ void Front::admit(std::vector<std::string> envelope, const zmq::message_t& paylo
 
 void Front::enqueue(Pending pending) {
     const Ticket ticket = next_ticket_++;
-    Job job{ticket, pending.client, pending.lane, pending.deadline};
+    Job job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival};
     if (link_.queues().submit(std::move(job)) == Scheduler::Admission::busy) {
         ++health_.counters.busy_rejects;
         return answer_error(pending, v1::BUSY, "client queue is full");
@@ -209,8 +210,9 @@ bool Front::retry(Ticket ticket, const LinkResult& result) {
     if (it == pending_.end()) return true;
     Pending& pending = it->second;
     pending.last_failure = reply_of(pending.request, result);
-    if (!link_.may_retry(result.status, pending.tries) || Clock::now() >= pending.deadline) return false;
-    link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline});
+    const auto now = Clock::now();
+    if (!link_.may_retry(result.status, pending.tries) || now >= pending.deadline) return false;
+    link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
     return true;
 }
 

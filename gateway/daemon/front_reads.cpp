@@ -148,13 +148,14 @@ void Front::finish_read(const InFlight& done, const LinkResult& result) {
 // or only the riders (those that asked for less than the try read), then read alone.
 std::vector<Ticket> Front::requeue_riders(const InFlight& done, bool all) {
     std::vector<Ticket> requeued;
+    const auto now = Clock::now();
     for (auto ticket : done.waiters) {
         auto it = pending_.find(ticket);
         if (it == pending_.end() || (!all && it->second.span->count == done.span->count)) continue;
         auto& pending = it->second;
         pending.alone = !all;
         pending.tries = 0;  // a refusal is not a failed try
-        link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline});
+        link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
         requeued.push_back(ticket);
     }
     return requeued;

@@ -2,13 +2,15 @@
 
 namespace tristar::gateway {
 
-LinkScheduler::LinkScheduler(LinkTiming timing, std::size_t max_queue_per_client)
+LinkScheduler::LinkScheduler(LinkTiming timing, std::size_t max_queue_per_client,
+                             std::chrono::milliseconds fair_after)
     : timing_(timing),
-      queues_(max_queue_per_client),
+      queues_(max_queue_per_client, fair_after),
       breaker_(timing.backoff_min, timing.backoff_max, timing.seed) {}
 
 LinkScheduler::Decision LinkScheduler::next(Clock::time_point now) {
     if (busy_ || queues_.empty()) return {};
+    fair_share_reads_ += queues_.promote(now);
     // While the breaker is open nothing reaches the device: fail fast rather than queue for
     // the whole backoff. When it ends, the next request is the probe.
     if (circuit_open(now)) return {Action::fail_fast, queues_.next(), {}};

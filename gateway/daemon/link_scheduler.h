@@ -32,13 +32,15 @@ struct LinkTiming {
 
 class LinkScheduler {
 public:
-    LinkScheduler(LinkTiming timing, std::size_t max_queue_per_client);
+    // fair_after: see Scheduler (the fair-share queue); 0 = strict lanes.
+    LinkScheduler(LinkTiming timing, std::size_t max_queue_per_client,
+                  std::chrono::milliseconds fair_after = std::chrono::milliseconds{0});
 
     Scheduler& queues() { return queues_; }
     const Scheduler& queues() const { return queues_; }
 
     // A request that may be tried again goes back to the head of its lane (see the header).
-    void requeue_retry(Job job) { queues_.submit_front(std::move(job)); }
+    void requeue_retry(Job job, Clock::time_point now) { queues_.submit_front(std::move(job), now); }
 
     enum class Action { idle, wait, dispatch, fail_fast };
     struct Decision {
@@ -46,7 +48,7 @@ public:
         std::optional<Job> job;     // dispatch, fail_fast
         Clock::time_point until{};  // wait: when to ask again
     };
-    // Call after expire(now). dispatch: put the job on the wire now (then call started);
+    // Call after expire(now). Reads that have waited fair_after are promoted first. dispatch: put the job on the wire now (then call started);
     // fail_fast: answer it DEVICE_UNAVAILABLE; wait: nothing before `until`; idle: no work.
     Decision next(Clock::time_point now);
     std::vector<Job> expire(Clock::time_point now) { return queues_.expire(now); }
@@ -65,6 +67,9 @@ public:
     std::optional<Clock::time_point> wake_at(Clock::time_point now) const;
     bool circuit_open(Clock::time_point now) const { return !breaker_.may_try(now); }
     Clock::time_point next_attempt() const { return breaker_.next_attempt(); }
+    // Reads promoted to the fair-share queue so far: how often a client's read waited
+    // fair_after behind other requests.
+    std::uint64_t fair_share_reads() const { return fair_share_reads_; }
 
 private:
     Clock::time_point ready_at() const { return std::max(last_end_ + timing_.gap, quiet_until_); }
@@ -75,6 +80,7 @@ private:
     bool busy_ = false;
     Clock::time_point last_end_{};
     Clock::time_point quiet_until_{};
+    std::uint64_t fair_share_reads_ = 0;
 };
 
 }  // namespace tristar::gateway

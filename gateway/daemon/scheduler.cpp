@@ -18,7 +18,13 @@ std::size_t lane_index(Lane lane) {
 
 }  // namespace
 
-Scheduler::Scheduler(std::size_t max_queue_per_client) : max_per_client_(max_queue_per_client) {
+std::size_t Scheduler::queue_of(Lane lane) {
+    const std::size_t index = lane_index(lane);
+    return index == 0 ? 0 : index + 1;  // the fair-share queue sits between writes and lanes
+}
+
+Scheduler::Scheduler(std::size_t max_queue_per_client, std::chrono::milliseconds fair_after)
+    : max_per_client_(max_queue_per_client), fair_after_(fair_after) {
     if (max_per_client_ == 0) throw std::invalid_argument("scheduler: max_queue_per_client is 0");
 }
 
@@ -28,19 +34,31 @@ Scheduler::Admission Scheduler::submit(Job job) {
         throw std::invalid_argument("scheduler: ticket already queued");
     const auto client = clients_.find(job.client);
     if (client != clients_.end() && client->second.total >= max_per_client_) return Admission::busy;
-    link(std::move(job), false);
+    link(std::move(job), false, false);
     return Admission::queued;
 }
 
-void Scheduler::submit_front(Job job) {
+void Scheduler::submit_front(Job job, std::optional<Clock::time_point> now) {
     (void)lane_index(job.lane);
     if (slots_.contains(job.ticket))
         throw std::invalid_argument("scheduler: ticket already queued");
-    link(std::move(job), true);
+    const bool promoted = fair_after_.count() > 0 && job.lane != Lane::write && now &&
+                          job.queued + fair_after_ <= *now;
+    link(std::move(job), true, promoted);
 }
 
-void Scheduler::link(Job job, bool front) {
-    const std::size_t lane = lane_index(job.lane);
+std::size_t Scheduler::promote(Clock::time_point now) {
+    std::size_t moved = 0;
+    while (!waiting_.empty() && waiting_.begin()->first + fair_after_ <= now) {
+        Job job = take(slots_.find(waiting_.begin()->second));
+        link(std::move(job), false, true);
+        ++moved;
+    }
+    return moved;
+}
+
+void Scheduler::link(Job job, bool front, bool promoted) {
+    const std::size_t lane = promoted ? fair_queue : queue_of(job.lane);
     auto client = clients_.try_emplace(job.client).first;
     ClientQueues& queues = client->second;
     auto& fifo = queues.lanes[lane];
@@ -53,8 +71,11 @@ void Scheduler::link(Job job, bool front) {
         rotation.splice(rotation.begin(), rotation, queues.turn[lane]);
     const Ticket ticket = job.ticket;
     const auto deadline = deadlines_.emplace(job.deadline, ticket);
+    std::optional<Waiting::iterator> waiting;
+    if (fair_after_.count() > 0 && !promoted && job.lane != Lane::write)
+        waiting = waiting_.emplace(job.queued, ticket);
     const auto where = fifo.insert(front ? fifo.begin() : fifo.end(), std::move(job));
-    slots_.emplace(ticket, Slot{client, lane, where, deadline});
+    slots_.emplace(ticket, Slot{client, lane, where, deadline, waiting});
     ++queues.total;
 }
 
@@ -62,6 +83,7 @@ Job Scheduler::take(Slots::iterator where) {
     const Slot slot = where->second;
     slots_.erase(where);
     deadlines_.erase(slot.deadline);
+    if (slot.waiting) waiting_.erase(*slot.waiting);
     ClientQueues& queues = slot.client->second;
     auto& fifo = queues.lanes[slot.lane];
     Job job = std::move(*slot.job);
@@ -80,7 +102,7 @@ std::vector<Job> Scheduler::expire(Clock::time_point now) {
 }
 
 std::optional<Job> Scheduler::next() {
-    for (std::size_t lane = 0; lane < lane_count; ++lane) {
+    for (std::size_t lane = 0; lane < queue_count; ++lane) {
         Rotation& rotation = rotation_[lane];
         if (rotation.empty()) continue;
         const ClientQueues& queues = clients_.find(rotation.front())->second;

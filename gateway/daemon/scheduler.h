@@ -5,6 +5,12 @@
 // transaction is on the wire at a time, so the caller asks for `next()` only when the link is idle.
 // Order: lanes by priority (writes first), round-robin across clients within a lane, FIFO
 // within a client's lane. Queues are bounded per client (all lanes together).
+//
+// Fair share: lanes alone would let one client that keeps the interactive lane full starve
+// every poller below it for ever. A read that has waited `fair_after` (promote()) moves to the
+// fair-share queue, served after writes and before the lanes, round robin across clients: a
+// client whose read has waited that long gets every other turn at worst (with two clients),
+// however many requests the others keep queued, in any lane.
 // Every call is O(log n) in the number of queued jobs (plus what it returns), so a flood of
 // thousands of queued reads costs the front loop nothing noticeable.
 #include <chrono>
@@ -32,12 +38,15 @@ struct Job {
     ClientId client;
     Lane lane = Lane::interactive;
     Clock::time_point deadline;
+    Clock::time_point queued{};  // arrival: when it has waited fair_after, it is promoted
 };
 
 class Scheduler {
 public:
     // Throws std::invalid_argument when max_queue_per_client is 0 (nothing could ever queue).
-    explicit Scheduler(std::size_t max_queue_per_client);
+    // A fair_after of 0 turns the fair-share queue off (strict lanes).
+    explicit Scheduler(std::size_t max_queue_per_client,
+                       std::chrono::milliseconds fair_after = std::chrono::milliseconds{0});
     // Not copyable: the indexes hold iterators into the queues. Moving keeps them valid.
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
@@ -51,8 +60,13 @@ public:
 
     // Puts back a job that was already admitted (a retry): at the head of its client's lane,
     // and its client at the head of the lane's rotation: it is served next in its lane. Not
-    // bounded by max_queue_per_client: the job held its place before.
-    void submit_front(Job job);
+    // bounded by max_queue_per_client: the job held its place before. A read that had already
+    // waited fair_after at `now` goes to the head of its client's fair-share queue instead.
+    void submit_front(Job job, std::optional<Clock::time_point> now = std::nullopt);
+
+    // Moves every read that has waited fair_after by `now` to the fair-share queue (oldest
+    // first); returns how many moved. Call before next().
+    std::size_t promote(Clock::time_point now);
 
     // Removes and returns, oldest deadline first, every queued job whose deadline is <= now.
     std::vector<Job> expire(Clock::time_point now);
@@ -78,30 +92,39 @@ public:
     void for_each(Fn&& fn) const;
 
 private:
-    using Rotation = std::list<ClientId>;  // clients with work in a lane, next first
+    // Queues in serving order: writes, the fair-share queue, then the read lanes.
+    static constexpr std::size_t queue_count = lane_count + 1;
+    static constexpr std::size_t fair_queue = 1;
+    static std::size_t queue_of(Lane lane);
+
+    using Rotation = std::list<ClientId>;  // clients with work in a queue, next first
     struct ClientQueues {
-        std::list<Job> lanes[lane_count];     // FIFO; a list so remove/expire unlink in O(1)
-        Rotation::iterator turn[lane_count];  // place in rotation_, valid while the lane has jobs
+        std::list<Job> lanes[queue_count];     // FIFO; a list so remove/expire unlink in O(1)
+        Rotation::iterator turn[queue_count];  // place in rotation_, valid while the queue has jobs
         std::size_t total = 0;
     };
     using Clients = std::map<ClientId, ClientQueues>;
     // multimap keeps equal deadlines in submission order, so expire() is stable.
     using Deadlines = std::multimap<Clock::time_point, Ticket>;
+    using Waiting = std::multimap<Clock::time_point, Ticket>;  // reads not yet promoted, by arrival
     struct Slot {  // where a ticket's job lives in every index
         Clients::iterator client;
-        std::size_t lane;
+        std::size_t lane;  // queue index
         std::list<Job>::iterator job;
         Deadlines::iterator deadline;
+        std::optional<Waiting::iterator> waiting;
     };
     using Slots = std::unordered_map<Ticket, Slot>;
 
     Job take(Slots::iterator slot);  // unlinks a job from every index
-    void link(Job job, bool front);
+    void link(Job job, bool front, bool promoted);
 
     std::size_t max_per_client_;
+    std::chrono::milliseconds fair_after_;
     Clients clients_;  // only clients with at least one queued job
-    Rotation rotation_[lane_count];
+    Rotation rotation_[queue_count];
     Deadlines deadlines_;
+    Waiting waiting_;
     Slots slots_;
 };
 

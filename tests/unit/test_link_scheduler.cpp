@@ -46,7 +46,7 @@ TEST_CASE("a write issued during a swallowed read goes first once the recovery p
     const auto end = t0 + 1s;  // the read timed out
     link.finished(result(LinkStatus::timeout), end);
     REQUIRE(link.may_retry(LinkStatus::timeout, 1));
-    link.requeue_retry(*d.job);
+    link.requeue_retry(*d.job, end);
     d = link.next(end + 100ms);
     CHECK(d.action == LinkScheduler::Action::wait);
     CHECK(d.until == end + 500ms);
@@ -84,7 +84,7 @@ TEST_CASE("a retry goes to the head of its lane, ahead of its own and others' qu
     REQUIRE(first.job->ticket == 1);
     link.started(t0);
     link.finished(result(LinkStatus::corrupt), t0 + 10ms);
-    link.requeue_retry(*first.job);
+    link.requeue_retry(*first.job, t0 + 10ms);
     const auto d = link.next(t0 + 10ms + 500ms);
     REQUIRE(d.action == LinkScheduler::Action::dispatch);
     CHECK(d.job->ticket == 1);
