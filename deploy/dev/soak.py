@@ -1,0 +1,599 @@
+"""The soak behind deploy/dev/soak.sh: starts the stack in RUN_DIR (a private dbus-daemon, the
+simulator with about 1 % lost and 1 % spoiled replies, the gateway with its default config, the
+bridge, the publisher), loads it for MINUTES, samples every daemon's VmRSS and open fds every
+10 s into RUN_DIR/samples.csv, stops the daemons with SIGTERM and reports. Exit status 1 when the
+gateway's or the bridge's RSS grew >= 2 % from minute 2 to the end, a daemon's fd count grew,
+the simulator saw an overlap, the publisher's /Connected dropped to 0, or a daemon died or
+exited non-zero (a sanitizer report included). Every child's pid (with its start time) is appended to
+RUN_DIR/pids as it starts, so the shell's trap can stop them whatever happens here.
+Run with /usr/bin/python3."""
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+SERVICE = "com.victronenergy.solarcharger.tristar_01234567"
+SAMPLE_S = 10
+DAEMONS = ["tristar-gatewayd", "tristar-bridge", "tristar-publisher", "tristar-sim", "dbus-daemon"]
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=%s</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+"""
+
+stopping = threading.Event()
+
+
+def log(message):
+    print("soak: " + message, flush=True)
+
+
+class Run:
+    def __init__(self, directory, build):
+        self.dir = directory
+        self.build = build
+        self.procs = {}  # daemon name -> Popen
+        self.helpers = []  # other children (busctl monitor, tristar-ctl)
+        self.lock = threading.Lock()
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def record(self, proc):
+        """Appends "PID STARTTIME" (field 22 of /proc/PID/stat), so a reused pid is never stopped."""
+        try:
+            with open("/proc/%d/stat" % proc.pid) as f:
+                start = f.read().rsplit(")", 1)[1].split()[19]
+        except (OSError, IndexError):
+            return
+        with open(self.path("pids"), "a") as f:
+            f.write("%d %s\n" % (proc.pid, start))
+
+    def start(self, name, argv, ready_line=True, env=None):
+        """Starts a daemon with stdout and stderr in files; returns its first stdout line."""
+        out = open(self.path(name + ".out"), "wb")
+        err = open(self.path(name + ".log"), "wb")
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        self.record(proc)
+        self.procs[name] = proc
+        if not ready_line:
+            return None
+        until = time.monotonic() + 30
+        while time.monotonic() < until:
+            with open(self.path(name + ".out")) as f:
+                text = f.read()
+            if "\n" in text:
+                return text.split("\n", 1)[0].strip()
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("%s did not start; its log:\n%s" % (name, tail(self.path(name + ".log"))))
+
+    def spawn(self, argv, **kwargs):
+        proc = subprocess.Popen(argv, **kwargs)
+        self.record(proc)
+        with self.lock:
+            self.helpers.append(proc)
+        return proc
+
+    def stop_helpers(self):
+        with self.lock:
+            helpers = list(self.helpers)
+        for p in helpers:
+            if p.poll() is None:
+                p.terminate()
+        for p in helpers:
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(5)
+
+    def stop_daemons(self, order, timeout=30):
+        """SIGTERM to each daemon in order; its exit code (None when it had to be killed)."""
+        codes = {}
+        for name in order:
+            proc = self.procs.get(name)
+            if proc is None:
+                continue
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
+                    codes[name] = None
+                    continue
+            codes[name] = proc.returncode
+        return codes
+
+
+def tail(path, size=3000):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()[-size:]
+    except OSError:
+        return ""
+
+
+def rss_kb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def fd_count(pid):
+    try:
+        return len(os.listdir("/proc/%d/fd" % pid))
+    except OSError:
+        return None
+
+
+# --- the gateway's protocol, encoded by hand (no protobuf module needed) ---
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def field(number, wire_type, payload):
+    key = varint(number << 3 | wire_type)
+    if wire_type == 0:
+        return key + varint(payload)
+    return key + varint(len(payload)) + payload
+
+
+def request(req_id, body_field, body, max_age_ms=0, priority=1):
+    msg = field(1, 0, req_id) + field(2, 2, b"soak-dealer")
+    if max_age_ms:
+        msg += field(5, 0, max_age_ms)
+    msg += field(6, 0, priority)
+    return msg + field(body_field, 2, body)
+
+
+def read_varint(data, i):
+    shift = value = 0
+    while True:
+        b = data[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, i
+
+
+def fields(data):
+    """{field number: last value} of a message's top level (varints as ints, the rest as bytes)."""
+    out = {}
+    i = 0
+    while i < len(data):
+        key, i = read_varint(data, i)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, i = read_varint(data, i)
+        elif wire_type == 2:
+            length, i = read_varint(data, i)
+            value = data[i:i + length]
+            i += length
+        elif wire_type == 1:
+            value, i = data[i:i + 8], i + 8
+        elif wire_type == 5:
+            value, i = data[i:i + 4], i + 4
+        else:
+            raise ValueError("wire type %d" % wire_type)
+        out[number] = value
+    return out
+
+
+# --- the loads: each counts its requests and errors until the run's end ---
+
+class Counter:
+    def __init__(self, name):
+        self.name = name
+        self.requests = 0
+        self.errors = 0
+        self.last_error = ""
+
+    def error(self, text):
+        self.errors += 1
+        self.last_error = text
+
+
+def ctl_loop(run, endpoint, until, counter):
+    ctl = os.path.join(run.build, "gateway/ctl/tristar-ctl")
+    commands = [["get", "battery_voltage", "array_voltage", "charge_state"], ["status"],
+                ["read", "0x18", "--count", "4"]]
+    i = 0
+    with open(run.path("ctl.log"), "ab") as err:
+        while not stopping.is_set() and time.monotonic() < until:
+            argv = [ctl, "--endpoint", endpoint, *commands[i % len(commands)]]
+            i += 1
+            counter.requests += 1
+            proc = run.spawn(argv, stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                code = proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
+            with run.lock:
+                run.helpers.remove(proc)
+            if code != 0:
+                counter.error("%s exited %s" % (" ".join(argv[3:]), code))
+            stopping.wait(0.5)
+
+
+def dealer_loop(endpoint, until, counter):
+    import zmq
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(endpoint)
+    req_id = 0
+    try:
+        while not stopping.is_set() and time.monotonic() < until:
+            req_id += 1
+            kind = req_id % 4
+            if kind == 3:
+                msg = request(req_id, 15, b"")  # status
+            else:
+                body = field(1, 0, 4) + field(2, 0, 0x18 if kind else 0) + field(3, 0, 56 if kind else 0x5C)
+                msg = request(req_id, 10, body, max_age_ms=0 if kind == 1 else 1000)
+            counter.requests += 1
+            sock.send(msg)
+            deadline = time.monotonic() + 10
+            answered = False
+            while time.monotonic() < deadline:
+                if not sock.poll(int((deadline - time.monotonic()) * 1000) + 1):
+                    continue
+                reply = fields(sock.recv())
+                if reply.get(1, 0) != req_id:
+                    continue  # a late reply to an earlier request
+                answered = True
+                if 14 in reply:
+                    error = fields(reply[14])
+                    counter.error("error code %s: %s" % (error.get(1), error.get(3, b"").decode(errors="replace")))
+                elif 10 not in reply and 13 not in reply:
+                    counter.error("reply without a result")
+                break
+            if not answered:
+                counter.error("no reply in 10 s")
+            stopping.wait(0.05)
+    finally:
+        sock.close()
+        ctx.term()
+
+
+def modbus_loop(port, until, counter, seed):
+    from pymodbus.client import ModbusTcpClient
+    rng = random.Random(seed)
+    client = ModbusTcpClient("127.0.0.1", port=port, timeout=5)
+    try:
+        while not stopping.is_set() and time.monotonic() < until:
+            counter.requests += 1
+            try:
+                if not client.connect():
+                    counter.error("cannot connect")
+                else:
+                    if rng.random() < 0.5:
+                        reply = client.read_input_registers(0x18, 8, slave=1)
+                    elif rng.random() < 0.5:
+                        reply = client.read_holding_registers(0, 4, slave=2)
+                    else:
+                        reply = client.read_holding_registers(0x18, 2, slave=1)
+                    if reply.isError():
+                        counter.error(str(reply))
+            except Exception as e:  # noqa: BLE001 - every failure is an error to count
+                counter.error("%s: %s" % (type(e).__name__, e))
+                client.close()
+            stopping.wait(0.3 + rng.random() * 0.4)
+    finally:
+        client.close()
+
+
+class ConnectedWatch:
+    """/Connected from busctl monitor's signals, and polled at every sample: counts drops to 0."""
+
+    def __init__(self, run, bus):
+        self.run = run
+        self.bus = bus
+        self.state = None
+        self.drops = 0
+        self.events = []
+        self.lock = threading.Lock()
+        self.err = open(run.path("busctl-monitor.log"), "wb")
+        self.proc = run.spawn(["/usr/bin/busctl", "--address=" + bus, "monitor", SERVICE, "--json=short"],
+                              stdout=subprocess.PIPE, stderr=self.err)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def see(self, value, source):
+        with self.lock:
+            value = 0 if value is None else value
+            if value == 0 and self.state != 0:
+                self.drops += 1
+                self.events.append("%s: /Connected 0 (%s)" % (time.strftime("%H:%M:%S"), source))
+            self.state = value
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                m = json.loads(line)
+            except ValueError:
+                continue
+            if m.get("type") != "signal":
+                continue
+            data = (m.get("payload") or {}).get("data") or []
+            if m.get("member") == "ItemsChanged" and data and "/Connected" in data[0]:
+                self.see(unwrap(data[0]["/Connected"].get("Value")), "ItemsChanged")
+            elif m.get("member") == "PropertiesChanged" and m.get("path") == "/Connected" and data:
+                if "Value" in data[0]:
+                    self.see(unwrap(data[0]["Value"]), "PropertiesChanged")
+
+    def poll(self):
+        result = subprocess.run(["/usr/bin/busctl", "--address=" + self.bus, "call", "--json=short", SERVICE,
+                                 "/Connected", "com.victronenergy.BusItem", "GetValue"],
+                                capture_output=True, text=True, timeout=10)
+        if result.returncode != 0:
+            self.see(0, "GetValue failed: " + result.stderr.strip())
+            return 0
+        value = unwrap(json.loads(result.stdout)["data"][0])
+        self.see(value, "GetValue")
+        return value
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(5)
+        self.err.close()
+
+
+def unwrap(variant):
+    """A busctl JSON variant's value; None when invalid (an empty array)."""
+    if not isinstance(variant, dict):
+        return variant
+    if str(variant.get("type", "")).startswith("a") and variant.get("data") == []:
+        return None
+    return variant.get("data")
+
+
+def start_stack(run, args):
+    b = args.build
+    sim = run.start("tristar-sim", [os.path.join(b, "gateway/sim/tristar-sim"), "--tcp", "127.0.0.1:0",
+                                    "--stats", run.path("sim-stats.json"), "--start-hour", "6",
+                                    "--seed", str(args.seed), *args.faults.split()])
+    log("simulator at %s (%s)" % (sim, args.faults))
+    endpoint = run.start("tristar-gatewayd", [os.path.join(b, "gateway/daemon/tristar-gatewayd"), "--device", sim,
+                                              "--endpoint", "tcp://127.0.0.1:0"])
+    log("gateway on %s (default config)" % endpoint)
+    bridge = run.start("tristar-bridge", [os.path.join(b, "bridge/tristar-bridge"), "--listen", "127.0.0.1:0",
+                                          "--gateway", endpoint])
+    log("bridge on %s" % bridge)
+    with open(run.path("bus.conf"), "w") as f:
+        f.write(BUS_CONFIG % run.path("bus"))
+    bus = run.start("dbus-daemon", ["/usr/bin/dbus-daemon", "--config-file=" + run.path("bus.conf"), "--nofork",
+                                    "--nopidfile", "--print-address=1"])
+    run.start("tristar-publisher", [os.path.join(b, "publisher/tristar-publisher"), "--gateway", endpoint,
+                                    "--dbus-address", bus, "--data-dir", run.path("publisher-data")],
+              ready_line=False)
+    until = time.monotonic() + 30
+    while time.monotonic() < until:
+        out = subprocess.run(["/usr/bin/busctl", "--address=" + bus, "list", "--no-legend"],
+                             capture_output=True, text=True).stdout
+        if SERVICE in out:
+            break
+        if run.procs["tristar-publisher"].poll() is not None:
+            break
+        time.sleep(0.1)
+    else:
+        raise RuntimeError("the publisher did not appear on D-Bus; its log:\n" +
+                           tail(run.path("tristar-publisher.log")))
+    if run.procs["tristar-publisher"].poll() is not None:
+        raise RuntimeError("the publisher exited; its log:\n" + tail(run.path("tristar-publisher.log")))
+    log("publisher on %s as %s" % (bus, SERVICE))
+    return endpoint, int(bridge.rsplit(":", 1)[1]), bus
+
+
+SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: \w+Sanitizer")
+
+
+def sanitizer_summary(path):
+    """The sanitizer lines of a daemon's stderr: reports, their SUMMARY lines, and leak sizes."""
+    text = tail(path, 1 << 30)
+    lines = [line for line in text.splitlines() if SANITIZER.search(line)]
+    leaks = re.findall(r"^(Direct|Indirect) leak of (\d+) byte\(s\) in (\d+) object", text, re.M)
+    return lines, leaks
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("minutes", type=float)
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--faults", default="--drop-rate 0.01 --corrupt-rate 0.005 --cut-rate 0.005")
+    parser.add_argument("--rss-limit", type=float, default=2.0)
+    args = parser.parse_args()
+
+    def on_signal(signum, frame):
+        stopping.set()
+        raise SystemExit(130 if signum == signal.SIGINT else 143)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    run = Run(args.dir, args.build)
+    watch = None
+    threads = []
+    failures = []
+    codes = {}
+    try:
+        endpoint, bridge_port, bus = start_stack(run, args)
+        watch = ConnectedWatch(run, bus)
+        watch.poll()
+        seconds = args.minutes * 60
+        started = time.monotonic()
+        until = started + seconds
+        counters = [Counter("tristar-ctl"), Counter("zmq DEALER"),
+                    Counter("pymodbus 1"), Counter("pymodbus 2"), Counter("pymodbus 3")]
+        threads = [threading.Thread(target=ctl_loop, args=(run, endpoint, until, counters[0])),
+                   threading.Thread(target=dealer_loop, args=(endpoint, until, counters[1]))]
+        for n in range(3):
+            threads.append(threading.Thread(target=modbus_loop, args=(bridge_port, until, counters[2 + n], n)))
+        for t in threads:
+            t.daemon = True
+            t.start()
+        pids = {name: proc.pid for name, proc in run.procs.items()}
+        csv_path = run.path("samples.csv")
+        log("samples every %d s in %s" % (SAMPLE_S, csv_path))
+        samples = []  # (elapsed, {name: (rss, fds)})
+        with open(csv_path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["elapsed_s", "unix_time", *[c for n in DAEMONS for c in (n + "_rss_kb", n + "_fds")],
+                        "connected", "connected_drops"])
+            next_sample = started
+            while True:
+                now = time.monotonic()
+                if now >= next_sample:
+                    row = {name: (rss_kb(pid), fd_count(pid)) for name, pid in pids.items()}
+                    dead = [name for name, proc in run.procs.items() if proc.poll() is not None]
+                    connected = watch.poll() if "tristar-publisher" not in dead else None
+                    elapsed = round(now - started)
+                    samples.append((elapsed, row))
+                    w.writerow([elapsed, int(time.time()), *[v for n in DAEMONS for v in row[n]],
+                                connected, watch.drops])
+                    f.flush()
+                    if dead:
+                        failures.append("died during the run: " + ", ".join(
+                            "%s (exit %s)" % (n, run.procs[n].returncode) for n in dead))
+                        break
+                    if elapsed and elapsed % 60 == 0:
+                        g = row["tristar-gatewayd"][0]
+                        log("minute %d: gateway %s kB, bridge %s kB, publisher %s kB, errors %d, drops %d" % (
+                            elapsed // 60, g, row["tristar-bridge"][0], row["tristar-publisher"][0],
+                            sum(c.errors for c in counters), watch.drops))
+                    if now >= until:
+                        break
+                    next_sample += SAMPLE_S
+                stopping.wait(max(0.0, min(next_sample, until) - time.monotonic()))
+        stopping.set()
+        for t in threads:
+            t.join(40)
+        run.stop_helpers()
+        watch.stop()
+        # Publisher first (it is a gateway client), then the bridge, the gateway, the device, the bus.
+        codes = run.stop_daemons(["tristar-publisher", "tristar-bridge", "tristar-gatewayd", "tristar-sim",
+                                  "dbus-daemon"])
+        report(run, args, samples, counters, watch, codes, failures, csv_path)
+    except SystemExit:
+        raise
+    except Exception as e:  # noqa: BLE001
+        failures.append("%s: %s" % (type(e).__name__, e))
+        log("FAILED: %s" % e)
+    finally:
+        stopping.set()
+        run.stop_helpers()
+        if watch:
+            watch.stop()
+        run.stop_daemons(list(run.procs), timeout=10)
+    if failures:
+        log("FAIL: " + "; ".join(failures))
+        return 1
+    log("PASS")
+    return 0
+
+
+def at(samples, name, elapsed):
+    """A daemon's RSS in the last sample at or before `elapsed` seconds."""
+    best = None
+    for t, row in samples:
+        if t <= elapsed and row[name][0] is not None:
+            best = row[name][0]
+    return best
+
+
+def report(run, args, samples, counters, watch, codes, failures, csv_path):
+    end = samples[-1][0]
+    print()
+    log("%.0f s run, %d samples; CSV: %s" % (end, len(samples), csv_path))
+    print("%-18s %11s %11s %8s %9s %9s" % ("daemon", "RSS min 2", "RSS end", "growth", "fds min", "fds max"))
+    for name in DAEMONS:
+        m2 = at(samples, name, 120)
+        last = at(samples, name, end)
+        fds = [row[name][1] for _, row in samples if row[name][1] is not None]
+        growth = (last - m2) * 100.0 / m2 if m2 and last else None
+        print("%-18s %8s kB %8s kB %7s %9s %9s" % (
+            name, m2, last, "%+.2f%%" % growth if growth is not None else "-",
+            min(fds) if fds else "-", max(fds) if fds else "-"))
+        if name in ("tristar-gatewayd", "tristar-bridge") and growth is not None and growth >= args.rss_limit:
+            failures.append("%s RSS grew %.2f %% (limit %.1f %%)" % (name, growth, args.rss_limit))
+        # fds grew: the fewest in the last minute is above the most in the first two.
+        early = [row[name][1] for t, row in samples if t <= 120 and row[name][1] is not None]
+        late = [row[name][1] for t, row in samples if t >= end - 60 and row[name][1] is not None]
+        if end > 120 and early and late and min(late) > max(early):
+            failures.append("%s fds grew from %d to %d" % (name, max(early), min(late)))
+    print()
+    log("RSS (kB) at the end of each minute:")
+    minutes = list(range(60, end + 1, 60))
+    print("%-18s " % "minute" + " ".join("%7d" % (m // 60) for m in minutes))
+    for name in DAEMONS:
+        print("%-18s " % name + " ".join("%7s" % at(samples, name, m) for m in minutes))
+    print()
+    try:
+        with open(run.path("sim-stats.json")) as f:
+            stats = json.load(f)
+    except (OSError, ValueError) as e:
+        stats = {}
+        failures.append("no simulator stats: %s" % e)
+    overlaps = stats.get("overlaps")
+    log("simulator: %s transactions, %s overlaps, %s dropped, %s corrupted, %s cut, %s connections" % (
+        stats.get("transactions"), overlaps, stats.get("dropped"), stats.get("corrupted"), stats.get("cut"),
+        stats.get("connections")))
+    if overlaps:
+        failures.append("%d overlaps" % overlaps)
+    for c in counters:
+        log("client %-12s %6d requests, %d errors%s" % (c.name, c.requests, c.errors,
+                                                        " (last: %s)" % c.last_error if c.errors else ""))
+    log("publisher /Connected dropped to 0: %d times%s" % (watch.drops, "".join("\n  " + e for e in watch.events)))
+    if watch.drops:
+        failures.append("/Connected dropped %d times" % watch.drops)
+    print()
+    log("daemons stopped by SIGTERM; exit codes and sanitizer reports (stderr in %s/NAME.log):" % run.dir)
+    for name in DAEMONS:
+        code = codes.get(name)
+        lines, leaks = sanitizer_summary(run.path(name + ".log"))
+        leaked = sum(int(b) for _, b, _ in leaks)
+        print("  %-18s exit %-4s %s" % (name, code if code is not None else "killed",
+                                        "no sanitizer report" if not lines else
+                                        "%d sanitizer lines, %d leak records, %d bytes" % (len(lines), len(leaks),
+                                                                                           leaked)))
+        for line in lines[:10]:
+            print("      " + line.strip())
+        if code != 0:
+            failures.append("%s exited %s" % (name, code if code is not None else "only when killed"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
