@@ -10,8 +10,6 @@
 
 namespace tristar::gateway {
 
-namespace v1 = tristar::gateway::v1;
-
 // Fixed buckets from 50 us to 10 s: wide enough for cache hits and for a 9600-baud link.
 class Histogram {
 public:

@@ -11,8 +11,6 @@
 
 namespace tristar::gateway {
 
-namespace v1 = tristar::gateway::v1;
-
 struct Pending {
     std::vector<std::string> envelope;  // routing frames, echoed before the reply; empty: the gateway's own
     v1::Request request;

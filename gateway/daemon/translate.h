@@ -10,8 +10,6 @@
 
 namespace tristar::gateway {
 
-namespace v1 = tristar::gateway::v1;
-
 // The scheduling lane of a request: writes first, then the read's priority.
 Lane lane_of(const v1::Request& request);
 

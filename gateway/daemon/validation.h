@@ -8,8 +8,6 @@
 
 namespace tristar::gateway {
 
-namespace v1 = tristar::gateway::v1;
-
 struct ValidationLimits {
     std::uint32_t max_deadline_ms = 600000;
 };

@@ -11,8 +11,6 @@
 
 namespace tristar::gateway {
 
-namespace v1 = tristar::gateway::v1;
-
 // Decides whether a write request may reach the device. A write coil (FC05), write register
 // (FC06) or write registers (FC16, every address with its value) passes only when a rule (the
 // built-in profile's or the config's) covers its target, address, value and client; an address
