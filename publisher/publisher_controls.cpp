@@ -13,6 +13,9 @@ template <class... F>
 struct overloaded : F... {
     using F::operator()...;
 };
+// Spelled out: clang before 17 deduces no template arguments for an aggregate by itself.
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 }  // namespace
 
