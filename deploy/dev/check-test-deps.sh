@@ -38,6 +38,12 @@ programs=(
   "bash|bash|tests/integration/test_install.py"
   "awk|mawk|deploy/dev/demo.sh, deploy/venus"
   "mkfifo|coreutils|deploy/dev/demo.sh"
+  "clang++-14|clang-14|tests/fuzz (the -DFUZZ=ON build), .ci/run"
+)
+
+# Files the builds link: "glob|Debian package|who".
+files=(
+  "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a|libclang-rt-14-dev|tests/fuzz (libFuzzer)"
 )
 
 missing=()
@@ -71,6 +77,12 @@ for entry in "${programs[@]}"; do
     command -v "$program" >/dev/null 2>&1 && continue
   fi
   missing+=("program $program not found: Debian package $package; needed by $who")
+done
+
+for entry in "${files[@]}"; do
+  IFS='|' read -r pattern package who <<<"$entry"
+  compgen -G "$pattern" >/dev/null && continue
+  missing+=("file $pattern not found: Debian package $package; needed by $who")
 done
 
 if ((${#missing[@]})); then
