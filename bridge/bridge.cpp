@@ -36,6 +36,7 @@ void Bridge::connect_gateway() {
     client::Options options;
     options.endpoint = config_.gateway;
     options.client_name = client_name;
+    options.curve = curve_;
     options.priority = v1::PRIORITY_BACKGROUND;
     // Half the time we wait for a reply may go to queueing; a request still queued then is
     // answered DEADLINE_EXCEEDED (0x06), and the other half leaves room for the device.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
@@ -68,6 +69,9 @@ class Bridge {
     TranslateOptions translate_;
     zmq::context_t& context_;
     Listener listener_;
+    // Read once at start (a key file that cannot be read stops the program with its name).
+    std::optional<client::CurveKeys> curve_ = client::load_curve_keys(client::CurveKeyFiles{
+        config_.server_public_key_file, config_.client_secret_key_file, config_.client_public_key_file});
     std::unique_ptr<client::GatewayClient> gateway_;
     ConnectionTable connections_;
     std::map<std::uint64_t, Outstanding> outstanding_;  // by request id: the oldest first

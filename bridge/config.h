@@ -22,6 +22,11 @@ struct ListenAddress {
 struct BridgeConfig {
     ListenAddress listen;
     std::string gateway = "tcp://127.0.0.1:5555";  // the gateway's ZeroMQ endpoint
+    // CURVE key files (server_public_key_file, client_secret_key_file, client_public_key_file);
+    // empty: no authentication.
+    std::string server_public_key_file;
+    std::string client_secret_key_file;
+    std::string client_public_key_file;
     // Reads accept cached values this young, so the gateway's cache and read-ahead serve most of
     // them (design.md 5). 0 = every read is a device transaction.
     milliseconds max_age{1000};

@@ -51,6 +51,7 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
         if (gateway->get().empty()) in.fail(*gateway, "gateway", "must name a ZeroMQ endpoint");
         config.gateway = gateway->get();
     }
+    in.read_key_files(config.server_public_key_file, config.client_secret_key_file, config.client_public_key_file);
     read_bus(in, config);
     in.read("live_poll_ms", config.polls.live, 100ms, 60000ms);
     in.read("coil_poll_ms", config.polls.coils, 100ms, 3600000ms);

@@ -16,6 +16,11 @@ enum class BusKind { system, session, address };
 
 struct PublisherConfig {
     std::string gateway = "tcp://127.0.0.1:5555";  // the gateway's ZeroMQ endpoint
+    // CURVE key files (server_public_key_file, client_secret_key_file, client_public_key_file);
+    // empty: no authentication.
+    std::string server_public_key_file;
+    std::string client_secret_key_file;
+    std::string client_public_key_file;
     BusKind bus = BusKind::system;
     std::string bus_address;  // with BusKind::address: "unix:path=/run/dbus/test"
     PollPeriods polls;

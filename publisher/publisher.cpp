@@ -91,6 +91,7 @@ void Publisher::connect_gateway() {
     client::Options options;
     options.endpoint = config_.gateway;
     options.client_name = "tristar-publisher";
+    options.curve = curve_;
     options.priority = v1::PRIORITY_POLL;
     // Long enough for every retry the gateway makes of a read: a read given up on while the
     // gateway still retries it would be a failure of the publisher's own making.

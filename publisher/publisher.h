@@ -112,6 +112,9 @@ private:
     PublisherConfig config_;
     sdbus::IConnection& bus_;
     zmq::context_t context_;
+    // Read once at start (a key file that cannot be read stops the program with its name).
+    std::optional<client::CurveKeys> curve_ = client::load_curve_keys(client::CurveKeyFiles{
+        config_.server_public_key_file, config_.client_secret_key_file, config_.client_public_key_file});
     std::unique_ptr<client::GatewayClient> gateway_;
     BusService service_;
     PollPlan plan_;

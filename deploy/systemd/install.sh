@@ -4,6 +4,7 @@
 #
 #   /usr/local/bin/       tristar-gatewayd, tristar-bridge, tristar-ctl (replaced every time)
 #   /etc/tristar/         tristar-gatewayd.toml, tristar-bridge.toml (copied only when missing)
+#   /etc/tristar/keys/    CURVE key pairs of the gateway and the bridge (made once)
 #   /etc/systemd/system/  tristar-gatewayd.service, tristar-bridge.service
 #
 # then reloads systemd, enables the units and (re)starts them. The executables come from a
@@ -105,22 +106,26 @@ install_file() {  # install_file SRC DEST MODE: atomic, so a running binary is r
     mv -f "$2.new.$$" "$2"
 }
 
-set_device() {  # set_device FILE URI: replaces (or adds) uri in [device], keeps the rest
-    TRISTAR_URI=$2 awk '
-        BEGIN { uri = "uri = \"" ENVIRON["TRISTAR_URI"] "\"" }
+set_string() {  # set_string FILE SECTION KEY VALUE: replaces (or adds) KEY = "VALUE" in [SECTION]
+    TRISTAR_SECTION=$2 TRISTAR_KEY=$3 TRISTAR_VALUE=$4 awk '
+        BEGIN {
+            want = ENVIRON["TRISTAR_SECTION"]; key = ENVIRON["TRISTAR_KEY"]
+            line = key " = \"" ENVIRON["TRISTAR_VALUE"] "\""
+        }
         /^[ \t]*\[/ {
-            if (section == "device" && !done) { print uri; done = 1 }
+            if (section == want && !done) { print line; done = 1 }
             section = $0; gsub(/[][ \t]/, "", section)
         }
-        section == "device" && !done && /^[ \t]*uri[ \t]*=/ { print uri; done = 1; next }
+        section == want && !done && $0 ~ "^[ \t]*" key "[ \t]*=" { print line; done = 1; next }
         { print }
         END {
-            if (!done && section == "device") { print uri; done = 1 }
-            if (!done) { print ""; print "[device]"; print uri }
+            if (!done && section == want) { print line; done = 1 }
+            if (!done) { print ""; print "[" want "]"; print line }
         }' "$1" > "$1.new.$$"
     cat "$1.new.$$" > "$1"
     rm -f "$1.new.$$"
 }
+set_device() { set_string "$1" device uri "$2"; }  # set_device FILE URI
 
 mkdir -p "$ROOT/usr/local/bin" "$ROOT/etc/tristar" "$ROOT/etc/systemd/system"
 for entry in $EXES; do
@@ -144,6 +149,54 @@ if [ -n "$DEVICE" ]; then
     set_device "$GATEWAY_CONFIG" "$DEVICE"
     say "the gateway talks to $DEVICE (/etc/tristar/tristar-gatewayd.toml)"
 fi
+
+# Authenticated clients (docs/operations.md, "Who may do what"): a CURVE key pair for the
+# gateway and the bridge, made once in /etc/tristar/keys (secret keys 0600, root's; systemd
+# hands each service its own with LoadCredential=, as /run/credentials/UNIT/curve.key). The
+# gateway gets a CURVE endpoint on 127.0.0.1:5556 that knows the bridge's key (its writes are
+# judged as tristar-bridge, whatever a request claims); root on the ipc socket is tristar-ctl;
+# the plain 127.0.0.1:5555 serves reads only. A config that already has [auth] is left as it
+# is, except that the bridge's key is added when it lacks it.
+KEYS=/etc/tristar/keys
+CURVE_ENDPOINT=tcp://127.0.0.1:5556
+mkdir -p "$ROOT$KEYS"
+chmod 0755 "$ROOT$KEYS"
+for exe in $SERVICES; do
+    [ -f "$ROOT$KEYS/$exe.key" ] && continue
+    "$ROOT/usr/local/bin/tristar-gatewayd" --gen-key "$ROOT$KEYS/$exe" >/dev/null ||
+        die "cannot make a key pair for $exe"
+    say "made a key pair for $exe ($KEYS/$exe.key, .pub)"
+done
+if ! grep -q '^[[:space:]]*\[auth\][[:space:]]*$' "$GATEWAY_CONFIG"; then
+    cat >> "$GATEWAY_CONFIG" <<EOF
+
+# Written by install.sh (docs/operations.md, "Who may do what"): CURVE on 127.0.0.1:5556 for
+# the services, root on the ipc socket as tristar-ctl; the plain endpoints serve reads only.
+[auth]
+curve_endpoints = ["$CURVE_ENDPOINT"]
+curve_secret_key_file = "/run/credentials/tristar-gatewayd.service/curve.key"
+
+[[auth.ipc_peers]]
+name = "tristar-ctl"
+uid = 0
+EOF
+    say "the gateway authenticates its clients ([auth] in /etc/tristar/tristar-gatewayd.toml)"
+fi
+if [ "$BRIDGE" = yes ]; then
+    public=$(cat "$ROOT$KEYS/tristar-bridge.pub")
+    if ! grep -qF "$public" "$GATEWAY_CONFIG"; then
+        printf '\n[[auth.clients]]\nname = "tristar-bridge"\npublic_key = "%s"\n' "$public" >> "$GATEWAY_CONFIG"
+        say "the gateway knows tristar-bridge by its key"
+    fi
+    BRIDGE_CONFIG=$ROOT/etc/tristar/tristar-bridge.toml
+    if ! grep -q '^[[:space:]]*client_secret_key_file[[:space:]]*=' "$BRIDGE_CONFIG"; then
+        set_string "$BRIDGE_CONFIG" bridge gateway "$CURVE_ENDPOINT"
+        set_string "$BRIDGE_CONFIG" bridge server_public_key_file "$KEYS/tristar-gatewayd.pub"
+        set_string "$BRIDGE_CONFIG" bridge client_secret_key_file "/run/credentials/tristar-bridge.service/curve.key"
+        say "tristar-bridge connects to the gateway with its key (/etc/tristar/tristar-bridge.toml)"
+    fi
+fi
+
 for exe in $SERVICES; do
     "$ROOT/usr/local/bin/$exe" --config "$ROOT/etc/tristar/$exe.toml" --check-config >/dev/null ||
         die "/etc/tristar/$exe.toml is not valid (see above)"

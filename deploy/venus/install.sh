@@ -15,6 +15,7 @@
 #   /data/tristar/bin/             the executables (replaced on every install)
 #   /data/tristar/lib/             the bundled libraries (replaced on every install)
 #   /data/tristar/config/          the configs (copied only when missing: an update keeps yours)
+#   /data/tristar/keys/            CURVE key pairs of the gateway and the services (made once)
 #   /data/tristar/service/<name>/  daemontools service dirs: run, log/run
 #   /data/tristar/uninstall.sh     the uninstaller
 #   /data/tristar/.installed       the manifest: what this installer added
@@ -154,23 +155,27 @@ write_file() {  # write_file TARGET_PATH MODE, content on stdin
     mv -f "$ROOT$1.new.$$" "$ROOT$1"
 }
 
-# --- the gateway config's device line ----------------------------------------------------
-set_device() {  # set_device FILE URI: replaces (or adds) uri in [device], keeps the rest
-    TRISTAR_URI=$2 awk '
-        BEGIN { uri = "uri = \"" ENVIRON["TRISTAR_URI"] "\"" }
+# --- config lines ------------------------------------------------------------------------
+set_string() {  # set_string FILE SECTION KEY VALUE: replaces (or adds) KEY = "VALUE" in [SECTION]
+    TRISTAR_SECTION=$2 TRISTAR_KEY=$3 TRISTAR_VALUE=$4 awk '
+        BEGIN {
+            want = ENVIRON["TRISTAR_SECTION"]; key = ENVIRON["TRISTAR_KEY"]
+            line = key " = \"" ENVIRON["TRISTAR_VALUE"] "\""
+        }
         /^[ \t]*\[/ {
-            if (section == "device" && !done) { print uri; done = 1 }
+            if (section == want && !done) { print line; done = 1 }
             section = $0; gsub(/[][ \t]/, "", section)
         }
-        section == "device" && !done && /^[ \t]*uri[ \t]*=/ { print uri; done = 1; next }
+        section == want && !done && $0 ~ "^[ \t]*" key "[ \t]*=" { print line; done = 1; next }
         { print }
         END {
-            if (!done && section == "device") { print uri; done = 1 }
-            if (!done) { print ""; print "[device]"; print uri }
+            if (!done && section == want) { print line; done = 1 }
+            if (!done) { print ""; print "[" want "]"; print line }
         }' "$1" > "$1.new.$$"
     cat "$1.new.$$" > "$1"   # keeps the file's mode and owner
     rm -f "$1.new.$$"
 }
+set_device() { set_string "$1" device uri "$2"; }  # set_device FILE URI
 
 # --- checks before touching anything -----------------------------------------------------
 [ -f "$MANIFEST" ] && UPDATE=yes || UPDATE=no
@@ -229,6 +234,69 @@ done
 if [ -n "$DEVICE" ]; then
     set_device "$ROOT$GATEWAY_CONFIG" "$DEVICE"
     say "the gateway talks to $DEVICE ($GATEWAY_CONFIG)"
+fi
+
+# --- authenticated clients (docs/operations.md, "Who may do what") -----------------------
+# A CURVE key pair for the gateway and each service that connects to it, made once; the
+# gateway gets a CURVE endpoint on 127.0.0.1:5556 that knows the services' public keys (their
+# writes are judged by those names, whatever a request claims), root on the ipc socket is
+# tristar-ctl, and the plain 127.0.0.1:5555 stays open for reads. A config that already has
+# [auth] is left as it is, except that a service's key it lacks is added.
+KEYS=$PREFIX/keys
+CURVE_ENDPOINT=tcp://127.0.0.1:5556
+AUTH=yes
+make_dir "$KEYS"
+chmod 0700 "$ROOT$KEYS"
+flush_manifest
+for name in $SERVICES; do
+    [ -f "$ROOT$KEYS/$name.key" ] && continue
+    if ! "$ROOT$PREFIX/bin/tristar-gatewayd" --gen-key "$ROOT$KEYS/$name" >/dev/null 2>&1; then
+        if [ "$LIVE" = yes ]; then die "cannot make a key pair for $name with $PREFIX/bin/tristar-gatewayd --gen-key"; fi
+        say "warning: cannot run $PREFIX/bin/tristar-gatewayd here to make key pairs: no [auth] set up"
+        AUTH=no
+        break
+    fi
+    record "config $KEYS/$name.key"
+    record "config $KEYS/$name.pub"
+    say "made a key pair for $name ($KEYS/$name.key, .pub)"
+done
+flush_manifest
+if [ "$AUTH" = yes ]; then
+    if ! grep -q '^[ 	]*\[auth\][ 	]*$' "$ROOT$GATEWAY_CONFIG"; then
+        cat >> "$ROOT$GATEWAY_CONFIG" <<EOF
+
+# Written by install.sh (docs/operations.md, "Who may do what"): CURVE on 127.0.0.1:5556 for
+# the services, root on the ipc socket as tristar-ctl; the plain endpoints serve reads only.
+[auth]
+curve_endpoints = ["$CURVE_ENDPOINT"]
+curve_secret_key_file = "$KEYS/tristar-gatewayd.key"
+
+[[auth.ipc_peers]]
+name = "tristar-ctl"
+uid = 0
+EOF
+        say "the gateway authenticates its clients ([auth] in $GATEWAY_CONFIG)"
+    fi
+    for name in $SERVICES; do
+        [ "$name" = tristar-gatewayd ] && continue
+        public=$(cat "$ROOT$KEYS/$name.pub")
+        grep -qF "$public" "$ROOT$GATEWAY_CONFIG" && continue
+        printf '\n[[auth.clients]]\nname = "%s"\npublic_key = "%s"\n' "$name" "$public" >> "$ROOT$GATEWAY_CONFIG"
+        say "the gateway knows $name by its key"
+    done
+    for name in $SERVICES; do
+        case "$name" in
+            tristar-publisher) section=publisher ;;
+            tristar-bridge) section=bridge ;;
+            *) continue ;;
+        esac
+        config=$ROOT$PREFIX/config/$name.toml
+        grep -q '^[ 	]*client_secret_key_file[ 	]*=' "$config" && continue
+        set_string "$config" "$section" gateway "$CURVE_ENDPOINT"
+        set_string "$config" "$section" server_public_key_file "$KEYS/tristar-gatewayd.pub"
+        set_string "$config" "$section" client_secret_key_file "$KEYS/$name.key"
+        say "$name connects to the gateway with its key ($PREFIX/config/$name.toml)"
+    done
 fi
 
 flush_manifest

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "gateway/client/curve_keys.h"
+
 namespace tristar::client {
 namespace {
 
@@ -29,6 +31,22 @@ Failure unexpected_reply() {
 
 }  // namespace
 
+CurveKeys load_curve_keys(const std::string& server_public_key_file, const std::string& secret_key_file,
+                          const std::string& public_key_file) {
+    CurveKeys keys;
+    keys.server_public_key = read_key_file(server_public_key_file);
+    keys.secret_key = read_key_file(secret_key_file);
+    keys.public_key = public_key_of(keys.secret_key);
+    if (!public_key_file.empty() && read_key_file(public_key_file) != keys.public_key)
+        throw std::runtime_error(public_key_file + " is not the public key of " + secret_key_file);
+    return keys;
+}
+
+std::optional<CurveKeys> load_curve_keys(const CurveKeyFiles& files) {
+    if (files.empty()) return std::nullopt;
+    return load_curve_keys(files.server_public_key_file, files.client_secret_key_file, files.client_public_key_file);
+}
+
 std::string Failure::describe() const {
     if (no_reply) return "NO_REPLY: " + message;
     std::string text = v1::ErrorCode_Name(code);
@@ -46,6 +64,11 @@ std::optional<Failure> failure_of(const v1::Reply& reply) {
 GatewayClient::GatewayClient(zmq::context_t& context, Options options)
     : options_(std::move(options)), socket_(context, zmq::socket_type::dealer) {
     socket_.set(zmq::sockopt::linger, 0);
+    if (options_.curve) {
+        socket_.set(zmq::sockopt::curve_serverkey, options_.curve->server_public_key);
+        socket_.set(zmq::sockopt::curve_publickey, options_.curve->public_key);
+        socket_.set(zmq::sockopt::curve_secretkey, options_.curve->secret_key);
+    }
     socket_.connect(options_.endpoint);
 }
 
@@ -83,7 +106,8 @@ Result<v1::Reply> GatewayClient::call(v1::Request request) {
     }
     return Failure{v1::ERROR_CODE_UNSPECIFIED, 0,
                    "no reply from the gateway at " + options_.endpoint + " within " +
-                       std::to_string(options_.timeout.count()) + " ms",
+                       std::to_string(options_.timeout.count()) + " ms" +
+                       (options_.curve ? " (with CURVE: is this client's public key allowed in the gateway's [[auth.clients]]?)" : ""),
                    true};
 }
 

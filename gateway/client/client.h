@@ -23,8 +23,37 @@ namespace v1 = tristar::gateway::v1;
 
 inline constexpr const char* default_endpoint = "tcp://127.0.0.1:5555";
 
+// CURVE (docs/operations.md): the gateway's public key and this client's key pair, Z85. With
+// them the client authenticates itself, and the gateway judges its writes by the name its
+// [[auth.clients]] entry gives this public key, whatever client_name says.
+struct CurveKeys {
+    std::string server_public_key;
+    std::string public_key;
+    std::string secret_key;
+};
+
+// The keys from files: the gateway's public key (its .pub) and this client's secret key (its
+// .key); this client's public key is derived from the secret one, and when `public_key_file`
+// is given it must match. std::runtime_error naming the file on any problem.
+CurveKeys load_curve_keys(const std::string& server_public_key_file, const std::string& secret_key_file,
+                          const std::string& public_key_file = {});
+
+// The key files of a client's config (the publisher's [publisher], the bridge's [bridge]):
+// server_public_key_file and client_secret_key_file, or neither (no CURVE).
+struct CurveKeyFiles {
+    std::string server_public_key_file;
+    std::string client_secret_key_file;
+    std::string client_public_key_file;  // optional: checked against the secret key
+
+    bool empty() const { return client_secret_key_file.empty(); }
+    bool operator==(const CurveKeyFiles&) const = default;
+};
+// Nothing when `files` is empty; otherwise as load_curve_keys.
+std::optional<CurveKeys> load_curve_keys(const CurveKeyFiles& files);
+
 struct Options {
     std::string endpoint = default_endpoint;
+    std::optional<CurveKeys> curve;  // nothing: no authentication (NULL mechanism)
     std::string client_name = "client";
     v1::Priority priority = v1::PRIORITY_INTERACTIVE;
     std::chrono::milliseconds timeout{5000};  // how long a blocking call waits for its reply

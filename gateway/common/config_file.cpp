@@ -153,6 +153,26 @@ void TableReader::require_order(std::string_view low_key, std::int64_t low,
              std::to_string(high) + ")");
 }
 
+void TableReader::read_key_files(std::string& server_public, std::string& client_secret,
+                                 std::string& client_public) {
+    constexpr std::string_view keys[] = {"server_public_key_file", "client_secret_key_file",
+                                         "client_public_key_file"};
+    std::string* fields[] = {&server_public, &client_secret, &client_public};
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto* file = typed<std::string>(keys[i], "a string naming a key file");
+        if (file == nullptr) continue;
+        if (file->get().empty()) fail(*file, keys[i], "must name a file");
+        *fields[i] = file->get();
+    }
+    if (server_public.empty() != client_secret.empty()) {
+        const std::string_view given = server_public.empty() ? keys[1] : keys[0];
+        const std::string_view missing = server_public.empty() ? keys[0] : keys[1];
+        fail(*table_.get(given), given, "needs " + std::string(missing) + " as well (CURVE needs both)");
+    }
+    if (!client_public.empty() && client_secret.empty())
+        fail(*table_.get(keys[2]), keys[2], "needs client_secret_key_file and server_public_key_file");
+}
+
 void TableReader::reject_unknown() const {
     const toml::key* first = nullptr;
     for (auto&& [key, node] : table_)

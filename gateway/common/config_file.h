@@ -99,6 +99,10 @@ public:
     void require_order(std::string_view low_key, std::int64_t low, std::string_view high_key,
                        std::int64_t high) const;
 
+    // A client's CURVE key files (server_public_key_file, client_secret_key_file,
+    // client_public_key_file): strings naming files; the first two both or neither.
+    void read_key_files(std::string& server_public, std::string& client_secret, std::string& client_public);
+
     // The first unknown key in file order is the error (toml++ iterates in key order).
     void reject_unknown() const;
     // The same check up front, for tables with required keys: a typo is reported as unknown,

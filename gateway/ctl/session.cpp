@@ -1,6 +1,7 @@
 #include "gateway/ctl/session.h"
 
 #include <chrono>
+#include <stdexcept>
 
 #include "gateway/ctl/errors.h"
 
@@ -15,6 +16,13 @@ client::GatewayClient& Session::client() {
     options.timeout = std::chrono::milliseconds{settings_.timeout_ms};
     // The gateway may drop what we have given up on: the deadline is our own timeout.
     options.deadline_ms = settings_.timeout_ms;
+    if (!settings_.key_file.empty()) {
+        try {
+            options.curve = client::load_curve_keys(settings_.server_key_file, settings_.key_file);
+        } catch (const std::runtime_error& error) {
+            throw UsageError(error.what());
+        }
+    }
     try {
         client_.emplace(context_, std::move(options));
     } catch (const zmq::error_t& error) {

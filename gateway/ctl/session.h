@@ -17,6 +17,8 @@ struct Settings {
     std::uint32_t timeout_ms = 5000;
     bool json = false;
     std::string client_name = "tristar-ctl";
+    std::string server_key_file;  // CURVE: the gateway's public key; both or neither
+    std::string key_file;         // CURVE: our secret key
 };
 
 class Session {

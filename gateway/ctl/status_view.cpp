@@ -54,7 +54,8 @@ std::vector<std::pair<std::string, std::uint64_t>> counter_cells(const v1::Count
             {"ahead_refused", c.read_ahead_refusals()},
             {"oversize_msgs", c.oversize_messages()},
             {"dropped_replies", c.dropped_replies()},
-            {"unroutable", c.unroutable_replies()}};
+            {"unroutable", c.unroutable_replies()},
+            {"refused_auth", c.refused_handshakes()}};
 }
 
 // Three "name  value" cells per line, 78 columns.

@@ -29,7 +29,8 @@ Admission::Admission(const Config& config, FrontCounters& counters, const Schedu
       write_policy_(config.write_policy) {}
 
 Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
-                                    std::span<const std::uint8_t> payload, Clock::time_point now) {
+                                    std::span<const std::uint8_t> payload, Clock::time_point now,
+                                    const std::optional<std::string>& authenticated_as) {
     ++counters_.requests;
     Pending pending;
     pending.client = envelope.front();
@@ -51,6 +52,8 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
         spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)", payload.size());
         return Drop{};
     }
+    // An authenticated client is who its key or its uid says, whatever name it sends.
+    if (authenticated_as) pending.request.set_client_name(*authenticated_as);
     // Parsed first (under ZeroMQ's hard limit) only so that the refusal can carry the id.
     if (payload.size() > config_.server.max_frame_bytes)
         return refusal(pending.request, v1::INVALID_REQUEST,
@@ -64,7 +67,12 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
                          describe_write(pending.request), *problem);
         return refusal(pending.request, v1::INVALID_REQUEST, *problem);
     }
-    if (auto refused = write_policy_.refuse(pending.request)) {
+    auto refused = authenticated_as || config_.auth.unauthenticated_may_write() || lane_of(pending.request) != Lane::write
+                       ? write_policy_.refuse(pending.request)
+                       : std::optional<std::string>("client '" + pending.request.client_name() +
+                                                    "' is not authenticated: writes need a CURVE key or an ipc peer "
+                                                    "of [auth] (unauthenticated_writes is off)");
+    if (refused) {
         ++counters_.refused_writes;
         spdlog::info("[write] client '{}' {} -> WRITE_DENIED: {}", pending.request.client_name(),
                      describe_write(pending.request), *refused);

@@ -31,8 +31,10 @@ public:
     };
     using Verdict = std::variant<Drop, v1::Reply, StatusWanted, Pending>;
     // The verdict on one frame; `pending` in the result (or the refusal) carries `envelope`.
+    // `authenticated_as`: the client's identity when it authenticated (zap.h); it then replaces
+    // the request's client_name for the write policy, the log and status.
     Verdict admit(const std::vector<std::string>& envelope, std::span<const std::uint8_t> payload,
-                  Clock::time_point now);
+                  Clock::time_point now, const std::optional<std::string>& authenticated_as = std::nullopt);
 
     // Clients seen lately, at most max_remembered_clients (every ctl run is a new one).
     const std::unordered_map<ClientId, ClientInfo>& clients() const { return clients_.clients(); }

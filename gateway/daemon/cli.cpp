@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "gateway/client/curve_keys.h"
 #include "gateway/common/daemon_main.h"
 #include "gateway/common/logging.h"
 #include "gateway/common/version.h"
@@ -24,6 +25,10 @@ void add_options(CLI::App& app, CommandLine& line) {
     app.add_option("--log-level", line.log_level, std::string{"log level: "} + log_level_names());
     app.add_flag("--log-plain", line.log_plain, "log without timestamps (for multilog/journald)");
     app.add_flag("--check-config", line.check_config, "validate the configuration and exit");
+    app.add_option("--gen-key", line.gen_key,
+                   "make a CURVE key pair: BASE.key (secret, mode 0600) and BASE.pub (public); prints "
+                   "the public key and exits")
+        ->type_name("BASE");
     app.set_version_flag("--version", version);
 }
 
@@ -61,14 +66,21 @@ int gatewayd_main(int argc, char** argv) {
     CommandLine line;
     add_options(app, line);
     Config config;
+    std::string generated;  // --gen-key: the new public key
     return daemon_main(app, argc, argv,
                        {.program = "tristar-gatewayd",
                         .configure =
                             [&] {
+                                // --gen-key needs no config: for the gateway and every client.
+                                if (line.gen_key) {
+                                    generated = client::write_key_pair(*line.gen_key).public_key;
+                                    return;
+                                }
                                 config = resolve_config(line);
                                 setup_logging(config.log.level, config.log.plain);
                             },
                         .checked = [&]() -> std::optional<std::string> {
+                            if (line.gen_key) return generated;
                             if (!line.check_config) return std::nullopt;
                             return "configuration ok: device " + device_uri(config.device.address);
                         },

@@ -16,6 +16,7 @@ struct CommandLine {
     std::optional<std::string> log_level;
     bool log_plain = false;
     bool check_config = false;
+    std::optional<std::string> gen_key;  // BASE: write BASE.key and BASE.pub, then exit
 };
 
 // The config file's settings with the command line's overrides applied. Throws ConfigError.

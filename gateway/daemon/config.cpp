@@ -115,7 +115,8 @@ constexpr std::pair<std::string_view, SectionReader> sections[] = {
     {"server", read_server},
     {"log", read_log},
     {"write_policy", read_write_policy},
-    {"maintenance", read_maintenance}};
+    {"maintenance", read_maintenance},
+    {"auth", read_auth}};
 
 }  // namespace
 

@@ -9,5 +9,6 @@ namespace tristar::gateway::config_detail {
 using namespace tristar::config_file;
 
 void read_write_policy(TableReader& in, Config& config);
+void read_auth(TableReader& in, Config& config);
 
 }  // namespace tristar::gateway::config_detail

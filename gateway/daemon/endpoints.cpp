@@ -7,6 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/client/curve_keys.h"
+#include "gateway/daemon/zap.h"
+
 namespace tristar::gateway {
 namespace {
 
@@ -35,10 +38,41 @@ std::string bind_endpoint(zmq::socket_t& socket, const std::string& endpoint) {
     const auto bound = socket.get(zmq::sockopt::last_endpoint);
     if (ipc && ::chmod(bound.substr(ipc_prefix.size()).c_str(), 0660) != 0)
         spdlog::warn("[front] cannot set mode 0660 on {}", bound);
-    if (bound.starts_with(tcp_prefix) && !bound.starts_with("tcp://127.") &&
+    const bool curve = socket.get(zmq::sockopt::curve_server) != 0;
+    if (!curve && bound.starts_with(tcp_prefix) && !bound.starts_with("tcp://127.") &&
         !bound.starts_with("tcp://[::1]"))
         spdlog::warn("[front] {} is reachable from the network: anyone there may use the gateway",
                      bound);
+    return bound;
+}
+
+// libzmq copies a socket's options into each endpoint as it is bound, so each endpoint keeps the
+// security set when it was bound; a zap domain once set cannot be unset (EINVAL), so plain
+// endpoints go first, then the checked ipc ones, then CURVE.
+std::vector<std::string> bind_endpoints(zmq::socket_t& socket, const Config& config) {
+    std::vector<std::string> bound;
+    const bool check_ipc = !config.auth.ipc_peers.empty();
+    auto checked = [&](const std::string& endpoint) { return check_ipc && endpoint.starts_with(ipc_prefix); };
+    for (const auto& endpoint : config.server.endpoints)
+        if (!checked(endpoint)) bound.push_back(bind_endpoint(socket, endpoint));
+    if (check_ipc) {
+        socket.set(zmq::sockopt::zap_domain, ipc_zap_domain);
+        for (const auto& endpoint : config.server.endpoints) {
+            if (!checked(endpoint)) continue;
+            bound.push_back(bind_endpoint(socket, endpoint));
+            spdlog::info("[auth] {}: only the peers of [[auth.ipc_peers]]", bound.back());
+        }
+    }
+    if (config.auth.curve_endpoints.empty()) return bound;
+    const std::string secret = client::read_key_file(config.auth.curve_secret_key_file);
+    socket.set(zmq::sockopt::curve_server, 1);
+    socket.set(zmq::sockopt::curve_secretkey, secret);
+    socket.set(zmq::sockopt::zap_domain, curve_zap_domain);
+    for (const auto& endpoint : config.auth.curve_endpoints) {
+        bound.push_back(bind_endpoint(socket, endpoint));
+        spdlog::info("[auth] {}: CURVE, {} allowed client key(s), server key {}", bound.back(),
+                     config.auth.clients.size(), client::public_key_of(secret));
+    }
     return bound;
 }
 

@@ -9,6 +9,7 @@
 #include "gateway/daemon/router_io.h"
 #include "gateway/daemon/status.h"
 #include "gateway/daemon/translate.h"
+#include "gateway/daemon/zap.h"
 #include "proto/modbus/framing.h"
 
 namespace tristar::gateway {
@@ -51,8 +52,7 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
       maintenance_(config_.maintenance.comm_reset_hour),
       next_maintenance_(maintenance_.next_after(std::chrono::system_clock::now())) {
     configure_router(router_, config_.server.max_frame_bytes, config_.scheduler.max_queue_per_client);
-    for (const auto& endpoint : config_.server.endpoints)
-        endpoints_.push_back(bind_endpoint(router_, endpoint));
+    endpoints_ = bind_endpoints(router_, config_);
 }
 
 bool Front::run(int signal_fd) {
@@ -105,7 +105,7 @@ void Front::on_client_frames() {
 void Front::admit(std::vector<std::string> envelope, const zmq::message_t& payload) {
     const auto now = Clock::now();
     const auto bytes = std::span(static_cast<const std::uint8_t*>(payload.data()), payload.size());
-    auto verdict = admission_.admit(envelope, bytes, now);
+    auto verdict = admission_.admit(envelope, bytes, now, authenticated_as(payload));
     if (auto* reply = std::get_if<v1::Reply>(&verdict)) return send_reply(envelope, *reply);
     if (std::holds_alternative<Admission::StatusWanted>(verdict)) {
         v1::Reply reply;

@@ -4,6 +4,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <optional>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
@@ -11,6 +12,7 @@
 
 #include "gateway/daemon/front.h"
 #include "gateway/daemon/link_worker.h"
+#include "gateway/daemon/zap.h"
 
 namespace tristar::gateway {
 namespace {
@@ -44,6 +46,9 @@ Gateway::Gateway(Config config) : config_(std::move(config)) {}
 int Gateway::run(const std::function<void(const std::vector<std::string>&)>& on_ready) {
     SignalFd signals;
     zmq::context_t context(1);
+    // Bound before the endpoints it protects; stopped after the front's socket is closed.
+    std::optional<ZapHandler> zap;
+    if (config_.auth.enabled()) zap.emplace(context, config_.auth);
     LinkMailbox mailbox;
     Front front(context, config_, mailbox);
     LinkWorker worker(mailbox, config_.device);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gateway/common/version.h"
+#include "gateway/daemon/zap.h"
 
 namespace tristar::gateway {
 namespace {
@@ -31,6 +32,7 @@ void fill_counters(v1::Counters& out, const FrontCounters& c, const LinkInfo& li
     out.set_read_failures(failures.total());
     out.set_read_ahead_refusals(c.read_ahead_refusals);
     out.set_oversize_messages(c.oversize_messages);
+    out.set_refused_handshakes(refused_handshakes());
     out.set_dropped_replies(c.dropped_replies);
     out.set_unroutable_replies(c.unroutable_replies);
 }

@@ -12,7 +12,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
-from tristar_stack import executable  # noqa: E402
+from tristar_stack import Daemon, executable  # noqa: E402
 
 SOURCE_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "../.."))
 VENUS_DIR = os.path.join(SOURCE_DIR, "deploy/venus")
@@ -63,6 +63,17 @@ def write(path, text, perms=0o644):
 
 
 BUNDLED_LIB = "libexample.so.1"
+
+
+def auth_clients(path):
+    """{name: public_key} of the [[auth.clients]] tables of a gateway config."""
+    return dict(re.findall(r'^\[\[auth\.clients\]\]\nname = "(.*)"\npublic_key = "(.*)"$', read(path), re.M))
+
+
+def toml_string(text, key):
+    found = re.findall(r'^%s = "(.*)"$' % re.escape(key), text, re.M)
+    assert len(found) == 1, (key, found)
+    return found[0]
 
 
 def config_uri(path):
@@ -134,6 +145,13 @@ class VenusInstall(unittest.TestCase):
         self.assertEqual(mode(log_run), 0o755)
         self.assertEqual(mode(self.t("service/" + name)), 0o755)
 
+    def assert_keys(self, names):
+        self.assertEqual(mode(self.t("keys")), 0o700)
+        self.assertEqual(sorted(os.listdir(self.t("keys"))), sorted(n + ext for n in names for ext in (".key", ".pub")))
+        for name in names:
+            self.assertEqual(mode(self.t("keys/%s.key" % name)), 0o600)
+            self.assertEqual(len(read(self.t("keys/%s.pub" % name)).strip()), 40)
+
     def check_config(self, exe):
         out = run([self.t("bin/" + exe), "--config", self.t("config/%s.toml" % exe), "--check-config"])
         self.assertEqual(out.returncode, 0, out.stderr)
@@ -153,14 +171,28 @@ class VenusInstall(unittest.TestCase):
         self.assert_service("tristar-publisher")
         self.assertFalse(os.path.exists(self.t("service/tristar-bridge")))
         self.assertEqual(sorted(os.listdir(self.t("service"))), ["tristar-gatewayd", "tristar-publisher"])
-        # the device line changed, nothing else did
+        # the device line changed, and [auth] was added at the end; nothing else changed
         self.assertEqual(config_uri(self.t("config/tristar-gatewayd.toml")), [DEVICE])
         original = read(os.path.join(CONFIG_DIR, "tristar-gatewayd.toml")).splitlines()
         installed = read(self.t("config/tristar-gatewayd.toml")).splitlines()
         self.assertEqual([a for a in original if not a.startswith("uri =")],
-                         [b for b in installed if not b.startswith("uri =")])
-        self.assertEqual(read(self.t("config/tristar-publisher.toml")),
-                         read(os.path.join(CONFIG_DIR, "tristar-publisher.toml")))
+                         [b for b in installed[:len(original)] if not b.startswith("uri =")])
+        self.assert_keys(["tristar-gatewayd", "tristar-publisher"])
+        added = "\n".join(installed[len(original):])
+        self.assertIn('curve_endpoints = ["tcp://127.0.0.1:5556"]', added)
+        self.assertIn('curve_secret_key_file = "/data/tristar/keys/tristar-gatewayd.key"', added)
+        self.assertEqual(auth_clients(self.t("config/tristar-gatewayd.toml")),
+                         {"tristar-publisher": read(self.t("keys/tristar-publisher.pub")).strip()})
+        self.assertRegex(added, r'\[\[auth.ipc_peers\]\]\nname = "tristar-ctl"\nuid = 0\n')
+        # the publisher connects to the CURVE endpoint with its key; nothing else changed
+        publisher = read(self.t("config/tristar-publisher.toml"))
+        self.assertEqual(toml_string(publisher, "gateway"), "tcp://127.0.0.1:5556")
+        self.assertEqual(toml_string(publisher, "server_public_key_file"), "/data/tristar/keys/tristar-gatewayd.pub")
+        self.assertEqual(toml_string(publisher, "client_secret_key_file"), "/data/tristar/keys/tristar-publisher.key")
+        changed = re.compile(r"^(gateway|server_public_key_file|client_secret_key_file) = ")
+        self.assertEqual([a for a in read(os.path.join(CONFIG_DIR, "tristar-publisher.toml")).splitlines()
+                          if not changed.match(a)],
+                         [b for b in publisher.splitlines() if not changed.match(b)])
         for exe in ("tristar-gatewayd", "tristar-publisher", "tristar-bridge"):
             self.check_config(exe)
         # the boot hook: a new rc.local, executable, that re-creates the /service links
@@ -222,10 +254,13 @@ class VenusInstall(unittest.TestCase):
         left = sorted(os.path.relpath(os.path.join(top, f), self.t(""))
                       for top, _, files in os.walk(self.t("")) for f in files)
         self.assertEqual(left, ["config/tristar-bridge.toml", "config/tristar-gatewayd.toml",
-                                "config/tristar-publisher.toml", "history"])
+                                "config/tristar-publisher.toml", "history",
+                                "keys/tristar-bridge.key", "keys/tristar-bridge.pub",
+                                "keys/tristar-gatewayd.key", "keys/tristar-gatewayd.pub",
+                                "keys/tristar-publisher.key", "keys/tristar-publisher.pub"])
         left_dirs = sorted(os.path.relpath(os.path.join(top, d), self.t(""))
                            for top, dirs, _ in os.walk(self.t("")) for d in dirs)
-        self.assertEqual(left_dirs, ["config"])
+        self.assertEqual(left_dirs, ["config", "keys"])
         self.assertFalse(os.path.exists(self.p("data/rc.local")))
         # installing again finds the config and needs no --device
         self.install()
@@ -238,6 +273,62 @@ class VenusInstall(unittest.TestCase):
         write(self.t("custom-name"), "Roof\n")
         self.uninstall("--purge")
         self.assertEqual(snapshot(self.root), self.before)
+
+    def test_update_with_bridge_adds_its_key_and_keeps_the_others(self):
+        self.install("--device", DEVICE)
+        gateway_key = read(self.t("keys/tristar-gatewayd.key"))
+        before = auth_clients(self.t("config/tristar-gatewayd.toml"))
+        self.install("--with-bridge")
+        self.assertEqual(read(self.t("keys/tristar-gatewayd.key")), gateway_key)
+        clients = auth_clients(self.t("config/tristar-gatewayd.toml"))
+        self.assertEqual(clients, {**before, "tristar-bridge": read(self.t("keys/tristar-bridge.pub")).strip()})
+        self.assertEqual(len(re.findall(r"^\[auth\]$", read(self.t("config/tristar-gatewayd.toml")), re.M)), 1)
+        bridge = read(self.t("config/tristar-bridge.toml"))
+        self.assertEqual(toml_string(bridge, "gateway"), "tcp://127.0.0.1:5556")
+        self.assertEqual(toml_string(bridge, "client_secret_key_file"), "/data/tristar/keys/tristar-bridge.key")
+        self.install()  # nothing more to add
+        self.assertEqual(auth_clients(self.t("config/tristar-gatewayd.toml")), clients)
+        for exe in ("tristar-gatewayd", "tristar-publisher", "tristar-bridge"):
+            self.check_config(exe)
+
+    def test_installed_keys_and_configs_connect_the_bridge(self):
+        """The installed configs, run: the gateway's CURVE endpoint takes the bridge's key."""
+        self.install("--device", DEVICE, "--with-bridge")
+        here = self.t("")
+
+        def local(text):  # the target's paths in the staging root, ephemeral ports
+            return (text.replace("/data/tristar/", here).replace("127.0.0.1:5556", "127.0.0.1:0")
+                    .replace("127.0.0.1:5555", "127.0.0.1:0").replace("ipc:///run/tristar/", "ipc://" + here))
+        for exe in ("tristar-gatewayd", "tristar-publisher", "tristar-bridge"):
+            write(self.t("run-%s.toml" % exe), local(read(self.t("config/%s.toml" % exe))))
+        sim = Daemon([executable("tristar-sim"), "--tcp", "127.0.0.1:0", "--frozen"], self.t("sim.log"))
+        gateway = bridge = None
+        try:
+            gateway = Daemon([executable("tristar-gatewayd"), "--config", self.t("run-tristar-gatewayd.toml"),
+                              "--device", sim.address, "--log-level", "info"], self.t("gatewayd.log"))
+            lines = [gateway.address] + [gateway.proc.stdout.readline().decode().strip() for _ in range(2)]
+            curve = lines[2]
+            bridge = Daemon([executable("tristar-bridge"), "--config", self.t("run-tristar-bridge.toml"),
+                             "--listen", "127.0.0.1:0", "--gateway", curve], self.t("bridge.log"))
+            from pymodbus.client import ModbusTcpClient
+            host, port = bridge.address[len("tcp://"):].rsplit(":", 1)
+            client = ModbusTcpClient(host, port=int(port), timeout=5)
+            self.assertTrue(client.connect())
+            reply = client.read_input_registers(0x18, 4, slave=1)
+            client.close()
+            self.assertFalse(reply.isError(), str(reply) + read(self.t("gatewayd.log"))[-2000:])
+            # the CLI as root on the ipc socket is tristar-ctl; on the plain endpoint it may not write
+            ctl = [executable("tristar-ctl"), "--timeout", "3000"]
+            if os.getuid() == 0:
+                out = run(ctl + ["--endpoint", lines[1], "write", "coil", "2", "off"])
+                self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            out = run(ctl + ["--endpoint", lines[0], "write", "coil", "2", "off"])
+            self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+            self.assertIn("not authenticated", out.stderr)
+        finally:
+            for daemon in (bridge, gateway, sim):
+                if daemon is not None:
+                    daemon.stop()
 
     def test_with_bridge_adds_the_bridge_service_until_without_bridge(self):
         self.install("--device", DEVICE, "--with-bridge")
@@ -330,8 +421,27 @@ class SystemdInstall(unittest.TestCase):
             self.assertEqual(read(self.p("etc/systemd/system/" + unit)), read(os.path.join(SYSTEMD_DIR, unit)))
             self.assertEqual(mode(self.p("etc/systemd/system/" + unit)), 0o644)
         self.assertEqual(config_uri(self.p("etc/tristar/tristar-gatewayd.toml")), [DEVICE])
-        self.assertEqual(read(self.p("etc/tristar/tristar-bridge.toml")),
-                         read(os.path.join(CONFIG_DIR, "tristar-bridge.toml")))
+        # keys: made once, secret ones root's; systemd hands each service its own
+        self.assertEqual(sorted(os.listdir(self.p("etc/tristar/keys"))),
+                         ["tristar-bridge.key", "tristar-bridge.pub", "tristar-gatewayd.key", "tristar-gatewayd.pub"])
+        for name in ("tristar-gatewayd", "tristar-bridge"):
+            self.assertEqual(mode(self.p("etc/tristar/keys/%s.key" % name)), 0o600)
+            self.assertEqual(mode(self.p("etc/tristar/keys/%s.pub" % name)), 0o644)
+            self.assertIn("\nLoadCredential=curve.key:/etc/tristar/keys/%s.key\n" % name,
+                          read(self.p("etc/systemd/system/%s.service" % name)))
+        gateway = read(self.p("etc/tristar/tristar-gatewayd.toml"))
+        self.assertIn('curve_secret_key_file = "/run/credentials/tristar-gatewayd.service/curve.key"', gateway)
+        self.assertEqual(auth_clients(self.p("etc/tristar/tristar-gatewayd.toml")),
+                         {"tristar-bridge": read(self.p("etc/tristar/keys/tristar-bridge.pub")).strip()})
+        bridge = read(self.p("etc/tristar/tristar-bridge.toml"))
+        self.assertEqual(toml_string(bridge, "gateway"), "tcp://127.0.0.1:5556")
+        self.assertEqual(toml_string(bridge, "server_public_key_file"), "/etc/tristar/keys/tristar-gatewayd.pub")
+        self.assertEqual(toml_string(bridge, "client_secret_key_file"),
+                         "/run/credentials/tristar-bridge.service/curve.key")
+        changed = re.compile(r"^(gateway|server_public_key_file|client_secret_key_file) = ")
+        self.assertEqual([a for a in read(os.path.join(CONFIG_DIR, "tristar-bridge.toml")).splitlines()
+                          if not changed.match(a)],
+                         [b for b in bridge.splitlines() if not changed.match(b)])
         for exe in ("tristar-gatewayd", "tristar-bridge"):
             out = run([self.p("usr/local/bin/" + exe), "--config", self.p("etc/tristar/%s.toml" % exe),
                        "--check-config"])
@@ -342,8 +452,12 @@ class SystemdInstall(unittest.TestCase):
         config = self.p("etc/tristar/tristar-gatewayd.toml")
         edited = read(config).replace("read_retries = 2", "read_retries = 3")
         write(config, edited)
+        keys = {name: read(self.p("etc/tristar/keys/" + name)) for name in os.listdir(self.p("etc/tristar/keys"))}
+        bridge = read(self.p("etc/tristar/tristar-bridge.toml"))
         self.install()
         self.assertEqual(read(config), edited)
+        self.assertEqual({name: read(self.p("etc/tristar/keys/" + name)) for name in keys}, keys)
+        self.assertEqual(read(self.p("etc/tristar/tristar-bridge.toml")), bridge)
 
     def test_no_bridge_installs_the_gateway_only(self):
         self.install("--device", DEVICE, "--no-bridge")
