@@ -21,6 +21,8 @@ struct CommandLine {
     std::optional<std::string> config_file;
     std::optional<std::string> listen;
     std::optional<std::string> gateway;
+    std::optional<std::string> server_key;  // CURVE: server_public_key_file
+    std::optional<std::string> key;         // CURVE: client_secret_key_file
     std::optional<int> max_age_ms;
     std::optional<int> scaled_unit;
     std::optional<int> gateway_timeout_ms;
@@ -45,6 +47,9 @@ void add_options(CLI::App& app, CommandLine& line) {
     app.add_option("--gateway-timeout-ms", line.gateway_timeout_ms,
                    "answer 0x0B when the gateway does not reply within this (default 3000)")
         ->check(CLI::Range(100, 60000));
+    app.add_option("--server-key", line.server_key,
+                   "CURVE: the gateway's public key file (server_public_key_file), with --key");
+    app.add_option("--key", line.key, "CURVE: this client's secret key file (client_secret_key_file)");
     app.add_option("--log-level", line.log_level, std::string{"log level: "} + log_level_names());
     app.add_flag("--log-plain", line.log_plain, "log without timestamps (for multilog/journald)");
     app.add_flag("--check-config", line.check_config, "validate the configuration and exit");
@@ -61,6 +66,11 @@ BridgeConfig resolve(const CommandLine& line) {
         }
     }
     if (line.gateway) config.gateway = *line.gateway;
+    if (line.server_key) config.server_public_key_file = *line.server_key;
+    if (line.key) config.client_secret_key_file = *line.key;
+    if (config.server_public_key_file.empty() != config.client_secret_key_file.empty())
+        throw ConfigError("command line", 0, line.key ? "--server-key" : "--key",
+                          "CURVE needs both the gateway's public key (--server-key) and this client's secret key (--key)");
     if (line.max_age_ms) config.max_age = milliseconds{*line.max_age_ms};
     if (line.scaled_unit) config.scaled_unit = *line.scaled_unit;
     if (line.gateway_timeout_ms) config.gateway_timeout = milliseconds{*line.gateway_timeout_ms};

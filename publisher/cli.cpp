@@ -15,6 +15,8 @@ namespace {
 struct CommandLine {
     std::optional<std::string> config_file;
     std::optional<std::string> gateway;
+    std::optional<std::string> server_key;  // CURVE: server_public_key_file
+    std::optional<std::string> key;         // CURVE: client_secret_key_file
     std::optional<std::string> dbus;
     std::optional<std::string> dbus_address;
     std::optional<std::string> data_dir;
@@ -35,6 +37,9 @@ void add_options(CLI::App& app, CommandLine& line) {
     app.add_option("--device-instance", line.device_instance,
                    "device instance without localsettings, and the default with it (default 0)")
         ->check(CLI::Range(0, 999));
+    app.add_option("--server-key", line.server_key,
+                   "CURVE: the gateway's public key file (server_public_key_file), with --key");
+    app.add_option("--key", line.key, "CURVE: this client's secret key file (client_secret_key_file)");
     app.add_option("--log-level", line.log_level, std::string{"log level: "} + log_level_names());
     app.add_flag("--log-plain", line.log_plain, "log without timestamps (for multilog)");
     app.add_flag("--check-config", line.check_config, "validate the configuration and exit");
@@ -44,6 +49,11 @@ void add_options(CLI::App& app, CommandLine& line) {
 PublisherConfig resolve(const CommandLine& line) {
     PublisherConfig config = line.config_file ? load_publisher_config(*line.config_file) : PublisherConfig{};
     if (line.gateway) config.gateway = *line.gateway;
+    if (line.server_key) config.server_public_key_file = *line.server_key;
+    if (line.key) config.client_secret_key_file = *line.key;
+    if (config.server_public_key_file.empty() != config.client_secret_key_file.empty())
+        throw ConfigError("command line", 0, line.key ? "--server-key" : "--key",
+                          "CURVE needs both the gateway's public key (--server-key) and this client's secret key (--key)");
     if (line.dbus) config.bus = *line.dbus == "session" ? BusKind::session : BusKind::system;
     if (line.dbus_address) {
         config.bus = BusKind::address;

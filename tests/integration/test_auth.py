@@ -348,10 +348,15 @@ class ClientsWithKeys(unittest.TestCase):
         with AuthStack() as stack:
             config = stack.path("bridge.toml")
             with open(config, "w") as f:
-                f.write('[bridge]\ngateway_timeout_ms = 1000\nserver_public_key_file = "%s"\n'
-                        'client_secret_key_file = "%s"\n' % (stack.path("gateway.pub"), stack.path("stranger.key")))
+                f.write('[bridge]\ngateway_timeout_ms = 1000\n')
+            # the keys on the command line this time; one without the other is a usage error
+            out = run([executable("tristar-bridge"), "--config", config, "--key", stack.path("stranger.key"),
+                       "--check-config"])
+            self.assertEqual(out.returncode, 2, out.stdout + out.stderr)
+            self.assertIn("--server-key", out.stderr)
             bridge = Daemon([executable("tristar-bridge"), "--config", config, "--listen", "127.0.0.1:0",
-                             "--gateway", stack.curve], stack.path("bridge.log"))
+                             "--gateway", stack.curve, "--server-key", stack.path("gateway.pub"),
+                             "--key", stack.path("stranger.key")], stack.path("bridge.log"))
             try:
                 host, port = bridge.address[len("tcp://"):].rsplit(":", 1)
                 client = ModbusTcpClient(host, port=int(port), timeout=5)
