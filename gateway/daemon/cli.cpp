@@ -8,6 +8,7 @@
 
 #include "gateway/client/curve_keys.h"
 #include "gateway/common/daemon_main.h"
+#include "gateway/common/fd_limit.h"
 #include "gateway/common/logging.h"
 #include "gateway/common/version.h"
 #include "gateway/daemon/gateway.h"
@@ -33,6 +34,10 @@ void add_options(CLI::App& app, CommandLine& line) {
 }
 
 int serve(const Config& config) {
+    // Every client connection holds a descriptor: the soft limit (often 1024) is raised to the
+    // hard one, and the front keeps its connections below it (connection_watch.h).
+    if (const auto limit = raise_fd_limit(); limit && limit->after != limit->before)
+        spdlog::info("[gateway] open files limit raised from {} to {}", limit->before, limit->after);
     Gateway gateway(config);
     return gateway.run([](const std::vector<std::string>& endpoints) {
         // Readiness for supervisors and tests: the bound endpoints, one per line, first.

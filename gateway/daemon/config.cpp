@@ -97,6 +97,7 @@ void read_server(TableReader& in, Config& config) {
         config.server.endpoints = std::move(endpoints);
     }
     in.read("max_frame_bytes", config.server.max_frame_bytes, 256, 1048576);
+    in.read("max_connections", config.server.max_connections, 1, 65536);
 }
 
 void read_log(TableReader& in, Config& config) {

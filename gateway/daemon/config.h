@@ -80,6 +80,9 @@ struct SchedulerConfig {
 struct ServerConfig {
     std::vector<std::string> endpoints{"tcp://127.0.0.1:5555"};
     std::size_t max_frame_bytes = 4096;
+    // Client connections on all endpoints together; beyond it the longest silent is closed.
+    // Also kept below the open-files limit, with room for the device link.
+    std::size_t max_connections = 256;
     bool operator==(const ServerConfig&) const = default;
 };
 

@@ -44,6 +44,7 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
     : config_(config),
       router_(context, zmq::socket_type::router),
       mailbox_(mailbox),
+      watch_(context, router_, connection_bound(config.server.max_connections)),
       link_(link_timing(config_.device), config_.scheduler.max_queue_per_client,
             config_.scheduler.fair_share_after),
       link_health_(config_.device.read_retries),
@@ -59,8 +60,9 @@ bool Front::run(int signal_fd) {
     for (;;) {
         zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
                                    {nullptr, mailbox_.result_fd(), ZMQ_POLLIN, 0},
-                                   {nullptr, signal_fd, ZMQ_POLLIN, 0}};
-        zmq::poll(items, 3, milliseconds{poll_timeout_ms()});
+                                   {nullptr, signal_fd, ZMQ_POLLIN, 0},
+                                   {watch_.socket().handle(), 0, ZMQ_POLLIN, 0}};
+        zmq::poll(items, 4, milliseconds{poll_timeout_ms()});
         if ((items[2].revents & ZMQ_POLLIN) != 0) {
             signalfd_siginfo info{};
             [[maybe_unused]] auto n = ::read(signal_fd, &info, sizeof info);
@@ -68,6 +70,7 @@ bool Front::run(int signal_fd) {
             return true;
         }
         if ((items[1].revents & ZMQ_POLLIN) != 0 && !on_link_result()) return false;
+        if ((items[3].revents & ZMQ_POLLIN) != 0) on_connection_events(Clock::now());
         if ((items[0].revents & ZMQ_POLLIN) != 0) on_client_frames();
         run_maintenance();
         service_link(Clock::now());
@@ -91,6 +94,8 @@ int Front::poll_timeout_ms() const {
 void Front::on_client_frames() {
     const auto limit = message_limit(config_.server.max_frame_bytes);
     for (int budget = 0; budget < 1000; ++budget) {
+        // Connection events first: a message then meets its fd's current owner (connection_watch.h).
+        on_connection_events(Clock::now());
         auto received = receive_bounded(router_, limit);
         if (received.oversize) {
             ++health_.counters.oversize_messages;
@@ -98,6 +103,7 @@ void Front::on_client_frames() {
             continue;
         }
         if (!received.message) return;
+        watch_.spoke(received.message->fd, received.message->envelope.front(), Clock::now());
         admit(std::move(received.message->envelope), received.message->payload);
     }
 }
@@ -118,6 +124,30 @@ void Front::admit(std::vector<std::string> envelope, const zmq::message_t& paylo
     pending->span = span_of(pending->request);
     if (pending->span && (serve_from_cache(*pending, now) || join_in_flight(*pending))) return;
     enqueue(std::move(*pending));
+}
+
+void Front::on_connection_events(Clock::time_point now) {
+    auto events = watch_.drain(now);
+    if (events.evicted > 0) {
+        health_.counters.evicted_connections += events.evicted;
+        spdlog::debug("[front] closed {} silent connection(s): {} is the most allowed", events.evicted,
+                      watch_.max_connections());
+    }
+    for (const auto& client : events.departed) drop_departed(client);
+}
+
+// A client whose connection closed gets no replies: what it still had queued is dropped, never
+// sent. A write it queued is not executed (it is logged, like every write).
+void Front::drop_departed(const ClientId& client) {
+    for (const auto& job : link_.queues().drop_client(client)) {
+        auto it = pending_.find(job.ticket);
+        if (it == pending_.end()) continue;
+        ++health_.counters.departed_requests;
+        if (job.lane == Lane::write)
+            spdlog::info("[write] client '{}' {} -> not executed: the client disconnected",
+                         it->second.request.client_name(), describe_write(it->second.request));
+        pending_.erase(it);
+    }
 }
 
 void Front::enqueue(Pending pending) {
@@ -254,9 +284,13 @@ v1::Status Front::status() const {
                         : in_flight_ && !link_health_.info().connected ? "connecting"
                         : link_health_.connected()                     ? "connected"
                                                                        : "idle";
-    return make_status({config_, link_health_.info(), state, link_health_.connected_since_unix_ms(),
-                        now - started_, health_, link_.queues(), admission_.clients(), failures_,
-                        link_health_.last_error()});
+    auto result = make_status({config_, link_health_.info(), state, link_health_.connected_since_unix_ms(),
+                               now - started_, health_, link_.queues(), admission_.clients(), failures_,
+                               link_health_.last_error()});
+    result.mutable_counters()->set_fair_share_reads(link_.fair_share_reads());
+    result.set_connections(static_cast<std::uint32_t>(watch_.connections()));
+    result.set_max_connections(static_cast<std::uint32_t>(watch_.max_connections()));
+    return result;
 }
 
 }  // namespace tristar::gateway

@@ -17,6 +17,7 @@
 
 #include "gateway/daemon/admission.h"
 #include "gateway/daemon/config.h"
+#include "gateway/daemon/connection_watch.h"
 #include "gateway/daemon/failure_log.h"
 #include "gateway/daemon/health.h"
 #include "gateway/daemon/link_health.h"
@@ -61,6 +62,8 @@ private:
     };
 
     void on_client_frames();
+    void on_connection_events(Clock::time_point now);
+    void drop_departed(const ClientId& client);
     void admit(std::vector<std::string> envelope, const zmq::message_t& payload);
     void enqueue(Pending pending);
     void service_link(Clock::time_point now);
@@ -89,6 +92,7 @@ private:
     Config config_;
     zmq::socket_t router_;
     LinkMailbox& mailbox_;
+    ConnectionWatch watch_;  // before the endpoints are bound
     std::vector<std::string> endpoints_;
     Health health_;
     LinkScheduler link_;

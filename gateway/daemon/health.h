@@ -43,6 +43,8 @@ struct FrontCounters {
     std::uint64_t oversize_messages = 0;   // dropped unread (router_io.h)
     std::uint64_t dropped_replies = 0;     // the client's reply queue was full
     std::uint64_t unroutable_replies = 0;  // the client had gone
+    std::uint64_t departed_requests = 0;   // queued when their client's connection closed
+    std::uint64_t evicted_connections = 0; // closed beyond server.max_connections
 };
 
 struct Health {

@@ -39,7 +39,10 @@ Received receive_bounded(zmq::socket_t& router, std::size_t limit) {
         result.oversize = true;
         return result;
     }
-    if (!envelope.empty()) result.message = ClientMessage{std::move(envelope), std::move(frame)};
+    if (!envelope.empty()) {
+        const int fd = zmq_msg_get(frame.handle(), ZMQ_SRCFD);
+        result.message = ClientMessage{std::move(envelope), std::move(frame), fd};
+    }
     return result;
 }
 

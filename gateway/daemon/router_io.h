@@ -40,6 +40,7 @@ void configure_router(zmq::socket_t& router, std::size_t max_frame_bytes, std::s
 struct ClientMessage {
     std::vector<std::string> envelope;  // routing frames
     zmq::message_t payload;
+    int fd = -1;  // the connection it came on (ZMQ_SRCFD), -1 when unknown
 };
 
 struct Received {

@@ -35,6 +35,8 @@ void fill_counters(v1::Counters& out, const FrontCounters& c, const LinkInfo& li
     out.set_refused_handshakes(refused_handshakes());
     out.set_dropped_replies(c.dropped_replies);
     out.set_unroutable_replies(c.unroutable_replies);
+    out.set_departed_requests(c.departed_requests);
+    out.set_evicted_connections(c.evicted_connections);
 }
 
 // The most recently seen clients first, as many as fit in `budget` bytes; the rest are counted.
