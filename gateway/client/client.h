@@ -57,7 +57,7 @@ struct Options {
     v1::Priority priority = v1::PRIORITY_INTERACTIVE;
     std::chrono::milliseconds timeout{5000};  // how long a blocking call waits for its reply
     std::uint32_t deadline_ms = 0;            // sent with each request; 0 = gateway default
-    std::optional<CurveKeys> curve;           // nothing: no authentication (NULL mechanism)
+    std::optional<CurveKeys> curve{};         // nothing: no authentication (NULL mechanism)
 };
 
 // Why a call failed: the gateway's error, or no reply at all (gateway not running).
