@@ -52,8 +52,9 @@ TEST_CASE("controls: one-shot commands send their coil on 1, nothing on 0") {
         {"/Tristar/Control/ClearFaults", coil_clear_faults},
         {"/Tristar/Control/ClearAlarms", coil_clear_alarms},
     };
-    for (const auto& [path, coil] : commands) {
-        CAPTURE(path);
+    for (const auto& command : commands) {
+        const auto& [path, coil] = command;
+        CAPTURE(command.first);  // CAPTURE takes a lambda, which clang 14 lets see no binding
         CHECK(coil_write(decide(path, std::int32_t{1}, mppt)) == CoilWrite{coil, true});
         CHECK(std::holds_alternative<NoOp>(decide(path, std::int32_t{0}, mppt)));
         CHECK(refusal_code(decide(path, std::int32_t{2}, mppt)) == set_result::rejected);

@@ -217,7 +217,8 @@ TEST_CASE("FC03 and FC04 return the same data") {
     DeviceModel m(config_at(10.0, true));
     for (const auto& [address, count] : std::vector<std::pair<std::uint16_t, std::uint16_t>>{
              {0x0000, 92}, {0x0018, 56}, {0xE000, 34}, {0xE0C0, 14}, {0x1000, 42}}) {
-        CAPTURE(address);
+        const std::uint16_t first = address;  // CAPTURE takes a lambda, which clang 14 lets see
+        CAPTURE(first);                       // no structured binding
         const auto holding = run(m, read_pdu(3, address, count));
         const auto input = run(m, read_pdu(4, address, count));
         REQUIRE_FALSE(holding.exception);

@@ -199,7 +199,9 @@ TEST_CASE("caller paths: the mandatory identity paths with their types") {
         {"/DeviceInstance", VenusType::integer},  {"/ProductId", VenusType::integer},
         {"/CustomName", VenusType::string},       {"/Connected", VenusType::integer}};
     REQUIRE(caller_paths().size() == expected.size());
-    for (auto [path, type] : expected) {
+    for (const auto& row : expected) {
+        const std::string_view path = row.first;  // not a structured binding: doctest's
+        const VenusType type = row.second;        // messages capture it in a lambda
         const PathSpec* spec = find_path(path);
         REQUIRE_MESSAGE(spec != nullptr, path);
         CHECK(spec->type == type);

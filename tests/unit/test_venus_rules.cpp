@@ -51,7 +51,9 @@ const std::vector<std::pair<unsigned, std::int32_t>> fault_rows{{0, 18}, {1, 28}
                                                                 {8, 5},  {9, 113}, {11, 115}};
 
 TEST_CASE("/ErrorCode: each listed fault bit alone") {
-    for (auto [bit, code] : fault_rows) {
+    for (const auto& row : fault_rows) {
+        const unsigned bit = row.first;  // not a structured binding: CAPTURE takes it in a lambda
+        const std::int32_t code = row.second;
         CAPTURE(bit);
         CHECK(error_code(static_cast<std::uint16_t>(1U << bit)) == code);
         Snapshot snapshot = with_word(dump_9_1(), 0x2C, static_cast<std::uint16_t>(1U << bit));

@@ -67,9 +67,10 @@ TEST_CASE(
     "tristar-publisher") {
     const WritePolicy policy{WritePolicyConfig{}};
     for (const char* client : {"tristar-ctl", "tristar-publisher"})
-        for (const auto& [address, value] : profile_coil_writes) {
+        for (const auto& write : profile_coil_writes) {
+            const auto [address, value] = write;
             CAPTURE(client);
-            CAPTURE(address);
+            CAPTURE(write.first);  // CAPTURE takes a lambda, which clang 14 lets see no binding
             CHECK(allowed(policy, coil(client, address, value)));
         }
 }
