@@ -568,6 +568,7 @@ def report(run, args, samples, counters, watch, codes, failures, csv_path, sanit
     end = samples[-1][0]
     print()
     log("%.0f s run, %d samples; CSV: %s" % (end, len(samples), csv_path))
+    notes = []
     print("%-18s %11s %11s %8s   %11s %11s %8s %8s %8s" % (
         "daemon", "RSS min 2", "RSS end", "growth", "anon min 2", "anon end", "growth", "fds min", "fds max"))
     for name in DAEMONS:
@@ -581,8 +582,8 @@ def report(run, args, samples, counters, watch, codes, failures, csv_path, sanit
             min(fds) if fds else "-", max(fds) if fds else "-"))
         if name in ("tristar-gatewayd", "tristar-bridge") and growth is not None and growth >= args.rss_limit:
             if name in sanitized:
-                log("%s RSS grew %.2f %%: not judged under AddressSanitizer (its quarantine keeps freed "
-                    "memory, up to 256 MB)" % (name, growth))
+                notes.append("%s RSS grew %.2f %%: not judged under AddressSanitizer (its quarantine keeps "
+                             "freed memory, up to 256 MB)" % (name, growth))
             else:
                 failures.append("%s RSS grew %.2f %% (limit %.1f %%)" % (name, growth, args.rss_limit))
         # fds grew: the fewest in the last minute is above the most in the first two.
@@ -590,6 +591,8 @@ def report(run, args, samples, counters, watch, codes, failures, csv_path, sanit
         late = [row[name]["fds"] for t, row in samples if t >= end - 60 and row[name]["fds"] is not None]
         if end > 120 and early and late and min(late) > max(early):
             failures.append("%s fds grew from %d to %d" % (name, max(early), min(late)))
+    for note in notes:
+        log(note)
     print()
     log("RSS, RssAnon and RssFile (kB) at the end of each minute:")
     minutes = list(range(60, end + 1, 60))
