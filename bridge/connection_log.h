@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "bridge/rate_limiter.h"
+#include "gateway/common/rate_limiter.h"
 
 namespace tristar::bridge {
 

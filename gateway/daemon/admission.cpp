@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/common/log_limit.h"
+
 #include "gateway/daemon/client_name.h"
 #include "gateway/daemon/translate.h"
 
@@ -9,6 +11,17 @@ namespace tristar::gateway {
 namespace {
 
 constexpr int logged_values = 4;  // of an FC16 write
+
+// Lines a client can cause at will: a flood of them costs a line and a summary a minute.
+LogLimit& invalid_writes_log() {
+    static LogLimit limit{"[write] invalid writes"};
+    return limit;
+}
+
+LogLimit& refused_writes_log() {
+    static LogLimit limit{"[write] refused writes"};
+    return limit;
+}
 
 std::string list_values(const v1::WriteRegisters& body) {
     std::string text;
@@ -62,7 +75,7 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
     clients_.note(pending.client, pending.request.client_name(), now,
                   [this](const ClientId& client) { return queues_.depth(client) > 0; });
     if (auto problem = validate(pending.request, limits_)) {
-        if (lane_of(pending.request) == Lane::write)
+        if (lane_of(pending.request) == Lane::write && invalid_writes_log().allow())
             spdlog::info("[write] client '{}' {} -> INVALID_REQUEST: {}", pending.request.client_name(),
                          describe_write(pending.request), *problem);
         return refusal(pending.request, v1::INVALID_REQUEST, *problem);
@@ -74,8 +87,9 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
                                                     "of [auth] (unauthenticated_writes is off)");
     if (refused) {
         ++counters_.refused_writes;
-        spdlog::info("[write] client '{}' {} -> WRITE_DENIED: {}", pending.request.client_name(),
-                     describe_write(pending.request), *refused);
+        if (refused_writes_log().allow())
+            spdlog::info("[write] client '{}' {} -> WRITE_DENIED: {}", pending.request.client_name(),
+                         describe_write(pending.request), *refused);
         return refusal(pending.request, v1::WRITE_DENIED, *refused);
     }
     if (pending.request.has_status()) return StatusWanted{pending.request.id()};

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/common/log_limit.h"
 #include "gateway/daemon/endpoints.h"
 #include "gateway/daemon/router_io.h"
 #include "gateway/daemon/status.h"
@@ -36,6 +37,17 @@ LinkTiming link_timing(const DeviceConfig& device) {
     timing.backoff_max = device.backoff_max;
     timing.seed = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
     return timing;
+}
+
+bool reached_device(const v1::Reply& reply) {
+    if (!reply.has_error()) return true;
+    const auto code = reply.error().code();
+    return code != v1::BUSY && code != v1::DEADLINE_EXCEEDED && code != v1::DEVICE_UNAVAILABLE;
+}
+
+LogLimit& unsent_writes_log() {
+    static LogLimit limit{"[write] writes not sent"};
+    return limit;
 }
 
 }  // namespace
@@ -74,6 +86,7 @@ bool Front::run(int signal_fd) {
         if ((items[0].revents & ZMQ_POLLIN) != 0) on_client_frames();
         run_maintenance();
         service_link(Clock::now());
+        flush_log_limits();
     }
 }
 
@@ -143,7 +156,7 @@ void Front::drop_departed(const ClientId& client) {
         auto it = pending_.find(job.ticket);
         if (it == pending_.end()) continue;
         ++health_.counters.departed_requests;
-        if (job.lane == Lane::write)
+        if (job.lane == Lane::write && unsent_writes_log().allow())
             spdlog::info("[write] client '{}' {} -> not executed: the client disconnected",
                          it->second.request.client_name(), describe_write(it->second.request));
         pending_.erase(it);
@@ -250,7 +263,9 @@ void Front::answer(const Pending& pending, v1::Reply& reply) {
     reply.set_id(pending.request.id());
     const auto total = us_between(pending.arrival, Clock::now());
     reply.set_queue_us(total > reply.device_us() ? total - reply.device_us() : 0);
-    if (pending.lane == Lane::write) {
+    // Every write that reached the device is logged; those answered without reaching it (busy,
+    // deadline, device unavailable) are lines a client can cause at will: rate-limited.
+    if (pending.lane == Lane::write && (reached_device(reply) || unsent_writes_log().allow())) {
         const std::string outcome = reply.has_error() ? v1::ErrorCode_Name(reply.error().code()) : "ok";
         spdlog::info("[write] client '{}' {} -> {}", pending.request.client_name(),
                      describe_write(pending.request), outcome);

@@ -171,6 +171,26 @@ TEST_CASE("a write queued by a client that then disconnects is never executed") 
     CHECK(sim.final_stat("writes") == 0);
 }
 
+TEST_CASE("a flood of refused writes costs the log a line, not thousands") {
+    TempDir dir;
+    Sim sim(dir);
+    Gatewayd gateway(dir, sim.uri(), "[log]\nlevel = \"info\"\n");
+    zmq::context_t context;
+    client::GatewayClient flood(context, options(gateway.endpoint(), "flood"));
+    int denied = 0;
+    for (int i = 0; i < 2000; ++i) {
+        const auto result = flood.write_coil(3, true);  // no rule allows coil 3
+        if (!result.ok() && result.failure().code == v1::WRITE_DENIED) ++denied;
+    }
+    CHECK(denied == 2000);
+    CHECK(counters(gateway.endpoint()).refused_writes() == 2000);
+    std::ifstream log(dir.file("gatewayd.log"));
+    int lines = 0;
+    for (std::string line; std::getline(log, line);) lines += line.find("WRITE_DENIED") != std::string::npos ? 1 : 0;
+    std::printf("[log flood] 2000 refused writes, %d log lines\n", lines);
+    CHECK(lines == 1);
+}
+
 // ------------------------------------------------------------------------------ fd flood
 
 int open_files(pid_t pid) {

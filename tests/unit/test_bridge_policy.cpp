@@ -1,15 +1,17 @@
 // tristar-bridge's connection policy and log rate limit, pure (bridge/connection_policy.h,
-// bridge/rate_limiter.h): whom a new connection evicts, when a connection times out, and how
+// gateway/common/rate_limiter.h): whom a new connection evicts, when a connection times out, and how
 // many lines a flood of one event leaves in the log.
 #include <doctest/doctest.h>
 
 #include <vector>
 
 #include "bridge/connection_policy.h"
-#include "bridge/rate_limiter.h"
+#include "gateway/common/log_limit.h"
+#include "gateway/common/rate_limiter.h"
 
 using namespace std::chrono_literals;
 using namespace tristar::bridge;
+using tristar::RateLimiter;
 
 namespace {
 
@@ -130,4 +132,17 @@ TEST_CASE("rate limiter: during a flood, one line per interval; after a quiet on
     CHECK_FALSE(limiter.next_due());
     CHECK(limiter.record(0, t0 + 200s));
     CHECK(limiter.total(0) == 4);
+}
+
+TEST_CASE("log limit: the first line of a window is logged, the rest counted until it ends") {
+    tristar::LogLimit limit("[test] lines", 60s);
+    CHECK(limit.allow(t0));
+    for (int i = 1; i < 100; ++i) CHECK_FALSE(limit.allow(t0 + i * 100ms));
+    limit.flush(t0 + 59s);     // the window is still open: nothing yet
+    CHECK_FALSE(limit.allow(t0 + 59s));
+    limit.flush(t0 + 61s);     // summarised; the next window starts
+    CHECK_FALSE(limit.allow(t0 + 62s));
+    limit.flush(t0 + 122s);    // summarised again
+    limit.flush(t0 + 200s);    // a quiet window ends the limit
+    CHECK(limit.allow(t0 + 201s));
 }

@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-namespace tristar::bridge {
+namespace tristar {
 
 class RateLimiter {
   public:
@@ -43,4 +43,4 @@ class RateLimiter {
     std::chrono::milliseconds interval_;
 };
 
-}  // namespace tristar::bridge
+}  // namespace tristar

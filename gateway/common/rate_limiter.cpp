@@ -1,6 +1,6 @@
-#include "bridge/rate_limiter.h"
+#include "gateway/common/rate_limiter.h"
 
-namespace tristar::bridge {
+namespace tristar {
 
 RateLimiter::RateLimiter(std::size_t causes, std::chrono::milliseconds interval)
     : state_(causes), interval_(interval) {}
@@ -40,4 +40,4 @@ std::optional<RateLimiter::Time> RateLimiter::next_due() const {
     return next;
 }
 
-}  // namespace tristar::bridge
+}  // namespace tristar
