@@ -55,7 +55,10 @@ std::vector<std::pair<std::string, std::uint64_t>> counter_cells(const v1::Count
             {"oversize_msgs", c.oversize_messages()},
             {"dropped_replies", c.dropped_replies()},
             {"unroutable", c.unroutable_replies()},
-            {"refused_auth", c.refused_handshakes()}};
+            {"refused_auth", c.refused_handshakes()},
+            {"departed", c.departed_requests()},
+            {"evicted_conns", c.evicted_connections()},
+            {"fair_share", c.fair_share_reads()}};
 }
 
 // Three "name  value" cells per line, 78 columns.
@@ -117,7 +120,11 @@ namespace {
 // One line per client name.
 std::string clients_text(const v1::Status& status) {
     const auto by_name = client_totals(status);
-    std::string out = "clients (" + std::to_string(by_name.size()) + ")\n";
+    std::string out = "clients (" + std::to_string(by_name.size()) + ")";
+    if (status.max_connections() > 0)
+        out += ", connections " + std::to_string(status.connections()) + " of " +
+               std::to_string(status.max_connections());
+    out += "\n";
     for (const auto& [name, totals] : by_name) {
         std::string padded = name;
         padded.append(name.size() < 20 ? 20 - name.size() : 1, ' ');

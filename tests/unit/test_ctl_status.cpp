@@ -103,3 +103,17 @@ TEST_CASE("status: dropped messages and replies, and the clients left out") {
     CHECK(contains(text, "(196 less recent clients not listed)"));
     CHECK(contains(status_json(status), R"("dropped_replies":"3680")"));
 }
+
+TEST_CASE("status: connections, departed clients' requests, evictions and fair-share reads") {
+    client::v1::Status status;
+    status.set_connections(12);
+    status.set_max_connections(256);
+    status.mutable_counters()->set_departed_requests(4);
+    status.mutable_counters()->set_evicted_connections(345);
+    status.mutable_counters()->set_fair_share_reads(194);
+    const auto text = status_text(status, 0);
+    CHECK(contains(text, "clients (0), connections 12 of 256"));
+    CHECK(contains(text, "departed               4"));
+    CHECK(contains(text, "evicted_conns        345"));
+    CHECK(contains(text, "fair_share           194"));
+}
