@@ -65,9 +65,11 @@ TEST_CASE("config: every key is read") {
                          "max_queue_per_client = 10000",
                          "default_deadline_ms = 2000",
                          "max_deadline_ms = 90000",
+                         "fair_share_after_ms = 0",
                          "[server]",
                          "endpoints = [\"ipc:///tmp/g.sock\", \"inproc://gw\"]",
                          "max_frame_bytes = 1048576",
+                         "max_connections = 16",
                          "[log]",
                          "level = \"debug\"",
                          "plain = true",
@@ -92,7 +94,9 @@ TEST_CASE("config: every key is read") {
     CHECK(config.scheduler.default_deadline == 2000ms);
     CHECK(config.scheduler.max_deadline == 90000ms);
     CHECK(config.server.endpoints == std::vector<std::string>{"ipc:///tmp/g.sock", "inproc://gw"});
+    CHECK(config.scheduler.fair_share_after == 0ms);
     CHECK(config.server.max_frame_bytes == 1048576);
+    CHECK(config.server.max_connections == 16);
     CHECK(config.log.level == "debug");
     CHECK(config.log.plain);
 }
@@ -280,8 +284,8 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
          {"uri", "unit", "response_timeout_ms", "byte_timeout_ms", "connect_timeout_ms",
           "tcp_gap_ms", "rtu_pause_ms", "connect_settle_ms", "recovery_pause_ms", "read_retries", "connection",
           "read_ahead",          "read_ahead_reprobe_ms", "backoff_min_ms", "backoff_max_ms"}},
-        {"scheduler", {"max_queue_per_client", "default_deadline_ms", "max_deadline_ms"}},
-        {"server", {"endpoints", "max_frame_bytes"}},
+        {"scheduler", {"max_queue_per_client", "default_deadline_ms", "max_deadline_ms", "fair_share_after_ms"}},
+        {"server", {"endpoints", "max_frame_bytes", "max_connections"}},
         {"log", {"level", "plain"}},
         {"write_policy", {"profile", "profile_clients", "allow_eeprom"}},
         {"maintenance", {"comm_reset_hour"}},
@@ -297,7 +301,7 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
         count += names.size();
     }
     CHECK(example.size() == 6);
-    CHECK(count == 26);
+    CHECK(count == 28);
 }
 
 TEST_CASE("config: the example documents every write rule key in its comments") {
