@@ -243,8 +243,9 @@ TEST_CASE("reads not entirely inside one mapped block are illegal data addresses
                                                               {0xE0CE, 1},
                                                               {0xFFFF, 1},
                                                               {0x0050, 125}}) {
-        CAPTURE(address);
-        CAPTURE(count);
+        const std::uint16_t first = address, words = count;  // CAPTURE takes a lambda, which
+        CAPTURE(first);                                      // clang 14 lets see no structured
+        CAPTURE(words);                                      // binding
         const auto out = run(m, read_pdu(3, address, count));
         CHECK(out.exception == ExceptionCode::illegal_data_address);
         CHECK(out.response == modbus::Bytes{0x83, 0x02});
