@@ -405,8 +405,12 @@ def start_stack(run, args):
                                     "--stats", run.path("sim-stats.json"), "--start-hour", "6",
                                     "--seed", str(args.seed), *args.faults.split()])
     log("simulator at %s (%s)" % (sim, args.faults))
+    # SOAK_GATEWAY_ENV: extra environment of the gateway alone ("K=V K=V"), e.g. a heap profiler's
+    # LD_PRELOAD, to see what holds memory in a long run.
+    gateway_env = dict(os.environ)
+    gateway_env.update(item.split("=", 1) for item in os.environ.get("SOAK_GATEWAY_ENV", "").split())
     endpoint = run.start("tristar-gatewayd", [os.path.join(b, "gateway/daemon/tristar-gatewayd"), "--device", sim,
-                                              "--endpoint", "tcp://127.0.0.1:0"])
+                                              "--endpoint", "tcp://127.0.0.1:0"], env=gateway_env)
     log("gateway on %s (default config)" % endpoint)
     bridge = run.start("tristar-bridge", [os.path.join(b, "bridge/tristar-bridge"), "--listen", "127.0.0.1:0",
                                           "--gateway", endpoint])
