@@ -85,6 +85,7 @@ bool Front::run(int signal_fd) {
         if ((items[3].revents & ZMQ_POLLIN) != 0) on_connection_events(Clock::now());
         if ((items[0].revents & ZMQ_POLLIN) != 0) on_client_frames();
         run_maintenance();
+        release_free_memory();
         service_link(Clock::now());
         flush_log_limits();
     }

@@ -2,6 +2,8 @@
 // weeks, so at the configured local hour the gateway resets its communication server by
 // writing coil 0x10FF. The device drops the connection when it obeys, so a lost reply counts
 // as done.
+#include <malloc.h>
+
 #include <spdlog/spdlog.h>
 
 #include "gateway/daemon/front.h"
@@ -20,6 +22,13 @@ int Front::maintenance_timeout_ms() const {
                           *next_maintenance_ - std::chrono::system_clock::now()).count();
     // Re-checked at least every minute: the system clock may be set while we wait.
     return static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
+}
+
+void Front::release_free_memory() {
+    const auto now = Clock::now();
+    if (now < next_trim_) return;
+    next_trim_ = now + std::chrono::minutes{1};
+    ::malloc_trim(0);
 }
 
 void Front::run_maintenance() {
