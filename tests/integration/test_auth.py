@@ -13,6 +13,7 @@ import unittest
 import zmq
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
+from gateway_wire import field, registers_of  # noqa: E402
 from tristar_stack import Daemon, direct_read, executable, run, tail, wait_until  # noqa: E402
 
 SERVICE = "com.victronenergy.solarcharger.tristar_01234567"
@@ -37,63 +38,11 @@ def read_line(daemon):
     return daemon.proc.stdout.readline().decode().strip()
 
 
-# --- the wire protocol by hand (pyzmq only; no protobuf module) ---
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | 0x80 if n else b)
-        if not n:
-            return bytes(out)
-
-
-def field(number, wire_type, payload):
-    key = varint(number << 3 | wire_type)
-    return key + (varint(payload) if wire_type == 0 else varint(len(payload)) + payload)
-
+# --- the wire protocol by hand (pyzmq only; no protobuf module): tests/support/gateway_wire.py ---
 
 def read_request(req_id, address, count, name=b"plain-reader"):
     body = field(1, 0, 4) + field(2, 0, address) + field(3, 0, count)
     return field(1, 0, req_id) + field(2, 2, name) + field(10, 2, body)
-
-
-def registers_of(reply):
-    """The values of a Reply's registers (field 10, packed), or None for any other answer."""
-    i = 0
-    values = None
-
-    def read_varint(data, i):
-        shift = value = 0
-        while True:
-            b = data[i]
-            i += 1
-            value |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return value, i
-    while i < len(reply):
-        key, i = read_varint(reply, i)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            _, i = read_varint(reply, i)
-            continue
-        length, i = read_varint(reply, i)
-        payload = reply[i:i + length]
-        i += length
-        if number == 10:
-            values, j = [], 0
-            while j < len(payload):  # Registers.values = 1, packed
-                k, j = read_varint(payload, j)
-                n, j = read_varint(payload, j)
-                inner = payload[j:j + n]
-                j += n
-                m = 0
-                while m < len(inner):
-                    v, m = read_varint(inner, m)
-                    values.append(v)
-    return values
 
 
 class PlainReader(threading.Thread):
