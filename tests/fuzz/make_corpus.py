@@ -9,8 +9,11 @@ described at the top of its .cpp file."""
 import pathlib
 import re
 import struct
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "support"))
+from gateway_wire import varint  # noqa: E402  (the wire format, written once)
 ROOT = HERE.parent.parent
 CORPUS = HERE / "corpus"
 
@@ -149,16 +152,6 @@ def rtu_reply():
 
 # -------------------------------------------------------------------------------- fuzz_admission
 # A serialized tristar.gateway.v1.Request (proto/gateway.proto), encoded here by hand.
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def field(number, value):
