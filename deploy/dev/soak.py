@@ -21,18 +21,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from soak_load import (SERVICE, ConnectedWatch, Counter, ctl_loop, dealer_loop,  # noqa: E402
                        modbus_loop, stopping)
+from venus_stack import BUS_CONFIG  # noqa: E402  (tests/support, on the path soak_load set)
 
 SAMPLE_S = 10
 DAEMONS = ["tristar-gatewayd", "tristar-bridge", "tristar-publisher", "tristar-sim", "dbus-daemon"]
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=%s</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-"""
 
 def log(message):
     print("soak: " + message, flush=True)
