@@ -85,9 +85,8 @@ bool Front::run(int signal_fd) {
         if ((items[3].revents & ZMQ_POLLIN) != 0) on_connection_events(Clock::now());
         if ((items[0].revents & ZMQ_POLLIN) != 0) on_client_frames();
         run_maintenance();
-        release_free_memory();
+        every_minute();
         service_link(Clock::now());
-        flush_log_limits();
     }
 }
 

@@ -82,10 +82,11 @@ private:
     bool retry(Ticket ticket, const LinkResult& result);
     // Daily maintenance (front_maintenance.cpp): the comm-server reset, queued as a write.
     void run_maintenance();
-    // Once a minute, free heap pages go back to the system (malloc_trim): glibc keeps what a
-    // thread's arena once held, and the link worker's connections (one per transaction on a
-    // TriStar) fragment it, so the resident set crept for hours although the heap in use is flat.
-    void release_free_memory();
+    // Once a minute, off the per-message path: the rate-limited log lines' summaries, and free
+    // heap pages back to the system (malloc_trim): glibc keeps what a thread's arena once held,
+    // and the link worker's connections (one per transaction on a TriStar) fragment it, so the
+    // resident set crept for hours although the heap in use is flat.
+    void every_minute();
     int maintenance_timeout_ms() const;
     void answer(const Pending& pending, v1::Reply& reply);
     void answer_error(const Pending& pending, v1::ErrorCode code, const std::string& message);
@@ -110,7 +111,7 @@ private:
     std::optional<DailySchedule::TimePoint> next_maintenance_;
     Ticket next_ticket_ = 1;
     Clock::time_point started_ = Clock::now();
-    Clock::time_point next_trim_ = Clock::now() + std::chrono::minutes{1};
+    Clock::time_point next_minute_ = Clock::now() + std::chrono::minutes{1};
 };
 
 }  // namespace tristar::gateway

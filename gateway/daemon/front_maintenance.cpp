@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/common/log_limit.h"
 #include "gateway/daemon/front.h"
 #include "proto/tristar/register_map.h"
 
@@ -24,10 +25,11 @@ int Front::maintenance_timeout_ms() const {
     return static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
 }
 
-void Front::release_free_memory() {
+void Front::every_minute() {
     const auto now = Clock::now();
-    if (now < next_trim_) return;
-    next_trim_ = now + std::chrono::minutes{1};
+    if (now < next_minute_) return;
+    next_minute_ = now + std::chrono::minutes{1};
+    flush_log_limits();
     ::malloc_trim(0);
 }
 
