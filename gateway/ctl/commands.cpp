@@ -9,6 +9,7 @@
 #include "gateway/ctl/read_plan.h"
 #include "gateway/ctl/readings.h"
 #include "gateway/ctl/register_list.h"
+#include "gateway/ctl/status_json.h"
 #include "gateway/ctl/status_view.h"
 
 namespace tristar::ctl {

@@ -1,7 +1,5 @@
 #include "gateway/ctl/status_view.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -217,17 +215,6 @@ std::string status_text(const v1::Status& status, std::uint64_t now_unix_ms) {
     out += line("queue time", histogram_text(status.queue_time()));
     out += line("last error", status.last_error().empty() ? "none" : status.last_error());
     return out;
-}
-
-std::string status_json(const v1::Status& status) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.always_print_primitive_fields = true;
-    options.preserve_proto_field_names = true;
-    std::string json;
-    const auto result = google::protobuf::util::MessageToJsonString(status, &json, options);
-    if (!result.ok())
-        throw std::runtime_error("cannot encode the status as JSON: " + result.ToString());
-    return json + "\n";
 }
 
 }  // namespace tristar::ctl

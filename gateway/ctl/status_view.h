@@ -1,6 +1,6 @@
 #pragma once
 // `status`: the gateway's Status message for people (durations, percentiles from the latency
-// histograms) and as JSON. Pure: the current time comes in as an argument.
+// histograms); status_json.h has the JSON. Pure: the current time comes in as an argument.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -35,7 +35,5 @@ std::map<std::string, ClientTotals> client_totals(const client::v1::Status& stat
 std::string link_text(const client::v1::Status& status);
 
 std::string status_text(const client::v1::Status& status, std::uint64_t now_unix_ms);
-// protobuf's JSON mapping, every field printed, proto field names.
-std::string status_json(const client::v1::Status& status);
 
 }  // namespace tristar::ctl

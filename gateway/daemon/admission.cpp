@@ -5,6 +5,7 @@
 #include "gateway/common/log_limit.h"
 
 #include "gateway/daemon/client_name.h"
+#include "gateway/daemon/known_fields.h"
 #include "gateway/daemon/translate.h"
 
 namespace tristar::gateway {
@@ -74,7 +75,11 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
                            std::to_string(config_.server.max_frame_bytes));
     clients_.note(pending.client, pending.request.client_name(), now,
                   [this](const ClientId& client) { return queues_.depth(client) > 0; });
-    if (auto problem = validate(pending.request, limits_)) {
+    // Unknown fields mean a client built against a schema we do not speak: refuse, don't guess.
+    auto problem = has_unknown_fields(payload)
+                       ? std::optional<std::string>("request has fields this gateway does not know")
+                       : validate(pending.request, limits_);
+    if (problem) {
         if (lane_of(pending.request) == Lane::write && invalid_writes_log().allow())
             spdlog::info("[write] client '{}' {} -> INVALID_REQUEST: {}", pending.request.client_name(),
                          describe_write(pending.request), *problem);

@@ -1,7 +1,5 @@
 #include "gateway/daemon/validation.h"
 
-#include <google/protobuf/unknown_field_set.h>
-
 #include "gateway/daemon/link_types.h"
 
 namespace tristar::gateway {
@@ -62,24 +60,9 @@ Problem check_body(const v1::Request& request) {
     return "request has no body (read_registers, read_bits, write_*, status)";
 }
 
-// Unknown fields mean a client built against a schema we do not speak: refuse, don't guess.
-bool has_unknown_fields(const google::protobuf::Message& message) {
-    const auto* reflection = message.GetReflection();
-    if (!reflection->GetUnknownFields(message).empty()) return true;
-    std::vector<const google::protobuf::FieldDescriptor*> fields;
-    reflection->ListFields(message, &fields);
-    for (const auto* field : fields) {
-        if (field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE || field->is_repeated())
-            continue;
-        if (has_unknown_fields(reflection->GetMessage(message, field))) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 std::optional<std::string> validate(const v1::Request& request, const ValidationLimits& limits) {
-    if (has_unknown_fields(request)) return "request has fields this gateway does not know";
     if (!v1::Priority_IsValid(request.priority()))
         return "unknown priority " + std::to_string(request.priority());
     if (request.unit() > 255) return "unit " + std::to_string(request.unit()) + " is past 255";

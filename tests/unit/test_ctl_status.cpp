@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/ctl/status_json.h"
 #include "gateway/ctl/status_view.h"
 
 using namespace tristar;
