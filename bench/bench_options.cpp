@@ -30,12 +30,12 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
                     ->check(CLI::Range(3, 3600));
     app.add_option("--samples", o.latency_samples, "measured reads per run and mode in a, b, h; calls per method in g")
         ->check(CLI::Range(100, 1000000));
-    app.add_option("--only", o.only, "scenario letters to run, e.g. 'ab' (default abcdefgh)")
+    app.add_option("--only", o.only, "scenario letters to run, e.g. 'ab' (default abcdefghi)")
         ->check(CLI::Validator(
             [](const std::string& s) {
-                return s.find_first_not_of("abcdefgh") == std::string::npos && !s.empty()
+                return s.find_first_not_of("abcdefghi") == std::string::npos && !s.empty()
                            ? std::string{}
-                           : std::string{"letters a-h only"};
+                           : std::string{"letters a-i only"};
             },
             "LETTERS"));
     app.add_option("--gatewayd", o.gatewayd,

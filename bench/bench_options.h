@@ -8,9 +8,9 @@ namespace tristar::bench {
 
 struct BenchOptions {
     int runs = 5;                             // each scenario is repeated; figures are medians
-    std::string only = "abcdefgh";            // scenario letters to run
+    std::string only = "abcdefghi";            // scenario letters to run
     bool quick = false;                       // shorter loads (see apply_quick)
-    std::chrono::seconds load_time{60};       // c, e and g: each load runs this long
+    std::chrono::seconds load_time{60};       // c, e, g and i: each load runs this long
     std::chrono::seconds rtu_time{30};        // f: measuring window
     int latency_samples = 2000;               // a, b, h: measured reads per run and mode; g: calls
     int warmup_reads = 50;                    // a, h: reads before measuring (mode detection)

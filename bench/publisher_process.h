@@ -15,6 +15,9 @@
 
 namespace tristar::bench {
 
+// The simulator's default serial 01234567 names the service (venus-dbus.md 3).
+inline constexpr const char* publisher_service_name = "com.victronenergy.solarcharger.tristar_01234567";
+
 class PublisherProcess {
 public:
     PublisherProcess(const test::TempDir& dir, const std::string& bus_address, const std::string& gateway,

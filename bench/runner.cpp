@@ -33,6 +33,7 @@ std::vector<Scenario> scenarios() {
         {"f", "f", run_rtu_throughput},
         {"g", "g", run_publisher},
         {"h", "h", run_bridge},
+        {"i", "i", run_footprint},
     };
 }
 

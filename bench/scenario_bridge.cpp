@@ -181,6 +181,9 @@ void add_latency(RunFigures& figures, const std::string& prefix, const PathResul
     figures[prefix + "gateway_p99"] = g.percentile(99);
     figures[prefix + "own_p50"] = b.percentile(50) - g.percentile(50);
     figures[prefix + "own_p99"] = b.percentile(99) - g.percentile(99);
+    // The bridge path's added latency against a direct gateway client's (both over direct).
+    figures[prefix + "added_vs_client_p50"] =
+        (b.percentile(50) - d.percentile(50)) / std::max(g.percentile(50) - d.percentile(50), 1.0);
     figures[prefix + "bridge_cpu_us"] = 1e6 * path.bridge_cpu_s / reads;
     // The gateway served two reads per round: the bridge's and the client's.
     figures[prefix + "gateway_cpu_us"] = 1e6 * path.gateway_cpu_s / (2 * reads);

@@ -106,6 +106,8 @@ RunFigures figures_of(const Probe& probe, bool kept, bool mode_ok) {
             {p + "added_p99", g.percentile(99) - d.percentile(99)},
             {p + "ratio_p50", g.percentile(50) / std::max(d.percentile(50), 1.0)},
             {p + "echo_p50", probe.echo.percentile(50)},
+            // What the gateway adds beyond ZeroMQ's own round trip: gateway - direct - echo.
+            {p + "over_floor_p50", g.percentile(50) - d.percentile(50) - probe.echo.percentile(50)},
             {p + "gw_device_p50", probe.gateway_device.percentile(50)},
             {p + "gw_queue_p50", probe.gateway_queue.percentile(50)},
             {p + "echo_p99", probe.echo.percentile(99)},

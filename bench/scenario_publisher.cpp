@@ -28,8 +28,7 @@ using Items = std::map<std::string, std::map<std::string, sdbus::Variant>>;
 
 // The publisher's default live poll (design.md 8); its coils follow every 10 s.
 constexpr std::chrono::milliseconds publisher_poll{1000};
-// The simulator's default serial 01234567 names the service (venus-dbus.md 3).
-constexpr const char* service_name = "com.victronenergy.solarcharger.tristar_01234567";
+constexpr const char* service_name = publisher_service_name;
 constexpr const char* bus_item = "com.victronenergy.BusItem";
 constexpr const char* leaf_path = "/Dc/0/Voltage";
 // Noon: the charger is in a daytime state, so the paths hold daytime values.

@@ -1,5 +1,6 @@
 #pragma once
-// The six benchmarks of issue 3, the publisher's (g) and the bridge's (h). Each function is one
+// The six benchmarks of issue 3, the publisher's (g), the bridge's (h) and the three daemons'
+// memory together (i). Each function is one
 // run: it starts its own simulator and gateway (g: also a dbus-daemon and the publisher; h: the
 // bridge) in a temp dir, measures, stops them by pid, and returns its figures by key (keys and
 // targets in figures.cpp).
@@ -38,6 +39,9 @@ RunFigures run_publisher(const BenchOptions& options);
 // h: tristar-bridge: the latency it adds to an entity's read over a direct Modbus-TCP read of
 // the simulator (max-age 0, and its default 1000 ms: cache hits), and its memory.
 RunFigures run_bridge(const BenchOptions& options);
+// i: the gateway, the publisher and the bridge running together as on a GX device: each one's
+// VmHWM, Pss and private pages, and their sums (Pss: what they really take together).
+RunFigures run_footprint(const BenchOptions& options);
 
 // f's limit: reads per second a 9600 8N2 wire allows (request 8 + reply 117 bytes at 11 bits
 // each, plus t3.5 before each frame).
