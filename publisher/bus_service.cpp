@@ -1,15 +1,27 @@
 // BusService: one com.victronenergy.BusItem object per leaf, per tree node and for "/"
 // (venus-dbus.md section 2). Replies and signals are written straight into the sd-bus message:
 // GetItems over ~250 paths would otherwise build ~750 sdbus::Variants, each a message of its own.
+//
+// GetItems is built afresh for every call, on purpose. sd-bus offers no way to put bytes into a
+// message but appending element by element: a reply copied from a sealed message built once
+// (sdbus::Message::copyTo, sd_bus_message_copy) reads every element back and appends it again,
+// which measured 2.7 times the cost of writing it from the values (743 against 272 us for 518
+// paths). What is done once per change instead is the check sd-bus would repeat on every call:
+// publish() admits only strings D-Bus can carry (valid UTF-8, no NUL), so the writer below puts
+// strings in with sd_bus_message_append_string_space, a copy without sd-bus's UTF-8 scan and
+// strlen; with its containers opened on sd-bus directly that makes a GetItems reply 26 % cheaper
+// to write (198 against 268 us for 518 paths).
 #include "publisher/bus_service.h"
 
 #include "publisher/bus_interfaceless.h"
 
+#include <dlfcn.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -36,58 +48,157 @@ struct Node {
     std::vector<const Leaf*> leaves;
 };
 
-// ---- message writers -------------------------------------------------------------------------
-
-void write_value(sdbus::Message& message, const VenusValue& value) {
-    if (const auto* number = std::get_if<double>(&value.value)) {
-        message.openVariant("d") << *number;
-    } else if (const auto* integer = std::get_if<std::int32_t>(&value.value)) {
-        message.openVariant("i") << *integer;
-    } else if (const auto* text = std::get_if<std::string>(&value.value)) {
-        message.openVariant("s") << *text;
-    } else {  // invalid: an empty int32 array
-        message.openVariant("ai").openContainer("i").closeContainer();
+// True when D-Bus can carry `text` as a string: well-formed UTF-8 (no overlong form, no
+// surrogate, nothing above U+10FFFF) without NUL: what sd-bus and dbus-daemon accept, or less.
+bool dbus_string(std::string_view text) {
+    const auto* at = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* const end = at + text.size();
+    while (at < end) {
+        const unsigned lead = *at;
+        if (lead == 0) return false;
+        if (lead < 0x80) {
+            ++at;
+            continue;
+        }
+        // The bytes that follow the lead, the lead's bits, the least code point of that length.
+        std::ptrdiff_t extra = 0;
+        char32_t code = 0;
+        char32_t least = 0;
+        if ((lead & 0xE0U) == 0xC0U) {
+            extra = 1;
+            code = lead & 0x1FU;
+            least = 0x80;
+        } else if ((lead & 0xF0U) == 0xE0U) {
+            extra = 2;
+            code = lead & 0x0FU;
+            least = 0x800;
+        } else if ((lead & 0xF8U) == 0xF0U) {
+            extra = 3;
+            code = lead & 0x07U;
+            least = 0x10000;
+        } else {
+            return false;  // a continuation byte first, or 0xF8 and above
+        }
+        if (end - at <= extra) return false;
+        for (std::ptrdiff_t i = 1; i <= extra; ++i) {
+            if ((at[i] & 0xC0U) != 0x80U) return false;
+            code = (code << 6) | (at[i] & 0x3FU);
+        }
+        if (code < least || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+        at += extra + 1;
     }
-    message.closeVariant();
+    return true;
+}
+
+// ---- message writer --------------------------------------------------------------------------
+
+// sd-bus's writers, looked up as InterfacelessCalls looks up its functions (bus_interfaceless.h
+// says why): sdbus-c++ 1.2.0 wraps neither append_string_space nor a container call that takes
+// its signature without a std::string.
+struct SdBusWriters {
+    int (*open_container)(sd_bus_message*, char type, const char* contents) = nullptr;
+    int (*close_container)(sd_bus_message*) = nullptr;
+    int (*append_basic)(sd_bus_message*, char type, const void* value) = nullptr;
+    int (*append_string_space)(sd_bus_message*, std::size_t size, char** text) = nullptr;
+
+    SdBusWriters() {
+        resolve(open_container, "sd_bus_message_open_container");
+        resolve(close_container, "sd_bus_message_close_container");
+        resolve(append_basic, "sd_bus_message_append_basic");
+        resolve(append_string_space, "sd_bus_message_append_string_space");
+    }
+
+  private:
+    template <typename Function>
+    static void resolve(Function& function, const char* name) {
+        // Their symbol version since sd-bus became public API (systemd 221).
+        function = reinterpret_cast<Function>(::dlvsym(RTLD_DEFAULT, name, "LIBSYSTEMD_221"));
+        if (function == nullptr)
+            throw sdbus::Error("org.freedesktop.DBus.Error.NotSupported",
+                               std::string("libsystemd.so.0 has no ") + name + "@LIBSYSTEMD_221");
+    }
+};
+
+// Appends to one message. Every string written must have passed dbus_string(): sd-bus does not
+// check what append_string_space copies, and dbus-daemon drops a connection that sends a
+// malformed message. Leaf paths pass check_path(), values and texts checked() in publish().
+class Writer {
+  public:
+    Writer(const SdBusWriters& api, sdbus::Message& message)
+        : api_(api), message_(RawCall::message(message)) {}
+
+    Writer& open(char type, const char* contents) {
+        return check(api_.open_container(message_, type, contents));
+    }
+    Writer& close() { return check(api_.close_container(message_)); }
+    Writer& string(std::string_view text) {
+        char* at = nullptr;
+        check(api_.append_string_space(message_, text.size(), &at));
+        std::memcpy(at, text.data(), text.size());
+        return *this;
+    }
+    template <typename T>
+    Writer& basic(char type, const T& value) {
+        return check(api_.append_basic(message_, type, &value));
+    }
+
+  private:
+    Writer& check(int r) {
+        if (r < 0) throw sdbus::createError(-r, "cannot write the message");
+        return *this;
+    }
+    const SdBusWriters& api_;
+    sd_bus_message* message_;
+};
+
+void write_value(Writer& out, const VenusValue& value) {
+    if (const auto* number = std::get_if<double>(&value.value)) {
+        out.open('v', "d").basic('d', *number);
+    } else if (const auto* integer = std::get_if<std::int32_t>(&value.value)) {
+        out.open('v', "i").basic('i', *integer);
+    } else if (const auto* text = std::get_if<std::string>(&value.value)) {
+        out.open('v', "s").string(*text);
+    } else {  // invalid: an empty int32 array
+        out.open('v', "ai").open('a', "i").close();
+    }
+    out.close();
 }
 
 // {"Value": v, "Text": s}: PropertiesChanged, and each entry of GetItems and ItemsChanged.
-void write_properties(sdbus::Message& message, const VenusValue& value) {
-    message.openContainer("{sv}");
-    message.openDictEntry("sv") << "Value";
-    write_value(message, value);
-    message.closeDictEntry();
-    message.openDictEntry("sv") << "Text";
-    message.openVariant("s") << value.text;
-    message.closeVariant().closeDictEntry();
-    message.closeContainer();
+void write_properties(Writer& out, const VenusValue& value) {
+    out.open('a', "{sv}");
+    out.open('e', "sv").string("Value");
+    write_value(out, value);
+    out.close();
+    out.open('e', "sv").string("Text").open('v', "s").string(value.text).close().close();
+    out.close();
 }
 
 // a{sa{sv}} keyed by absolute path: GetItems and ItemsChanged.
-void write_items(sdbus::Message& message, std::span<const Leaf* const> leaves) {
-    message.openContainer("{sa{sv}}");
+void write_items(Writer& out, std::span<const Leaf* const> leaves) {
+    out.open('a', "{sa{sv}}");
     for (const Leaf* leaf : leaves) {
-        message.openDictEntry("sa{sv}") << leaf->spec.path;
-        write_properties(message, leaf->value);
-        message.closeDictEntry();
+        out.open('e', "sa{sv}").string(leaf->spec.path);
+        write_properties(out, leaf->value);
+        out.close();
     }
-    message.closeContainer();
+    out.close();
 }
 
 // v(a{sv}) or v(a{ss}) keyed relative to the node: the tree GetValue and GetText.
-void write_tree(sdbus::Message& message, const Node& node, bool texts) {
-    message.openVariant(texts ? "a{ss}" : "a{sv}").openContainer(texts ? "{ss}" : "{sv}");
+void write_tree(Writer& out, const Node& node, bool texts) {
+    out.open('v', texts ? "a{ss}" : "a{sv}").open('a', texts ? "{ss}" : "{sv}");
     for (const Leaf* leaf : node.leaves) {
-        const char* key = leaf->spec.path.c_str() + node.key_offset;
+        const auto key = std::string_view(leaf->spec.path).substr(node.key_offset);
         if (texts) {
-            message.openDictEntry("ss") << key << leaf->value.text;
+            out.open('e', "ss").string(key).string(leaf->value.text);
         } else {
-            message.openDictEntry("sv") << key;
-            write_value(message, leaf->value);
+            out.open('e', "sv").string(key);
+            write_value(out, leaf->value);
         }
-        message.closeDictEntry();
+        out.close();
     }
-    message.closeContainer().closeVariant();
+    out.close().close();
 }
 
 // Runs a method body; anything but sdbus::Error would unwind through sd-bus's C frames, so it
@@ -194,6 +305,7 @@ struct BusService::Impl {
 
     sdbus::IConnection& connection;
     SetHandler on_set;
+    SdBusWriters writers;  // resolved before anything is exported
     std::map<std::string, Leaf, std::less<>> leaves;
     std::map<std::string, Node, std::less<>> nodes;
     std::set<std::string, std::less<>> reported;  // paths already logged as unknown or mistyped
@@ -232,11 +344,15 @@ void BusService::Impl::build_tree(const std::vector<ItemSpec>& items) {
 
 void BusService::Impl::export_leaf(Leaf& leaf) {
     const Leaf* item = &leaf;
+    const SdBusWriters* api = &writers;
     BusMethods methods{
-        {"GetValue", "", "v",
-         replying("GetValue", [item](sdbus::Message& m) { write_value(m, item->value); })},
-        {"GetText", "", "s",
-         replying("GetText", [item](sdbus::Message& m) { m << item->value.text; })},
+        {"GetValue", "", "v", replying("GetValue", [api, item](sdbus::Message& m) {
+             Writer out(*api, m);
+             write_value(out, item->value);
+         })},
+        {"GetText", "", "s", replying("GetText", [api, item](sdbus::Message& m) {
+             Writer(*api, m).string(item->value.text);
+         })},
         {"SetValue", "v", "i", [this, item](sdbus::MethodCall call) {
              guarded("SetValue", [&] { set_value(*item, std::move(call)); });
          }}};
@@ -246,17 +362,24 @@ void BusService::Impl::export_leaf(Leaf& leaf) {
 
 void BusService::Impl::export_node(const Node& node) {
     const Node* tree = &node;
+    const SdBusWriters* api = &writers;
     BusMethods methods{
-        {"GetValue", "", "v",
-         replying("GetValue", [tree](sdbus::Message& m) { write_tree(m, *tree, false); })},
-        {"GetText", "", "v",
-         replying("GetText", [tree](sdbus::Message& m) { write_tree(m, *tree, true); })}};
+        {"GetValue", "", "v", replying("GetValue", [api, tree](sdbus::Message& m) {
+             Writer out(*api, m);
+             write_tree(out, *tree, false);
+         })},
+        {"GetText", "", "v", replying("GetText", [api, tree](sdbus::Message& m) {
+             Writer out(*api, m);
+             write_tree(out, *tree, true);
+         })}};
     if (node.path != "/") {
         export_object(node.path, std::move(methods), std::nullopt);
         return;
     }
-    methods.push_back({"GetItems", "", "a{sa{sv}}", replying("GetItems", [tree](sdbus::Message& m) {
-                           write_items(m, tree->leaves);
+    methods.push_back({"GetItems", "", "a{sa{sv}}",
+                       replying("GetItems", [api, tree](sdbus::Message& m) {
+                           Writer out(*api, m);
+                           write_items(out, tree->leaves);
                        })});
     root = &export_object(node.path, std::move(methods), SignalSpec{"ItemsChanged", "a{sa{sv}}"});
 }
@@ -304,7 +427,8 @@ void BusService::Impl::set_value(const Leaf& leaf, sdbus::MethodCall call) {
 
 // The stable-type rule: a valid value of another type is a bug upstream, published as invalid
 // rather than changing the path's D-Bus type under its consumers. A NaN would never compare
-// equal to itself and so be signalled on every publish.
+// equal to itself and so be signalled on every publish. A text or string value D-Bus cannot carry
+// would make every GetItems fail (and, unchecked, the writer send a message dbus-daemon refuses).
 VenusValue BusService::Impl::checked(const Leaf& leaf, const VenusValue& value) {
     const auto* number = std::get_if<double>(&value.value);
     if (!fits(value, leaf.spec.type) || (number && std::isnan(*number))) {
@@ -313,18 +437,27 @@ VenusValue BusService::Impl::checked(const Leaf& leaf, const VenusValue& value) 
                           leaf.spec.path, signature(leaf.spec.type));
         return invalid_value();
     }
+    const auto* text = std::get_if<std::string>(&value.value);
+    if (!dbus_string(value.text) || (text && !dbus_string(*text))) {
+        if (first_report(leaf.spec.path))
+            spdlog::error("[bus] {}: a string that is not UTF-8 or holds a NUL: published as invalid",
+                          leaf.spec.path);
+        return invalid_value();
+    }
     return value;
 }
 
 void BusService::Impl::emit_properties_changed(const Leaf& leaf) {
     auto signal = leaf.object->createSignal(interface_name, "PropertiesChanged");
-    write_properties(signal, leaf.value);
+    Writer out(writers, signal);
+    write_properties(out, leaf.value);
     leaf.object->emitSignal(signal);
 }
 
 void BusService::Impl::emit_items_changed(std::span<const Leaf* const> changed) {
     auto signal = root->createSignal(interface_name, "ItemsChanged");
-    write_items(signal, changed);
+    Writer out(writers, signal);
+    write_items(out, changed);
     root->emitSignal(signal);
 }
 

@@ -8,6 +8,11 @@
 //  - "/": GetItems () -> a{sa{sv}} (absolute keys -> {"Value", "Text"}) and signal ItemsChanged
 //    a{sa{sv}};
 //  - an invalid value travels as an empty int32 array; a valid one always with its path's type.
+// Nothing is cached between calls: every reply and signal is written from the current values,
+// so a call answered after publish() returned sees what it published. What publish() does once
+// per change is check every string (texts, string values) is one D-Bus can carry, so the writer
+// can copy strings into messages without sd-bus checking them again on every call (GetItems is
+// the costly one: ~500 paths, 45 KB).
 // The path set is fixed at construction and every object is exported there, so the caller can
 // request the bus name only after every path exists (section 3).
 //
@@ -78,8 +83,9 @@ class BusService {
 
     // Takes new values; every path whose value or text really changed goes into one ItemsChanged
     // signal on "/" and a PropertiesChanged on its leaf. Unknown paths are ignored (logged once).
-    // A valid value of another type than its path's (or a NaN) is a programming error: logged
-    // once and published as invalid. Returns the number of paths that changed.
+    // A valid value of another type than its path's (or a NaN), or a text or string value that is
+    // not UTF-8 or holds a NUL, is a programming error: logged once and published as invalid.
+    // Returns the number of paths that changed.
     std::size_t publish(const PathValues& values);
 
     const VenusValue& value(std::string_view path) const;  // invalid for an unknown path

@@ -3,6 +3,9 @@
 // tests/unit/test_bus_coerce.cpp.
 #include <doctest/doctest.h>
 
+#include <climits>
+#include <cstring>
+
 #include "tests/integration/bus_service_fixture.h"
 
 namespace tristar::test {
@@ -202,6 +205,168 @@ TEST_CASE("GetItems over 250 paths decodes whole from a second connection (timed
     CHECK(decoded["/Perf/0/Item1"]["Value"].get<std::int32_t>() == 1);
     CHECK(decoded["/Perf/0/Item4"]["Value"].peekValueType() == "ai");
 
+}
+
+namespace {
+
+using Items = std::map<std::string, std::map<std::string, sdbus::Variant>>;
+
+// GetItems on / from a connection of its own, decoded by sdbus-c++.
+Items get_items(const DbusDaemon& bus) {
+    auto client = sdbus::createSessionBusConnectionWithAddress(bus.address());
+    auto proxy = sdbus::createProxy(*client, service_name, "/");
+    Items items;
+    proxy->callMethod("GetItems").onInterface(bus_item).storeResultsTo(items);
+    return items;
+}
+
+// `value` as the BusItem reply must carry it: its type signature and its value, exactly (a
+// double to the bit, an invalid value an empty int32 array), or the first difference.
+std::string differs(const sdbus::Variant& got, const publisher::VenusValue& value) {
+    const auto type = got.peekValueType();
+    if (const auto* number = std::get_if<double>(&value.value)) {
+        if (type != "d") return "type " + type + ", not d";
+        const double sent = got.get<double>();
+        return std::memcmp(&sent, number, sizeof sent) == 0 ? "" : "another double";
+    }
+    if (const auto* integer = std::get_if<std::int32_t>(&value.value)) {
+        if (type != "i") return "type " + type + ", not i";
+        return got.get<std::int32_t>() == *integer ? "" : "another integer";
+    }
+    if (const auto* text = std::get_if<std::string>(&value.value)) {
+        if (type != "s") return "type " + type + ", not s";
+        return got.get<std::string>() == *text ? "" : "another string";
+    }
+    if (type != "ai") return "type " + type + ", not ai";
+    return got.get<std::vector<std::int32_t>>().empty() ? "" : "a non-empty array";
+}
+
+}  // namespace
+
+TEST_CASE("GetItems after a publish() returns the values published, never earlier ones") {
+    Served s;
+    CHECK(get_items(s.bus).at("/Dc/0/Voltage").at("Value").get<double>() == 13.4);
+    CHECK(s.publish({{"/Dc/0/Voltage", publisher::number_value(13.5, "13.50 V")},
+                     {"/Serial", publisher::invalid_value()}}) == 2);
+    auto items = get_items(s.bus);
+    CHECK(items.at("/Dc/0/Voltage").at("Value").get<double>() == 13.5);
+    CHECK(items.at("/Dc/0/Voltage").at("Text").get<std::string>() == "13.50 V");
+    CHECK(items.at("/Serial").at("Value").peekValueType() == "ai");
+    CHECK(s.call("/", "GetValue") == s.call("/", "GetValue"));  // the same twice in a row
+    CHECK(contains(s.call("/", "GetValue"), R"("Dc/0/Voltage" d 13.5)"));
+    CHECK(contains(s.call("/Dc", "GetText"), R"("0/Voltage" "13.50 V")"));
+    // Back again, and a change of type from invalid to valid.
+    CHECK(s.publish({{"/Dc/0/Voltage", publisher::number_value(13.4, "13.40 V")},
+                     {"/Serial", publisher::string_value("HQ9")}}) == 2);
+    items = get_items(s.bus);
+    CHECK(items.at("/Dc/0/Voltage").at("Value").get<double>() == 13.4);
+    CHECK(items.at("/Serial").at("Value").get<std::string>() == "HQ9");
+    CHECK(contains(s.call("/", "GetText"), R"("Serial" "HQ9")"));
+}
+
+TEST_CASE("GetItems carries every type exactly as published, invalid values as empty ai") {
+    const std::vector<ItemSpec> items{
+        {"/A/Number", VenusType::number},     {"/A/Negative", VenusType::number},
+        {"/A/Tiny", VenusType::number},       {"/A/Zero", VenusType::number},
+        {"/A/Huge", VenusType::number},       {"/B/Integer", VenusType::integer},
+        {"/B/Least", VenusType::integer},     {"/B/Most", VenusType::integer},
+        {"/C/Text", VenusType::string},       {"/C/Empty", VenusType::string},
+        {"/C/Unicode", VenusType::string},    {"/D/NumberInvalid", VenusType::number},
+        {"/D/IntegerInvalid", VenusType::integer}, {"/D/StringInvalid", VenusType::string},
+        {"/E/Long", VenusType::string}};
+    const PathValues values{
+        {"/A/Number", publisher::number_value(13.43, "13.43 V")},
+        {"/A/Negative", publisher::number_value(-2.5, "-2.50 A")},
+        {"/A/Tiny", publisher::number_value(1e-300, "0")},
+        {"/A/Zero", publisher::number_value(-0.0, "0.00")},
+        {"/A/Huge", publisher::number_value(1.7976931348623157e308, "big")},
+        {"/B/Integer", publisher::integer_value(3, "Bulk")},
+        {"/B/Least", publisher::integer_value(INT32_MIN, "")},
+        {"/B/Most", publisher::integer_value(INT32_MAX, "2147483647")},
+        {"/C/Text", publisher::string_value("HQ1234")},
+        {"/C/Empty", publisher::string_value("")},
+        {"/C/Unicode", publisher::string_value("25 \u00b0C \u20ac \U0001d11e")},
+        {"/D/NumberInvalid", publisher::invalid_value()},
+        {"/E/Long", publisher::string_value(std::string(5000, 'x'))}};
+    Served s(items);
+    auto expected = values;
+    for (const auto& item : items) expected.try_emplace(item.path, publisher::invalid_value());
+
+    const auto check_reply = [&](const Items& got) {
+        REQUIRE(got.size() == items.size());
+        for (const auto& [path, value] : expected) {
+            INFO(path);
+            REQUIRE(got.contains(path));
+            const auto& entry = got.at(path);
+            CHECK(entry.size() == 2);
+            CHECK(differs(entry.at("Value"), value) == "");
+            CHECK(entry.at("Text").peekValueType() == "s");
+            CHECK(entry.at("Text").get<std::string>() == value.text);
+        }
+    };
+    CHECK(s.publish(values) == values.size() - 1);  // /D/NumberInvalid was invalid already
+    check_reply(get_items(s.bus));
+    check_reply(get_items(s.bus));  // and the same once more
+
+    // Each leaf's own GetValue and GetText agree with its GetItems entry.
+    auto client = sdbus::createSessionBusConnectionWithAddress(s.bus.address());
+    for (const auto& [path, value] : expected) {
+        INFO(path);
+        auto leaf = sdbus::createProxy(*client, service_name, path);
+        sdbus::Variant got;
+        leaf->callMethod("GetValue").onInterface(bus_item).storeResultsTo(got);
+        CHECK(differs(got, value) == "");
+        std::string text;
+        leaf->callMethod("GetText").onInterface(bus_item).storeResultsTo(text);
+        CHECK(text == value.text);
+    }
+    // busctl's own decoding of the same reply.
+    const auto json = s.call("/", "GetItems", {}, "--json=short");
+    CHECK(contains(json, R"("/B/Least":{"Value":{"type":"i","data":-2147483648})"));
+    CHECK(contains(json, R"("/C/Unicode":{"Value":{"type":"s","data":"25 °C € 𝄞"})"));
+    CHECK(contains(json, R"("/C/Empty":{"Value":{"type":"s","data":""},"Text":{"type":"s","data":""}})"));
+    CHECK(contains(json, R"("/D/StringInvalid":{"Value":{"type":"ai","data":[]},"Text":{"type":"s","data":"---"}})"));
+    // The tree on / from the same values, keys relative.
+    auto root = sdbus::createProxy(*client, service_name, "/");
+    sdbus::Variant tree;
+    root->callMethod("GetValue").onInterface(bus_item).storeResultsTo(tree);
+    const auto values_by_key = tree.get<std::map<std::string, sdbus::Variant>>();
+    REQUIRE(values_by_key.size() == items.size());
+    for (const auto& [path, value] : expected) {
+        INFO(path);
+        CHECK(differs(values_by_key.at(path.substr(1)), value) == "");
+    }
+    sdbus::Variant texts;
+    root->callMethod("GetText").onInterface(bus_item).storeResultsTo(texts);
+    const auto texts_by_key = texts.get<std::map<std::string, std::string>>();
+    for (const auto& [path, value] : expected) CHECK(texts_by_key.at(path.substr(1)) == value.text);
+}
+
+TEST_CASE("a string D-Bus cannot carry is published as invalid, and GetItems still answers") {
+    Served s;
+    const std::vector<std::string> bad{
+        "\xC3",              // cut short
+        "\xC0\x80",          // overlong NUL
+        "\xE0\x80\xAF",      // overlong '/'
+        "\xED\xA0\x80",      // a surrogate
+        "\xF4\x90\x80\x80",  // above U+10FFFF
+        "\xFF",              // never in UTF-8
+        "\x80",              // a continuation byte first
+        std::string("a\0b", 3)};  // a NUL inside
+    for (const auto& text : bad) {
+        INFO(text.size());
+        CHECK(s.publish({{"/Serial", publisher::string_value("ok")}}) == 1);
+        CHECK(s.publish({{"/Serial", publisher::string_value(text)}}) == 1);
+        CHECK(s.call("/Serial", "GetValue") == "v ai 0");
+        CHECK(s.publish({{"/Dc/0/Voltage", publisher::number_value(1.0, text)}}) == 1);
+        CHECK(s.call("/Dc/0/Voltage", "GetValue") == "v ai 0");
+        CHECK(s.publish(test_values()) == 2);
+        const auto items = get_items(s.bus);
+        CHECK(items.size() == 7);
+        CHECK(items.at("/Serial").at("Value").get<std::string>() == "HQ1234");
+    }
+    CHECK(s.publish({{"/Serial", publisher::string_value("25 \u00b0C")}}) == 1);  // UTF-8: fine
+    CHECK(get_items(s.bus).at("/Serial").at("Value").get<std::string>() == "25 \u00b0C");
 }
 
 }  // namespace tristar::test
