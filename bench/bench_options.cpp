@@ -41,6 +41,12 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
     app.add_option("--gatewayd", o.gatewayd,
                    "tristar-gatewayd executable to measure (default: the one of this build tree)")
         ->check(CLI::ExistingFile);
+    app.add_option("--publisher", o.publisher,
+                   "tristar-publisher executable to measure (default: the one of this build tree)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--bridge", o.bridge,
+                   "tristar-bridge executable to measure (default: the one of this build tree)")
+        ->check(CLI::ExistingFile);
     app.add_flag("-v,--verbose", o.verbose, "print every run's figures on stderr");
     try {
         app.parse(argc, argv);

@@ -17,6 +17,8 @@ struct BenchOptions {
     int writes = 20;                          // d: writes per run and setup (ON/OFF; 3x with drops)
     bool verbose = false;                     // per-run figures on stderr
     std::string gatewayd;                     // another tristar-gatewayd to measure (default: this tree's)
+    std::string publisher;                    // another tristar-publisher (g, i)
+    std::string bridge;                       // another tristar-bridge (h, i)
 };
 
 // Parses the command line; nothing (after printing help or an error) when the program

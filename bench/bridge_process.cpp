@@ -12,10 +12,12 @@ constexpr std::chrono::seconds startup_timeout{10};
 }  // namespace
 
 BridgeProcess::BridgeProcess(const test::TempDir& dir, const std::string& name,
-                             const std::string& gateway, std::chrono::milliseconds max_age)
+                             const std::string& gateway, std::chrono::milliseconds max_age,
+                             const std::string& executable)
     : log_file_(dir.file(name + ".log")) {
     process_ = std::make_unique<test::Process>(
-        std::vector<std::string>{test::executable("tristar-bridge"), "--listen", "127.0.0.1:0",
+        std::vector<std::string>{executable.empty() ? test::executable("tristar-bridge") : executable,
+                                 "--listen", "127.0.0.1:0",
                                  "--gateway", gateway, "--max-age-ms", std::to_string(max_age.count()),
                                  "--log-level", "warn"},
         log_file_);

@@ -17,8 +17,9 @@ namespace tristar::bench {
 class BridgeProcess {
 public:
     // `name` tells apart the logs of several bridges in one temp dir.
+    // `executable`: another tristar-bridge; empty: this build tree's.
     BridgeProcess(const test::TempDir& dir, const std::string& name, const std::string& gateway,
-                  std::chrono::milliseconds max_age);
+                  std::chrono::milliseconds max_age, const std::string& executable = {});
     ~BridgeProcess();
     BridgeProcess(const BridgeProcess&) = delete;
     BridgeProcess& operator=(const BridgeProcess&) = delete;

@@ -153,10 +153,12 @@ void add_footprint_daemon(std::vector<FigureSpec>& specs, const std::string& who
 void add_footprint(std::vector<FigureSpec>& specs) {
     specs.push_back({"i.pair_pss_mb", "i. gateway + publisher alone: Pss together", "MB", Goal::at_most, 8, 2});
     specs.push_back({"i.pair_private_mb", "i. gateway + publisher alone: private pages together", "MB", Goal::info, 0, 2});
+    specs.push_back({"i.pair_footprint_mb", "i. gateway + publisher alone: footprint (private + shared pages once)", "MB", Goal::info, 0, 2});
     add_footprint_daemon(specs, "gateway", "gateway (with publisher and bridge)", 7);
     add_footprint_daemon(specs, "publisher", "publisher (with gateway and bridge)", 8);
     add_footprint_daemon(specs, "bridge", "bridge (with gateway and publisher)", 6);
     add_footprint_daemon(specs, "sum", "gateway + publisher + bridge, sum", 0);
+    specs.push_back({"i.sum.footprint_mb", "i. gateway + publisher + bridge: footprint (private + shared pages once)", "MB", Goal::info, 0, 2});
     specs.push_back({"i.failures", "i. failed GetItems calls and bridge reads", "", Goal::at_most, 0, 0});
 }
 

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -36,6 +38,41 @@ void add_memory(RunFigures& figures, std::string_view prefix, const MemoryFigure
     figures[p + "rss_file_mb"] = memory.rss_file_kib / 1024.0;
     figures[p + "pss_mb"] = memory.pss_kib / 1024.0;
     figures[p + "private_mb"] = memory.private_kib / 1024.0;
+}
+
+double footprint_kib(const std::vector<pid_t>& pids) {
+    double private_kib = 0;
+    std::map<std::string, double> shared_by_file;
+    for (const pid_t pid : pids) {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/smaps");
+        std::map<std::string, double> shared;  // this process's shared pages per file
+        std::string file;
+        for (std::string line; std::getline(in, line);) {
+            std::istringstream words(line);
+            std::string first;
+            words >> first;
+            if (first.find('-') != std::string::npos && first.back() != ':') {
+                // "start-end perms offset dev inode [path]": a new mapping
+                std::string skip;
+                for (int i = 0; i < 4; ++i) words >> skip;
+                file.clear();
+                std::getline(words >> std::ws, file);
+                continue;
+            }
+            double kib = 0;
+            if (first == "Private_Clean:" || first == "Private_Dirty:") {
+                words >> kib;
+                private_kib += kib;
+            } else if (first == "Shared_Clean:" || first == "Shared_Dirty:") {
+                words >> kib;
+                shared[file.empty() ? "[anon]" : file] += kib;
+            }
+        }
+        for (const auto& [name, kib] : shared) shared_by_file[name] = std::max(shared_by_file[name], kib);
+    }
+    double shared_kib = 0;
+    for (const auto& [name, kib] : shared_by_file) shared_kib += kib;
+    return private_kib + shared_kib;
 }
 
 std::optional<double> cpu_seconds(pid_t pid) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bench/report.h"
 
@@ -26,6 +27,12 @@ struct MemoryFigures {
 MemoryFigures memory_figures(pid_t pid);
 // The figures <prefix>peak_rss_mb, rss_anon_mb, rss_file_mb, pss_mb and private_mb, in MB.
 void add_memory(RunFigures& figures, std::string_view prefix, const MemoryFigures& memory);
+
+// What a set of processes takes together, each page once: their private pages, plus for every
+// file they map (shared libraries, executables) the most any one of them has of it shared.
+// Unlike the sum of their Pss, it does not depend on what else on the machine maps the same
+// libraries. From /proc/PID/smaps; 0 for processes that are gone.
+double footprint_kib(const std::vector<pid_t>& pids);
 
 // utime + stime from /proc/PID/stat, in seconds; nothing when the process is gone.
 std::optional<double> cpu_seconds(pid_t pid);

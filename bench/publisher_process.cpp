@@ -27,10 +27,12 @@ std::string log_tail(const std::string& log) {
 }  // namespace
 
 PublisherProcess::PublisherProcess(const test::TempDir& dir, const std::string& bus_address,
-                                   const std::string& gateway, std::chrono::milliseconds poll)
+                                   const std::string& gateway, std::chrono::milliseconds poll,
+                                   const std::string& executable)
     : log_file_(dir.file("publisher.log")) {
     process_ = std::make_unique<test::Process>(
-        std::vector<std::string>{test::executable("tristar-publisher"), "--gateway", gateway,
+        std::vector<std::string>{executable.empty() ? test::executable("tristar-publisher") : executable,
+                                 "--gateway", gateway,
                                  "--dbus-address", bus_address, "--data-dir", dir.file("publisher-data"),
                                  "--poll-ms", std::to_string(poll.count()), "--log-level", "warn"},
         log_file_);

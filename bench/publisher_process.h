@@ -20,8 +20,9 @@ inline constexpr const char* publisher_service_name = "com.victronenergy.solarch
 
 class PublisherProcess {
 public:
+    // `executable`: another tristar-publisher; empty: this build tree's.
     PublisherProcess(const test::TempDir& dir, const std::string& bus_address, const std::string& gateway,
-                     std::chrono::milliseconds poll);
+                     std::chrono::milliseconds poll, const std::string& executable = {});
     ~PublisherProcess();
     PublisherProcess(const PublisherProcess&) = delete;
     PublisherProcess& operator=(const PublisherProcess&) = delete;

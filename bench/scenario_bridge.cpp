@@ -215,13 +215,13 @@ RunFigures run_bridge(const BenchOptions& options) {
         context, client_options(gatewayd.endpoint(), "tristar-bench", v1::PRIORITY_BACKGROUND));
     RunFigures figures;
     {
-        BridgeProcess fresh(dir, "bridge-fresh", gatewayd.endpoint(), fresh_age);
+        BridgeProcess fresh(dir, "bridge-fresh", gatewayd.endpoint(), fresh_age, options.bridge);
         figures["h.ready_rss_mb"] = memory_figures(fresh.pid()).peak_rss_kib / 1024.0;
         add_fresh(figures, measure_bridge(options, sim.tcp_port(), fresh, gateway, fresh_age,
                                           gatewayd.pid()));
         add_memory(figures, "h.", memory_figures(fresh.pid()));
     }
-    BridgeProcess cached(dir, "bridge-cached", gatewayd.endpoint(), cached_age);
+    BridgeProcess cached(dir, "bridge-cached", gatewayd.endpoint(), cached_age, options.bridge);
     add_cached(figures, measure_bridge(options, sim.tcp_port(), cached, gateway, cached_age,
                                        gatewayd.pid()));
     return figures;

@@ -4,7 +4,9 @@
 // Assistant); then tristar-bridge at its defaults with a Home Assistant-like master reading
 // through it (2 input registers every 100 ms on a kept connection) for the second half; then
 // each daemon's memory and the sums. Pss splits the shared libraries among the processes that
-// map them, so the sums of Pss are what the three really take together.
+// map them, so the sums of Pss are what the three take together; but the split counts every
+// other process on the machine mapping the same libraries (libc, libstdc++...), so the
+// footprint (each page of the set once, proc_figures.h) is printed beside it.
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <array>
@@ -66,7 +68,8 @@ RunFigures run_footprint(const BenchOptions& options) {
     GatewayProcess gatewayd(dir, sim.device(), options.gatewayd);
     test::DbusDaemon bus(dir);
     auto connection = sdbus::createSessionBusConnectionWithAddress(bus.address());
-    PublisherProcess publisher(dir, bus.address(), gatewayd.endpoint(), publisher_poll);
+    PublisherProcess publisher(dir, bus.address(), gatewayd.endpoint(), publisher_poll,
+                               options.publisher);
     publisher.wait_for_name(*connection, publisher_service_name, ready_timeout);
     auto root = sdbus::createProxy(*connection, publisher_service_name, "/");
     int failures = 0;
@@ -85,8 +88,9 @@ RunFigures run_footprint(const BenchOptions& options) {
     const auto pair_publisher = memory_figures(publisher.pid());
     figures["i.pair_pss_mb"] = sum({pair_gateway, pair_publisher}).pss_kib / 1024.0;
     figures["i.pair_private_mb"] = sum({pair_gateway, pair_publisher}).private_kib / 1024.0;
+    figures["i.pair_footprint_mb"] = footprint_kib({gatewayd.pid(), publisher.pid()}) / 1024.0;
 
-    BridgeProcess bridge(dir, "bridge", gatewayd.endpoint(), bridge_max_age);
+    BridgeProcess bridge(dir, "bridge", gatewayd.endpoint(), bridge_max_age, options.bridge);
     DirectModbus home_assistant("127.0.0.1", bridge.tcp_port());
     std::array<std::uint16_t, entity_count> words{};
     auto since_gui = Clock::now();
@@ -106,6 +110,8 @@ RunFigures run_footprint(const BenchOptions& options) {
     add_daemon(figures, "i.publisher.", publisher_memory);
     add_daemon(figures, "i.bridge.", bridge_memory);
     add_daemon(figures, "i.sum.", sum({gateway, publisher_memory, bridge_memory}));
+    figures["i.sum.footprint_mb"] =
+        footprint_kib({gatewayd.pid(), publisher.pid(), bridge.pid()}) / 1024.0;
     figures["i.failures"] = failures;
     return figures;
 }

@@ -174,7 +174,8 @@ RunFigures run_publisher(const BenchOptions& options) {
     test::DbusDaemon bus(dir);
     wait_between_stats_writes(sim);
     auto connection = sdbus::createSessionBusConnectionWithAddress(bus.address());
-    PublisherProcess publisher(dir, bus.address(), gatewayd.endpoint(), publisher_poll);
+    PublisherProcess publisher(dir, bus.address(), gatewayd.endpoint(), publisher_poll,
+                               options.publisher);
     publisher.wait_for_name(*connection, service_name, ready_timeout);
     RunFigures figures;
     figures["g.ready_rss_mb"] = memory_figures(publisher.pid()).peak_rss_kib / 1024.0;
