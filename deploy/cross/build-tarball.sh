@@ -84,9 +84,11 @@ for abi in GLIBC GLIBCXX CXXABI GCC; do
            done | tr -d '()' | sort -uV | tail -1)
   echo "  newest $abi symbol version: ${newest:-none}"
 done
-echo "== bundled in lib/ =="
-(cd "$stage/lib" && ls | sed 's/^/  /')
+echo "== bundled in lib/ (bytes, stripped) =="
+(cd "$stage/lib" && stat -c '%s %n' -- * | sort -k2 | awk '{printf "  %9d  %s\n", $1, $2; t += $1}
+                                                        END {printf "  %9d  total, %d libraries\n", t, NR}')
+echo "== bin/: $(du -sb "$stage/bin" | cut -f1) bytes =="
 
 mkdir -p "$out"
 tar -C "$build/stage" --owner=0 --group=0 -czf "$out/$name.tar.gz" "$name"
-echo "== $out/$name.tar.gz ($(du -h "$out/$name.tar.gz" | cut -f1)) =="
+echo "== $out/$name.tar.gz ($(stat -c %s "$out/$name.tar.gz") bytes, $(du -h "$out/$name.tar.gz" | cut -f1)) =="

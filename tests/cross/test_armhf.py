@@ -102,7 +102,7 @@ class ArmhfTarball(unittest.TestCase):
 
     def test_only_glibc_libstdcxx_and_libgcc_are_needed_from_the_target(self):
         bundled = set(os.listdir(self.lib))
-        for lib in ("libmodbus.so.5", "libzmq.so.5", "libprotobuf.so.32", "libsdbus-c++.so.1", "libsystemd.so.0",
+        for lib in ("libmodbus.so.5", "libzmq.so.5", "libprotobuf-lite.so.32", "libsdbus-c++.so.1", "libsystemd.so.0",
                     "libspdlog.so.1.10", "libtomlplusplus.so.3"):
             self.assertIn(lib, bundled)
         from_target = set()
@@ -120,6 +120,16 @@ class ArmhfTarball(unittest.TestCase):
             path = os.path.join(self.bin, exe)
             self.assertEqual(dynamic_tag(path, "RPATH"), ["$ORIGIN/../lib"], exe)
             self.assertEqual(dynamic_tag(path, "RUNPATH"), [], exe)
+
+    def test_libzmq_is_rebuilt_with_curve_and_without_kerberos_pgm_norm(self):
+        # deploy/cross/install-deps.sh rebuilds libzmq from Debian's source package: libsodium for
+        # CURVE stays, GSSAPI (Kerberos), OpenPGM, NORM and libbsd are left out.
+        self.assertIn("libsodium.so.23", needed(os.path.join(self.lib, "libzmq.so.5")))
+        dropped = [lib for lib in os.listdir(self.lib)
+                   if lib.split(".so")[0] in ("libgssapi_krb5", "libkrb5", "libk5crypto", "libkrb5support",
+                                              "libcom_err", "libkeyutils", "libpgm-5.3", "libnorm", "libbsd", "libmd")]
+        self.assertEqual(dropped, [])
+        self.assertLessEqual(os.path.getsize(self.tarball), 4 * 1000 * 1000)
 
     def test_unit_tests_pass_under_qemu(self):
         tests = sorted(glob.glob(os.path.join(CROSS_DIR, "tests/unit/unit_*")))
