@@ -294,7 +294,9 @@ TEST_CASE("GetItems carries every type exactly as published, invalid values as e
 
     const auto check_reply = [&](const Items& got) {
         REQUIRE(got.size() == items.size());
-        for (const auto& [path, value] : expected) {
+        for (const auto& [key, entry_value] : expected) {
+            const std::string& path = key;  // clang 14 cannot capture a structured binding (INFO)
+            const auto& value = entry_value;
             INFO(path);
             REQUIRE(got.contains(path));
             const auto& entry = got.at(path);
@@ -310,7 +312,9 @@ TEST_CASE("GetItems carries every type exactly as published, invalid values as e
 
     // Each leaf's own GetValue and GetText agree with its GetItems entry.
     auto client = sdbus::createSessionBusConnectionWithAddress(s.bus.address());
-    for (const auto& [path, value] : expected) {
+    for (const auto& [key, entry_value] : expected) {
+        const std::string& path = key;  // clang 14 cannot capture a structured binding (INFO)
+        const auto& value = entry_value;
         INFO(path);
         auto leaf = sdbus::createProxy(*client, service_name, path);
         sdbus::Variant got;
@@ -332,7 +336,9 @@ TEST_CASE("GetItems carries every type exactly as published, invalid values as e
     root->callMethod("GetValue").onInterface(bus_item).storeResultsTo(tree);
     const auto values_by_key = tree.get<std::map<std::string, sdbus::Variant>>();
     REQUIRE(values_by_key.size() == items.size());
-    for (const auto& [path, value] : expected) {
+    for (const auto& [key, entry_value] : expected) {
+        const std::string& path = key;  // clang 14 cannot capture a structured binding (INFO)
+        const auto& value = entry_value;
         INFO(path);
         CHECK(differs(values_by_key.at(path.substr(1)), value) == "");
     }
