@@ -27,6 +27,10 @@ SdBusApi::SdBusApi() {
     resolve(slot_unref, "sd_bus_slot_unref");
     resolve(message_get_bus, "sd_bus_message_get_bus");
     resolve(message_get_signature, "sd_bus_message_get_signature");
+    resolve(open_container, "sd_bus_message_open_container");
+    resolve(close_container, "sd_bus_message_close_container");
+    resolve(append_basic, "sd_bus_message_append_basic");
+    resolve(append_string_space, "sd_bus_message_append_string_space");
 }
 
 InterfacelessCalls::InterfacelessCalls(sdbus::IConnection& connection) {

@@ -18,6 +18,7 @@
 // libsystemd.so.0 sdbus-c++ has loaded, and RawCall reaches a Message's protected sd_bus_message.
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,12 @@ struct SdBusApi {
     sd_bus_slot* (*slot_unref)(sd_bus_slot*) = nullptr;
     sd_bus* (*message_get_bus)(sd_bus_message*) = nullptr;
     const char* (*message_get_signature)(sd_bus_message*, int complete) = nullptr;
+    // The message writers of BusWriter (bus_writer.h): sdbus-c++ 1.2.0 wraps neither
+    // append_string_space nor a container call that takes its signature without a std::string.
+    int (*open_container)(sd_bus_message*, char type, const char* contents) = nullptr;
+    int (*close_container)(sd_bus_message*) = nullptr;
+    int (*append_basic)(sd_bus_message*, char type, const void* value) = nullptr;
+    int (*append_string_space)(sd_bus_message*, std::size_t size, char** text) = nullptr;
 
     SdBusApi();  // throws sdbus::Error when libsystemd lacks one
 };
