@@ -184,7 +184,7 @@ EOF
 fi
 if [ "$BRIDGE" = yes ]; then
     public=$(cat "$ROOT$KEYS/tristar-bridge.pub")
-    if ! grep -qF "$public" "$GATEWAY_CONFIG"; then
+    if ! grep -qF -e "$public" "$GATEWAY_CONFIG"; then
         printf '\n[[auth.clients]]\nname = "tristar-bridge"\npublic_key = "%s"\n' "$public" >> "$GATEWAY_CONFIG"
         say "the gateway knows tristar-bridge by its key"
     fi

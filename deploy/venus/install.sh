@@ -122,7 +122,7 @@ fi
 NEW_ENTRIES=
 record() { NEW_ENTRIES="$NEW_ENTRIES$*
 "; }
-recorded() { printf '%s' "$NEW_ENTRIES" | grep -qxF "$*" || { [ -f "$MANIFEST" ] && grep -qxF "$*" "$MANIFEST"; }; }
+recorded() { printf '%s' "$NEW_ENTRIES" | grep -qxF -e "$*" || { [ -f "$MANIFEST" ] && grep -qxF -e "$*" "$MANIFEST"; }; }
 flush_manifest() {  # the old entries and the new ones, once each
     if [ -z "$NEW_ENTRIES" ] || [ ! -d "$DEST" ]; then return 0; fi
     {
@@ -280,7 +280,7 @@ EOF
     for name in $SERVICES; do
         [ "$name" = tristar-gatewayd ] && continue
         public=$(cat "$ROOT$KEYS/$name.pub")
-        grep -qF "$public" "$ROOT$GATEWAY_CONFIG" && continue
+        grep -qF -e "$public" "$ROOT$GATEWAY_CONFIG" && continue
         printf '\n[[auth.clients]]\nname = "%s"\npublic_key = "%s"\n' "$name" "$public" >> "$ROOT$GATEWAY_CONFIG"
         say "the gateway knows $name by its key"
     done
