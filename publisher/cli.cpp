@@ -2,11 +2,11 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include "gateway/common/config_file.h"
-#include "gateway/common/daemon_main.h"
-#include "gateway/common/logging.h"
-#include "gateway/common/signal_fd.h"
-#include "gateway/common/version.h"
+#include "gateway/base/config_file.h"
+#include "gateway/base/daemon_main.h"
+#include "gateway/base/logging.h"
+#include "gateway/base/signal_fd.h"
+#include "gateway/base/version.h"
 #include "publisher/publisher.h"
 
 namespace tristar::publisher {

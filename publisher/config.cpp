@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "gateway/common/config_file.h"
+#include "gateway/base/config_file.h"
 
 namespace tristar::publisher {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/common/version.h"
+#include "gateway/base/version.h"
 #include "publisher/service_items.h"
 
 namespace tristar::publisher {

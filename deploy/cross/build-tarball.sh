@@ -33,7 +33,7 @@ cmake -S "$here" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$here/deploy/cross/armhf.cm
   -DTRISTAR_DEPS_ROOT="$deps" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWITH_TESTS=ON \
   ${WERROR:+-DWERROR=$WERROR} >/dev/null
 declare -A exe_path=(
-  [tristar-gatewayd]=gateway/daemon [tristar-publisher]=publisher [tristar-bridge]=bridge
+  [tristar-gatewayd]=gateway/daemon [tristar-publisher]=publisher [tristar-bridge]=gateway/bridge
   [tristar-ctl]=gateway/ctl [tristar-sim]=gateway/sim
 )
 targets=("${!exe_path[@]}")

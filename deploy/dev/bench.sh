@@ -32,7 +32,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "bench: progress below; results also in $out_dir/results.md" >&2
-timeout --kill-after=30 "$limit" "$build/bench/tristar-bench" "$@" >"$out_dir/results.md" &
+timeout --kill-after=30 "$limit" "$build/tests/bench/tristar-bench" "$@" >"$out_dir/results.md" &
 bench_pid=$!
 status=0
 wait "$bench_pid" || status=$?

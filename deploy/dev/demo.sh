@@ -46,7 +46,7 @@ echo "simulated TriStar MPPT 60 at $device"
 start gatewayd "$build/gateway/daemon/tristar-gatewayd" --device "$device" --endpoint "$endpoint"
 served=$address
 echo "gateway serving on $served (logs: $run_dir/gatewayd.log)"
-start bridge "$build/bridge/tristar-bridge" --listen 127.0.0.1:0 --gateway "$served"
+start bridge "$build/gateway/bridge/tristar-bridge" --listen 127.0.0.1:0 --gateway "$served"
 bridge=$address
 bridge_port=${bridge##*:}
 echo "Modbus-TCP bridge on $bridge (logs: $run_dir/bridge.log)"

@@ -169,7 +169,7 @@ def start_stack(run, args):
     endpoint = run.start("tristar-gatewayd", [os.path.join(b, "gateway/daemon/tristar-gatewayd"), "--device", sim,
                                               "--endpoint", "tcp://127.0.0.1:0"], env=gateway_env)
     log("gateway on %s (default config)" % endpoint)
-    bridge = run.start("tristar-bridge", [os.path.join(b, "bridge/tristar-bridge"), "--listen", "127.0.0.1:0",
+    bridge = run.start("tristar-bridge", [os.path.join(b, "gateway/bridge/tristar-bridge"), "--listen", "127.0.0.1:0",
                                           "--gateway", endpoint])
     log("bridge on %s" % bridge)
     with open(run.path("bus.conf"), "w") as f:

@@ -23,7 +23,7 @@ minutes=$1
 
 missing=()
 for exe in gateway/sim/tristar-sim gateway/daemon/tristar-gatewayd gateway/ctl/tristar-ctl \
-           bridge/tristar-bridge publisher/tristar-publisher; do
+           gateway/bridge/tristar-bridge publisher/tristar-publisher; do
   [ -x "$build/$exe" ] || missing+=("$build/$exe")
 done
 for exe in /usr/bin/dbus-daemon /usr/bin/busctl; do

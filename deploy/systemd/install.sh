@@ -16,7 +16,7 @@ umask 022
 ME=install.sh
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 # the executables and where a CMake build tree puts them
-EXES="tristar-gatewayd:gateway/daemon tristar-bridge:bridge tristar-ctl:gateway/ctl"
+EXES="tristar-gatewayd:gateway/daemon tristar-bridge:gateway/bridge tristar-ctl:gateway/ctl"
 
 usage() {
     cat <<EOF

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/common/log_limit.h"
+#include "gateway/base/log_limit.h"
 
 #include "gateway/daemon/client_name.h"
 #include "gateway/daemon/known_fields.h"

@@ -7,10 +7,10 @@
 #include <zmq.hpp>
 
 #include "gateway/client/curve_keys.h"
-#include "gateway/common/daemon_main.h"
-#include "gateway/common/fd_limit.h"
-#include "gateway/common/logging.h"
-#include "gateway/common/version.h"
+#include "gateway/base/daemon_main.h"
+#include "gateway/base/fd_limit.h"
+#include "gateway/base/logging.h"
+#include "gateway/base/version.h"
 #include "gateway/daemon/gateway.h"
 
 namespace tristar::gateway {

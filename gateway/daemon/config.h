@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "gateway/common/config_file.h"
+#include "gateway/base/config_file.h"
 
 namespace tristar::gateway {
 
@@ -170,7 +170,7 @@ struct Config {
     bool operator==(const Config&) const = default;
 };
 
-using tristar::ConfigError;  // gateway/common/config_file.h
+using tristar::ConfigError;  // gateway/base/config_file.h
 
 // Parses TOML text; `source` names it in errors. Unknown keys and tables are errors.
 Config parse_config(std::string_view toml_text, const std::string& source);

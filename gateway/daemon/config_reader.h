@@ -1,7 +1,7 @@
 #pragma once
 // Internal to the config loader (config.cpp, config_write_policy.cpp): the shared TOML reader
-// (gateway/common/config_file.h) and the section readers that live in files of their own.
-#include "gateway/common/config_file.h"
+// (gateway/base/config_file.h) and the section readers that live in files of their own.
+#include "gateway/base/config_file.h"
 #include "gateway/daemon/config.h"
 
 namespace tristar::gateway::config_detail {

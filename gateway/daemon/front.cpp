@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/common/log_limit.h"
+#include "gateway/base/log_limit.h"
 #include "gateway/daemon/endpoints.h"
 #include "gateway/daemon/router_io.h"
 #include "gateway/daemon/status.h"

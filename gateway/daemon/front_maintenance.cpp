@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/common/log_limit.h"
+#include "gateway/base/log_limit.h"
 #include "gateway/daemon/front.h"
 #include "proto/tristar/register_map.h"
 

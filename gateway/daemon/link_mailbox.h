@@ -8,7 +8,7 @@
 #include <mutex>
 #include <optional>
 
-#include "gateway/common/unique_fd.h"
+#include "gateway/base/unique_fd.h"
 #include "gateway/daemon/link_types.h"
 
 namespace tristar::gateway {

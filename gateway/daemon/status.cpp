@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "gateway/common/version.h"
+#include "gateway/base/version.h"
 #include "gateway/daemon/zap.h"
 
 namespace tristar::gateway {

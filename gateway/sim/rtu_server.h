@@ -11,7 +11,7 @@
 #include "gateway/sim/rtu_framer.h"
 #include "gateway/sim/stats.h"
 #include "gateway/sim/transaction_engine.h"
-#include "gateway/common/unique_fd.h"
+#include "gateway/base/unique_fd.h"
 
 namespace tristar::sim {
 

@@ -3,7 +3,7 @@
 // control), non-blocking, at the given baud rate, parity, stop bits and 8 data bits.
 #include <string>
 
-#include "gateway/common/unique_fd.h"
+#include "gateway/base/unique_fd.h"
 #include "proto/modbus/framing.h"
 
 namespace tristar::sim {

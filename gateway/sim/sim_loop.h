@@ -12,7 +12,7 @@
 #include "gateway/sim/options.h"
 #include "gateway/sim/quirks.h"
 #include "gateway/sim/rtu_server.h"
-#include "gateway/common/signal_fd.h"
+#include "gateway/base/signal_fd.h"
 #include "gateway/sim/stats.h"
 #include "gateway/sim/tcp_server.h"
 #include "gateway/sim/transaction_engine.h"

@@ -11,8 +11,8 @@
 #include <span>
 #include <vector>
 
-#include "bridge/scaled_view.h"
-#include "bridge/translate.h"
+#include "gateway/bridge/scaled_view.h"
+#include "gateway/bridge/translate.h"
 #include "proto/modbus/framing.h"
 
 namespace {

@@ -133,7 +133,7 @@ int Process::stop(std::chrono::milliseconds grace) {
 std::string executable(const std::string& name) {
     static const std::pair<const char*, const char*> places[] = {
         {"tristar-sim", "sim"}, {"tristar-gatewayd", "daemon"}, {"tristar-ctl", "ctl"},
-        {"tristar-bridge", "../bridge"}, {"venus-settings-standin", "../tests/support"}};
+        {"tristar-bridge", "bridge"}, {"venus-settings-standin", "../tests/support"}};
     for (const auto& [exe, dir] : places)
         if (name == exe) return std::string{TRISTAR_BIN_DIR} + "/" + dir + "/" + exe;
     return std::string{TRISTAR_BIN_DIR} + "/../publisher/" + name;

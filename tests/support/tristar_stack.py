@@ -12,7 +12,7 @@ EXECUTABLES = {
     "tristar-gatewayd": "gateway/daemon/tristar-gatewayd",
     "tristar-ctl": "gateway/ctl/tristar-ctl",
     "tristar-publisher": "publisher/tristar-publisher",
-    "tristar-bridge": "bridge/tristar-bridge",
+    "tristar-bridge": "gateway/bridge/tristar-bridge",
     "venus-settings-standin": "tests/support/venus-settings-standin",
 }
 

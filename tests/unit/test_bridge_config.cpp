@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "bridge/config.h"
-#include "gateway/common/config_file.h"
+#include "gateway/bridge/config.h"
+#include "gateway/base/config_file.h"
 
 using namespace std::chrono_literals;
 using namespace tristar::bridge;

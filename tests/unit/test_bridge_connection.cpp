@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "bridge/connection.h"
+#include "gateway/bridge/connection.h"
 
 using namespace tristar::bridge;
 using tristar::UniqueFd;

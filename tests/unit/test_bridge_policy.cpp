@@ -1,13 +1,13 @@
 // tristar-bridge's connection policy and log rate limit, pure (bridge/connection_policy.h,
-// gateway/common/rate_limiter.h): whom a new connection evicts, when a connection times out, and how
+// gateway/base/rate_limiter.h): whom a new connection evicts, when a connection times out, and how
 // many lines a flood of one event leaves in the log.
 #include <doctest/doctest.h>
 
 #include <vector>
 
-#include "bridge/connection_policy.h"
-#include "gateway/common/log_limit.h"
-#include "gateway/common/rate_limiter.h"
+#include "gateway/bridge/connection_policy.h"
+#include "gateway/base/log_limit.h"
+#include "gateway/base/rate_limiter.h"
 
 using namespace std::chrono_literals;
 using namespace tristar::bridge;

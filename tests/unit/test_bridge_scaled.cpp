@@ -8,7 +8,7 @@
 #include <set>
 #include <vector>
 
-#include "bridge/scaled_view.h"
+#include "gateway/bridge/scaled_view.h"
 #include "proto/tristar/register_map.h"
 
 using namespace tristar::bridge;

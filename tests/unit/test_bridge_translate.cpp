@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "bridge/translate.h"
+#include "gateway/bridge/translate.h"
 
 using namespace tristar::bridge;
 namespace modbus = tristar::modbus;

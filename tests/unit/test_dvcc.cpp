@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "gateway/common/config_file.h"
+#include "gateway/base/config_file.h"
 #include "publisher/config.h"
 #include "publisher/dvcc.h"
 #include "tests/unit/dvcc_test_support.h"

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "gateway/common/config_file.h"
+#include "gateway/base/config_file.h"
 #include "publisher/config.h"
 #include "publisher/service_identity.h"
 #include "publisher/venus_mapping.h"

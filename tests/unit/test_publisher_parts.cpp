@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <set>
 
-#include "gateway/common/config_file.h"
+#include "gateway/base/config_file.h"
 #include "publisher/config.h"
 #include "publisher/controls.h"
 #include "publisher/poll_plan.h"

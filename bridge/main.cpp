@@ -1,5 +1,0 @@
-#include "bridge/bridge.h"
-
-int main(int argc, char** argv) {
-    return tristar::bridge::bridge_main(argc, argv);
-}

@@ -1,0 +1,129 @@
+// The bridge's request path: an ADU in, a gateway request out; a reply (or its absence) in, the
+// answer out. The translation itself is pure (translate.h, scaled_view.h); this wires it.
+#include <spdlog/spdlog.h>
+
+#include "gateway/bridge/bridge.h"
+#include "gateway/bridge/scaled_view.h"
+
+namespace tristar::bridge {
+namespace {
+
+using namespace std::chrono_literals;
+using Steady = std::chrono::steady_clock;
+
+std::string request_text(const modbus::Request& request) {
+    std::string text =
+        "fc " + std::to_string(request.function) + " address " + std::to_string(request.address);
+    if (modbus::is_read(request.function) ||
+        request.function == modbus::fc::write_multiple_registers)
+        return text + " count " + std::to_string(request.count);
+    // A coil as the gateway logs it: 1 or 0, not 0xFF00.
+    if (request.function == modbus::fc::write_single_coil)
+        return text + " value " + (request.value == modbus::coil_on ? "1" : "0");
+    return text + " value " + std::to_string(request.value);
+}
+
+std::string answer_text(const modbus::Bytes& pdu) {
+    const auto code = modbus::response_exception(pdu);
+    if (!code) return "ok";
+    return fmt::format("exception 0x{:02X} ({})", static_cast<unsigned>(*code),
+                       modbus::exception_name(*code));
+}
+
+// Why: the gateway's error, or that it did not answer at all (reply null).
+std::string outcome_text(const modbus::Bytes& pdu, const v1::Reply* reply) {
+    std::string text = answer_text(pdu);
+    if (!modbus::is_exception_response(pdu)) return text;
+    if (reply == nullptr) return text + ": no reply from the gateway";
+    if (const auto failure = client::failure_of(*reply)) return text + ": " + failure->describe();
+    return text;
+}
+
+}  // namespace
+
+void Bridge::dispatch(std::uint64_t id, Connection& c, const modbus::TcpAdu& adu) {
+    const auto slot = c.expect(adu.header);
+    Plan plan = plan_request(adu.header.unit_id, adu.pdu, translate_);
+    if (plan.target == Target::local) {
+        if (spdlog::should_log(spdlog::level::debug))
+            spdlog::debug("[bridge] {} unit {} {} -> {}", c.peer(), adu.header.unit_id,
+                          request_text(plan.request), answer_text(plan.answer));
+        return c.answer(slot, plan.answer);
+    }
+    // Bounds: per connection (a pipelining master), and overall so the DEALER never blocks.
+    if (c.unanswered() > config_.max_pending ||
+        outstanding_.size() >= config_.max_connections * config_.max_pending) {
+        spdlog::debug("[bridge] {}: too many requests in flight, answering busy", c.peer());
+        return c.answer(slot,
+                        modbus::exception_response(plan.request.function,
+                                                   modbus::ExceptionCode::server_device_busy));
+    }
+    const auto request_id = next_request_++;
+    plan.gateway.set_id(request_id);
+    gateway_->send(std::move(plan.gateway));
+    outstanding_.emplace(request_id,
+                         Outstanding{id, slot, plan.request, plan.target, Steady::now()});
+}
+
+void Bridge::receive_replies() {
+    while (auto reply = gateway_->receive(0ms)) on_reply(*reply);
+}
+
+void Bridge::on_reply(const v1::Reply& reply) {
+    last_reply_ = Steady::now();
+    if (gateway_silent_) spdlog::info("[bridge] the gateway answers again");
+    gateway_silent_ = false;
+    const auto it = outstanding_.find(reply.id());
+    if (it == outstanding_.end()) return;  // answered 0x0B already, when it took too long
+    const Outstanding done = std::move(it->second);
+    outstanding_.erase(it);
+    const auto pdu = done.target == Target::scaled ? scaled_response(done.request, reply)
+                                                   : device_response(done.request, reply);
+    log_outcome(done, pdu, &reply);
+    deliver(done.connection, done.slot, pdu);
+}
+
+// The oldest request has waited gateway_timeout. If nothing at all came back since it was sent,
+// the gateway is gone or stuck: every outstanding request is answered 0x0B and the socket is
+// replaced, dropping what it still queues (a write must not run when the gateway comes back).
+// Otherwise only the overdue ones are answered 0x0B; a late reply is ignored.
+void Bridge::expire_overdue(SteadyTime now) {
+    while (!outstanding_.empty()) {
+        const auto it = outstanding_.begin();
+        if (now - it->second.sent < config_.gateway_timeout) return;
+        if (last_reply_ < it->second.sent) break;
+        const Outstanding done = std::move(it->second);
+        outstanding_.erase(it);
+        const auto pdu = no_reply_response(done.request);
+        log_outcome(done, pdu, nullptr);
+        deliver(done.connection, done.slot, pdu);
+    }
+    if (outstanding_.empty()) return;
+    spdlog::log(gateway_silent_ ? spdlog::level::debug : spdlog::level::warn,
+                "[bridge] no reply from the gateway at {} within {} ms: {} request(s) answered "
+                "0x0B; reconnecting",
+                config_.gateway, config_.gateway_timeout.count(), outstanding_.size());
+    gateway_silent_ = true;
+    auto failed = std::move(outstanding_);
+    outstanding_.clear();
+    for (const auto& [id, done] : failed) {
+        const auto pdu = no_reply_response(done.request);
+        log_outcome(done, pdu, nullptr);
+        deliver(done.connection, done.slot, pdu);
+    }
+    connect_gateway();
+}
+
+void Bridge::log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
+                         const v1::Reply* reply) const {
+    const bool write = modbus::is_write(done.request.function);
+    const auto level = write ? spdlog::level::info : spdlog::level::debug;
+    if (!spdlog::should_log(level)) return;  // the texts below cost more than the read itself
+    const Connection* c = connections_.find(done.connection);
+    const std::string peer = c == nullptr ? "a closed connection" : c->peer();
+    spdlog::log(level, "[bridge] {} {}{} -> {}", peer,
+                done.target == Target::scaled ? "scaled " : "", request_text(done.request),
+                outcome_text(pdu, reply));
+}
+
+}  // namespace tristar::bridge

@@ -1,0 +1,129 @@
+#include "gateway/bridge/config.h"
+
+#include <charconv>
+#include <stdexcept>
+
+#include "gateway/base/config_file.h"
+
+namespace tristar::bridge {
+namespace {
+
+using namespace std::chrono_literals;
+using config_file::TableReader;
+
+constexpr std::string_view level_names[] = {"trace", "debug",    "info", "warn",
+                                            "error", "critical", "off"};
+constexpr int max_unit = 247;  // Modbus: 1..247 are individual addresses
+
+std::uint16_t parse_port(std::string_view text) {
+    unsigned value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc{} || stop != end || value > 65535)
+        throw std::invalid_argument("port must be a number 0..65535 (got \"" + std::string(text) +
+                                    "\")");
+    return static_cast<std::uint16_t>(value);
+}
+
+void read_listen(TableReader& in, BridgeConfig& config) {
+    const auto* listen = in.typed<std::string>("listen", "a string");
+    if (listen == nullptr) return;
+    try {
+        config.listen = parse_listen(listen->get());
+    } catch (const std::invalid_argument& e) {
+        in.fail(*listen, "listen", e.what());
+    }
+}
+
+void read_scaled_unit(TableReader& in, BridgeConfig& config) {
+    const auto unit = in.integer("scaled_unit", 0, max_unit);
+    if (!unit) return;
+    if (*unit == device_unit)
+        in.fail(*in.table().get("scaled_unit"), "scaled_unit",
+                "must not be 1, the TriStar's own unit id (0 turns the scaled view off)");
+    config.scaled_unit = static_cast<int>(*unit);
+}
+
+void read_idle_timeout(TableReader& in, BridgeConfig& config) {
+    const auto ms = in.integer("idle_timeout_ms", 0, 86400000);
+    if (!ms) return;
+    // Below a second it would close a master between two requests of one poll.
+    if (*ms > 0 && *ms < 1000)
+        in.fail(*in.table().get("idle_timeout_ms"), "idle_timeout_ms",
+                "must be 0 (never) or at least 1000 (got " + std::to_string(*ms) + ")");
+    config.idle_timeout = milliseconds{*ms};
+}
+
+void read_bridge(TableReader& in, BridgeConfig& config) {
+    read_listen(in, config);
+    if (const auto* gateway = in.typed<std::string>("gateway", "a string")) {
+        if (gateway->get().empty()) in.fail(*gateway, "gateway", "must name a ZeroMQ endpoint");
+        config.gateway = gateway->get();
+    }
+    in.read_key_files(config.server_public_key_file, config.client_secret_key_file, config.client_public_key_file);
+    in.read("max_age_ms", config.max_age, 0ms, 600000ms);
+    read_scaled_unit(in, config);
+    in.read("gateway_timeout_ms", config.gateway_timeout, 100ms, 60000ms);
+    in.read("max_connections", config.max_connections, 1, 1024);
+    in.read("max_connections_per_address", config.max_connections_per_address, 1, 1024);
+    in.read("max_pending", config.max_pending, 1, 256);
+    read_idle_timeout(in, config);
+    in.read("frame_timeout_ms", config.frame_timeout, 100ms, 60000ms);
+    in.read("log_summary_interval_ms", config.log_summary_interval, 1000ms, 3600000ms);
+    if (const auto i = in.choice("log_level", level_names)) config.log_level = level_names[*i];
+    in.read("log_plain", config.log_plain);
+}
+
+}  // namespace
+
+ListenAddress parse_listen(std::string_view text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos)
+        throw std::invalid_argument("must be HOST:PORT, e.g. 0.0.0.0:5020 (got \"" +
+                                    std::string(text) + "\")");
+    std::string_view host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string_view::npos) {
+        throw std::invalid_argument("an IPv6 host goes in brackets: [::1]:5020 (got \"" +
+                                    std::string(text) + "\")");
+    }
+    if (host.empty())
+        throw std::invalid_argument("names no host: use 0.0.0.0:PORT for every interface");
+    return ListenAddress{std::string(host), parse_port(text.substr(colon + 1))};
+}
+
+std::string listen_text(const ListenAddress& address) {
+    const bool v6 = address.host.find(':') != std::string::npos;
+    return "tcp://" + (v6 ? "[" + address.host + "]" : address.host) + ":" +
+           std::to_string(address.port);
+}
+
+BridgeConfig parse_bridge_config(std::string_view toml_text, const std::string& source) {
+    const toml::table root = parse_toml(toml_text, source);
+    BridgeConfig config;
+    TableReader top(root, "", source);
+    if (const auto* table = top.typed<toml::table>("bridge", "a table")) {
+        TableReader section(*table, "bridge", source);
+        read_bridge(section, config);
+        section.reject_unknown();
+    }
+    top.reject_unknown();
+    return config;
+}
+
+BridgeConfig load_bridge_config(const std::string& file) {
+    return parse_bridge_config(read_config_file(file), file);
+}
+
+void check_bridge_config(const BridgeConfig& config, const std::string& source) {
+    if (config.scaled_unit < 0 || config.scaled_unit > max_unit)
+        throw ConfigError(
+            source, 0, "--scaled-unit",
+            "must be between 0 and 247 (got " + std::to_string(config.scaled_unit) + ")");
+    if (config.scaled_unit == device_unit)
+        throw ConfigError(source, 0, "--scaled-unit",
+                          "must not be 1, the TriStar's own unit id (0 turns the scaled view off)");
+}
+
+}  // namespace tristar::bridge
