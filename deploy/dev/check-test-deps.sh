@@ -39,6 +39,7 @@ programs=(
   "awk|mawk|deploy/dev/demo.sh, deploy/venus"
   "mkfifo|coreutils|deploy/dev/demo.sh"
   "clang++-14|clang-14|tests/fuzz (the -DFUZZ=ON build), .ci/run"
+  "clang-format-14|clang-format-14|deploy/dev/check-format.sh, .ci/run"
 )
 
 # Files the builds link: "glob|Debian package|who".

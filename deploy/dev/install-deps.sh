@@ -15,7 +15,9 @@ packages=(
   build-essential cmake pkg-config
   libmodbus-dev libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev doctest-dev libtomlplusplus-dev libcli11-dev libsdbus-c++-dev
+  nlohmann-json3-dev     # JSON: tristar-ctl --json, the simulator's --stats file, the bench
   clang-14 libclang-rt-14-dev   # the clang build and the libFuzzer harnesses (tests/fuzz, -DFUZZ=ON)
+  clang-format-14        # the format check (deploy/dev/check-format.sh, .ci/run)
   # what the tests run (tests/support, tests/integration, tests/cross) and the demo runs
   socat                  # /usr/bin/socat: the RTU tests' pty pair
   mbpoll                 # the bridge test and the demo's stand-in for Home Assistant
