@@ -188,16 +188,15 @@ HistoryState every_field_set() {
 void check_same_day(const DayRecord& a, const DayRecord& b) {
     CHECK(a.date == b.date);
     CHECK(a.nr == b.nr);
-    CHECK(a.yield_wh == b.yield_wh);
-    CHECK(a.max_power_w == b.max_power_w);
-    CHECK(a.max_pv_v == b.max_pv_v);
-    CHECK(a.min_battery_v == b.min_battery_v);
-    CHECK(a.max_battery_v == b.max_battery_v);
-    CHECK(a.max_battery_a == b.max_battery_a);
-    CHECK(a.bulk_s == b.bulk_s);
-    CHECK(a.absorption_s == b.absorption_s);
-    CHECK(a.float_s == b.float_s);
     CHECK(a.last_errors == b.last_errors);
+    for (const auto field : {&DayRecord::yield_wh, &DayRecord::bulk_s, &DayRecord::absorption_s,
+                             &DayRecord::float_s}) {
+        CHECK(a.*field == b.*field);
+    }
+    for (const auto field : {&DayRecord::max_power_w, &DayRecord::max_pv_v, &DayRecord::min_battery_v,
+                             &DayRecord::max_battery_v, &DayRecord::max_battery_a}) {
+        CHECK(a.*field == b.*field);
+    }
 }
 
 TEST_CASE("a round trip keeps every field") {
