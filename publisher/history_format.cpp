@@ -1,20 +1,148 @@
 #include "publisher/history_format.h"
 
-#include <charconv>
-#include <cinttypes>
-#include <cstdint>
-#include <cstdio>
-#include <vector>
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+#include "history.pb.h"
+#include "publisher/history_legacy.h"
 
 namespace tristar::publisher {
 namespace {
 
 using std::chrono::milliseconds;
-using std::chrono::sys_days;
+using ErrorCodes = google::protobuf::RepeatedField<std::int32_t>;
 
-constexpr std::string_view magic_v1 = "tristar-history 1";
-constexpr std::string_view magic = "tristar-history 2";
-constexpr std::string_view absent = "-";
+std::int64_t unix_ms(TimePoint t) {
+    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint time_of(std::int64_t ms) {
+    return TimePoint{milliseconds{ms}};
+}
+
+std::optional<double> optional_of(bool present, double value) {
+    return present ? std::optional<double>{value} : std::nullopt;
+}
+
+// ---- writing
+
+void put_errors(const LastErrors& errors, ErrorCodes& out) {
+    out.Add(errors.begin(), errors.end());
+}
+
+void put_overall(const Overall& o, v1::Overall& out) {
+    if (o.max_pv_v) out.set_max_pv_v(*o.max_pv_v);
+    if (o.max_battery_v) out.set_max_battery_v(*o.max_battery_v);
+    if (o.min_battery_v) out.set_min_battery_v(*o.min_battery_v);
+    put_errors(o.last_errors, *out.mutable_last_errors());
+}
+
+void put_last(const LastSample& last, v1::LastSample& out) {
+    out.set_unix_ms(unix_ms(last.time));
+    if (last.charge_state) out.set_charge_state(*last.charge_state);
+    if (last.kwh_total) out.set_kwh_total(*last.kwh_total);
+}
+
+void put_counter(const CounterState& c, v1::Counter& out) {
+    out.set_base_wh(c.base_wh);
+    out.set_carried_wh(c.carried_wh);
+    if (c.last_wh) out.set_last_wh(*c.last_wh);
+    out.set_last_unix_ms(unix_ms(c.last_at));
+    out.set_last_faults(c.last_faults);
+}
+
+void put_day(const DayRecord& d, v1::Day& out) {
+    out.set_date(d.date.time_since_epoch().count());
+    out.set_nr(d.nr);
+    out.set_yield_wh(d.yield_wh);
+    if (d.max_power_w) out.set_max_power_w(*d.max_power_w);
+    if (d.max_pv_v) out.set_max_pv_v(*d.max_pv_v);
+    if (d.min_battery_v) out.set_min_battery_v(*d.min_battery_v);
+    if (d.max_battery_v) out.set_max_battery_v(*d.max_battery_v);
+    if (d.max_battery_a) out.set_max_battery_a(*d.max_battery_a);
+    out.set_bulk_s(d.bulk_s);
+    out.set_absorption_s(d.absorption_s);
+    out.set_float_s(d.float_s);
+    put_errors(d.last_errors, *out.mutable_last_errors());
+}
+
+v1::History history_message(const HistoryState& state) {
+    v1::History out;
+    out.set_system_wh(state.system_wh);
+    out.set_user_base_wh(state.user_base_wh);
+    out.set_day_start_wh(state.day_start_wh);
+    put_overall(state.overall, *out.mutable_overall());
+    if (state.last) put_last(*state.last, *out.mutable_last());
+    put_counter(state.counter, *out.mutable_counter());
+    for (const auto& day : state.days) put_day(day, *out.add_days());
+    return out;
+}
+
+// ---- reading
+
+bool get_errors(const ErrorCodes& in, LastErrors& errors) {
+    if (static_cast<std::size_t>(in.size()) != errors.size()) return false;
+    std::copy(in.begin(), in.end(), errors.begin());
+    return true;
+}
+
+bool get_overall(const v1::Overall& in, Overall& o) {
+    o.max_pv_v = optional_of(in.has_max_pv_v(), in.max_pv_v());
+    o.max_battery_v = optional_of(in.has_max_battery_v(), in.max_battery_v());
+    o.min_battery_v = optional_of(in.has_min_battery_v(), in.min_battery_v());
+    return get_errors(in.last_errors(), o.last_errors);
+}
+
+LastSample last_of(const v1::LastSample& in) {
+    LastSample last;
+    last.time = time_of(in.unix_ms());
+    if (in.has_charge_state()) last.charge_state = in.charge_state();
+    last.kwh_total = optional_of(in.has_kwh_total(), in.kwh_total());
+    return last;
+}
+
+bool get_counter(const v1::Counter& in, CounterState& c) {
+    if (in.last_faults() > std::numeric_limits<std::uint16_t>::max()) return false;
+    c.base_wh = in.base_wh();
+    c.carried_wh = in.carried_wh();
+    c.last_wh = optional_of(in.has_last_wh(), in.last_wh());
+    c.last_at = time_of(in.last_unix_ms());
+    c.last_faults = static_cast<std::uint16_t>(in.last_faults());
+    return true;
+}
+
+bool get_day(const v1::Day& in, DayRecord& d) {
+    d.date = std::chrono::sys_days{std::chrono::days{in.date()}};
+    d.nr = in.nr();
+    d.yield_wh = in.yield_wh();
+    d.max_power_w = optional_of(in.has_max_power_w(), in.max_power_w());
+    d.max_pv_v = optional_of(in.has_max_pv_v(), in.max_pv_v());
+    d.min_battery_v = optional_of(in.has_min_battery_v(), in.min_battery_v());
+    d.max_battery_v = optional_of(in.has_max_battery_v(), in.max_battery_v());
+    d.max_battery_a = optional_of(in.has_max_battery_a(), in.max_battery_a());
+    d.bulk_s = in.bulk_s();
+    d.absorption_s = in.absorption_s();
+    d.float_s = in.float_s();
+    return get_errors(in.last_errors(), d.last_errors);
+}
+
+std::optional<HistoryState> state_of(const v1::History& in) {
+    HistoryState state;
+    state.system_wh = in.system_wh();
+    state.user_base_wh = in.user_base_wh();
+    state.day_start_wh = in.day_start_wh();
+    if (in.has_last()) state.last = last_of(in.last());
+    if (!get_overall(in.overall(), state.overall) || !get_counter(in.counter(), state.counter)) {
+        return std::nullopt;
+    }
+    for (const auto& day : in.days()) {
+        if (!get_day(day, state.days.emplace_back())) return std::nullopt;
+    }
+    return state;
+}
+
+}  // namespace
 
 std::uint64_t fnv1a64(std::string_view bytes) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
@@ -25,267 +153,23 @@ std::uint64_t fnv1a64(std::string_view bytes) {
     return hash;
 }
 
-std::string hex16(std::uint64_t value) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016" PRIx64, value);
-    return buf;
+std::string format_history(const HistoryState& state) {
+    v1::HistoryFile file;
+    file.set_history(history_message(state).SerializeAsString());
+    file.set_fnv1a64(fnv1a64(file.history()));
+    return file.SerializeAsString();
 }
 
-// ---- writing
-
-template <typename T>
-void put(std::string& out, T value) {
-    char buf[32];
-    const auto result = std::to_chars(buf, buf + sizeof buf, value);
-    out += ' ';
-    out.append(buf, result.ptr);
-}
-
-template <typename T>
-void put(std::string& out, const std::optional<T>& value) {
-    if (value) {
-        put(out, *value);
-    } else {
-        out += ' ';
-        out += absent;
-    }
-}
-
-std::int64_t unix_ms(TimePoint t) {
-    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-
-void put_errors(std::string& out, const LastErrors& errors) {
-    for (const auto e : errors) put(out, e);
-}
-
-void put_last(std::string& out, const std::optional<LastSample>& last) {
-    out += "last";
-    if (!last) {
-        out += " -\n";
-        return;
-    }
-    put(out, unix_ms(last->time));
-    put(out, last->charge_state);
-    put(out, last->kwh_total);
-    out += '\n';
-}
-
-void put_counter(std::string& out, const CounterState& c) {
-    out += "counter";
-    put(out, c.base_wh);
-    put(out, c.carried_wh);
-    put(out, c.last_wh);
-    put(out, unix_ms(c.last_at));
-    put(out, c.last_faults);
-    out += '\n';
-}
-
-void put_day(std::string& out, const DayRecord& d) {
-    out += "day";
-    put(out, static_cast<std::int64_t>(d.date.time_since_epoch().count()));
-    put(out, d.nr);
-    put(out, d.yield_wh);
-    put(out, d.max_power_w);
-    put(out, d.max_pv_v);
-    put(out, d.min_battery_v);
-    put(out, d.max_battery_v);
-    put(out, d.max_battery_a);
-    put(out, d.bulk_s);
-    put(out, d.absorption_s);
-    put(out, d.float_s);
-    put_errors(out, d.last_errors);
-    out += '\n';
-}
-
-// ---- reading
-
-// The space-separated words of one line.
-class Fields {
-public:
-    explicit Fields(std::string_view line) : rest_(line) {}
-    std::string_view next() {
-        const auto end = rest_.find(' ');
-        const std::string_view word = rest_.substr(0, end);
-        rest_ = end == std::string_view::npos ? std::string_view{} : rest_.substr(end + 1);
-        return word;
-    }
-    bool done() const { return rest_.empty(); }
-
-private:
-    std::string_view rest_;
-};
-
-template <typename T>
-bool get(Fields& f, T& out) {
-    const std::string_view word = f.next();
-    if (word.empty()) return false;
-    const auto result = std::from_chars(word.data(), word.data() + word.size(), out);
-    return result.ec == std::errc{} && result.ptr == word.data() + word.size();
-}
-
-template <typename T>
-bool get(Fields& f, std::optional<T>& out) {
-    Fields probe = f;
-    if (probe.next() == absent) {
-        f = probe;
-        out.reset();
-        return true;
-    }
-    T value{};
-    if (!get(f, value)) return false;
-    out = value;
-    return true;
-}
-
-bool expect(Fields& f, std::string_view word) { return f.next() == word; }
-
-TimePoint time_of(std::int64_t ms) { return TimePoint{milliseconds{ms}}; }
-
-bool get_errors(Fields& f, LastErrors& errors) {
-    for (auto& e : errors) {
-        if (!get(f, e)) return false;
-    }
-    return true;
-}
-
-// Version 1 also held the power and whc_daily, which nothing needs any more.
-bool get_last(Fields& f, std::optional<LastSample>& last, int version) {
-    Fields probe = f;
-    if (probe.next() == absent && probe.done()) {
-        f = probe;
-        last.reset();
-        return true;
-    }
-    LastSample s;
-    std::int64_t ms = 0;
-    std::optional<double> unused;
-    bool ok = get(f, ms) && (version > 1 || get(f, unused)) && get(f, s.charge_state) &&
-              (version > 1 || get(f, unused)) && get(f, s.kwh_total);
-    s.time = time_of(ms);
-    last = s;
-    return ok;
-}
-
-bool get_counter(Fields& f, CounterState& c) {
-    std::int64_t ms = 0;
-    const bool ok = get(f, c.base_wh) && get(f, c.carried_wh) && get(f, c.last_wh) && get(f, ms) &&
-                    get(f, c.last_faults);
-    c.last_at = time_of(ms);
-    return ok;
-}
-
-bool get_day(Fields& f, DayRecord& d, int version) {
-    std::int64_t date = 0;
-    const bool ok = get(f, date) && get(f, d.nr) && get(f, d.yield_wh) && get(f, d.max_power_w) &&
-                    get(f, d.max_pv_v) && get(f, d.min_battery_v) && get(f, d.max_battery_v) &&
-                    get(f, d.max_battery_a) && get(f, d.bulk_s) && get(f, d.absorption_s) &&
-                    get(f, d.float_s) && (version < 2 || get_errors(f, d.last_errors));
-    d.date = sys_days{std::chrono::days{date}};
-    return ok;
-}
-
-std::vector<std::string_view> split_lines(std::string_view body) {
-    std::vector<std::string_view> lines;
-    while (!body.empty()) {
-        const auto end = body.find('\n');
-        lines.push_back(body.substr(0, end));
-        body = end == std::string_view::npos ? std::string_view{} : body.substr(end + 1);
-    }
-    return lines;
-}
-
-// The text before the end line, when the end line is intact and its checksum matches.
-std::optional<std::string_view> verified_body(std::string_view text, std::size_t& day_lines) {
-    if (text.empty() || text.back() != '\n') return std::nullopt;
-    const auto end_at = text.rfind("\nend ", text.size() - 1);
-    if (end_at == std::string_view::npos) return std::nullopt;
-    const std::string_view body = text.substr(0, end_at + 1);
-    Fields f(text.substr(end_at + 1, text.size() - end_at - 2));
-    if (!expect(f, "end") || !get(f, day_lines) || f.next() != hex16(fnv1a64(body)) || !f.done()) {
+std::optional<HistoryState> parse_history(std::string_view bytes) {
+    if (bytes.starts_with(legacy_history_magic)) return parse_legacy_history(bytes);
+    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return std::nullopt;
+    v1::HistoryFile file;
+    v1::History history;
+    if (!file.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
+        file.fnv1a64() != fnv1a64(file.history()) || !history.ParseFromString(file.history())) {
         return std::nullopt;
     }
-    return body;
-}
-
-int version_of(std::string_view first_line) {
-    if (first_line == magic) return 2;
-    if (first_line == magic_v1) return 1;
-    return 0;
-}
-
-bool parse_totals(Fields f, HistoryState& state, int version) {
-    return expect(f, "totals") && get(f, state.system_wh) && get(f, state.user_base_wh) &&
-           (version < 2 || get(f, state.day_start_wh)) && f.done();
-}
-
-bool parse_overall(Fields f, Overall& o, int version) {
-    return expect(f, "overall") && get(f, o.max_pv_v) && get(f, o.max_battery_v) &&
-           get(f, o.min_battery_v) && (version < 2 || get_errors(f, o.last_errors)) && f.done();
-}
-
-// The lines before the first day line: 4 in version 1, 5 (a counter line) in version 2.
-std::size_t parse_header(const std::vector<std::string_view>& lines, HistoryState& state,
-                         int version) {
-    const std::size_t count = version < 2 ? 4 : 5;
-    if (version == 0 || lines.size() < count) return 0;
-    Fields last(lines[3]);
-    if (!parse_totals(Fields(lines[1]), state, version) ||
-        !parse_overall(Fields(lines[2]), state.overall, version) || !expect(last, "last") ||
-        !get_last(last, state.last, version) || !last.done()) {
-        return 0;
-    }
-    if (version < 2) return count;
-    Fields counter(lines[4]);
-    const bool ok = expect(counter, "counter") && get_counter(counter, state.counter) && counter.done();
-    return ok ? count : 0;
-}
-
-}  // namespace
-
-std::string format_history(const HistoryState& state) {
-    std::string out{magic};
-    out += "\ntotals";
-    put(out, state.system_wh);
-    put(out, state.user_base_wh);
-    put(out, state.day_start_wh);
-    out += "\noverall";
-    put(out, state.overall.max_pv_v);
-    put(out, state.overall.max_battery_v);
-    put(out, state.overall.min_battery_v);
-    put_errors(out, state.overall.last_errors);
-    out += '\n';
-    put_last(out, state.last);
-    put_counter(out, state.counter);
-    for (const auto& day : state.days) put_day(out, day);
-    const std::string checksum = hex16(fnv1a64(out));
-    out += "end";
-    put(out, state.days.size());
-    out += ' ' + checksum + '\n';
-    return out;
-}
-
-std::optional<HistoryState> parse_history(std::string_view text) {
-    std::size_t day_lines = 0;
-    const auto body = verified_body(text, day_lines);
-    if (!body) return std::nullopt;
-    const auto lines = split_lines(*body);
-    if (lines.empty()) return std::nullopt;
-    const int version = version_of(lines[0]);
-    HistoryState state;
-    const std::size_t header = parse_header(lines, state, version);
-    if (header == 0 || lines.size() != header + day_lines) return std::nullopt;
-    for (std::size_t i = header; i < lines.size(); ++i) {
-        Fields f(lines[i]);
-        DayRecord day;
-        if (!expect(f, "day") || !get_day(f, day, version) || !f.done()) return std::nullopt;
-        state.days.push_back(day);
-    }
-    // Version 1 kept no base: the total without today's (integrated) yield is the best one.
-    if (version < 2) {
-        state.day_start_wh = state.system_wh - (state.days.empty() ? 0.0 : state.days.front().yield_wh);
-    }
-    return state;
+    return state_of(history);
 }
 
 }  // namespace tristar::publisher

@@ -4,7 +4,7 @@
 //
 // save() writes <name>.tmp, fsyncs it, renames the current file to <name>.bak, renames the temp
 // file over <name> and fsyncs the directory. rename() alone already makes the switch atomic; the
-// .bak is kept because the end-line checksum can reject the newest file (a card that lost
+// .bak is kept because the file's checksum can reject the newest file (a card that lost
 // written data despite fsync), and then the previous good copy is still there. Between the two
 // renames <name> is briefly missing; load() then finds the same data in <name>.bak. So at every
 // moment, kill -9 or power loss included, <name> or <name>.bak holds the state of the last save

@@ -1,12 +1,16 @@
 #pragma once
-// JsonWriter: a small streaming JSON writer for tristar-ctl's --json output (one document per
-// command). Hand-written so the CLI needs no JSON dependency; escaping follows RFC 8259.
-#include <cstdint>
+// tristar-ctl's --json output: one document per command, built as a tristar::Json
+// (nlohmann::ordered_json, members in the order they are added) and printed by json_document on
+// one line. Doubles print as the shortest text that reads back as the same double, which
+// nlohmann's own notation is not (json_text.h).
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "gateway/base/json_text.h"
 
 namespace tristar::ctl {
+
+using tristar::Json;
 
 // The string as a JSON string literal, quotes included: control characters as \uXXXX,
 // quote and backslash escaped, UTF-8 passed through.
@@ -15,33 +19,7 @@ std::string json_string(std::string_view text);
 // The shortest text that reads back as the same double; "null" when not finite.
 std::string json_number(double value);
 
-class JsonWriter {
-  public:
-    JsonWriter& begin_object();
-    JsonWriter& end_object();
-    JsonWriter& begin_array();
-    JsonWriter& end_array();
-    JsonWriter& key(std::string_view name);
-    JsonWriter& value(std::string_view text);
-    JsonWriter& value(const char* text) { return value(std::string_view{text}); }
-    JsonWriter& value(double number);
-    JsonWriter& value(std::uint64_t number);
-    JsonWriter& value(std::int64_t number);
-    JsonWriter& value(std::uint32_t number) { return value(std::uint64_t{number}); }
-    JsonWriter& value(int number) { return value(std::int64_t{number}); }
-    JsonWriter& value(bool flag);
-    JsonWriter& null();
-    // Already-serialised JSON (e.g. protobuf's), inserted as one value.
-    JsonWriter& raw(std::string_view json);
-
-    const std::string& str() const { return out_; }
-
-  private:
-    void before_value();
-
-    std::string out_;
-    std::vector<bool> has_items_;  // one per open object/array
-    bool after_key_ = false;
-};
+// The document on one line, then a newline.
+std::string json_document(const Json& document);
 
 }  // namespace tristar::ctl

@@ -25,10 +25,17 @@ std::size_t address_width(std::uint16_t address, std::size_t count) {
     return address_text(last).size();
 }
 
-void timing(JsonWriter& json, bool from_cache, std::uint64_t queue_us, std::uint64_t device_us) {
-    json.key("from_cache").value(from_cache);
-    json.key("queue_us").value(queue_us);
-    json.key("device_us").value(device_us);
+template <typename Value>
+std::string answer_json(int function, std::uint16_t address, const client::Answer<std::vector<Value>>& answer) {
+    Json json;
+    json["function"] = function;
+    json["address"] = address;
+    json["count"] = answer.values.size();
+    json["values"] = answer.values;
+    json["from_cache"] = answer.from_cache;
+    json["queue_us"] = answer.queue_us;
+    json["device_us"] = answer.device_us;
+    return json_document(json);
 }
 
 std::string code_name(const client::Failure& failure) {
@@ -77,32 +84,12 @@ std::string bits_text(int function, std::uint16_t address, const std::vector<boo
 
 std::string registers_json(int function, std::uint16_t address,
                            const client::Answer<std::vector<std::uint16_t>>& answer) {
-    JsonWriter json;
-    json.begin_object()
-        .key("function")
-        .value(function)
-        .key("address")
-        .value(std::uint32_t{address});
-    json.key("count").value(std::uint64_t{answer.values.size()}).key("values").begin_array();
-    for (const auto value : answer.values) json.value(std::uint32_t{value});
-    json.end_array();
-    timing(json, answer.from_cache, answer.queue_us, answer.device_us);
-    return json.end_object().str() + "\n";
+    return answer_json(function, address, answer);
 }
 
 std::string bits_json(int function, std::uint16_t address,
                       const client::Answer<std::vector<bool>>& answer) {
-    JsonWriter json;
-    json.begin_object()
-        .key("function")
-        .value(function)
-        .key("address")
-        .value(std::uint32_t{address});
-    json.key("count").value(std::uint64_t{answer.values.size()}).key("values").begin_array();
-    for (const bool value : answer.values) json.value(value);
-    json.end_array();
-    timing(json, answer.from_cache, answer.queue_us, answer.device_us);
-    return json.end_object().str() + "\n";
+    return answer_json(function, address, answer);
 }
 
 std::string readings_text(const std::vector<Reading>& readings) {
@@ -116,23 +103,22 @@ std::string readings_text(const std::vector<Reading>& readings) {
 }
 
 std::string readings_json(const std::vector<Reading>& readings) {
-    JsonWriter json;
-    json.begin_object();
+    Json json = Json::object();
     for (const auto& reading : readings) {
-        json.key(reading.name).begin_object().key("value");
+        Json& item = json[reading.name];
         if (reading.state) {
-            json.value(*reading.state);
+            item["value"] = *reading.state;
         } else if (reading.number) {
-            json.value(*reading.number);
+            item["value"] = *reading.number;
         } else {
-            json.null();
+            item["value"] = nullptr;
         }
-        json.key("unit").value(reading.unit).key("text").value(reading.text);
-        json.key("address").value(std::uint32_t{reading.address}).key("raw").begin_array();
-        for (const auto word : reading.raw) json.value(std::uint32_t{word});
-        json.end_array().end_object();
+        item["unit"] = reading.unit;
+        item["text"] = reading.text;
+        item["address"] = reading.address;
+        item["raw"] = reading.raw;
     }
-    return json.end_object().str() + "\n";
+    return json_document(json);
 }
 
 std::string ok_text() {
@@ -144,12 +130,11 @@ std::string ok_json() {
 }
 
 std::string failure_json(const client::Failure& failure) {
-    JsonWriter json;
-    json.begin_object().key("error").begin_object();
-    json.key("code").value(code_name(failure));
-    json.key("modbus_exception").value(failure.modbus_exception);
-    json.key("message").value(failure.message);
-    return json.end_object().end_object().str() + "\n";
+    Json error;
+    error["code"] = code_name(failure);
+    error["modbus_exception"] = failure.modbus_exception;
+    error["message"] = failure.message;
+    return json_document(Json{{"error", error}});
 }
 
 std::string failure_text(const client::Failure& failure) {

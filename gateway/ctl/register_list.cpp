@@ -67,22 +67,19 @@ std::string register_list_text() {
 }
 
 std::string register_list_json() {
-    JsonWriter json;
-    json.begin_object().key("registers").begin_array();
+    Json json;
+    Json& regs = json["registers"] = Json::array();
     for (const auto& reg : registers()) {
-        json.begin_object().key("name").value(reg.name).key("spec_name").value(reg.spec_name);
-        json.key("address").value(std::uint32_t{reg.address});
-        json.key("words").value(std::uint32_t{reg.words}).key("unit").value(reg.unit);
-        json.key("writable").value(reg.writable).key("block").value(block_name(reg.block));
-        json.key("description").value(reg.description).end_object();
+        regs.push_back({{"name", reg.name}, {"spec_name", reg.spec_name}, {"address", reg.address},
+                        {"words", reg.words}, {"unit", reg.unit}, {"writable", reg.writable},
+                        {"block", block_name(reg.block)}, {"description", reg.description}});
     }
-    json.end_array().key("coils").begin_array();
+    Json& coil_rows = json["coils"] = Json::array();
     for (const auto& coil : coils()) {
-        json.begin_object().key("name").value(coil.name);
-        json.key("address").value(std::uint32_t{coil.address}).key("readable").value(coil.readable);
-        json.key("description").value(coil.description).end_object();
+        coil_rows.push_back({{"name", coil.name}, {"address", coil.address},
+                             {"readable", coil.readable}, {"description", coil.description}});
     }
-    return json.end_array().end_object().str() + "\n";
+    return json_document(json);
 }
 
 }  // namespace tristar::ctl

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 
 #include "gateway/ctl/json.h"
 
@@ -11,87 +12,89 @@ namespace {
 namespace v1 = client::v1;
 
 // proto3 JSON writes 64-bit integers as strings (JavaScript numbers lose precision past 2^53).
-void put(JsonWriter& json, std::string_view name, std::uint64_t value) {
-    json.key(name).value(std::to_string(value));
-}
-void put32(JsonWriter& json, std::string_view name, std::uint32_t value) {
-    json.key(name).value(value);
-}
-void put(JsonWriter& json, std::string_view name, const std::string& value) {
-    json.key(name).value(std::string_view{value});
+std::string int64_text(std::uint64_t value) {
+    return std::to_string(value);
 }
 
 template <typename Values>
-void put_strings(JsonWriter& json, std::string_view name, const Values& values) {
-    json.key(name).begin_array();
-    for (const auto value : values) json.value(std::to_string(value));
-    json.end_array();
+Json int64_texts(const Values& values) {
+    Json texts = Json::array();
+    for (const auto value : values) texts.push_back(int64_text(value));
+    return texts;
 }
 
-void write_counters(JsonWriter& json, const v1::Counters& c) {
-    json.begin_object();
-    put(json, "requests", c.requests());
-    put(json, "transactions", c.transactions());
-    put(json, "retries", c.retries());
-    put(json, "timeouts", c.timeouts());
-    put(json, "exceptions", c.exceptions());
-    json.key("exceptions_by_code").begin_object();
+Json exceptions_by_code(const v1::Counters& c) {
     const std::map<std::uint32_t, std::uint64_t> by_code(c.exceptions_by_code().begin(),
                                                          c.exceptions_by_code().end());
-    for (const auto& [code, count] : by_code) json.key(std::to_string(code)).value(std::to_string(count));
-    json.end_object();
-    put(json, "cache_hits", c.cache_hits());
-    put(json, "merged_reads", c.merged_reads());
-    put(json, "writes", c.writes());
-    put(json, "refused_writes", c.refused_writes());
-    put(json, "deadline_misses", c.deadline_misses());
-    put(json, "busy_rejects", c.busy_rejects());
-    put(json, "invalid_requests", c.invalid_requests());
-    put(json, "reconnects", c.reconnects());
-    put(json, "outcome_unknown", c.outcome_unknown());
-    put(json, "corrupt_replies", c.corrupt_replies());
-    put(json, "read_failures", c.read_failures());
-    put(json, "read_ahead_refusals", c.read_ahead_refusals());
-    put(json, "oversize_messages", c.oversize_messages());
-    put(json, "dropped_replies", c.dropped_replies());
-    put(json, "unroutable_replies", c.unroutable_replies());
-    put(json, "departed_requests", c.departed_requests());
-    put(json, "evicted_connections", c.evicted_connections());
-    put(json, "fair_share_reads", c.fair_share_reads());
-    put(json, "refused_handshakes", c.refused_handshakes());
-    json.end_object();
+    Json json = Json::object();
+    for (const auto& [code, count] : by_code) json[std::to_string(code)] = int64_text(count);
+    return json;
 }
 
-void write_client(JsonWriter& json, const v1::ClientStatus& client) {
-    json.begin_object();
-    put(json, "client_name", client.client_name());
-    json.key("routing_id").value(base64(client.routing_id()));
-    put32(json, "queue_depth", client.queue_depth());
-    put(json, "requests", client.requests());
-    json.end_object();
+Json counters_json(const v1::Counters& c) {
+    using Count = std::uint64_t (v1::Counters::*)() const;
+    static constexpr std::pair<const char*, Count> counts[] = {
+        {"requests", &v1::Counters::requests},
+        {"transactions", &v1::Counters::transactions},
+        {"retries", &v1::Counters::retries},
+        {"timeouts", &v1::Counters::timeouts},
+        {"exceptions", &v1::Counters::exceptions},
+        {"exceptions_by_code", nullptr},
+        {"cache_hits", &v1::Counters::cache_hits},
+        {"merged_reads", &v1::Counters::merged_reads},
+        {"writes", &v1::Counters::writes},
+        {"refused_writes", &v1::Counters::refused_writes},
+        {"deadline_misses", &v1::Counters::deadline_misses},
+        {"busy_rejects", &v1::Counters::busy_rejects},
+        {"invalid_requests", &v1::Counters::invalid_requests},
+        {"reconnects", &v1::Counters::reconnects},
+        {"outcome_unknown", &v1::Counters::outcome_unknown},
+        {"corrupt_replies", &v1::Counters::corrupt_replies},
+        {"read_failures", &v1::Counters::read_failures},
+        {"read_ahead_refusals", &v1::Counters::read_ahead_refusals},
+        {"oversize_messages", &v1::Counters::oversize_messages},
+        {"dropped_replies", &v1::Counters::dropped_replies},
+        {"unroutable_replies", &v1::Counters::unroutable_replies},
+        {"departed_requests", &v1::Counters::departed_requests},
+        {"evicted_connections", &v1::Counters::evicted_connections},
+        {"fair_share_reads", &v1::Counters::fair_share_reads},
+        {"refused_handshakes", &v1::Counters::refused_handshakes},
+    };
+    Json json;
+    for (const auto& [name, count] : counts) {
+        json[name] = count == nullptr ? exceptions_by_code(c) : Json(int64_text((c.*count)()));
+    }
+    return json;
 }
 
-void write_histogram(JsonWriter& json, const v1::Histogram& histogram) {
-    json.begin_object();
-    put_strings(json, "bounds_us", histogram.bounds_us());
-    put_strings(json, "counts", histogram.counts());
-    put(json, "total", histogram.total());
-    put(json, "sum_us", histogram.sum_us());
-    json.end_object();
+Json client_json(const v1::ClientStatus& client) {
+    return {{"client_name", client.client_name()},
+            {"routing_id", base64(client.routing_id())},
+            {"queue_depth", client.queue_depth()},
+            {"requests", int64_text(client.requests())}};
 }
 
-void write_read_failure(JsonWriter& json, const v1::ReadFailure& failure) {
-    json.begin_object();
-    put32(json, "function", failure.function());
-    put32(json, "address", failure.address());
-    put32(json, "count", failure.count());
-    put32(json, "unit", failure.unit());
-    put(json, "answer", failure.answer());
-    put(json, "client_name", failure.client_name());
-    put(json, "failures", failure.failures());
-    put(json, "first_unix_ms", failure.first_unix_ms());
-    put(json, "last_unix_ms", failure.last_unix_ms());
-    json.end_object();
+Json histogram_json(const v1::Histogram& histogram) {
+    return {{"bounds_us", int64_texts(histogram.bounds_us())},
+            {"counts", int64_texts(histogram.counts())},
+            {"total", int64_text(histogram.total())},
+            {"sum_us", int64_text(histogram.sum_us())}};
+}
+
+Json read_failure_json(const v1::ReadFailure& failure) {
+    return {{"function", failure.function()}, {"address", failure.address()},
+            {"count", failure.count()}, {"unit", failure.unit()},
+            {"answer", failure.answer()}, {"client_name", failure.client_name()},
+            {"failures", int64_text(failure.failures())},
+            {"first_unix_ms", int64_text(failure.first_unix_ms())},
+            {"last_unix_ms", int64_text(failure.last_unix_ms())}};
+}
+
+template <typename Messages, typename ToJson>
+Json json_array(const Messages& messages, ToJson to_json) {
+    Json json = Json::array();
+    for (const auto& message : messages) json.push_back(to_json(message));
+    return json;
 }
 
 }  // namespace
@@ -113,32 +116,26 @@ std::string base64(std::string_view bytes) {
 }
 
 std::string status_json(const v1::Status& status) {
-    JsonWriter json;
-    json.begin_object();
-    put(json, "version", status.version());
-    put(json, "transport", status.transport());
-    put(json, "device", status.device());
-    put(json, "link_state", status.link_state());
-    put(json, "connection_mode", status.connection_mode());
-    put(json, "connected_since_unix_ms", status.connected_since_unix_ms());
-    put(json, "uptime_ms", status.uptime_ms());
-    if (status.has_counters()) write_counters(json.key("counters"), status.counters());
-    json.key("clients").begin_array();
-    for (const auto& client : status.clients()) write_client(json, client);
-    json.end_array();
-    if (status.has_device_time()) write_histogram(json.key("device_time"), status.device_time());
-    if (status.has_queue_time()) write_histogram(json.key("queue_time"), status.queue_time());
-    put(json, "last_error", status.last_error());
-    put32(json, "queued", status.queued());
-    json.key("read_failures").begin_array();
-    for (const auto& failure : status.read_failures()) write_read_failure(json, failure);
-    json.end_array();
-    put32(json, "read_budget_ms", status.read_budget_ms());
-    put32(json, "clients_omitted", status.clients_omitted());
-    put32(json, "connections", status.connections());
-    put32(json, "max_connections", status.max_connections());
-    json.end_object();
-    return json.str() + "\n";
+    Json json;
+    json["version"] = status.version();
+    json["transport"] = status.transport();
+    json["device"] = status.device();
+    json["link_state"] = status.link_state();
+    json["connection_mode"] = status.connection_mode();
+    json["connected_since_unix_ms"] = int64_text(status.connected_since_unix_ms());
+    json["uptime_ms"] = int64_text(status.uptime_ms());
+    if (status.has_counters()) json["counters"] = counters_json(status.counters());
+    json["clients"] = json_array(status.clients(), client_json);
+    if (status.has_device_time()) json["device_time"] = histogram_json(status.device_time());
+    if (status.has_queue_time()) json["queue_time"] = histogram_json(status.queue_time());
+    json["last_error"] = status.last_error();
+    json["queued"] = status.queued();
+    json["read_failures"] = json_array(status.read_failures(), read_failure_json);
+    json["read_budget_ms"] = status.read_budget_ms();
+    json["clients_omitted"] = status.clients_omitted();
+    json["connections"] = status.connections();
+    json["max_connections"] = status.max_connections();
+    return json_document(json);
 }
 
 }  // namespace tristar::ctl

@@ -1,8 +1,9 @@
 #pragma once
 // `status --json`: the gateway's Status message in protobuf's JSON mapping (proto3 JSON, proto
 // field names, every scalar and repeated field printed even when zero or empty, unset messages
-// left out), written without protobuf's reflection so the lite runtime suffices. 64-bit integers
-// are strings, bytes are base64, map keys are strings, fields come in declaration order.
+// left out), built field by field with nlohmann (json.h) rather than with protobuf's reflection,
+// so the lite runtime suffices. 64-bit integers are strings, bytes are base64, map keys are
+// strings, fields come in declaration order.
 #include <string>
 #include <string_view>
 

@@ -2,27 +2,45 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
+
+#include "gateway/base/json_text.h"
 
 namespace tristar::sim {
 
 namespace {
 
+// The stats have always printed seconds, amperes and volts with three decimals ("1.500").
 std::string fixed3(double value) {
     char text[32];
     std::snprintf(text, sizeof text, "%.3f", value);
     return text;
 }
 
-std::string slave_json(const SlaveStatus& s) {
-    std::ostringstream out;
-    out << "{\"active\":" << (s.active ? "true" : "false") << ",\"writes\":" << s.writes
-        << ",\"refreshes\":" << s.refreshes << ",\"exits\":" << s.exits
-        << ",\"longest_gap_s\":" << fixed3(s.longest_gap_s) << ",\"ib_ref_raw\":" << s.ib_ref_raw
-        << ",\"vb_ref_raw\":" << s.vb_ref_raw << ",\"ib_ref_a\":" << fixed3(s.ib_ref_a)
-        << ",\"vb_ref_v\":" << fixed3(s.vb_ref_v) << ",\"charge_current_a\":" << fixed3(s.charge_current_a)
-        << ",\"charge_disconnect\":" << (s.charge_disconnect ? "true" : "false") << '}';
-    return out.str();
+Json slave_json(const SlaveStatus& s) {
+    return {{"active", s.active},
+            {"writes", s.writes},
+            {"refreshes", s.refreshes},
+            {"exits", s.exits},
+            {"longest_gap_s", s.longest_gap_s},
+            {"ib_ref_raw", s.ib_ref_raw},
+            {"vb_ref_raw", s.vb_ref_raw},
+            {"ib_ref_a", s.ib_ref_a},
+            {"vb_ref_v", s.vb_ref_v},
+            {"charge_current_a", s.charge_current_a},
+            {"charge_disconnect", s.charge_disconnect}};
+}
+
+// JSON object keys are strings: the exception codes as decimal text.
+Json by_code_json(const std::map<unsigned, std::uint64_t>& counts) {
+    Json json = Json::object();
+    for (const auto& [code, count] : counts) json[std::to_string(code)] = count;
+    return json;
+}
+
+Json write_log_json(const std::deque<WriteRecord>& log) {
+    Json json = Json::array();
+    for (const auto& w : log) json.push_back({unsigned{w.function}, w.address, w.value});
+    return json;
 }
 
 }  // namespace
@@ -54,38 +72,32 @@ void Stats::record_write(const WriteRecord& write) {
 }
 
 std::string Stats::to_json(Clock::time_point now) const {
-    std::ostringstream out;
-    out << "{\"transactions\":" << transactions << ",\"overlaps\":" << overlaps
-        << ",\"reads\":" << reads << ",\"writes\":" << writes << ",\"exceptions\":{";
-    const char* separator = "";
-    for (const auto& [code, count] : exceptions) {
-        out << separator << '"' << code << "\":" << count;
-        separator = ",";
-    }
-    out << "},\"dropped\":" << dropped << ",\"corrupted\":" << corrupted
-        << ",\"connections\":" << connections << ",\"refused_connections\":" << refused_connections
-        << ",\"malformed\":" << malformed << ",\"bad_frames\":" << bad_frames
-        << ",\"other_units\":" << other_units << ",\"ignored\":" << ignored
-        << ",\"resets\":" << resets << ",\"max_queue\":" << max_queue
-        << ",\"hung\":" << (hung ? "true" : "false") << ",\"refused\":" << refused
-        << ",\"swallowed\":" << swallowed << ",\"cut\":" << cut
-        << ",\"bad_exceptions\":" << bad_exceptions << ",\"refused_by_range\":{";
-    separator = "";
-    for (const auto& [key, count] : refused_by_range) {
-        out << separator << '"' << key << "\":" << count;
-        separator = ",";
-    }
-    out << "},\"write_log\":[";
-    separator = "";
-    for (const auto& w : write_log) {
-        out << separator << '[' << unsigned{w.function} << ',' << w.address << ',' << w.value
-            << ']';
-        separator = ",";
-    }
-    out << "],\"slave\":" << slave_json(slave);
-    const double uptime = std::chrono::duration<double>(now - started).count();
-    out << ",\"uptime_s\":" << fixed3(uptime) << "}\n";
-    return out.str();
+    Json json;
+    json["transactions"] = transactions;
+    json["overlaps"] = overlaps;
+    json["reads"] = reads;
+    json["writes"] = writes;
+    json["exceptions"] = by_code_json(exceptions);
+    json["dropped"] = dropped;
+    json["corrupted"] = corrupted;
+    json["connections"] = connections;
+    json["refused_connections"] = refused_connections;
+    json["malformed"] = malformed;
+    json["bad_frames"] = bad_frames;
+    json["other_units"] = other_units;
+    json["ignored"] = ignored;
+    json["resets"] = resets;
+    json["max_queue"] = max_queue;
+    json["hung"] = hung;
+    json["refused"] = refused;
+    json["swallowed"] = swallowed;
+    json["cut"] = cut;
+    json["bad_exceptions"] = bad_exceptions;
+    json["refused_by_range"] = refused_by_range;
+    json["write_log"] = write_log_json(write_log);
+    json["slave"] = slave_json(slave);
+    json["uptime_s"] = std::chrono::duration<double>(now - started).count();
+    return json_text(json, fixed3) + "\n";
 }
 
 bool write_file_atomically(const std::string& path, const std::string& content) {

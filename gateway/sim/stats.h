@@ -1,8 +1,8 @@
 #pragma once
 // What the simulator saw, for tests and benchmarks: transactions, overlaps (a request arriving
 // while another is being served), reads, writes, exceptions by code, quirks applied, refusals by
-// request range, connections, and the last 1000 executed writes. Serialised as JSON by hand (no
-// JSON dependency).
+// request range, connections, and the last 1000 executed writes. to_json builds the JSON text
+// (nlohmann, json_text.h); write_file_atomically puts it on disk.
 #include <chrono>
 #include <cstdint>
 #include <deque>

@@ -148,11 +148,19 @@ TEST_CASE("json: strings are escaped, numbers round-trip") {
     CHECK(json_number(INFINITY) == "null");
 }
 
-TEST_CASE("json writer: commas and nesting") {
-    JsonWriter json;
-    json.begin_object().key("a").value(1).key("b").begin_array().value(true).null().value("x");
-    json.end_array().key("c").begin_object().end_object().key("d").raw("{\"e\":2}").end_object();
-    CHECK(json.str() == R"({"a":1,"b":[true,null,"x"],"c":{},"d":{"e":2}})");
+TEST_CASE("json document: commas and nesting") {
+    Json json;
+    json["a"] = 1;
+    json["b"] = Json::array({true, nullptr, "x"});
+    json["c"] = Json::object();
+    json["d"] = Json{{"e", 2}};
+    CHECK(json_document(json) == R"({"a":1,"b":[true,null,"x"],"c":{},"d":{"e":2}})"
+                                 "\n");
+}
+
+TEST_CASE("json document: doubles as the shortest round-trip text") {
+    const Json json = Json::array({13.4308, 0.0, -16.0, 1e5, 1e-4, std::nan(""), 1.5});
+    CHECK(json_document(json) == "[13.4308,0,-16,1e+05,1e-04,null,1.5]\n");
 }
 
 TEST_CASE("read output: one line per register, named where a register starts") {

@@ -1,6 +1,6 @@
 // Unit tests of the history's persistence (design.md 8): the file format round-trips exactly and
-// rejects any truncation or corruption, files of the previous format load, the store falls back
-// to the previous good copy, a restart continues the same day without double counting, totals
+// rejects any truncation or corruption, files of the earlier text formats load and the next save
+// writes the protobuf format, the store falls back to the previous good copy, a restart continues the same day without double counting, totals
 // stay monotonic across rollovers and restarts, and the save schedule. The kill -9 test:
 // test_history_crash.cpp.
 #include <doctest/doctest.h>
@@ -97,7 +97,8 @@ TEST_CASE("a file of the previous format loads; the counter starts afresh and th
     CHECK(parsed->last->charge_state == 7);
     CHECK(parsed->last->kwh_total == 1520.0);
     CHECK_FALSE(parsed->counter.last_wh.has_value());
-    CHECK(format_history(*parsed).starts_with("tristar-history 2\n"));
+    CHECK(parse_history(format_history(*parsed)));
+    CHECK_FALSE(format_history(*parsed).starts_with("tristar-history"));  // the protobuf format
 
     TempDir tmp;
     const HistoryStore store(tmp.path());
@@ -108,6 +109,118 @@ TEST_CASE("a file of the previous format loads; the counter starts afresh and th
     CHECK(h.days().front().nr == 3);
     CHECK(h.totals().system_kwh == doctest::Approx(5.41));
     CHECK(h.totals().user_kwh == doctest::Approx(4.41));
+}
+
+// Written by the release before the protobuf format (the text format's version 2).
+constexpr std::string_view version_2_file =
+    "tristar-history 2\n"
+    "totals 5000 1000 3500\n"
+    "overall 71.3 27.61 25.1 5 113 0 0\n"
+    "last 1718020800000 7 1.5\n"
+    "counter 20 10 1230 1718020800000 256\n"
+    "day 19884 3 1500 1234.5 71.3 25.1 27.61 44.7 3600 1800 600 5 0 0 0\n"
+    "day 19883 2 3500 - - - - - 0 0 0 0 0 0 0\n"
+    "end 2 ff78b42b6c7d1322\n";
+
+void check_version_2_state(const HistoryState& state) {
+    CHECK(state.system_wh == 5000.0);
+    CHECK(state.user_base_wh == 1000.0);
+    CHECK(state.day_start_wh == 3500.0);
+    CHECK(state.overall.max_pv_v == 71.3);
+    CHECK(state.overall.min_battery_v == 25.1);
+    CHECK(state.overall.last_errors == LastErrors{5, 113, 0, 0});
+    REQUIRE(state.last);
+    CHECK(state.last->time == utc(2024, 6, 10, 12));
+    CHECK(state.last->charge_state == 7);
+    CHECK(state.last->kwh_total == 1.5);
+    CHECK(state.counter.base_wh == 20.0);
+    CHECK(state.counter.carried_wh == 10.0);
+    CHECK(state.counter.last_wh == 1230.0);
+    CHECK(state.counter.last_at == utc(2024, 6, 10, 12));
+    CHECK(state.counter.last_faults == 256);
+    REQUIRE(state.days.size() == 2);
+    CHECK(state.days[0].date == date(2024, 6, 10));
+    CHECK(state.days[0].nr == 3);
+    CHECK(state.days[0].max_battery_a == 44.7);
+    CHECK(state.days[0].absorption_s == 1800.0);
+    CHECK(state.days[0].last_errors == LastErrors{5, 0, 0, 0});
+    CHECK(state.days[1].yield_wh == 3500.0);
+    CHECK_FALSE(state.days[1].max_power_w.has_value());
+}
+
+TEST_CASE("a file of the earlier text format is read, and the next save writes the protobuf format") {
+    TempDir tmp;
+    const HistoryStore store(tmp.path());
+    write_file(store.file().string(), std::string(version_2_file));
+    const auto loaded = store.load();
+    REQUIRE(loaded);
+    CHECK(loaded->from == store.file());
+    check_version_2_state(loaded->state);
+
+    store.save(loaded->state);
+    const std::string saved = read_file(store.file().string());
+    CHECK_FALSE(saved.starts_with("tristar-history"));
+    CHECK(saved == format_history(loaded->state));
+    CHECK(read_file(store.backup().string()) == version_2_file);  // the old file is the backup
+    const auto reloaded = store.load();
+    REQUIRE(reloaded);
+    CHECK(reloaded->from == store.file());
+    check_version_2_state(reloaded->state);
+}
+
+// A state in which every field differs from its default.
+HistoryState every_field_set() {
+    HistoryState state;
+    state.system_wh = 12345.678;
+    state.user_base_wh = 2345.5;
+    state.day_start_wh = 11000.25;
+    state.overall = {70.1, 29.9, 23.2, LastErrors{5, 113, 3, 255}};
+    state.last = LastSample{utc(2024, 6, 11, 9, 30, 1) + milliseconds{250}, 5, 1520.0};
+    state.counter = {100.5, 20.25, 990.0, utc(2024, 6, 11, 9, 30), 0x8101};
+    DayRecord day{date(2024, 6, 11), 41, 1345.6, 812.5, 69.9, 24.1, 28.8, 31.4, 3600.5, 1800.25,
+                  900.125, LastErrors{113, 5, 0, 0}};
+    state.days.push_back(day);
+    day = {date(2024, 6, 10), 40, -0.5, {}, {}, {}, {}, {}, 0.1, 0.2, 0.3, LastErrors{1, 2, 3, 4}};
+    state.days.push_back(day);
+    return state;
+}
+
+void check_same_day(const DayRecord& a, const DayRecord& b) {
+    CHECK(a.date == b.date);
+    CHECK(a.nr == b.nr);
+    CHECK(a.last_errors == b.last_errors);
+    for (const auto field : {&DayRecord::yield_wh, &DayRecord::bulk_s, &DayRecord::absorption_s,
+                             &DayRecord::float_s}) {
+        CHECK(a.*field == b.*field);
+    }
+    for (const auto field : {&DayRecord::max_power_w, &DayRecord::max_pv_v, &DayRecord::min_battery_v,
+                             &DayRecord::max_battery_v, &DayRecord::max_battery_a}) {
+        CHECK(a.*field == b.*field);
+    }
+}
+
+TEST_CASE("a round trip keeps every field") {
+    const HistoryState state = every_field_set();
+    const auto parsed = parse_history(format_history(state));
+    REQUIRE(parsed);
+    CHECK(parsed->system_wh == state.system_wh);
+    CHECK(parsed->user_base_wh == state.user_base_wh);
+    CHECK(parsed->day_start_wh == state.day_start_wh);
+    CHECK(parsed->overall.max_pv_v == state.overall.max_pv_v);
+    CHECK(parsed->overall.max_battery_v == state.overall.max_battery_v);
+    CHECK(parsed->overall.min_battery_v == state.overall.min_battery_v);
+    CHECK(parsed->overall.last_errors == state.overall.last_errors);
+    REQUIRE(parsed->last);
+    CHECK(parsed->last->time == state.last->time);
+    CHECK(parsed->last->charge_state == state.last->charge_state);
+    CHECK(parsed->last->kwh_total == state.last->kwh_total);
+    CHECK(parsed->counter.base_wh == state.counter.base_wh);
+    CHECK(parsed->counter.carried_wh == state.counter.carried_wh);
+    CHECK(parsed->counter.last_wh == state.counter.last_wh);
+    CHECK(parsed->counter.last_at == state.counter.last_at);
+    CHECK(parsed->counter.last_faults == state.counter.last_faults);
+    REQUIRE(parsed->days.size() == state.days.size());
+    for (std::size_t i = 0; i < state.days.size(); ++i) check_same_day(parsed->days[i], state.days[i]);
 }
 
 TEST_CASE("an empty history round-trips too") {
@@ -149,6 +262,13 @@ TEST_CASE("the store saves atomically and falls back to the previous good copy")
         std::string text = read_file(store.file().string());
         text[text.size() / 2] = '#';
         write_file(store.file().string(), text);
+        REQUIRE(store.load());
+        CHECK(store.load()->from == store.backup());
+        CHECK(store.load()->state.system_wh == first_total);
+    }
+    SUBCASE("a truncated newest file: the backup (the previous save) is used") {
+        const std::string text = read_file(store.file().string());
+        write_file(store.file().string(), text.substr(0, text.size() - 3));
         REQUIRE(store.load());
         CHECK(store.load()->from == store.backup());
         CHECK(store.load()->state.system_wh == first_total);
