@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <zmq.hpp>
+
 #include "tests/support/process.h"
 #include "tests/support/stack.h"
 #include "tests/support/temp_dir.h"
@@ -92,6 +94,18 @@ public:
 private:
     std::unique_ptr<BenchChild> child_;
     std::string endpoint_;
+};
+
+// A benchmark's simulator and gateway in a temp dir of their own, and a ZeroMQ context for its
+// clients (closed first, the simulator stopped last).
+struct BenchStack {
+    BenchStack(const SimSetup& setup, const std::string& gatewayd_executable)
+        : sim(dir, setup), gatewayd(dir, sim.device(), gatewayd_executable) {}
+
+    test::TempDir dir;
+    SimProcess sim;
+    GatewayProcess gatewayd;
+    zmq::context_t context;
 };
 
 // The gateway config every benchmark uses.
