@@ -40,14 +40,14 @@ def command(name):
 def stop_process(proc, grace=5):
     """SIGTERM to `proc` (by its pid), SIGKILL when it still runs after `grace` seconds; its exit
     code (negative: the signal that ended it)."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    return proc.returncode
+    if proc.poll() is not None:
+        return proc.returncode
+    proc.terminate()
+    try:
+        return proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(5)
 
 
 class Daemon:
