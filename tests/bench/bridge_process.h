@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "tests/support/process.h"
+#include "tests/bench/processes.h"
 #include "tests/support/temp_dir.h"
 
 namespace tristar::bench {
@@ -20,16 +20,12 @@ public:
     // `executable`: another tristar-bridge; empty: this build tree's.
     BridgeProcess(const test::TempDir& dir, const std::string& name, const std::string& gateway,
                   std::chrono::milliseconds max_age, const std::string& executable = {});
-    ~BridgeProcess();
-    BridgeProcess(const BridgeProcess&) = delete;
-    BridgeProcess& operator=(const BridgeProcess&) = delete;
 
     std::uint16_t tcp_port() const { return port_; }
-    pid_t pid() const { return process_->pid(); }
+    pid_t pid() const { return child_->pid(); }
 
 private:
-    std::unique_ptr<test::Process> process_;
-    std::string log_file_;
+    std::unique_ptr<BenchChild> child_;
     std::uint16_t port_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -45,6 +46,24 @@ struct Figures {
     double p99_us;
 };
 
+// `round_trips` timed hand-offs through `round_trip` (request in, result back), each checked for
+// its sequence number.
+template <typename RoundTrip>
+Figures timed(int round_trips, RoundTrip round_trip) {
+    std::vector<double> samples;
+    samples.reserve(static_cast<std::size_t>(round_trips));
+    LinkRequest request;
+    request.function = 3;
+    for (int i = 0; i < round_trips; ++i) {
+        request.seq = static_cast<std::uint64_t>(i + 1);
+        const auto start = Clock::now();
+        const LinkResult result = round_trip(request);
+        samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        if (result.seq != request.seq) std::abort();
+    }
+    return {median(samples), percentile(samples, 0.99)};
+}
+
 Figures pair_run(zmq::context_t& context, int round_trips) {
     zmq::socket_t router(context, zmq::socket_type::router);
     router.bind("inproc://clients");
@@ -62,13 +81,7 @@ Figures pair_run(zmq::context_t& context, int round_trips) {
             socket.send(zmq::buffer(&result, sizeof result), zmq::send_flags::none);
         }
     });
-    std::vector<double> samples;
-    samples.reserve(static_cast<std::size_t>(round_trips));
-    LinkRequest request;
-    request.function = 3;
-    for (int i = 0; i < round_trips; ++i) {
-        request.seq = static_cast<std::uint64_t>(i + 1);
-        const auto start = Clock::now();
+    const auto figures = timed(round_trips, [&](const LinkRequest& request) {
         front.send(zmq::buffer(&request, sizeof request), zmq::send_flags::none);
         for (;;) {
             zmq::pollitem_t items[] = {{router.handle(), 0, ZMQ_POLLIN, 0}, {front.handle(), 0, ZMQ_POLLIN, 0}};
@@ -79,11 +92,10 @@ Figures pair_run(zmq::context_t& context, int round_trips) {
         (void)front.recv(reply);
         LinkResult result;
         std::memcpy(&result, reply.data(), sizeof result);
-        samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-        if (result.seq != request.seq) std::abort();
-    }
+        return result;
+    });
     front.send(zmq::message_t{}, zmq::send_flags::none);
-    return {median(samples), percentile(samples, 0.99)};
+    return figures;
 }
 
 Figures mailbox_run(zmq::context_t& context, int round_trips) {
@@ -93,13 +105,7 @@ Figures mailbox_run(zmq::context_t& context, int round_trips) {
     std::jthread worker([&mailbox] {
         while (auto request = mailbox.take()) mailbox.reply(fake_try(*request));
     });
-    std::vector<double> samples;
-    samples.reserve(static_cast<std::size_t>(round_trips));
-    LinkRequest request;
-    request.function = 3;
-    for (int i = 0; i < round_trips; ++i) {
-        request.seq = static_cast<std::uint64_t>(i + 1);
-        const auto start = Clock::now();
+    const auto figures = timed(round_trips, [&](const LinkRequest& request) {
         mailbox.post(request);
         std::optional<LinkResult> result;
         while (!result) {
@@ -107,11 +113,10 @@ Figures mailbox_run(zmq::context_t& context, int round_trips) {
             zmq::poll(items, 2, std::chrono::milliseconds{-1});
             if ((items[1].revents & ZMQ_POLLIN) != 0) result = mailbox.collect();
         }
-        samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-        if (result->seq != request.seq) std::abort();
-    }
+        return *result;
+    });
     mailbox.stop();
-    return {median(samples), percentile(samples, 0.99)};
+    return figures;
 }
 
 }  // namespace

@@ -2,35 +2,35 @@
 
 #include <chrono>
 #include <iostream>
-#include <regex>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
 
-#include "tests/support/wait.h"
+#include <nlohmann/json.hpp>
 
 namespace tristar::bench {
 namespace {
 
 constexpr std::chrono::seconds startup_timeout{10};
 constexpr std::chrono::seconds stop_grace{5};
+constexpr std::size_t log_tail_size = 2000;
 
-std::string first_line(test::Process& process, const std::string& what) {
-    auto line = process.read_line(startup_timeout);
-    if (!line) throw std::runtime_error(what + " did not report its address");
-    return *line;
+// The simulator's stats file as JSON; nothing when it is missing or not (yet) whole JSON.
+std::optional<nlohmann::json> read_stats(const std::string& path) {
+    auto json = nlohmann::json::parse(test::read_file(path), nullptr, false);
+    if (json.is_discarded() || !json.is_object()) return std::nullopt;
+    return json;
 }
 
-std::optional<std::int64_t> json_number(const std::string& json, const std::string& key) {
-    const std::regex re{"\"" + key + R"("\s*:\s*(-?\d+))"};
-    std::smatch match;
-    if (!std::regex_search(json, match, re)) return std::nullopt;
-    return std::stoll(match[1]);
-}
-
-std::optional<double> json_real(const std::string& json, const std::string& key) {
-    const std::regex re{"\"" + key + R"("\s*:\s*(-?\d+(\.\d+)?))"};
-    std::smatch match;
-    if (!std::regex_search(json, match, re)) return std::nullopt;
-    return std::stod(match[1]);
+// A top-level number of the stats: an integer counter or a real figure such as uptime_s.
+template <typename Number>
+std::optional<Number> json_value(const nlohmann::json& json, const std::string& key) {
+    const auto found = json.find(key);
+    if (found == json.end() || !found->is_number()) return std::nullopt;
+    if constexpr (std::is_integral_v<Number>) {
+        if (!found->is_number_integer()) return std::nullopt;
+    }
+    return found->get<Number>();
 }
 
 std::vector<std::string> sim_argv(const SimSetup& setup, const std::string& stats) {
@@ -41,52 +41,52 @@ std::vector<std::string> sim_argv(const SimSetup& setup, const std::string& stat
     if (setup.wire_time)
         argv.insert(argv.end(), {"--wire-time", "--baud", "9600", "--parity", "N", "--stop-bits", "2"});
     if (setup.start_hour) argv.insert(argv.end(), {"--start-hour", std::to_string(*setup.start_hour)});
+    argv.insert(argv.end(), setup.extra.begin(), setup.extra.end());
     return argv;
 }
 
 }  // namespace
 
-// Stops by pid; a non-zero exit is reported (with the log's tail) but does not abort the run.
-void stop_and_check(test::Process& process, const std::string& what, const std::string& log) {
-    if (process.pid() <= 0) return;
-    const int code = process.stop(stop_grace);
-    if (code == 0) return;
-    const auto text = test::read_file(log);
-    std::cerr << "tristar-bench: " << what << " exited with " << code << "; log ends with:\n"
-              << text.substr(text.size() > 2000 ? text.size() - 2000 : 0) << '\n';
+BenchChild::BenchChild(std::vector<std::string> argv, std::string log_file, std::string what)
+    : process_(std::move(argv), log_file), log_file_(std::move(log_file)), what_(std::move(what)) {}
+
+BenchChild::~BenchChild() { stop(); }
+
+std::string BenchChild::first_line() {
+    auto line = process_.read_line(startup_timeout);
+    if (!line) throw std::runtime_error(what_ + " did not report its address");
+    return *line;
 }
 
-PtyPair::PtyPair(const test::TempDir& dir) {
-    // socat prints "N PTY is /dev/pts/X" twice on stderr, then "starting data transfer loop".
-    const auto log = dir.file("socat.log");
-    socat_ = std::make_unique<test::Process>(
-        std::vector<std::string>{"/usr/bin/socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"},
-        log);
-    const std::regex re{R"(PTY is (/dev/pts/\d+)[\s\S]*PTY is (/dev/pts/\d+)[\s\S]*starting data)"};
-    const bool ready = test::wait_until(
-        [&] {
-            std::smatch match;
-            const auto text = test::read_file(log);
-            if (!std::regex_search(text, match, re)) return false;
-            first = match[1];
-            second = match[2];
-            return true;
-        },
-        startup_timeout);
-    if (!ready) throw std::runtime_error("socat did not create a pty pair");
+// Stops by pid; a non-zero exit is reported (with the log's tail) but does not abort the run.
+void BenchChild::stop() {
+    if (process_.pid() <= 0) return;
+    const int code = process_.stop(stop_grace);
+    if (code == 0) return;
+    std::cerr << "tristar-bench: " << what_ << " exited with " << code << "; log ends with:\n"
+              << log_tail() << '\n';
+}
+
+std::string BenchChild::log_tail() const {
+    const auto text = test::read_file(log_file_);
+    return text.substr(text.size() > log_tail_size ? text.size() - log_tail_size : 0);
+}
+
+std::string program(const std::string& executable, const std::string& name) {
+    return executable.empty() ? test::executable(name) : executable;
 }
 
 SimProcess::SimProcess(const test::TempDir& dir, const SimSetup& setup)
-    : stats_file_(dir.file("sim-stats.json")), log_file_(dir.file("sim.log")) {
+    : stats_file_(dir.file("sim-stats.json")) {
     auto argv = sim_argv(setup, stats_file_);
     if (setup.rtu) {
-        pty_ = std::make_unique<PtyPair>(dir);
+        pty_ = std::make_unique<test::PtyPair>();
         argv.insert(argv.end(), {"--rtu", pty_->first});
     } else {
         argv.insert(argv.end(), {"--tcp", "127.0.0.1:0"});
     }
-    process_ = std::make_unique<test::Process>(argv, log_file_);
-    const auto line = first_line(*process_, "tristar-sim");
+    child_ = std::make_unique<BenchChild>(argv, dir.file("sim.log"), "tristar-sim");
+    const auto line = child_->first_line();
     if (setup.rtu) {
         device_ = "rtu://" + pty_->second + "?baud=9600&parity=N&stop=2";
         return;
@@ -95,22 +95,23 @@ SimProcess::SimProcess(const test::TempDir& dir, const SimSetup& setup)
     port_ = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
 }
 
-SimProcess::~SimProcess() { stop_and_check(*process_, "tristar-sim", log_file_); }
-
 std::optional<std::int64_t> SimProcess::stat(const std::string& key) const {
-    return json_number(test::read_file(stats_file_), key);
+    const auto json = read_stats(stats_file_);
+    if (!json) return std::nullopt;
+    return json_value<std::int64_t>(*json, key);
 }
 
 std::optional<StatSample> SimProcess::stat_sample(const std::string& key) const {
-    const auto json = test::read_file(stats_file_);
-    const auto value = json_number(json, key);
-    const auto uptime = json_real(json, "uptime_s");
+    const auto json = read_stats(stats_file_);
+    if (!json) return std::nullopt;
+    const auto value = json_value<std::int64_t>(*json, key);
+    const auto uptime = json_value<double>(*json, "uptime_s");
     if (!value || !uptime) return std::nullopt;
     return StatSample{*value, *uptime};
 }
 
 std::optional<std::int64_t> SimProcess::stop_and_read(const std::string& key) {
-    stop_and_check(*process_, "tristar-sim", log_file_);
+    child_->stop();
     return stat(key);
 }
 
@@ -119,18 +120,16 @@ std::string bench_gateway_config() {
 }
 
 GatewayProcess::GatewayProcess(const test::TempDir& dir, const std::string& device,
-                               const std::string& executable)
-    : log_file_(dir.file("gatewayd.log")) {
-    const auto config = dir.file("gatewayd.toml");
-    test::write_file(config, bench_gateway_config());
-    process_ = std::make_unique<test::Process>(
-        std::vector<std::string>{executable.empty() ? test::executable("tristar-gatewayd") : executable,
-                                 "--config", config,
-                                 "--device", device, "--endpoint", "tcp://127.0.0.1:0"},
-        log_file_);
-    endpoint_ = first_line(*process_, "tristar-gatewayd");
+                               const std::string& executable, bool defaults) {
+    std::vector<std::string> argv{program(executable, "tristar-gatewayd")};
+    if (!defaults) {
+        const auto config = dir.file("gatewayd.toml");
+        test::write_file(config, bench_gateway_config());
+        argv.insert(argv.end(), {"--config", config});
+    }
+    argv.insert(argv.end(), {"--device", device, "--endpoint", "tcp://127.0.0.1:0"});
+    child_ = std::make_unique<BenchChild>(argv, dir.file("gatewayd.log"), "tristar-gatewayd");
+    endpoint_ = child_->first_line();
 }
-
-GatewayProcess::~GatewayProcess() { stop_and_check(*process_, "tristar-gatewayd", log_file_); }
 
 }  // namespace tristar::bench

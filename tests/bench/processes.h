@@ -10,21 +10,39 @@
 #include <string>
 #include <vector>
 
+#include <zmq.hpp>
+
 #include "tests/support/process.h"
+#include "tests/support/stack.h"
 #include "tests/support/temp_dir.h"
 
 namespace tristar::bench {
 
-// Two connected pseudo-terminals made by `socat -d -d pty,raw,echo=0 pty,raw,echo=0`.
-class PtyPair {
+// One child process of a benchmark, its stderr in `log_file`; stopped by its pid when the
+// object goes, a non-zero exit reported on stderr with the log's tail (the run goes on).
+class BenchChild {
 public:
-    explicit PtyPair(const test::TempDir& dir);
-    std::string first;   // the simulator's end
-    std::string second;  // the gateway's end
+    BenchChild(std::vector<std::string> argv, std::string log_file, std::string what);
+    ~BenchChild();
+    BenchChild(const BenchChild&) = delete;
+    BenchChild& operator=(const BenchChild&) = delete;
+
+    // Its first stdout line (the address it reports when ready); throws when none comes.
+    std::string first_line();
+    void stop();
+    bool running() { return process_.running(); }
+    pid_t pid() const { return process_.pid(); }
+    // The last 2000 characters of its log.
+    std::string log_tail() const;
 
 private:
-    std::unique_ptr<test::Process> socat_;
+    test::Process process_;
+    std::string log_file_;
+    std::string what_;
 };
+
+// `executable` when given, else this build tree's `name` (e.g. "tristar-gatewayd").
+std::string program(const std::string& executable, const std::string& name);
 
 struct SimSetup {
     bool rtu = false;              // serve RTU on a pty pair instead of TCP
@@ -32,6 +50,7 @@ struct SimSetup {
     unsigned delay_ms = 0;         // --delay-ms
     bool wire_time = false;        // --wire-time (9600 8N2)
     std::optional<int> start_hour{};  // --start-hour (simulated hour of day at start)
+    std::vector<std::string> extra{};  // further switches, e.g. --drop-rate 0.1
 };
 
 // A counter of the stats file and the simulator's uptime when it wrote it (one read of the file).
@@ -43,9 +62,6 @@ struct StatSample {
 class SimProcess {
 public:
     SimProcess(const test::TempDir& dir, const SimSetup& setup);
-    ~SimProcess();
-    SimProcess(const SimProcess&) = delete;
-    SimProcess& operator=(const SimProcess&) = delete;
 
     // What the gateway's --device gets: tcp://127.0.0.1:PORT or rtu:///dev/pts/N?baud=9600...
     const std::string& device() const { return device_; }
@@ -57,10 +73,9 @@ public:
     std::optional<std::int64_t> stop_and_read(const std::string& key);
 
 private:
-    std::unique_ptr<PtyPair> pty_;
-    std::unique_ptr<test::Process> process_;
+    std::unique_ptr<test::PtyPair> pty_;
     std::string stats_file_;
-    std::string log_file_;
+    std::unique_ptr<BenchChild> child_;
     std::string device_;
     std::uint16_t port_ = 0;
 };
@@ -68,23 +83,30 @@ private:
 class GatewayProcess {
 public:
     // Starts tristar-gatewayd (`executable`, or this build tree's when empty) on `device` with
-    // tcp_gap_ms = 0 (latency benchmarks must not measure the configured pacing), log level warn.
-    GatewayProcess(const test::TempDir& dir, const std::string& device, const std::string& executable);
-    ~GatewayProcess();
-    GatewayProcess(const GatewayProcess&) = delete;
-    GatewayProcess& operator=(const GatewayProcess&) = delete;
+    // tcp_gap_ms = 0 (latency benchmarks must not measure the configured pacing), log level warn;
+    // with `defaults`, without a config file (every setting its default, log level info).
+    GatewayProcess(const test::TempDir& dir, const std::string& device, const std::string& executable,
+                   bool defaults = false);
 
     const std::string& endpoint() const { return endpoint_; }
-    pid_t pid() const { return process_->pid(); }
+    pid_t pid() const { return child_->pid(); }
 
 private:
-    std::unique_ptr<test::Process> process_;
-    std::string log_file_;
+    std::unique_ptr<BenchChild> child_;
     std::string endpoint_;
 };
 
-// Stops `process` by pid; a non-zero exit is reported on stderr with the tail of `log`.
-void stop_and_check(test::Process& process, const std::string& what, const std::string& log);
+// A benchmark's simulator and gateway in a temp dir of their own, and a ZeroMQ context for its
+// clients (closed first, the simulator stopped last).
+struct BenchStack {
+    BenchStack(const SimSetup& setup, const std::string& gatewayd_executable)
+        : sim(dir, setup), gatewayd(dir, sim.device(), gatewayd_executable) {}
+
+    test::TempDir dir;
+    SimProcess sim;
+    GatewayProcess gatewayd;
+    zmq::context_t context;
+};
 
 // The gateway config every benchmark uses.
 std::string bench_gateway_config();

@@ -10,7 +10,7 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
-#include "tests/support/process.h"
+#include "tests/bench/processes.h"
 #include "tests/support/temp_dir.h"
 
 namespace tristar::bench {
@@ -23,19 +23,15 @@ public:
     // `executable`: another tristar-publisher; empty: this build tree's.
     PublisherProcess(const test::TempDir& dir, const std::string& bus_address, const std::string& gateway,
                      std::chrono::milliseconds poll, const std::string& executable = {});
-    ~PublisherProcess();
-    PublisherProcess(const PublisherProcess&) = delete;
-    PublisherProcess& operator=(const PublisherProcess&) = delete;
 
     // Returns once `name` has an owner on the bus of `connection`; throws when the publisher
     // exits first or `timeout` passes (with its log's tail), and on a signal (Interrupted).
     void wait_for_name(sdbus::IConnection& connection, const std::string& name,
                        std::chrono::milliseconds timeout);
-    pid_t pid() const { return process_->pid(); }
+    pid_t pid() const { return child_->pid(); }
 
 private:
-    std::unique_ptr<test::Process> process_;
-    std::string log_file_;
+    std::unique_ptr<BenchChild> child_;
 };
 
 }  // namespace tristar::bench

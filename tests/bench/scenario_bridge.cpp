@@ -206,24 +206,23 @@ void add_cached(RunFigures& figures, const PathResult& path) {
 }  // namespace
 
 RunFigures run_bridge(const BenchOptions& options) {
-    test::TempDir dir;
-    SimProcess sim(dir, SimSetup{.keep_connection = true});
-    GatewayProcess gatewayd(dir, sim.device(), options.gatewayd);
-    zmq::context_t context;
+    BenchStack stack(SimSetup{.keep_connection = true}, options.gatewayd);
     // The bridge's priority, so both ways through the gateway queue alike.
-    client::GatewayClient gateway(
-        context, client_options(gatewayd.endpoint(), "tristar-bench", v1::PRIORITY_BACKGROUND));
+    client::GatewayClient gateway(stack.context, client_options(stack.gatewayd.endpoint(), "tristar-bench",
+                                                               v1::PRIORITY_BACKGROUND));
     RunFigures figures;
     {
-        BridgeProcess fresh(dir, "bridge-fresh", gatewayd.endpoint(), fresh_age, options.bridge);
+        BridgeProcess fresh(stack.dir, "bridge-fresh", stack.gatewayd.endpoint(), fresh_age,
+                            options.bridge);
         figures["h.ready_rss_mb"] = memory_figures(fresh.pid()).peak_rss_kib / 1024.0;
-        add_fresh(figures, measure_bridge(options, sim.tcp_port(), fresh, gateway, fresh_age,
-                                          gatewayd.pid()));
+        add_fresh(figures, measure_bridge(options, stack.sim.tcp_port(), fresh, gateway, fresh_age,
+                                          stack.gatewayd.pid()));
         add_memory(figures, "h.", memory_figures(fresh.pid()));
     }
-    BridgeProcess cached(dir, "bridge-cached", gatewayd.endpoint(), cached_age, options.bridge);
-    add_cached(figures, measure_bridge(options, sim.tcp_port(), cached, gateway, cached_age,
-                                       gatewayd.pid()));
+    BridgeProcess cached(stack.dir, "bridge-cached", stack.gatewayd.endpoint(), cached_age,
+                         options.bridge);
+    add_cached(figures, measure_bridge(options, stack.sim.tcp_port(), cached, gateway, cached_age,
+                                       stack.gatewayd.pid()));
     return figures;
 }
 

@@ -42,13 +42,10 @@ bool cache_warm(client::GatewayClient& reader) {
 }  // namespace
 
 RunFigures run_cache_hit(const BenchOptions& options) {
-    test::TempDir dir;
-    SimProcess sim(dir, SimSetup{.delay_ms = slow_device_ms});
-    GatewayProcess gatewayd(dir, sim.device(), options.gatewayd);
-    zmq::context_t context;
-    std::jthread poller(poll_until_stopped, std::ref(context), gatewayd.endpoint());
-    client::GatewayClient reader(
-        context, client_options(gatewayd.endpoint(), "tristar-ctl", v1::PRIORITY_INTERACTIVE));
+    BenchStack stack(SimSetup{.delay_ms = slow_device_ms}, options.gatewayd);
+    std::jthread poller(poll_until_stopped, std::ref(stack.context), stack.gatewayd.endpoint());
+    client::GatewayClient reader(stack.context, client_options(stack.gatewayd.endpoint(), "tristar-ctl",
+                                                              v1::PRIORITY_INTERACTIVE));
     const bool warm = cache_warm(reader);
     Samples latency;
     int hits = 0;

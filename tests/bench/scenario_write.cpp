@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
-#include <regex>
-#include <stdexcept>
 #include <vector>
 
 #include "tests/bench/actors.h"
@@ -28,7 +26,6 @@ constexpr std::chrono::milliseconds flood_warmup{1000};
 constexpr std::chrono::milliseconds write_interval{100};
 constexpr std::uint16_t charge_disconnect_coil = 2;  // TriStar spec: coil 2, charge disconnect
 constexpr std::chrono::milliseconds drain_limit{2000};
-constexpr std::chrono::seconds startup_timeout{10};
 
 // The gateway's defaults (deploy/config/tristar-gatewayd.toml) that bound a write's wait.
 constexpr double default_tcp_gap_ms = 50;
@@ -67,78 +64,13 @@ const std::vector<Setup>& setups() {
     return all;
 }
 
-std::optional<std::int64_t> json_count(const std::string& json, const std::string& key) {
-    const std::regex re{"\"" + key + R"("\s*:\s*(\d+))"};
-    std::smatch match;
-    if (!std::regex_search(json, match, re)) return std::nullopt;
-    return std::stoll(match[1]);
+// The share of requests the simulator left unanswered, in %; stops it (stats written at exit).
+std::optional<double> stop_and_dropped_share(SimProcess& sim) {
+    const auto dropped = sim.stop_and_read("dropped");
+    const auto transactions = sim.stat("transactions");
+    if (!dropped || !transactions || *transactions == 0) return std::nullopt;
+    return 100.0 * static_cast<double>(*dropped) / static_cast<double>(*transactions);
 }
-
-// The simulator of the third setup: as SimProcess with --delay-ms, plus --drop-rate and --seed.
-// Which requests are dropped depends on the seed (the default, --seed 1, happens to drop only
-// 1 of its first 100 requests and 28 of its first 300). Run N uses --seed N, so the runs
-// differ from each other and a benchmark is repeatable.
-class DroppingSim {
-public:
-    DroppingSim(const test::TempDir& dir, int seed)
-        : stats_file_(dir.file("sim-stats.json")), log_file_(dir.file("sim.log")) {
-        process_ = std::make_unique<test::Process>(
-            std::vector<std::string>{test::executable("tristar-sim"), "--stats", stats_file_,
-                                     "--frozen", "--log-level", "warn", "--delay-ms",
-                                     std::to_string(transaction_ms), "--drop-rate", drop_rate,
-                                     "--seed", std::to_string(seed), "--tcp", "127.0.0.1:0"},
-            log_file_);
-        auto line = process_->read_line(startup_timeout);
-        if (!line) throw std::runtime_error("tristar-sim did not report its address");
-        device_ = *line;
-    }
-    ~DroppingSim() { stop_and_check(*process_, "tristar-sim", log_file_); }
-    DroppingSim(const DroppingSim&) = delete;
-    DroppingSim& operator=(const DroppingSim&) = delete;
-
-    const std::string& device() const { return device_; }
-    // Stops it (it writes its stats at exit); the share of requests it left unanswered, in %.
-    std::optional<double> stop_and_dropped_share() {
-        stop_and_check(*process_, "tristar-sim", log_file_);
-        const auto json = test::read_file(stats_file_);
-        const auto dropped = json_count(json, "dropped");
-        const auto transactions = json_count(json, "transactions");
-        if (!dropped || !transactions || *transactions == 0) return std::nullopt;
-        return 100.0 * static_cast<double>(*dropped) / static_cast<double>(*transactions);
-    }
-
-private:
-    std::unique_ptr<test::Process> process_;
-    std::string stats_file_;
-    std::string log_file_;
-    std::string device_;
-};
-
-// The gateway as shipped: no config file, so every setting is its default (tcp_gap_ms 50,
-// response_timeout_ms 1000, recovery_pause_ms 500, read_retries 2, log level info).
-class DefaultGateway {
-public:
-    DefaultGateway(const test::TempDir& dir, const std::string& device, const std::string& executable)
-        : log_file_(dir.file("gatewayd.log")) {
-        process_ = std::make_unique<test::Process>(
-            std::vector<std::string>{executable.empty() ? test::executable("tristar-gatewayd") : executable,
-                                     "--device", device, "--endpoint", "tcp://127.0.0.1:0"},
-            log_file_);
-        auto line = process_->read_line(startup_timeout);
-        if (!line) throw std::runtime_error("tristar-gatewayd did not report its address");
-        endpoint_ = *line;
-    }
-    ~DefaultGateway() { stop_and_check(*process_, "tristar-gatewayd", log_file_); }
-    DefaultGateway(const DefaultGateway&) = delete;
-    DefaultGateway& operator=(const DefaultGateway&) = delete;
-
-    const std::string& endpoint() const { return endpoint_; }
-
-private:
-    std::unique_ptr<test::Process> process_;
-    std::string log_file_;
-    std::string endpoint_;
-};
 
 // A flooding reader that also adds the device time of the reads the device answered (not
 // failures, not cache hits) to `answered`, shared by the whole flood.
@@ -246,26 +178,25 @@ RunFigures measure(const BenchOptions& options, const Setup& setup, const std::s
     return figures;
 }
 
+// The third setup's simulator drops requests: run N uses --seed N, so the runs differ from each
+// other and a benchmark is repeatable. Which requests are dropped depends on the seed (the
+// default, --seed 1, happens to drop only 1 of its first 100 requests and 28 of its first 300).
 RunFigures run_setup(const BenchOptions& options, const Setup& setup) {
     test::TempDir dir;
+    SimSetup sim_setup{.delay_ms = transaction_ms};
     if (setup.drop) {
         static int drop_runs = 0;  // this process's runs of the setup: the seed
-        DroppingSim sim(dir, ++drop_runs);
-        RunFigures figures;
-        {
-            DefaultGateway gatewayd(dir, sim.device(), options.gatewayd);
-            figures = measure(options, setup, gatewayd.endpoint());
-        }
-        if (const auto share = sim.stop_and_dropped_share()) figures[setup.key + "dropped_pct"] = *share;
-        return figures;
+        sim_setup.extra = {"--drop-rate", drop_rate, "--seed", std::to_string(++drop_runs)};
     }
-    SimProcess sim(dir, SimSetup{.delay_ms = transaction_ms});
-    if (setup.defaults) {
-        DefaultGateway gatewayd(dir, sim.device(), options.gatewayd);
-        return measure(options, setup, gatewayd.endpoint());
+    SimProcess sim(dir, sim_setup);
+    RunFigures figures;
+    {
+        GatewayProcess gatewayd(dir, sim.device(), options.gatewayd, setup.defaults);
+        figures = measure(options, setup, gatewayd.endpoint());
     }
-    GatewayProcess gatewayd(dir, sim.device(), options.gatewayd);
-    return measure(options, setup, gatewayd.endpoint());
+    if (!setup.drop) return figures;
+    if (const auto share = stop_and_dropped_share(sim)) figures[setup.key + "dropped_pct"] = *share;
+    return figures;
 }
 
 }  // namespace

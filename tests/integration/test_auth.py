@@ -268,8 +268,17 @@ class IpcPeerCheck(unittest.TestCase):
 
 
 class ClientsWithKeys(unittest.TestCase):
-    def test_bridge_reads_through_the_curve_endpoint(self):
+    def read_through(self, bridge):
+        """The 4 registers at 0x18 of unit 1, read through `bridge` by a Modbus-TCP client."""
         from pymodbus.client import ModbusTcpClient
+        host, port = bridge.address[len("tcp://"):].rsplit(":", 1)
+        client = ModbusTcpClient(host, port=int(port), timeout=5)
+        self.assertTrue(client.connect())
+        reply = client.read_input_registers(0x18, 4, slave=1)
+        client.close()
+        return reply
+
+    def test_bridge_reads_through_the_curve_endpoint(self):
         with AuthStack() as stack:
             config = stack.path("bridge.toml")
             with open(config, "w") as f:
@@ -279,11 +288,7 @@ class ClientsWithKeys(unittest.TestCase):
             bridge = Daemon([executable("tristar-bridge"), "--config", config, "--listen", "127.0.0.1:0",
                              "--gateway", stack.curve], stack.path("bridge.log"))
             try:
-                host, port = bridge.address[len("tcp://"):].rsplit(":", 1)
-                client = ModbusTcpClient(host, port=int(port), timeout=5)
-                self.assertTrue(client.connect())
-                reply = client.read_input_registers(0x18, 4, slave=1)
-                client.close()
+                reply = self.read_through(bridge)
                 self.assertFalse(reply.isError(), str(reply))
                 self.assertEqual(list(reply.registers), direct_read(stack.sim.address, 0x18, 4))
                 names = [c.get("client_name", c.get("clientName")) for c in stack.status()["clients"]]
@@ -292,7 +297,6 @@ class ClientsWithKeys(unittest.TestCase):
                 self.assertEqual(bridge.stop(), 0, tail(stack.path("bridge.log")))
 
     def test_bridge_with_a_key_the_gateway_does_not_know_gets_no_answer(self):
-        from pymodbus.client import ModbusTcpClient
         with AuthStack() as stack:
             config = stack.path("bridge.toml")
             with open(config, "w") as f:
@@ -306,11 +310,7 @@ class ClientsWithKeys(unittest.TestCase):
                              "--gateway", stack.curve, "--server-key", stack.path("gateway.pub"),
                              "--key", stack.path("stranger.key")], stack.path("bridge.log"))
             try:
-                host, port = bridge.address[len("tcp://"):].rsplit(":", 1)
-                client = ModbusTcpClient(host, port=int(port), timeout=5)
-                self.assertTrue(client.connect())
-                reply = client.read_input_registers(0x18, 4, slave=1)
-                client.close()
+                reply = self.read_through(bridge)
                 self.assertTrue(reply.isError(), str(reply))
                 self.assertEqual(reply.exception_code, 0x0B)  # gateway target failed to respond
             finally:

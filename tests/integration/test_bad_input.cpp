@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "tests/integration/reference.h"
+#include "tests/integration/stack_fixtures.h"
 #include "tests/support/stack.h"
 #include "tests/support/wait.h"
 
@@ -71,11 +72,7 @@ struct GoodClient {
 
 }  // namespace
 
-TEST_CASE("malformed requests are refused without disturbing a concurrent client") {
-    TempDir dir;
-    Sim sim(dir);
-    const auto reference = read_reference(sim.uri());
-    Gatewayd gateway(dir, sim.uri());
+TEST_CASE_FIXTURE(ReferencedSimGateway<>, "malformed requests are refused without disturbing a concurrent client") {
 
     GoodClient good;
     std::jthread good_thread([&] { good.run(gateway.endpoint(), reference.slice(0x18, 4)); });

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import unittest
+from contextlib import closing
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
 from tristar_stack import TEST_CONFIG, Daemon, Stack, direct_read, executable, run, wait_until  # noqa: E402
@@ -97,8 +98,7 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
         cls.b.close()
 
     def test_persistent_client_reads_what_the_device_has(self):
-        client = self.b.client()
-        try:
+        with closing(self.b.client()) as client:
             for _ in range(3):  # the same socket, over and over, as Home Assistant keeps it
                 for function, address, count in ENTITIES:
                     reply = read(client, function, address, count)
@@ -106,16 +106,13 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
                     self.assertEqual(reply.registers, self.expected[(address, count)])
             block = read(client, 4, 0, LIVE_WORDS)
             self.assertEqual(block.registers, self.live)
-        finally:
-            client.close()
 
     def test_five_clients_and_a_block_poller_share_few_device_transactions(self):
         before = self.b.fresh_sim_stats()
         counts, errors, stop = [0] * 6, [], threading.Event()
 
         def entity_client(index):
-            client = self.b.client()
-            try:
+            with closing(self.b.client()) as client:
                 # One refresh of every entity, then a short pause: a busy Home Assistant, not a
                 # benchmark (this machine is shared).
                 while not stop.wait(ROUND_PAUSE_S):
@@ -124,12 +121,9 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
                         counts[index] += 1
                         if reply.isError() or reply.registers != self.expected[(address, count)]:
                             errors.append("client %d fc %d 0x%02X: %s" % (index, function, address, reply))
-            finally:
-                client.close()
 
         def block_poller():
-            client = self.b.client()
-            try:
+            with closing(self.b.client()) as client:
                 next_poll = time.monotonic()
                 while not stop.wait(max(0.0, next_poll - time.monotonic())):
                     reply = read(client, 4, 0, LIVE_WORDS)
@@ -137,8 +131,6 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
                     if reply.isError() or reply.registers != self.live:
                         errors.append("block poller: %s" % reply)
                     next_poll += 1.0
-            finally:
-                client.close()
 
         threads = [threading.Thread(target=entity_client, args=(i,)) for i in range(5)]
         threads.append(threading.Thread(target=block_poller))
@@ -167,8 +159,7 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
         except ImportError:
             self.skipTest("python3-yaml is not installed")
         here = os.path.join(os.path.dirname(__file__), "../../deploy/homeassistant")
-        client = self.b.client()
-        try:
+        with closing(self.b.client()) as client:
             for name in ("tristar-raw.yaml", "tristar-scaled.yaml"):
                 hub = yaml.safe_load(open(os.path.join(here, name)))["modbus"][0]
                 for sensor in hub["sensors"]:
@@ -180,8 +171,6 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
                         self.assertEqual(reply.registers, self.live[sensor["address"]:sensor["address"] + count])
                 for coil in hub.get("binary_sensors", []):
                     self.assertFalse(client.read_coils(coil["address"], 1, slave=coil["slave"]).isError())
-        finally:
-            client.close()
 
     def test_mbpoll_reads_the_same_values(self):
         # mbpoll numbers references from 1 (PDU address + 1) unless -0 is given; -t 3 input registers.
@@ -207,8 +196,7 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
         expected = [volts(0x18), amps(0x1C), volts(0x1B), amps(0x1D), watts(0x3A), signed(raw[0x23]),
                     signed(raw[0x25]) if -127 <= signed(raw[0x25]) <= 127 else math.nan,
                     raw[0x44] / 1000, raw[0x39], volts(0x33), volts(0x3D), volts(0x3E), watts(0x3C)]
-        client = self.b.client()
-        try:
+        with closing(self.b.client()) as client:
             for function in (3, 4):
                 reply = read(client, function, 0, 30, unit=2)
                 self.assertFalse(reply.isError(), reply)
@@ -225,44 +213,30 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
             self.assertTrue(6 < expected[0] < 20, "a 12 V battery: %s" % expected[0])
             one = read(client, 4, 26, 1, unit=2)
             self.assertEqual(one.registers, [raw[0x32]])
-        finally:
-            client.close()
 
     def test_scaled_view_refuses_reads_past_its_table_and_writes(self):
-        client = self.b.client()
-        try:
+        with closing(self.b.client()) as client:
             self.assertEqual(exception_code(read(client, 4, 29, 2, unit=2)), 2)
             self.assertEqual(exception_code(read(client, 3, 30, 1, unit=2)), 2)
             self.assertEqual(exception_code(client.write_register(0, 1, slave=2)), 1)
-        finally:
-            client.close()
 
     def test_device_exception_is_passed_through(self):
-        client = self.b.client()
-        try:
+        with closing(self.b.client()) as client:
             self.assertEqual(exception_code(read(client, 4, 0x9000, 1)), 2)
             self.assertEqual(exception_code(read(client, 3, 0x2000, 2)), 2)
             # and the connection lives on
             self.assertEqual(read(client, 4, 0x18, 1).registers, self.expected[(0x18, 1)])
-        finally:
-            client.close()
 
     def test_unknown_unit_is_0x0b(self):
-        client = self.b.client()
-        try:
+        with closing(self.b.client()) as client:
             self.assertEqual(exception_code(read(client, 4, 0x18, 1, unit=9)), 0x0B)
-        finally:
-            client.close()
 
     def test_write_refused_by_default_policy_never_reaches_the_device(self):
         writes = self.b.fresh_sim_stats()["writes"]
-        client = self.b.client()
-        try:
+        with closing(self.b.client()) as client:
             self.assertEqual(exception_code(client.write_coil(0, True, slave=1)), 1)
             self.assertEqual(exception_code(client.write_register(0x58, 100, slave=1)), 1)
             self.assertEqual(read(client, 4, 0x18, 1).registers, self.expected[(0x18, 1)])
-        finally:
-            client.close()
         self.assertEqual(self.b.fresh_sim_stats()["writes"], writes)
 
     def test_pipelined_requests_keep_order_and_transaction_ids(self):
@@ -294,15 +268,12 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
         stop, errors, reads = threading.Event(), [], [0]
 
         def good_client():
-            client = self.b.client()
-            try:
+            with closing(self.b.client()) as client:
                 while not stop.is_set():
                     reply = read(client, 4, 0x18, 2)
                     reads[0] += 1
                     if reply.isError() or reply.registers != direct_values(self.live, 0x18, 2):
                         errors.append(str(reply))
-            finally:
-                client.close()
 
         thread = threading.Thread(target=good_client)
         thread.start()
@@ -356,54 +327,36 @@ def read_adu(sock):
 
 class WritesWhenThePolicyAllowsThem(unittest.TestCase):
     def test_equalize_coil_through_the_bridge(self):
-        b = BridgeStack(gateway_config=ALLOW_BRIDGE_WRITES)
-        try:
+        with closing(BridgeStack(gateway_config=ALLOW_BRIDGE_WRITES)) as b:
             writes = b.fresh_sim_stats()["writes"]
-            client = b.client()
-            try:
+            with closing(b.client()) as client:
                 reply = client.write_coil(0, True, slave=1)
                 self.assertFalse(reply.isError(), reply)
                 self.assertTrue(reply.value)
-            finally:
-                client.close()
             stats = b.fresh_sim_stats()
             self.assertEqual(stats["writes"], writes + 1)
             self.assertEqual(stats["write_log"][-1][:2], [5, 0])
-        finally:
-            b.close()
 
 
 class Outages(unittest.TestCase):
     def test_gateway_stopped_is_0x0b_and_the_connection_stays(self):
-        b = BridgeStack(bridge_args=("--gateway-timeout-ms", "1000"))
-        try:
-            client = b.client()
-            try:
+        with closing(BridgeStack(bridge_args=("--gateway-timeout-ms", "1000"))) as b:
+            with closing(b.client()) as client:
                 self.assertFalse(read(client, 4, 0x18, 1).isError())
                 b.stack.gateway.stop()
                 started = time.monotonic()
                 self.assertEqual(exception_code(read(client, 4, 0x20, 1)), 0x0B)
                 self.assertLess(time.monotonic() - started, 4.0)
                 self.assertEqual(exception_code(client.read_coils(0, 1, slave=1)), 0x0B)
-            finally:
-                client.close()
             self.assertIsNone(b.bridge.proc.poll())
-        finally:
-            b.close()
 
     def test_simulator_stopped_is_0x0b(self):
-        b = BridgeStack(bridge_args=("--max-age-ms", "0"))
-        try:
-            client = b.client()
-            try:
+        with closing(BridgeStack(bridge_args=("--max-age-ms", "0"))) as b:
+            with closing(b.client()) as client:
                 self.assertFalse(read(client, 4, 0x18, 1).isError())
                 b.stack.sim.stop()
                 self.assertEqual(exception_code(read(client, 4, 0x18, 1)), 0x0B)
                 self.assertEqual(exception_code(read(client, 3, 0, 30, unit=2)), 0x0B)
-            finally:
-                client.close()
-        finally:
-            b.close()
 
 
 class Config(unittest.TestCase):

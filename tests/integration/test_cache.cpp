@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tests/integration/reference.h"
+#include "tests/integration/stack_fixtures.h"
 #include "tests/support/stack.h"
 #include "tests/support/wait.h"
 
@@ -34,12 +35,7 @@ v1::Reply exchange(client::GatewayClient& client, v1::Request request) {
 
 }  // namespace
 
-TEST_CASE("a read with max_age is served from the cache when fresh, from the device when stale") {
-    TempDir dir;
-    Sim sim(dir);
-    const auto reference = read_reference(sim.uri());
-    Gatewayd gateway(dir, sim.uri());
-    zmq::context_t context;
+TEST_CASE_FIXTURE(ReferencedSimGateway<>, "a read with max_age is served from the cache when fresh, from the device when stale") {
     client::GatewayClient client(context, {gateway.endpoint(), "cache-test"});
 
     auto first = exchange(client, cached_read(0x18, 4, 0));  // max_age 0: always the device
@@ -60,16 +56,8 @@ TEST_CASE("a read with max_age is served from the cache when fresh, from the dev
     CHECK(sim.final_stat("overlaps") == 0);
 }
 
-TEST_CASE("20 clients each reading one register of the live block cost at most 2 transactions a refresh") {
-    TempDir dir;
-    Sim sim(dir);
-    const auto reference = read_reference(sim.uri());
-    Gatewayd gateway(dir, sim.uri());
-    zmq::context_t context;
-    std::vector<std::unique_ptr<client::GatewayClient>> clients;
-    for (int i = 0; i < 20; ++i)
-        clients.push_back(std::make_unique<client::GatewayClient>(
-            context, client::Options{gateway.endpoint(), "entity-" + std::to_string(i)}));
+TEST_CASE_FIXTURE(ReferencedSimGateway<>, "20 clients each reading one register of the live block cost at most 2 transactions a refresh") {
+    const auto clients = named_clients(context, gateway.endpoint(), "entity", 20);
     constexpr int refreshes = 3;
     constexpr std::uint32_t max_age_ms = 300;
     for (int round = 0; round < refreshes; ++round) {
@@ -123,14 +111,8 @@ TEST_CASE("read-ahead widens every read on TCP, only small reads on RTU, every r
     }
 }
 
-TEST_CASE("a read riding along in a bigger read the device refuses is read again on its own") {
-    TempDir dir;
-    SimOptions options;
-    options.extra = {"--delay-ms", "100"};  // so the small read arrives while the big one is on the wire
-    Sim sim(dir, options);
-    const auto reference = read_reference(sim.uri());
-    Gatewayd gateway(dir, sim.uri());
-    zmq::context_t context;
+// The device takes 100 ms a transaction, so the small read arrives while the big one is on the wire.
+TEST_CASE_FIXTURE(ReferencedSimGateway<100>, "a read riding along in a bigger read the device refuses is read again on its own") {
     client::GatewayClient bad(context, {gateway.endpoint(), "bad-range"});
     client::GatewayClient good(context, {gateway.endpoint(), "good"});
 
@@ -155,16 +137,8 @@ TEST_CASE("a read riding along in a bigger read the device refuses is read again
     CHECK(sim.final_stat("overlaps") == 0);
 }
 
-TEST_CASE("identical concurrent reads make one transaction; overlapping ones get their own slices") {
-    TempDir dir;
-    Sim sim(dir, {.rtu = false, .frozen = true, .extra = {"--delay-ms", "100"}});
-    const auto reference = read_reference(sim.uri());
-    Gatewayd gateway(dir, sim.uri());
-    zmq::context_t context;
-    std::vector<std::unique_ptr<client::GatewayClient>> clients;
-    for (int i = 0; i < 5; ++i)
-        clients.push_back(std::make_unique<client::GatewayClient>(
-            context, client::Options{gateway.endpoint(), "twin-" + std::to_string(i)}));
+TEST_CASE_FIXTURE(ReferencedSimGateway<100>, "identical concurrent reads make one transaction; overlapping ones get their own slices") {
+    const auto clients = named_clients(context, gateway.endpoint(), "twin", 5);
 
     SUBCASE("identical") {
         for (auto& c : clients) c->send(read_request(4, 0x0000, 0x5C));
@@ -189,11 +163,7 @@ TEST_CASE("identical concurrent reads make one transaction; overlapping ones get
     CHECK(sim.final_stat("overlaps") == 0);
 }
 
-TEST_CASE("a write drops what the cache held for the unit") {
-    TempDir dir;
-    Sim sim(dir);
-    Gatewayd gateway(dir, sim.uri());
-    zmq::context_t context;
+TEST_CASE_FIXTURE(SimGateway<>, "a write drops what the cache held for the unit") {
     client::GatewayClient client(context, {gateway.endpoint(), "tristar-ctl"});
     auto coils = client.read_bits(1, 0, 3, 60'000);
     REQUIRE(coils.ok());

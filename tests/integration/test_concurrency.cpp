@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/integration/reference.h"
+#include "tests/integration/stack_fixtures.h"
 #include "tests/support/stack.h"
 
 namespace tristar::test {
@@ -137,11 +138,7 @@ void run_clients(const Sim& sim, const Gatewayd& gateway, const Reference& refer
 
 }  // namespace
 
-TEST_CASE("8 mixed DEALER and REQ clients over TCP get exactly the simulator's values, no overlap") {
-    TempDir dir;
-    Sim sim(dir);
-    const auto reference = read_reference(sim.uri());
-    Gatewayd gateway(dir, sim.uri());
+TEST_CASE_FIXTURE(ReferencedSimGateway<>, "8 mixed DEALER and REQ clients over TCP get exactly the simulator's values, no overlap") {
     run_clients(sim, gateway, reference);
     CHECK(sim.final_stat("overlaps") == 0);
 }

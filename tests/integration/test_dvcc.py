@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
 from tristar_stack import TEST_CONFIG, Daemon, command, direct_read, tail, wait_until  # noqa: E402
-from venus_stack import Bus, Publisher, check_exit_codes, value_of  # noqa: E402
+from venus_stack import Bus, Publisher, finish_stack, value_of  # noqa: E402
 
 SERVICE = "com.victronenergy.solarcharger.tristar_01234567"
 STANDIN = os.path.join(os.path.dirname(__file__), "../support/systemcalc_standin.py")
@@ -93,11 +93,7 @@ class DvccStack:
         if self.standin:
             self.standin.stop()
         codes["tristar-gatewayd"] = self.gateway.stop()
-        codes["tristar-sim"] = self.sim.stop()
-        self.bus.stop()
-        log = self.publisher.log_text()
-        self.tmp.cleanup()
-        check_exit_codes(codes, log)
+        finish_stack(self, codes)
 
     def failure_context(self):
         return "\npublisher log:\n%s\nstand-in log:\n%s" % (

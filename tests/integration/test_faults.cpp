@@ -15,13 +15,7 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-
-constexpr std::uint16_t serial_address = 0xE0C0;  // 8 ASCII characters in 4 registers
-constexpr std::uint16_t live_address = 0x18;      // battery voltage and the next 3 registers
-constexpr std::uint16_t words = 4;
 
 std::string gateway_config(const std::string& device_keys) {
     return "[device]\n" + device_keys + "\n[log]\nlevel = \"warn\"\n";
@@ -52,7 +46,7 @@ std::string describe(const Registers& result) {
 // buffer by then, not still on its way.
 void check_late_reply_is_not_crossed(const SimOptions& options, const std::string& mode) {
     const Reference reference = frozen_reference();
-    REQUIRE(reference.slice(live_address, words) != reference.slice(serial_address, words));
+    REQUIRE(reference.slice(live_address, span_words) != reference.slice(serial_address, span_words));
     TempDir dir;
     Sim sim(dir, options);
     {
@@ -65,20 +59,20 @@ void check_late_reply_is_not_crossed(const SimOptions& options, const std::strin
         client::GatewayClient late(context, {gateway.endpoint(), "late"});
         client::GatewayClient other(context, {gateway.endpoint(), "other"});
         for (int i = 0; i < 3; ++i) {  // transactions 1-3; the device answers the 4th late
-            const auto warm = late.read_registers(4, live_address, words);
+            const auto warm = late.read_registers(4, live_address, span_words);
             REQUIRE_MESSAGE(warm.ok(), describe(warm));
-            REQUIRE(warm->values == reference.slice(live_address, words));
+            REQUIRE(warm->values == reference.slice(live_address, span_words));
         }
         CHECK(late.status()->connection_mode() == mode);
-        const auto timed_out = late.read_registers(4, live_address, words);
+        const auto timed_out = late.read_registers(4, live_address, span_words);
         REQUIRE_FALSE(timed_out.ok());
         CHECK_MESSAGE(timed_out.failure().code == v1::DEVICE_TIMEOUT, describe(timed_out));
-        const auto answer = other.read_registers(4, serial_address, words);
+        const auto answer = other.read_registers(4, serial_address, span_words);
         REQUIRE_MESSAGE(answer.ok(), describe(answer));
-        CHECK(answer->values == reference.slice(serial_address, words));
-        const auto again = late.read_registers(4, live_address, words);
+        CHECK(answer->values == reference.slice(serial_address, span_words));
+        const auto again = late.read_registers(4, live_address, span_words);
         REQUIRE_MESSAGE(again.ok(), describe(again));
-        CHECK(again->values == reference.slice(live_address, words));
+        CHECK(again->values == reference.slice(live_address, span_words));
     }
     CHECK(sim.final_stat("overlaps") == 0);
 }
@@ -171,9 +165,9 @@ TEST_CASE("a client that disconnects with requests queued stalls and crashes not
         const auto start = Clock::now();
         for (int i = 0; i < 3; ++i) {
             const auto sent = Clock::now();
-            const auto answer = steady.read_registers(4, serial_address, words);
+            const auto answer = steady.read_registers(4, serial_address, span_words);
             REQUIRE_MESSAGE(answer.ok(), describe(answer));
-            CHECK(answer->values == reference.slice(serial_address, words));
+            CHECK(answer->values == reference.slice(serial_address, span_words));
             // Round robin between clients: one abandoned read at most ahead of each of ours.
             CHECK(Clock::now() - sent < 3 * slow_device + 500ms);
         }
@@ -187,9 +181,9 @@ TEST_CASE("a client that disconnects with requests queued stalls and crashes not
             return now.ok() && now->queued() == 0;
         };
         CHECK(wait_until(drained, abandoned_reads * slow_device + 5s));
-        const auto after = steady.read_registers(4, serial_address, words);
+        const auto after = steady.read_registers(4, serial_address, span_words);
         REQUIRE_MESSAGE(after.ok(), describe(after));
-        CHECK(after->values == reference.slice(serial_address, words));
+        CHECK(after->values == reference.slice(serial_address, span_words));
         CHECK(gateway.process().running());
     }  // the gateway must exit 0 (checked by its fixture)
     CHECK(sim.final_stat("overlaps") == 0);

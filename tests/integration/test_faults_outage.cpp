@@ -12,17 +12,14 @@
 #include <vector>
 
 #include "gateway/client/client.h"
+#include "tests/integration/reference.h"
 #include "tests/support/stack.h"
 
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
-constexpr std::uint16_t serial_address = 0xE0C0;  // 8 ASCII characters in 4 registers
-constexpr std::uint16_t words = 4;
 constexpr auto probe_period = 20ms;
 // Failing fast means not waiting for the device: without an open circuit a failing read would
 // take at least one recovery pause (500 ms by default) before its retry. The bound sits well
@@ -46,7 +43,7 @@ struct Probe {
 Probe probe(client::GatewayClient& client) {
     Probe p;
     p.sent = Clock::now();
-    const auto result = client.read_registers(4, serial_address, words);
+    const auto result = client.read_registers(4, serial_address, span_words);
     p.round_trip = Clock::now() - p.sent;
     p.answered = result.ok();
     if (!p.answered) {

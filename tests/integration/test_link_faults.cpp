@@ -16,12 +16,7 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-
-constexpr std::uint16_t live_address = 0x18;  // battery voltage and the next 3 registers
-constexpr std::uint16_t words = 4;
 
 constexpr const char* default_config = "[log]\nlevel = \"warn\"\n";
 
@@ -94,8 +89,8 @@ void check_late_replies_never_cross(const std::string& read_ahead, int reads) {
     const Reference reference = frozen_reference();
     for (int i = 0; i < span_kinds; ++i)
         for (int j = i + 1; j < span_kinds; ++j)
-            REQUIRE(reference.slice(late_spans[i].address, words) !=
-                    reference.slice(late_spans[j].address, words));
+            REQUIRE(reference.slice(late_spans[i].address, span_words) !=
+                    reference.slice(late_spans[j].address, span_words));
     TempDir dir;
     // Replies 40-120 ms after the request: most within the gateway's 100 ms, a quarter late.
     Sim sim(dir, {.rtu = true,
@@ -155,7 +150,7 @@ namespace {
 
 void check_cut_replies_are_retried(const SimOptions& options, int reads) {
     const Reference reference = frozen_reference();
-    const auto expected = reference.slice(live_address, words);
+    const auto expected = reference.slice(live_address, span_words);
     TempDir dir;
     Sim sim(dir, options);
     {
@@ -167,7 +162,7 @@ void check_cut_replies_are_retried(const SimOptions& options, int reads) {
         int other = 0;
         const auto start = Clock::now();
         for (int i = 0; i < reads; ++i) {
-            const auto result = client.read_registers(4, live_address, words);  // max_age 0
+            const auto result = client.read_registers(4, live_address, span_words);  // max_age 0
             if (result.ok() && result->values == expected)
                 ++right;
             else if (!result.ok() && result.failure().code == v1::DEVICE_UNAVAILABLE)
@@ -221,7 +216,7 @@ TEST_CASE("an exception code outside 1-11 reaches the client as it is, after one
         zmq::context_t context;
         client::GatewayClient client(context, {gateway.endpoint(), "reader"});
         const auto sent = Clock::now();
-        const auto result = client.read_registers(4, live_address, words);
+        const auto result = client.read_registers(4, live_address, span_words);
         const auto took = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
         MESSAGE("answered '" << why(result) << "' after " << took << " ms");
         REQUIRE_FALSE(result.ok());
@@ -270,9 +265,9 @@ TEST_CASE("FC16 with more than 123 values is INVALID_REQUEST, or beyond the mess
         REQUIRE_FALSE(huge.ok());
         CHECK(huge.failure().code != v1::INVALID_REQUEST);
         CHECK(gateway.process().running());
-        const auto read = client.read_registers(4, live_address, words);
+        const auto read = client.read_registers(4, live_address, span_words);
         REQUIRE_MESSAGE(read.ok(), why(read));
-        CHECK(read->values == reference.slice(live_address, words));
+        CHECK(read->values == reference.slice(live_address, span_words));
         const auto status = client.status();
         REQUIRE(status.ok());
         CHECK(status->counters().invalid_requests() == 3);

@@ -17,13 +17,7 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-
-constexpr std::uint16_t serial_address = 0xE0C0;  // 8 ASCII characters in 4 registers
-constexpr std::uint16_t live_address = 0x18;      // battery voltage and the next 3 registers
-constexpr std::uint16_t words = 4;
 
 // The defaults this file's bounds are made of (deploy/config/tristar-gatewayd.toml).
 constexpr auto response_timeout = 1000ms;
@@ -62,7 +56,7 @@ TEST_CASE("a write waits for the one swallowed try of another client's read, not
         client::GatewayClient b(context,
                                 {gateway.endpoint(), "tristar-ctl"});  // the write policy's
         const auto a_sent = Clock::now();
-        const auto a_id = a.send(read_request(3, serial_address, words));  // max_age 0
+        const auto a_id = a.send(read_request(3, serial_address, span_words));  // max_age 0
         std::this_thread::sleep_until(a_sent +
                                       300ms);  // B comes while A's first try is on the wire
         const auto b_sent = Clock::now();
@@ -116,12 +110,12 @@ TEST_CASE("a request whose deadline passes while the link keeps its gap is never
         client::GatewayClient hurried(
             context,
             {.endpoint = gateway.endpoint(), .client_name = "hurried", .deadline_ms = deadline_ms});
-        const auto read = first.read_registers(4, live_address, words);
+        const auto read = first.read_registers(4, live_address, span_words);
         REQUIRE_MESSAGE(read.ok(), why(read));
 
         // Another block (the first read was widened to the live block): not in the cache.
         const auto sent = Clock::now();
-        const auto late = hurried.read_registers(4, serial_address, words);
+        const auto late = hurried.read_registers(4, serial_address, span_words);
         const auto waited = Clock::now() - sent;
         MESSAGE("the hurried read was answered after " << ms(waited) << " ms (deadline "
                                                        << deadline_ms << " ms, gap " << ms(gap)
@@ -136,7 +130,7 @@ TEST_CASE("a request whose deadline passes while the link keeps its gap is never
         CHECK(status->counters().deadline_misses() == 1);
         // A closing read of the live block goes when the gap ends, which is when the expired
         // request would have gone: after its answer, a request sent by mistake is counted too.
-        const auto closing = first.read_registers(4, live_address, words);
+        const auto closing = first.read_registers(4, live_address, span_words);
         REQUIRE_MESSAGE(closing.ok(), why(closing));
     }
     CHECK(sim.final_stat("overlaps") == 0);

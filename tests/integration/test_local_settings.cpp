@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,19 @@ struct Bus {
     }
 };
 
+// The test bus with the stand-in started with `options` and our settings attached to it.
+struct Attached : Bus {
+    explicit Attached(const std::vector<std::string>& options = {})
+        : standin(dir, daemon, options),
+          settings(*connection, ident, default_instance),
+          values(attach(settings)) {
+        REQUIRE(values);
+    }
+    Standin standin;
+    LocalSettings settings;
+    std::optional<publisher::SettingsValues> values;
+};
+
 std::string preset(const std::string& path, const std::string& value) {
     return path + "=" + value;
 }
@@ -147,48 +161,32 @@ TEST_CASE("attach adds both settings with their defaults") {
 
     const auto values = bus.attach(settings);
     REQUIRE(values);
-    CHECK(values->instance == solarcharger(2));
-    CHECK(values->custom_name.empty());
+    CHECK(bus.values->instance == solarcharger(2));
+    CHECK(bus.values->custom_name.empty());
     CHECK(settings.attached());
     CHECK(bus.value_of(instance_setting) == "s \"solarcharger:2\"");
     CHECK(bus.value_of(name_setting) == "s \"\"");
 }
 
 TEST_CASE("attach keeps the values of existing settings") {
-    Bus bus;
-    Standin standin(bus.dir, bus.daemon,
-                    {"--preset", preset(instance_setting, "solarcharger:5"), "--preset",
-                     preset(name_setting, "Roof")});
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    const auto values = bus.attach(settings);
-    REQUIRE(values);
-    CHECK(values->instance == solarcharger(5));
-    CHECK(values->custom_name == "Roof");
+    Attached bus({"--preset", preset(instance_setting, "solarcharger:5"), "--preset",
+                  preset(name_setting, "Roof")});
+    CHECK(bus.values->instance == solarcharger(5));
+    CHECK(bus.values->custom_name == "Roof");
 }
 
 TEST_CASE("attach reads the values when AddSettings does not return them") {
-    Bus bus;
-    Standin standin(bus.dir, bus.daemon,
-                    {"--omit-values", "--preset", preset(instance_setting, "solarcharger:6"),
-                     "--preset", preset(name_setting, "Shed")});
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    const auto values = bus.attach(settings);
-    REQUIRE(values);
-    CHECK(values->instance == solarcharger(6));
-    CHECK(values->custom_name == "Shed");
+    Attached bus({"--omit-values", "--preset", preset(instance_setting, "solarcharger:6"),
+                  "--preset", preset(name_setting, "Shed")});
+    CHECK(bus.values->instance == solarcharger(6));
+    CHECK(bus.values->custom_name == "Shed");
 }
 
 TEST_CASE("a default instance taken by another solarcharger moves on to the next free one") {
-    Bus bus;
-    Standin standin(
-        bus.dir, bus.daemon,
-        {"--preset", preset(other_instance, "solarcharger:2"), "--preset",
-         preset("/Settings/Devices/third/ClassAndVrmInstance", "solarcharger:3"), "--preset",
-         preset("/Settings/Devices/inverter/ClassAndVrmInstance", "vebus:4")});
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    const auto values = bus.attach(settings);
-    REQUIRE(values);
-    CHECK(values->instance == solarcharger(4));  // 2 and 3 taken; vebus:4 is another class
+    Attached bus({"--preset", preset(other_instance, "solarcharger:2"), "--preset",
+                  preset("/Settings/Devices/third/ClassAndVrmInstance", "solarcharger:3"),
+                  "--preset", preset("/Settings/Devices/inverter/ClassAndVrmInstance", "vebus:4")});
+    CHECK(bus.values->instance == solarcharger(4));  // 2 and 3 taken; vebus:4 is another class
     CHECK(bus.value_of(instance_setting) == "s \"solarcharger:4\"");
 }
 
@@ -204,12 +202,8 @@ TEST_CASE("a value that is not a solarcharger instance is reset to the default")
         junk = "solarcharger:x";
     }
     CAPTURE(junk);
-    Bus bus;
-    Standin standin(bus.dir, bus.daemon, {"--preset", preset(instance_setting, junk)});
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    const auto values = bus.attach(settings);
-    REQUIRE(values);
-    CHECK(values->instance == solarcharger(2));
+    Attached bus({"--preset", preset(instance_setting, junk)});
+    CHECK(bus.values->instance == solarcharger(2));
     CHECK(bus.value_of(instance_setting) == "s \"solarcharger:2\"");
     // The reset's own change signal is no change: the next real change is the first callback.
     bus.set_from_outside(instance_setting, "solarcharger:7");
@@ -218,14 +212,9 @@ TEST_CASE("a value that is not a solarcharger instance is reset to the default")
 }
 
 TEST_CASE("the reset of junk takes the instance localsettings moved the default to") {
-    Bus bus;
-    Standin standin(bus.dir, bus.daemon,
-                    {"--preset", preset(other_instance, "solarcharger:2"), "--preset",
-                     preset(instance_setting, "junk")});
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    const auto values = bus.attach(settings);
-    REQUIRE(values);
-    CHECK(values->instance == solarcharger(3));
+    Attached bus({"--preset", preset(other_instance, "solarcharger:2"), "--preset",
+                  preset(instance_setting, "junk")});
+    CHECK(bus.values->instance == solarcharger(3));
     CHECK(bus.value_of(instance_setting) == "s \"solarcharger:3\"");
 }
 
@@ -255,10 +244,7 @@ TEST_CASE("a settings service that does not answer in time is reported as nothin
 }
 
 TEST_CASE("an outside change of the instance reaches the instance callback") {
-    Bus bus;
-    Standin standin(bus.dir, bus.daemon, {"--preset", preset(other_instance, "solarcharger:8")});
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    REQUIRE(bus.attach(settings));
+    Attached bus({"--preset", preset(other_instance, "solarcharger:8")});
 
     bus.set_from_outside(instance_setting, "solarcharger:7");
     REQUIRE(bus.run_until([&] { return !bus.instances.empty(); }));
@@ -271,10 +257,7 @@ TEST_CASE("an outside change of the instance reaches the instance callback") {
 }
 
 TEST_CASE("an outside change to junk is reset without an instance callback") {
-    Bus bus;
-    Standin standin(bus.dir, bus.daemon);
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    REQUIRE(bus.attach(settings));
+    Attached bus;
 
     bus.set_from_outside(instance_setting, "junk");
     CHECK(bus.run_until([&] { return bus.value_of(instance_setting) == "s \"solarcharger:2\""; }));
@@ -285,10 +268,8 @@ TEST_CASE("an outside change to junk is reset without an instance callback") {
 }
 
 TEST_CASE("set_custom_name writes through; an outside change reaches the name callback") {
-    Bus bus;
-    Standin standin(bus.dir, bus.daemon);
-    LocalSettings settings(*bus.connection, ident, default_instance);
-    REQUIRE(bus.attach(settings));
+    Attached bus;
+    auto& settings = bus.settings;
 
     CHECK(settings.set_custom_name("Roof array"));
     CHECK(bus.value_of(name_setting) == "s \"Roof array\"");

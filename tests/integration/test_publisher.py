@@ -9,7 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
 from tristar_stack import TEST_CONFIG, Daemon, direct_read, executable, run, wait_until  # noqa: E402
-from venus_stack import Bus, Monitor, Publisher, SettingsStandin, check_exit_codes, value_of  # noqa: E402
+from venus_stack import Bus, Monitor, Publisher, SettingsStandin, finish_stack, value_of  # noqa: E402
 
 SERVICE = "com.victronenergy.solarcharger.tristar_01234567"
 INSTANCE_SETTING = "/Settings/Devices/tristar_01234567/ClassAndVrmInstance"
@@ -60,11 +60,7 @@ class VenusStack:
             codes["venus-settings-standin"] = self.settings.stop()
         if self.gateway:
             codes["tristar-gatewayd"] = self.gateway.stop()
-        codes["tristar-sim"] = self.sim.stop()
-        self.bus.stop()
-        log = self.publisher.log_text()
-        self.tmp.cleanup()
-        check_exit_codes(codes, log)
+        finish_stack(self, codes)
 
     def __enter__(self):
         return self

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tests/integration/reference.h"
+#include "tests/integration/stack_fixtures.h"
 #include "tests/support/stack.h"
 
 namespace tristar::test {
@@ -16,6 +17,15 @@ using namespace std::chrono_literals;
 constexpr const char* slow_device_config =
     "[device]\ntcp_gap_ms = 0\nresponse_timeout_ms = 2000\n\n"
     "[scheduler]\nmax_queue_per_client = 2\n\n[log]\nlevel = \"warn\"\n";
+
+// A device taking `delay_ms` a transaction behind a gateway with slow_device_config.
+template <int delay_ms>
+struct SlowDevice {
+    TempDir dir;
+    Sim sim{dir, sim_delayed(delay_ms)};
+    Gatewayd gateway{dir, sim.uri(), slow_device_config};
+    zmq::context_t context;
+};
 
 std::map<v1::ErrorCode, int> tally_replies(client::GatewayClient& client, std::size_t expected,
                                            int& ok) {
@@ -31,11 +41,7 @@ std::map<v1::ErrorCode, int> tally_replies(client::GatewayClient& client, std::s
 
 }  // namespace
 
-TEST_CASE("a full client queue answers BUSY and those requests never reach the device") {
-    TempDir dir;
-    Sim sim(dir, {.rtu = false, .frozen = true, .extra = {"--delay-ms", "200"}});
-    Gatewayd gateway(dir, sim.uri(), slow_device_config);
-    zmq::context_t context;
+TEST_CASE_FIXTURE(SlowDevice<200>, "a full client queue answers BUSY and those requests never reach the device") {
     client::GatewayClient client(context, {gateway.endpoint(), "flood"});
     // Network registers: outside every read-ahead block, so no two of these merge.
     for (std::uint32_t i = 0; i < 6; ++i) client.send(read_request(4, 0x1000 + i, 1));
@@ -46,11 +52,7 @@ TEST_CASE("a full client queue answers BUSY and those requests never reach the d
     CHECK(sim.final_stat("transactions") == ok);
 }
 
-TEST_CASE("a request whose deadline passes in the queue gets DEADLINE_EXCEEDED, not the device") {
-    TempDir dir;
-    Sim sim(dir, {.rtu = false, .frozen = true, .extra = {"--delay-ms", "300"}});
-    Gatewayd gateway(dir, sim.uri(), slow_device_config);
-    zmq::context_t context;
+TEST_CASE_FIXTURE(SlowDevice<300>, "a request whose deadline passes in the queue gets DEADLINE_EXCEEDED, not the device") {
     client::GatewayClient slow(context, {gateway.endpoint(), "slow"});
     client::GatewayClient hurried(context, {gateway.endpoint(), "hurried"});
     // Two network registers: no read-ahead block holds them, so they cannot share a transaction.

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/integration/reference.h"
+#include "tests/integration/stack_fixtures.h"
 #include "tests/support/stack.h"
 
 namespace tristar::test {
@@ -18,11 +19,7 @@ void check_denied(const client::Result<client::Done>& result, const std::string&
 
 }  // namespace
 
-TEST_CASE("the default write policy: profile writes for tristar-ctl pass, everything else is denied") {
-    TempDir dir;
-    Sim sim(dir);
-    Gatewayd gateway(dir, sim.uri());
-    zmq::context_t context;
+TEST_CASE_FIXTURE(SimGateway<>, "the default write policy: profile writes for tristar-ctl pass, everything else is denied") {
     client::GatewayClient ctl(context, {gateway.endpoint(), "tristar-ctl"});
     client::GatewayClient bridge(context, {gateway.endpoint(), "tristar-bridge"});
 

@@ -37,6 +37,19 @@ def command(name):
     return [*RUNNER, executable(name)]
 
 
+def stop_process(proc, grace=5):
+    """SIGTERM to `proc` (by its pid), SIGKILL when it still runs after `grace` seconds; its exit
+    code (negative: the signal that ended it)."""
+    if proc.poll() is not None:
+        return proc.returncode
+    proc.terminate()
+    try:
+        return proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(5)
+
+
 class Daemon:
     """A child process whose first stdout line is its address."""
 
@@ -53,16 +66,10 @@ class Daemon:
         return self.proc.stdout.readline().decode().strip()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        code = stop_process(self.proc)
         self.proc.stdout.close()
         self.log.close()
-        return self.proc.returncode
+        return code
 
 
 def tail(path, size=2000):

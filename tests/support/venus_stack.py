@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 
-from tristar_stack import Daemon, command, run, wait_until
+from tristar_stack import Daemon, command, run, stop_process, wait_until
 
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -117,16 +117,10 @@ class Publisher:
         self.log.close()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        code = stop_process(self.proc, grace=10)
         if not self.log.closed:
             self.log.close()
-        return self.proc.returncode
+        return code
 
 
 def value_of(item):
@@ -190,6 +184,17 @@ def leaf_value(bus, service, path):
     if signature.startswith("a") and data == []:
         return None
     return data
+
+
+def finish_stack(stack, codes):
+    """The end of a publisher stack's close(), after the publisher and what follows it stopped
+    (their exit codes in `codes`): the simulator and the bus stopped, the temp dir removed, then
+    every exit code checked, with the end of the publisher's log."""
+    codes["tristar-sim"] = stack.sim.stop()
+    stack.bus.stop()
+    log = stack.publisher.log_text()
+    stack.tmp.cleanup()
+    check_exit_codes(codes, log)
 
 
 def check_exit_codes(codes, publisher_log):

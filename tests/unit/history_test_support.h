@@ -3,15 +3,19 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "publisher/history.h"
+#include "publisher/history_items.h"
 #include "publisher/local_zone.h"
+#include "tests/support/tz_guard.h"
 
 namespace tristar::publisher::test {
 
@@ -51,6 +55,23 @@ inline Sample power_at(TimePoint t, double watts, int charge_state = 5) {
     return s;
 }
 
+// A sample in absorption (charge state 6) with every live value the history keeps a daily
+// extreme of, and 1230 Wh yield so far today.
+inline Sample absorbing_at(TimePoint t, double watts, double pv_v, double battery_v, double battery_a) {
+    Sample s = power_at(t, watts, 6);
+    s.pv_v = pv_v;
+    s.battery_v = battery_v;
+    s.battery_a = battery_a;
+    s.whc_daily_wh = 1230;
+    return s;
+}
+
+// The value of `path` among `items`; nothing when no item has that path.
+inline const HistoryValue* find(const std::vector<HistoryItem>& items, const std::string& path) {
+    const auto it = std::find_if(items.begin(), items.end(), [&](const auto& i) { return i.path == path; });
+    return it == items.end() ? nullptr : &it->value;
+}
+
 // What the device's registers say: whc_daily (Wh), the charge state (5 MPPT, 3 NIGHT), and
 // optionally kwhc_t (kWh) and fault_daily.
 inline Sample device_at(TimePoint t, double whc_wh, int charge_state = 5, std::optional<double> kwh_total = {},
@@ -85,27 +106,6 @@ inline void feed(DailyHistory& h, TimePoint from, TimePoint to, seconds step, do
     for (TimePoint t = from; t <= to; t += step) h.add(power_at(t, watts, charge_state));
 }
 
-// Sets TZ for the C library for one test and puts the old value back.
-class TzGuard {
-public:
-    explicit TzGuard(const char* tz) {
-        if (const char* old = std::getenv("TZ")) old_ = old;
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ~TzGuard() {
-        if (old_) {
-            ::setenv("TZ", old_->c_str(), 1);
-        } else {
-            ::unsetenv("TZ");
-        }
-        ::tzset();
-    }
-    TzGuard(const TzGuard&) = delete;
-    TzGuard& operator=(const TzGuard&) = delete;
-
-private:
-    std::optional<std::string> old_;
-};
+using ::tristar::test::TzGuard;  // tests/support/tz_guard.h
 
 }  // namespace tristar::publisher::test

@@ -1,6 +1,6 @@
 #pragma once
 // What the simulator model and engine tests share: a model at an hour of the day, readers of its
-// registers and coils, and a PDU runner.
+// registers and coils, requests and their PDUs, and a PDU runner.
 #include <doctest/doctest.h>
 
 #include <spdlog/spdlog.h>
@@ -50,6 +50,25 @@ inline std::uint32_t alarms(const DeviceModel& m) {
 
 inline ServiceOutcome run(DeviceModel& m, std::vector<std::uint8_t> pdu, bool fc16 = false) {
     return execute_request(m, pdu, ServiceOptions{fc16, {}});
+}
+
+// A device that answers every request `delay` after it started.
+inline QuirkConfig delayed(std::chrono::milliseconds delay) {
+    QuirkConfig q;
+    q.delay = delay;
+    return q;
+}
+
+inline modbus::Request request(std::uint8_t fc, std::uint16_t address, std::uint16_t count) {
+    return {fc, address, count, 0, {}};
+}
+
+inline modbus::Request single_write(std::uint8_t fc, std::uint16_t address, std::uint16_t value) {
+    return {fc, address, 0, value, {}};
+}
+
+inline modbus::Bytes pdu(const modbus::Request& r) {
+    return modbus::encode_request(r);
 }
 
 inline modbus::Bytes read_pdu(std::uint8_t fc, std::uint16_t address, std::uint16_t count) {

@@ -2,6 +2,8 @@
 // address, and the documented example file (bridge/config.h).
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -29,6 +31,31 @@ Failure failure_of(const std::string& toml) {
     return {};
 }
 
+// The values of the keys the tests below set, one field per key of [bridge].
+struct Keys {
+    ListenAddress listen;
+    std::string gateway;
+    std::chrono::milliseconds max_age;
+    int scaled_unit;
+    std::chrono::milliseconds gateway_timeout;
+    std::size_t max_connections;
+    std::size_t max_pending;
+    std::string log_level;
+    bool log_plain;
+};
+
+void check_keys(const BridgeConfig& config, const Keys& expected) {
+    CHECK(config.listen == expected.listen);
+    CHECK(config.gateway == expected.gateway);
+    CHECK(config.max_age == expected.max_age);
+    CHECK(config.scaled_unit == expected.scaled_unit);
+    CHECK(config.gateway_timeout == expected.gateway_timeout);
+    CHECK(config.max_connections == expected.max_connections);
+    CHECK(config.max_pending == expected.max_pending);
+    CHECK(config.log_level == expected.log_level);
+    CHECK(config.log_plain == expected.log_plain);
+}
+
 std::filesystem::path example_config() {
     return std::filesystem::path(__FILE__).parent_path() /
            "../../deploy/config/tristar-bridge.toml";
@@ -39,15 +66,8 @@ std::filesystem::path example_config() {
 TEST_CASE("bridge config: an empty file keeps every default") {
     const BridgeConfig config = parse_bridge_config("", "empty.toml");
     CHECK(config == BridgeConfig{});
-    CHECK(config.listen == ListenAddress{"0.0.0.0", 5020});
-    CHECK(config.gateway == "tcp://127.0.0.1:5555");
-    CHECK(config.max_age == 1000ms);
-    CHECK(config.scaled_unit == 2);
-    CHECK(config.gateway_timeout == 3000ms);
-    CHECK(config.max_connections == 64);
-    CHECK(config.max_pending == 16);
-    CHECK(config.log_level == "info");
-    CHECK_FALSE(config.log_plain);
+    check_keys(config, {ListenAddress{"0.0.0.0", 5020}, "tcp://127.0.0.1:5555", 1000ms, 2, 3000ms,
+                        64, 16, "info", false});
 }
 
 TEST_CASE("bridge config: every key is read") {
@@ -63,15 +83,8 @@ TEST_CASE("bridge config: every key is read") {
         "log_level = \"debug\"\n"
         "log_plain = true\n",
         "bridge.toml");
-    CHECK(config.listen == ListenAddress{"::1", 1502});
-    CHECK(config.gateway == "ipc:///run/tristar/gateway.sock");
-    CHECK(config.max_age == 250ms);
-    CHECK(config.scaled_unit == 0);
-    CHECK(config.gateway_timeout == 1500ms);
-    CHECK(config.max_connections == 8);
-    CHECK(config.max_pending == 4);
-    CHECK(config.log_level == "debug");
-    CHECK(config.log_plain);
+    check_keys(config, {ListenAddress{"::1", 1502}, "ipc:///run/tristar/gateway.sock", 250ms, 0,
+                        1500ms, 8, 4, "debug", true});
 }
 
 TEST_CASE("bridge config: an unknown key names its line and suggests the right one") {

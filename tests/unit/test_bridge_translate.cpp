@@ -42,16 +42,28 @@ Bytes exception_pdu(std::uint8_t function, ExceptionCode code) {
     return {static_cast<std::uint8_t>(function | 0x80), static_cast<std::uint8_t>(code)};
 }
 
+// `plan` goes to `target` as a gateway read of registers (function, address, count) that
+// accepts a cached answer (max_age 1000 ms, the options').
+void check_register_read(const Plan& plan, Target target, std::uint32_t function,
+                         std::uint32_t address, std::uint32_t count) {
+    CHECK(plan.target == target);
+    REQUIRE(plan.gateway.has_read_registers());
+    CHECK(plan.gateway.read_registers().function() == function);
+    CHECK(plan.gateway.read_registers().address() == address);
+    CHECK(plan.gateway.read_registers().count() == count);
+    CHECK(plan.gateway.max_age_ms() == 1000);
+}
+
+// `request` to `unit` is answered at once with exception `code` to its own function.
+void check_refused(std::uint8_t unit, const modbus::Request& request, ExceptionCode code) {
+    CHECK(plan_for(unit, request).answer == exception_pdu(request.function, code));
+}
+
 }  // namespace
 
 TEST_CASE("translate: FC04 on unit 1 is a gateway register read with max_age") {
     const auto plan = plan_for(1, {0x04, 0x18, 2, 0, {}});
-    CHECK(plan.target == Target::device);
-    REQUIRE(plan.gateway.has_read_registers());
-    CHECK(plan.gateway.read_registers().function() == 4);
-    CHECK(plan.gateway.read_registers().address() == 0x18);
-    CHECK(plan.gateway.read_registers().count() == 2);
-    CHECK(plan.gateway.max_age_ms() == 1000);
+    check_register_read(plan, Target::device, 4, 0x18, 2);
     CHECK(plan.gateway.unit() == 0);  // the gateway's configured device
 }
 
@@ -101,14 +113,10 @@ TEST_CASE("translate: an unknown function is answered 0x01 at once") {
 }
 
 TEST_CASE("translate: bad quantities and ranges are the Modbus spec's exceptions") {
-    CHECK(plan_for(1, {0x03, 0, 0, 0, {}}).answer ==
-          exception_pdu(0x03, ExceptionCode::illegal_data_value));
-    CHECK(plan_for(1, {0x04, 0, 126, 0, {}}).answer ==
-          exception_pdu(0x04, ExceptionCode::illegal_data_value));
-    CHECK(plan_for(1, {0x04, 0xFFFF, 2, 0, {}}).answer ==
-          exception_pdu(0x04, ExceptionCode::illegal_data_address));
-    CHECK(plan_for(1, {0x05, 0, 1, 0x1234, {}}).answer ==
-          exception_pdu(0x05, ExceptionCode::illegal_data_value));
+    check_refused(1, {0x03, 0, 0, 0, {}}, ExceptionCode::illegal_data_value);
+    check_refused(1, {0x04, 0, 126, 0, {}}, ExceptionCode::illegal_data_value);
+    check_refused(1, {0x04, 0xFFFF, 2, 0, {}}, ExceptionCode::illegal_data_address);
+    check_refused(1, {0x05, 0, 1, 0x1234, {}}, ExceptionCode::illegal_data_value);
     const Bytes truncated{0x03, 0x00, 0x18};
     CHECK(plan_request(1, truncated, options).answer ==
           exception_pdu(0x03, ExceptionCode::illegal_data_value));
@@ -122,29 +130,17 @@ TEST_CASE("translate: another unit id has no device behind it: 0x0B") {
 }
 
 TEST_CASE("translate: the scaled unit reads the live block through the gateway") {
-    const auto plan = plan_for(2, {0x03, 0, 30, 0, {}});
-    CHECK(plan.target == Target::scaled);
-    REQUIRE(plan.gateway.has_read_registers());
-    CHECK(plan.gateway.read_registers().function() == 4);
-    CHECK(plan.gateway.read_registers().address() == 0);
-    CHECK(plan.gateway.read_registers().count() == 0x5C);
-    CHECK(plan.gateway.max_age_ms() == 1000);
+    check_register_read(plan_for(2, {0x03, 0, 30, 0, {}}), Target::scaled, 4, 0, 0x5C);
     CHECK(plan_for(2, {0x04, 26, 1, 0, {}}).target == Target::scaled);
 }
 
 TEST_CASE("translate: the scaled unit refuses reads past its table (0x02) and writes (0x01)") {
-    CHECK(plan_for(2, {0x04, 29, 2, 0, {}}).answer ==
-          exception_pdu(0x04, ExceptionCode::illegal_data_address));
-    CHECK(plan_for(2, {0x03, 30, 1, 0, {}}).answer ==
-          exception_pdu(0x03, ExceptionCode::illegal_data_address));
-    CHECK(plan_for(2, {0x06, 0, 1, 5, {}}).answer ==
-          exception_pdu(0x06, ExceptionCode::illegal_function));
-    CHECK(plan_for(2, {0x05, 0, 1, 0xFF00, {}}).answer ==
-          exception_pdu(0x05, ExceptionCode::illegal_function));
-    CHECK(plan_for(2, {0x10, 0, 1, 0, {1}}).answer ==
-          exception_pdu(0x10, ExceptionCode::illegal_function));
-    CHECK(plan_for(2, {0x01, 0, 1, 0, {}}).answer ==
-          exception_pdu(0x01, ExceptionCode::illegal_function));
+    check_refused(2, {0x04, 29, 2, 0, {}}, ExceptionCode::illegal_data_address);
+    check_refused(2, {0x03, 30, 1, 0, {}}, ExceptionCode::illegal_data_address);
+    check_refused(2, {0x06, 0, 1, 5, {}}, ExceptionCode::illegal_function);
+    check_refused(2, {0x05, 0, 1, 0xFF00, {}}, ExceptionCode::illegal_function);
+    check_refused(2, {0x10, 0, 1, 0, {1}}, ExceptionCode::illegal_function);
+    check_refused(2, {0x01, 0, 1, 0, {}}, ExceptionCode::illegal_function);
 }
 
 TEST_CASE("translate: with the scaled view off, its unit is like any other unknown unit") {

@@ -9,12 +9,7 @@
 #include "gateway/daemon/scheduler.h"
 
 using namespace std::chrono_literals;
-using tristar::gateway::ClientId;
-using tristar::gateway::Clock;
-using tristar::gateway::Job;
-using tristar::gateway::Lane;
-using tristar::gateway::Scheduler;
-using tristar::gateway::Ticket;
+using namespace tristar::gateway;
 
 namespace {
 

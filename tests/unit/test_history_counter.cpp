@@ -137,15 +137,14 @@ TEST_CASE("a restart across midnight in a day state: the counter is today's") {
 }
 
 TEST_CASE("a restart across midnight in DISCONNECT: before noon as night, after noon as day") {
+    DailyHistory h(config_in(utc_zone()), saved_at(utc(2024, 6, 10, 18), 4800));
     SUBCASE("07:00: the count may still be frozen, it stays yesterday's (never counted twice)") {
-        DailyHistory h(config_in(utc_zone()), saved_at(utc(2024, 6, 10, 18), 4800));
         h.add(device_at(utc(2024, 6, 11, 7), 4800, disconnect));
         CHECK(today(h) == 0.0);
         CHECK(h.days()[1].yield_wh == 4800.0);
         CHECK(h.totals().system_kwh == doctest::Approx(4.8));
     }
     SUBCASE("15:00: dawn has come, the count is today's") {
-        DailyHistory h(config_in(utc_zone()), saved_at(utc(2024, 6, 10, 18), 4800));
         h.add(device_at(utc(2024, 6, 11, 15), 2500, disconnect));
         CHECK(today(h) == 2500.0);
         CHECK(h.days()[1].yield_wh == 4800.0);

@@ -114,11 +114,6 @@ TEST_CASE("a restart across midnight in the night credits new bits to the old da
     CHECK(h.days()[0].last_errors == LastErrors{});
 }
 
-const HistoryValue* find(const std::vector<HistoryItem>& items, const std::string& path) {
-    const auto it = std::find_if(items.begin(), items.end(), [&](const auto& i) { return i.path == path; });
-    return it == items.end() ? nullptr : &it->value;
-}
-
 TEST_CASE("history_items: LastError1..4 as integers, per day and overall, invalid beyond the days held") {
     DailyHistory h(config_in(utc_zone()));
     h.add(faults_at(utc(2024, 6, 10, 12), rts_disconnected | battery_hvd));

@@ -27,11 +27,7 @@ using tristar::test::write_file;
 // A history with two days, every kind of value, absent ones included.
 DailyHistory sample_history() {
     DailyHistory h(config_in(utc_zone()));
-    Sample s = power_at(utc(2024, 6, 10, 12), 1234.5, 6);
-    s.pv_v = 71.3;
-    s.battery_v = 27.61;
-    s.battery_a = 44.7;
-    s.whc_daily_wh = 1230;
+    Sample s = absorbing_at(utc(2024, 6, 10, 12), 1234.5, 71.3, 27.61, 44.7);
     s.faults_daily = 1U << 8;  // RTS disconnected: /ErrorCode 5
     s.kwh_total = 0.1;
     h.add(s);

@@ -168,18 +168,9 @@ TEST_CASE("day_minutes: whole minutes, 0..1439") {
     CHECK(day_minutes(-5) == 0);
 }
 
-const HistoryValue* find(const std::vector<HistoryItem>& items, const std::string& path) {
-    const auto it = std::find_if(items.begin(), items.end(), [&](const auto& i) { return i.path == path; });
-    return it == items.end() ? nullptr : &it->value;
-}
-
 TEST_CASE("history_items: a fixed path set, today's values, invalid beyond the days held") {
     DailyHistory h(config_in(utc_zone()));
-    Sample s = power_at(utc(2024, 6, 10, 12), 1200, 6);
-    s.pv_v = 70;
-    s.battery_v = 27.5;
-    s.battery_a = 42;
-    s.whc_daily_wh = 1230;
+    Sample s = absorbing_at(utc(2024, 6, 10, 12), 1200, 70, 27.5, 42);
     h.add(s);
     s.time += hours{2};  // a gap: extremes count, no time in state
     s.battery_v = 25.1;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gateway/daemon/maintenance.h"
+#include "tests/support/tz_guard.h"
 
 namespace tristar::gateway {
 namespace {
@@ -78,25 +79,7 @@ std::vector<TimePoint> runs(int hour, sys_seconds from, int n, const LocalZone& 
     return out;
 }
 
-// Sets TZ for the C library for one test and puts the old value back.
-class ScopedTz {
-public:
-    explicit ScopedTz(const char* tz) {
-        if (const char* old = std::getenv("TZ")) old_ = old;
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ~ScopedTz() {
-        if (old_) ::setenv("TZ", old_->c_str(), 1);
-        else ::unsetenv("TZ");
-        ::tzset();
-    }
-    ScopedTz(const ScopedTz&) = delete;
-    ScopedTz& operator=(const ScopedTz&) = delete;
-
-private:
-    std::optional<std::string> old_;
-};
+using tristar::test::TzGuard;
 
 }  // namespace
 
@@ -176,10 +159,10 @@ TEST_CASE("a skipped local day: one run where its hour would have been, none twi
 
 TEST_CASE("SystemZone follows TZ through the C library") {
     {
-        const ScopedTz tz("UTC0");
+        const TzGuard tz("UTC0");
         CHECK(system_zone().utc_offset(utc(2024, 7, 1, hours{12})) == seconds{0});
     }
-    const ScopedTz tz("CET-1CEST,M3.5.0,M10.5.0/3");
+    const TzGuard tz("CET-1CEST,M3.5.0,M10.5.0/3");
     CHECK(system_zone().utc_offset(utc(2024, 1, 15, hours{12})) == hours{1});
     CHECK(system_zone().utc_offset(utc(2024, 7, 1, hours{12})) == hours{2});
     // The same transitions as the zone described above, now from the C library's rules.
@@ -188,7 +171,7 @@ TEST_CASE("SystemZone follows TZ through the C library") {
 }
 
 TEST_CASE("through the C library: US fall back at 02:00 runs 01:00 once") {
-    const ScopedTz tz("EST5EDT,M3.2.0,M11.1.0");
+    const TzGuard tz("EST5EDT,M3.2.0,M11.1.0");
     // 3 November 2024: 01:00 EDT (05:00 UTC), then 01:00 EST (06:00 UTC) again.
     const DailySchedule schedule(1);
     CHECK(schedule.next_after(utc(2024, 11, 2, hours{12})) == utc(2024, 11, 3, hours{5}));
@@ -196,7 +179,7 @@ TEST_CASE("through the C library: US fall back at 02:00 runs 01:00 once") {
 }
 
 TEST_CASE("through the C library: a half-hour spring forward (Lord Howe Island)") {
-    const ScopedTz tz("<+1030>-10:30<+11>-11,M10.1.0,M4.1.0");
+    const TzGuard tz("<+1030>-10:30<+11>-11,M10.1.0,M4.1.0");
     // 6 October 2024 02:00 at +10:30 (5 October 15:30 UTC) became 02:30 at +11.
     const DailySchedule schedule(2);
     CHECK(schedule.next_after(utc(2024, 10, 5, hours{0})) ==

@@ -9,6 +9,7 @@
 #include "publisher/config.h"
 #include "publisher/service_identity.h"
 #include "publisher/venus_mapping.h"
+#include "tests/unit/publisher_config_test_support.h"
 
 namespace tristar::publisher {
 namespace {
@@ -87,18 +88,11 @@ TEST_CASE("identity: bus name element and log text") {
 TEST_CASE("publisher config: serial, at most 16 letters and digits") {
     CHECK(parse_publisher_config("[publisher]\nserial = \"01234567\"\n", "p.toml").serial == "01234567");
     CHECK(PublisherConfig{}.serial.empty());
-    auto error_of = [](const std::string& text) {
-        try {
-            parse_publisher_config(text, "p.toml");
-        } catch (const ConfigError& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
-    CHECK(error_of("[publisher]\nserial = \"01 23\"\n") ==
+    using test::config_error_of;
+    CHECK(config_error_of("[publisher]\nserial = \"01 23\"\n") ==
           "p.toml:2: publisher.serial: must be at most 16 letters and digits, like \"01234567\" (got \"01 23\")");
-    CHECK(error_of("[publisher]\nserial = \"12345678901234567\"\n").starts_with("p.toml:2: publisher.serial: must"));
-    CHECK(error_of("[publisher]\nserial = 1234\n").starts_with("p.toml:2: publisher.serial: must be a string"));
+    CHECK(config_error_of("[publisher]\nserial = \"12345678901234567\"\n").starts_with("p.toml:2: publisher.serial: must"));
+    CHECK(config_error_of("[publisher]\nserial = 1234\n").starts_with("p.toml:2: publisher.serial: must be a string"));
 }
 
 TEST_CASE("identity paths: what is known is published, the rest invalid; /ProductName never empty") {

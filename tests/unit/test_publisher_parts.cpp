@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <filesystem>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "publisher/poll_plan.h"
 #include "publisher/service_items.h"
 #include "publisher/switch_pane.h"
+#include "tests/unit/publisher_config_test_support.h"
 
 namespace tristar::publisher {
 namespace {
@@ -29,6 +31,23 @@ std::optional<CoilWrite> coil_write(const Decision& d) {
 std::int32_t refusal_code(const Decision& d) {
     const auto* r = std::get_if<Refusal>(&d);
     return r == nullptr ? 0 : r->code;
+}
+
+// One poll of `kind`: sent at `sent`, finished with `outcome` at `finished`.
+void complete(PollPlan& plan, Poll kind, Outcome outcome, SteadyTime sent, SteadyTime finished) {
+    plan.sent(kind, sent);
+    plan.finished(kind, outcome, finished);
+}
+
+// How many polls of `kind` are due at `at` (0 or 1).
+std::ptrdiff_t due_count(const PollPlan& plan, SteadyTime at, Poll kind) {
+    return std::ranges::count(plan.due(at), kind);
+}
+
+// `kind` is not due yet at `not_yet` and due at `due`.
+void check_due_from(const PollPlan& plan, Poll kind, SteadyTime not_yet, SteadyTime due) {
+    CHECK(due_count(plan, not_yet, kind) == 0);
+    CHECK(due_count(plan, due, kind) == 1);
 }
 
 }  // namespace
@@ -100,27 +119,22 @@ TEST_CASE("poll plan: everything at start, then each kind in its own rhythm, one
 TEST_CASE("poll plan: the live rhythm holds despite late sends; a long stall restarts it") {
     const SteadyTime t0{};
     PollPlan plan(PollPeriods{}, t0);
-    plan.sent(Poll::live, t0 + 30ms);  // due at t0, sent a little late
-    plan.finished(Poll::live, Outcome::ok, t0 + 40ms);
+    complete(plan, Poll::live, Outcome::ok, t0 + 30ms, t0 + 40ms);  // due at t0, sent a little late
     CHECK(plan.next_due() <= t0 + 1s);
-    plan.sent(Poll::live, t0 + 5s);  // the loop stalled for seconds: no burst of catch-up polls
-    plan.finished(Poll::live, Outcome::ok, t0 + 5s);
+    // The loop stalled for seconds: no burst of catch-up polls.
+    complete(plan, Poll::live, Outcome::ok, t0 + 5s, t0 + 5s);
     CHECK(plan.due(t0 + 5s + 999ms).size() <= poll_kinds - 1);
-    CHECK(std::ranges::count(plan.due(t0 + 5s + 999ms), Poll::live) == 0);
+    CHECK(due_count(plan, t0 + 5s + 999ms, Poll::live) == 0);
 }
 
 TEST_CASE("poll plan: failed identity is retried a live period later; a reconnect asks again") {
     const SteadyTime t0{};
     PollPlan plan(PollPeriods{}, t0);
-    plan.sent(Poll::serial, t0);
-    plan.finished(Poll::serial, Outcome::failed, t0 + 100ms);
-    CHECK(std::ranges::count(plan.due(t0 + 1s), Poll::serial) == 0);
-    CHECK(std::ranges::count(plan.due(t0 + 1100ms), Poll::serial) == 1);
-    plan.sent(Poll::serial, t0 + 1100ms);
-    plan.finished(Poll::serial, Outcome::ok, t0 + 1200ms);
-    plan.sent(Poll::network, t0);
-    plan.finished(Poll::network, Outcome::ok, t0);
-    CHECK(std::ranges::count(plan.due(t0 + 1h), Poll::network) == 0);  // not periodic
+    complete(plan, Poll::serial, Outcome::failed, t0, t0 + 100ms);
+    check_due_from(plan, Poll::serial, t0 + 1s, t0 + 1100ms);
+    complete(plan, Poll::serial, Outcome::ok, t0 + 1100ms, t0 + 1200ms);
+    complete(plan, Poll::network, Outcome::ok, t0, t0);
+    CHECK(due_count(plan, t0 + 1h, Poll::network) == 0);  // not periodic
     plan.reconnected(t0 + 2s);
     const auto again = plan.due(t0 + 2s);
     for (const Poll poll : {Poll::counters, Poll::serial, Poll::model, Poll::network, Poll::status})
@@ -130,17 +144,12 @@ TEST_CASE("poll plan: failed identity is retried a live period later; a reconnec
 TEST_CASE("poll plan: a persistent failure waits for the regular turn, not a quick retry") {
     const SteadyTime t0{};
     PollPlan plan(PollPeriods{}, t0);
-    plan.sent(Poll::model, t0);
-    plan.finished(Poll::model, Outcome::failed_persistently, t0 + 100ms);
-    CHECK(std::ranges::count(plan.due(t0 + 29min), Poll::model) == 0);
-    CHECK(std::ranges::count(plan.due(t0 + 30min), Poll::model) == 1);
-    plan.sent(Poll::network, t0);
-    plan.finished(Poll::network, Outcome::failed_persistently, t0 + 100ms);
-    CHECK(std::ranges::count(plan.due(t0 + 24h), Poll::network) == 0);  // until a reconnect
-    plan.sent(Poll::coils, t0);
-    plan.finished(Poll::coils, Outcome::failed, t0 + 100ms);
-    CHECK(std::ranges::count(plan.due(t0 + 9s), Poll::coils) == 0);  // keeps its rhythm
-    CHECK(std::ranges::count(plan.due(t0 + 10s), Poll::coils) == 1);
+    complete(plan, Poll::model, Outcome::failed_persistently, t0, t0 + 100ms);
+    check_due_from(plan, Poll::model, t0 + 29min, t0 + 30min);
+    complete(plan, Poll::network, Outcome::failed_persistently, t0, t0 + 100ms);
+    CHECK(due_count(plan, t0 + 24h, Poll::network) == 0);  // until a reconnect
+    complete(plan, Poll::coils, Outcome::failed, t0, t0 + 100ms);
+    check_due_from(plan, Poll::coils, t0 + 9s, t0 + 10s);  // keeps its rhythm
 }
 
 TEST_CASE("poll plan: coils 0-2 split into coil 0 and coil 2 for good, both due at once") {
@@ -159,10 +168,10 @@ TEST_CASE("poll plan: coils 0-2 split into coil 0 and coil 2 for good, both due 
         plan.sent(part, t0 + 50ms);
         plan.finished(part, Outcome::ok, t0 + 60ms);
     }
-    CHECK(std::ranges::count(plan.due(t0 + 1h), Poll::coils) == 0);  // never again
-    CHECK(std::ranges::count(plan.due(t0 + 10s + 50ms), Poll::coil_disconnect) == 1);
+    CHECK(due_count(plan, t0 + 1h, Poll::coils) == 0);  // never again
+    CHECK(due_count(plan, t0 + 10s + 50ms, Poll::coil_disconnect) == 1);
     plan.reconnected(t0 + 20s);
-    CHECK(std::ranges::count(plan.due(t0 + 20s), Poll::coils) == 0);  // for the process's life
+    CHECK(due_count(plan, t0 + 20s, Poll::coils) == 0);  // for the process's life
 }
 
 TEST_CASE("service items: every path once, with a stable type, the controls writable") {
@@ -214,18 +223,11 @@ TEST_CASE("publisher config: defaults, every key of the example, errors with fil
     CHECK(config.bus_address == "unix:path=/tmp/bus");
     CHECK(config.effective_max_age() == 1000ms);
 
-    auto error_of = [](const std::string& text) {
-        try {
-            parse_publisher_config(text, "p.toml");
-        } catch (const ConfigError& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
-    CHECK(error_of("[publisher]\nlive_poll_ms = 50\n") ==
+    using test::config_error_of;
+    CHECK(config_error_of("[publisher]\nlive_poll_ms = 50\n") ==
           "p.toml:2: publisher.live_poll_ms: must be between 100 and 60000 (got 50)");
-    CHECK(error_of("[publisher]\ndbus = \"bus\"\n").starts_with("p.toml:2: publisher.dbus: must be"));
-    CHECK(error_of("[publisher]\npoll_ms = 1\n").starts_with("p.toml:2: publisher.poll_ms: unknown key"));
+    CHECK(config_error_of("[publisher]\ndbus = \"bus\"\n").starts_with("p.toml:2: publisher.dbus: must be"));
+    CHECK(config_error_of("[publisher]\npoll_ms = 1\n").starts_with("p.toml:2: publisher.poll_ms: unknown key"));
 }
 
 }  // namespace tristar::publisher

@@ -2,6 +2,7 @@
 // failing read is logged (read_failures.h): once per persistent failure, once at recovery.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,14 @@ bool documented_word(std::uint16_t address) {
 
 bool contains(const std::string& text, std::string_view part) {
     return text.find(part) != std::string::npos;
+}
+
+// The function, address and count of a register or bit read request.
+template <typename Read>
+void check_span(const Read& read, std::uint32_t function, std::uint32_t address, std::uint32_t count) {
+    CHECK(read.function() == function);
+    CHECK(read.address() == address);
+    CHECK(read.count() == count);
 }
 
 v1::Reply register_reply(std::vector<std::uint32_t> words) {
@@ -81,15 +90,11 @@ TEST_CASE("poll reads: the identity is three spans, the coils one read or two, t
 TEST_CASE("poll reads: requests carry the span; only live and coil reads accept the cache") {
     const auto serial = request_for(read_of(Poll::serial), 500ms);
     REQUIRE(serial.has_read_registers());
-    CHECK(serial.read_registers().function() == 3);
-    CHECK(serial.read_registers().address() == 0xE0C0);
-    CHECK(serial.read_registers().count() == 4);
+    check_span(serial.read_registers(), 3, 0xE0C0, 4);
     CHECK(serial.max_age_ms() == 0);
     const auto coil = request_for(read_of(Poll::coil_disconnect), 500ms);
     REQUIRE(coil.has_read_bits());
-    CHECK(coil.read_bits().function() == 1);
-    CHECK(coil.read_bits().address() == 2);
-    CHECK(coil.read_bits().count() == 1);
+    check_span(coil.read_bits(), 1, 2, 1);
     CHECK(coil.max_age_ms() == 500);
     CHECK(request_for(read_of(Poll::live), 500ms).max_age_ms() == 500);
     CHECK(request_for(read_of(Poll::status), 500ms).has_status());

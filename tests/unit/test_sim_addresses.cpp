@@ -15,6 +15,7 @@
 #include "gateway/sim/modbus_service.h"
 #include "gateway/sim/refusals.h"
 #include "proto/modbus/pdu.h"
+#include "tests/unit/sim_model_test_support.h"
 
 using namespace tristar::sim;
 namespace modbus = tristar::modbus;
@@ -23,17 +24,9 @@ namespace {
 
 using Addresses = std::initializer_list<std::uint16_t>;
 
-modbus::Request request(std::uint8_t fc, std::uint16_t address, std::uint16_t count) {
-    return {fc, address, count, 0, {}};
-}
-
-modbus::Request single_write(std::uint8_t fc, std::uint16_t address, std::uint16_t value) {
-    return {fc, address, 0, value, {}};
-}
-
-modbus::Bytes pdu(const modbus::Request& r) {
-    return modbus::encode_request(r);
-}
+using tristar::sim::model_test::pdu;
+using tristar::sim::model_test::request;
+using tristar::sim::model_test::single_write;
 
 std::vector<AddressRange> ranges(const std::string& text) {
     std::string error;

@@ -42,9 +42,7 @@ struct EngineFixture {
 }  // namespace
 
 TEST_CASE("engine: requests arriving while one is served are overlaps, served in order") {
-    QuirkConfig q;
-    q.delay = std::chrono::milliseconds(200);
-    EngineFixture f(q);
+    EngineFixture f(delayed(std::chrono::milliseconds(200)));
     const auto t0 = Clock::now();
     f.engine.submit(f.tcp_read(1, 10));
     CHECK(f.engine.run_due(t0).empty());
@@ -203,9 +201,7 @@ TEST_CASE("engine: --wire-time delays the reply by its serial wire time") {
 }
 
 TEST_CASE("engine: a discarded origin's queue goes, its in-flight reply goes nowhere") {
-    QuirkConfig q;
-    q.delay = std::chrono::milliseconds(100);
-    EngineFixture f(q);
+    EngineFixture f(delayed(std::chrono::milliseconds(100)));
     const auto t0 = Clock::now();
     f.engine.submit(f.tcp_read(1, 1));
     f.engine.run_due(t0);

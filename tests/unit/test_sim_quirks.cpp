@@ -17,23 +17,17 @@
 #include "gateway/sim/transaction_engine.h"
 #include "proto/modbus/framing.h"
 #include "proto/modbus/pdu.h"
+#include "tests/unit/sim_model_test_support.h"
 
 using namespace tristar::sim;
 namespace modbus = tristar::modbus;
 
 namespace {
 
-modbus::Request request(std::uint8_t fc, std::uint16_t address, std::uint16_t count) {
-    return {fc, address, count, 0, {}};
-}
-
-modbus::Request single_write(std::uint8_t fc, std::uint16_t address, std::uint16_t value) {
-    return {fc, address, 0, value, {}};
-}
-
-modbus::Bytes pdu(const modbus::Request& r) {
-    return modbus::encode_request(r);
-}
+using tristar::sim::model_test::delayed;
+using tristar::sim::model_test::pdu;
+using tristar::sim::model_test::request;
+using tristar::sim::model_test::single_write;
 
 struct Fixture {
     explicit Fixture(QuirkConfig q = {}, RefusalConfig r = {}, std::uint32_t seed = 7)
@@ -53,6 +47,10 @@ struct Fixture {
     }
     Outgoing serve_rtu(const modbus::Request& r) {
         return serve({{Transport::rtu, 0}, 0, 1, pdu(r)});
+    }
+    // Queues a one-word TCP read of 0x18 on `connection` (not served yet).
+    void submit_tcp_read(std::uint64_t connection, std::uint16_t transaction_id) {
+        engine.submit({{Transport::tcp, connection}, transaction_id, 1, pdu(request(3, 0x18, 1))});
     }
 
     DeviceModel model{[] {
@@ -156,9 +154,7 @@ TEST_CASE("engine: the random reply faults repeat for a given seed") {
 }
 
 TEST_CASE("engine: an RTU request arriving while a late reply is pending is served after it") {
-    QuirkConfig q;
-    q.delay = std::chrono::milliseconds(3000);  // longer than any master's timeout
-    Fixture f(q);
+    Fixture f(delayed(std::chrono::milliseconds(3000)));  // longer than any master's timeout
     const Clock::time_point t0{};
     using std::chrono::milliseconds;
     f.engine.submit({{Transport::rtu, 0}, 0, 1, pdu(request(3, 0x18, 1))});
@@ -180,14 +176,12 @@ TEST_CASE("engine: an RTU request arriving while a late reply is pending is serv
 }
 
 TEST_CASE("engine: a late reply whose TCP client left keeps the device busy until it is due") {
-    QuirkConfig q;
-    q.delay = std::chrono::milliseconds(3000);
-    Fixture f(q);
+    Fixture f(delayed(std::chrono::milliseconds(3000)));
     const Clock::time_point t0{};
-    f.engine.submit({{Transport::tcp, 1}, 1, 1, pdu(request(3, 0x18, 1))});
+    f.submit_tcp_read(1, 1);
     f.engine.run_due(t0);
     f.engine.discard({Transport::tcp, 1});  // the master timed out and closed
-    f.engine.submit({{Transport::tcp, 2}, 2, 1, pdu(request(3, 0x18, 1))});
+    f.submit_tcp_read(2, 2);
     CHECK(f.stats.overlaps == 1);  // the device was still working on the first
     auto done = f.engine.run_due(t0 + std::chrono::milliseconds(3000));
     REQUIRE(done.size() == 1);
@@ -198,11 +192,9 @@ TEST_CASE("engine: a late reply whose TCP client left keeps the device busy unti
 }
 
 TEST_CASE("engine: a request queued on a connection that closes with its reply never runs") {
-    QuirkConfig q;
-    q.delay = std::chrono::milliseconds(1000);
-    Fixture f(q);
+    Fixture f(delayed(std::chrono::milliseconds(1000)));
     const Clock::time_point t0{};
-    f.engine.submit({{Transport::tcp, 1}, 1, 1, pdu(request(3, 0x18, 1))});
+    f.submit_tcp_read(1, 1);
     f.engine.run_due(t0);
     f.engine.submit({{Transport::tcp, 1}, 2, 1, pdu(single_write(5, 0x0002, 0xFF00))});
     auto done = f.engine.run_due(t0 + std::chrono::milliseconds(1000));
@@ -215,13 +207,11 @@ TEST_CASE("engine: a request queued on a connection that closes with its reply n
 }
 
 TEST_CASE("engine: a waiting request starts when the device became free, not when polled") {
-    QuirkConfig q;
-    q.delay = std::chrono::milliseconds(100);
-    Fixture f(q);
+    Fixture f(delayed(std::chrono::milliseconds(100)));
     const Clock::time_point t0{};
-    f.engine.submit({{Transport::tcp, 1}, 1, 1, pdu(request(3, 0x18, 1))});
+    f.submit_tcp_read(1, 1);
     f.engine.run_due(t0);
-    f.engine.submit({{Transport::tcp, 2}, 2, 1, pdu(request(3, 0x18, 1))});
+    f.submit_tcp_read(2, 2);
     const auto late = t0 + std::chrono::milliseconds(250);  // the loop woke late
     CHECK(f.engine.run_due(late).size() == 1);
     const auto second = f.engine.run_due(late);  // started at 100 ms, due at 200 ms
