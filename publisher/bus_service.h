@@ -30,6 +30,7 @@
 #include <variant>
 #include <vector>
 
+#include "publisher/bus_coerce.h"
 #include "publisher/venus_mapping.h"
 #include "publisher/venus_value.h"
 
@@ -48,9 +49,6 @@ inline constexpr std::int32_t not_writable = 1;  // read-only path or a value of
 inline constexpr std::int32_t rejected = 2;      // the driver refused the value
 }  // namespace set_result
 
-// A value coerced to its path's type (never invalid): double for number, int32 for integer,
-// string for string.
-using SetArgument = std::variant<double, std::int32_t, std::string>;
 // Answers a SetValue; may be called after the handler returned (an asynchronous write). Only the
 // first call counts. Copies share one answer: when the last copy goes without having been
 // called, the client gets set_result::rejected, so a SetValue is never left unanswered. Call or
@@ -62,13 +60,6 @@ using SetReply = std::function<void(std::int32_t code)>;
 // handler or once the write took effect. A handler that throws answers set_result::rejected.
 using SetHandler =
     std::function<void(const std::string& path, const SetArgument& value, SetReply reply)>;
-
-// Coerces an incoming SetValue variant to `type` as flashmq, dbus-spy and the `dbus` CLI send
-// them (spec section 2). integer: i, x, u, y, n, q, t and b within int32 range; d and numeric
-// strings only when the number is integral ("4", "4.0", "4e0"; not "4.5"). number: every numeric
-// type, b, and strings that are wholly a finite number. string: only s. Nothing when impossible
-// (an empty array, which is what an invalid value looks like, NaN, text that is not a number).
-std::optional<SetArgument> coerce(const sdbus::Variant& value, VenusType type);
 
 class BusService {
   public:

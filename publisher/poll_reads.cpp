@@ -92,24 +92,24 @@ std::string read_text(const PollRead& read) {
     return std::string(read.what);
 }
 
+namespace {
+
+// Registers and bits are read with the same three fields.
+template <class Body>
+void set_span(Body& body, const PollRead& read) {
+    body.set_function(read.function);
+    body.set_address(read.address);
+    body.set_count(read.count);
+}
+
+}  // namespace
+
 v1::Request request_for(const PollRead& read, std::chrono::milliseconds max_age) {
     v1::Request request;
     if (read.cached) request.set_max_age_ms(static_cast<std::uint32_t>(max_age.count()));
     switch (read.kind) {
-        case registers: {
-            auto* body = request.mutable_read_registers();
-            body->set_function(read.function);
-            body->set_address(read.address);
-            body->set_count(read.count);
-            break;
-        }
-        case coils: {
-            auto* body = request.mutable_read_bits();
-            body->set_function(read.function);
-            body->set_address(read.address);
-            body->set_count(read.count);
-            break;
-        }
+        case registers: set_span(*request.mutable_read_registers(), read); break;
+        case coils: set_span(*request.mutable_read_bits(), read); break;
         case status: request.mutable_status(); break;
     }
     return request;

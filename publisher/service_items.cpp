@@ -5,6 +5,7 @@
 #include "publisher/controls.h"
 #include "publisher/dvcc.h"
 #include "publisher/switch_pane.h"
+#include "publisher/venus_paths.h"
 
 namespace tristar::publisher {
 namespace {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "publisher/venus_rules.h"
+#include "publisher/venus_paths.h"
 
 namespace tristar::publisher {
 namespace {

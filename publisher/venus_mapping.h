@@ -1,9 +1,9 @@
 #pragma once
 // The TriStar -> Venus solarcharger mapping (spec venus-dbus.md sections 4-7 and 17) as data: one
 // PathSpec row per D-Bus path, each computing its value from a Snapshot of raw words. Pure: no
-// D-Bus, no I/O. The D-Bus service builds its objects from venus_paths() + caller_paths() (and
-// the history engineer's /History, /Yield/User, /Yield/System list), publishes map_snapshot()
-// once per poll and sends diff() as the ItemsChanged batch.
+// D-Bus, no I/O. The D-Bus service builds its objects from venus_paths() + caller_paths() (the
+// path table, venus_paths.h) and the history's /History, /Yield/User, /Yield/System list,
+// publishes map_snapshot() once per poll and sends diff() as the ItemsChanged batch.
 #include <map>
 #include <span>
 #include <string>
@@ -37,11 +37,6 @@ struct PathSpec {
     bool writable = false;  // SetValue allowed (the service implements the write)
 };
 
-// Paths computed from the snapshot, in publishing order (standard paths first, then /Tristar/...).
-std::span<const PathSpec> venus_paths();
-// Identity and mandatory paths whose values come from config or the service itself:
-// /Mgmt/ProcessName, /Mgmt/ProcessVersion, /DeviceInstance, /ProductId, /CustomName, /Connected.
-std::span<const PathSpec> caller_paths();
 // The row for an absolute path in either table, or null.
 const PathSpec* find_path(std::string_view path);
 

@@ -1,10 +1,9 @@
-// The path table: every D-Bus path the mapping publishes, one row each (spec venus-dbus.md
-// sections 4, 5 and 17; register names from proto/tristar/register_map.cpp). Standard Victron
+// The path table's rows (register names from proto/tristar/register_map.cpp). Standard Victron
 // paths first, then the TriStar extras under /Tristar. No /Solar paths: they do not exist in Venus
 // (spec section 14). /Yield/User, /Yield/System and /History/* come from the daily history.
 #include <array>
 
-#include "publisher/venus_mapping.h"
+#include "publisher/venus_paths.h"
 #include "publisher/venus_sources.h"
 
 namespace tristar::publisher {

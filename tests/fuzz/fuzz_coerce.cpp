@@ -1,5 +1,5 @@
 // libFuzzer harness: the publisher's coercion of a D-Bus SetValue argument to its path's type
-// (bus_service_coerce.cpp, coerce()). The variant is built from the input with the type a
+// (bus_coerce.cpp, coerce()). The variant is built from the input with the type a
 // client could send: every basic integer type, double, boolean, string, and the containers an
 // invalid value or a confused client sends (arrays, a struct, a dict); then coerced to each of
 // integer, number and string. coerce() answers a value or nothing; it must never throw.
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "publisher/bus_service.h"
+#include "publisher/bus_coerce.h"
 
 namespace {
 

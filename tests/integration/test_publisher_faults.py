@@ -54,7 +54,7 @@ class FaultyDeviceTest(unittest.TestCase):
                 self.assertEqual(blank_reads, 0)
                 self.assertEqual(connected_changes(monitor.seen), [], "/Connected was signalled")
                 log = publisher.log_text()
-                self.assertNotIn("link lost", log)
+                self.assertNotIn("[link] lost", log)
                 with open(stack.stats) as f:
                     stats = json.load(f)
                 failed = sum(1 for line in log.splitlines() if "[reads] live block" in line and "failed:" in line)

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "publisher/bus_service.h"
+#include "publisher/bus_coerce.h"
 
 namespace tristar::publisher {
 namespace {

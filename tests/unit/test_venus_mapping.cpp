@@ -9,6 +9,7 @@
 
 #include "proto/tristar/register_map.h"
 #include "publisher/venus_mapping.h"
+#include "publisher/venus_paths.h"
 #include "publisher/venus_rules.h"
 #include "tests/unit/venus_mapping_test_support.h"
 

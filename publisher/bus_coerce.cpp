@@ -1,7 +1,4 @@
-// coerce(): an incoming SetValue variant to its path's type, the way Venus clients send values
-// (venus-dbus.md section 2): flashmq sends JSON int as 'i' or 'x', float as 'd', string as 's',
-// bool as 'b'; dbus-spy tries double, int, then string; the `dbus` CLI sends strings unless the
-// argument is prefixed with '%'. So a number may arrive as any of them.
+// coerce() (bus_coerce.h): each D-Bus type a client may send, to int32, double or string.
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -10,7 +7,7 @@
 #include <system_error>
 #include <utility>
 
-#include "publisher/bus_service.h"
+#include "publisher/bus_coerce.h"
 
 namespace tristar::publisher {
 namespace {

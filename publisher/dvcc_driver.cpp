@@ -1,15 +1,13 @@
-// DVCC's wiring (dvcc.h decides, this carries it out): systemcalc's SetValues go to Dvcc, its
-// writes go to the gateway as single writes at interactive priority (the slave registers time
-// out; a poll must not hold them up), their replies come back to it, and what it publishes joins
-// the service's values. The loop drives it on every turn (at least once a second). What must
-// outlive a restart (BmsPresent, a charge stop of DVCC's) is kept in <data_dir>/dvcc-state.
+#include "publisher/dvcc_driver.h"
+
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "publisher/atomic_file.h"
-#include "publisher/publisher.h"
+#include "publisher/controls.h"
 
 namespace tristar::publisher {
 namespace {
@@ -34,7 +32,7 @@ DvccMemory load_memory(const std::filesystem::path& file) {
     return memory;
 }
 
-bool save_memory(const std::filesystem::path& file, const DvccMemory& memory) {
+bool save_memory_file(const std::filesystem::path& file, const DvccMemory& memory) {
     return replace_file(file, std::string("bms_present=") + (memory.bms_present ? "1" : "0") +
                                   "\nstop_held=" + (memory.stop_held ? "1" : "0") + "\n");
 }
@@ -56,16 +54,24 @@ v1::Request request_of(const DvccWrite& write) {
 
 }  // namespace
 
-void Publisher::start_dvcc() {
+DvccDriver::DvccDriver(const PublisherConfig& config, GatewayRequests& requests, Snapshot& snapshot,
+                       const SwitchPane& switch_pane, std::function<void()> publish)
+    : config_(config),
+      requests_(requests),
+      snapshot_(snapshot),
+      switch_pane_(switch_pane),
+      publish_(std::move(publish)) {}
+
+void DvccDriver::start() {
     if (!config_.dvcc.enabled) return;
-    dvcc_saved_ = load_memory(memory_file(config_.data_dir));
-    dvcc_ = Dvcc(config_.dvcc, Steady::now(), dvcc_saved_);
+    saved_ = load_memory(memory_file(config_.data_dir));
+    dvcc_ = Dvcc(config_.dvcc, Steady::now(), saved_);
     spdlog::info("[dvcc] on: charge current limit {} A{}{}", config_.dvcc.charge_current_limit,
-                 dvcc_saved_.bms_present ? ", BMS present" : "",
-                 dvcc_saved_.stop_held ? ", a DVCC charge stop was in force" : "");
+                 saved_.bms_present ? ", BMS present" : "",
+                 saved_.stop_held ? ", a DVCC charge stop was in force" : "");
 }
 
-DeviceView Publisher::device_view() const {
+DeviceView DvccDriver::device_view() const {
     DeviceView view;
     if (snapshot_.live) view.v_pu = snapshot_.scale().v_pu;
     view.target_v = decoded_number(snapshot_, "target_voltage");
@@ -74,25 +80,25 @@ DeviceView Publisher::device_view() const {
     return view;
 }
 
-void Publisher::drive_dvcc(SteadyTime now) {
+void DvccDriver::drive(SteadyTime now) {
     const DvccStep step = dvcc_.step(device_view(), now);
     for (const auto& event : step.events) spdlog::info("[dvcc] {}", event);
-    for (const auto& write : step.writes) send_dvcc(write, now);
-    if (!step.events.empty() || !step.writes.empty()) publish_all();
-    save_dvcc_memory();
+    for (const auto& write : step.writes) send(write, now);
+    if (!step.events.empty() || !step.writes.empty()) publish_();
+    save_memory();
 }
 
-void Publisher::send_dvcc(const DvccWrite& write, SteadyTime now) {
+void DvccDriver::send(const DvccWrite& write, SteadyTime now) {
     spdlog::log(write.refresh ? spdlog::level::debug : spdlog::level::info, "[dvcc] {}: {}", write_text(write),
                 write.why);
-    const auto id = gateway_->send(request_of(write));
-    Outstanding& o = outstanding_[id];
-    o.sent = now;
-    o.path = "[dvcc]";
-    o.dvcc = write;
+    Outstanding pending;
+    pending.sent = now;
+    pending.path = "[dvcc]";
+    pending.dvcc = write;
+    requests_.send(request_of(write), std::move(pending));
 }
 
-void Publisher::on_dvcc_reply(const Outstanding& done, const v1::Reply& reply) {
+void DvccDriver::on_reply(const Outstanding& done, const v1::Reply& reply) {
     const auto failure = client::failure_of(reply);
     const std::optional<std::string> why = failure ? std::optional(failure->describe()) : std::nullopt;
     const DvccWrite& write = *done.dvcc;
@@ -112,10 +118,10 @@ void Publisher::on_dvcc_reply(const Outstanding& done, const v1::Reply& reply) {
         auto* state = snapshot_.coil_state(write.address);
         if (state != nullptr && state->has_value()) *state = write.value != 0;
     }
-    publish_all();
+    publish_();
 }
 
-void Publisher::add_dvcc_values(PathValues& values) const {
+void DvccDriver::add_values(PathValues& values) const {
     if (!dvcc_.enabled()) return;
     const DeviceView view = device_view();
     for (auto& [path, value] : dvcc_.values(view, Steady::now())) values.insert_or_assign(path, std::move(value));
@@ -126,26 +132,26 @@ void Publisher::add_dvcc_values(PathValues& values) const {
         values.insert_or_assign(path, std::move(value));
 }
 
-void Publisher::set_dvcc(const std::string& path, const SetArgument& value, SetReply reply) {
+void DvccDriver::set(const std::string& path, const SetArgument& value, SetReply reply) {
     const auto code = dvcc_.set(path, value, Steady::now());
-    if (code != set_result::accepted) spdlog::info("SetValue {} refused ({})", path, code);
+    if (code != set_result::accepted) spdlog::info("[dvcc] SetValue {} refused ({})", path, code);
     reply(code);
-    if (code == set_result::accepted) publish_all();
+    if (code == set_result::accepted) publish_();
 }
 
-// Before exit: out of slave mode, so that the TriStar charges on its own settings rather than
-// faulting 60 s later. A DVCC charge stop stays (and is remembered): safe under a BMS.
-void Publisher::leave_slave_mode() {
-    if (!connected_) return;
+// Out of slave mode, so that the TriStar charges on its own settings rather than faulting 60 s
+// later. A DVCC charge stop stays (and is remembered): safe under a BMS.
+void DvccDriver::leave_slave_mode(bool connected) {
+    if (!connected) return;
     const auto writes = dvcc_.leave(device_view());
     if (writes.empty()) return;
     spdlog::info("[dvcc] stopping: leaving slave mode");
     std::set<std::uint64_t> waiting;
-    for (const auto& write : writes) waiting.insert(gateway_->send(request_of(write)));
+    for (const auto& write : writes) waiting.insert(requests_.send_untracked(request_of(write)));
     const auto until = Steady::now() + leave_wait;
     while (!waiting.empty()) {
         const auto left = std::chrono::duration_cast<milliseconds>(until - Steady::now());
-        const auto reply = left > 0ms ? gateway_->receive(left) : std::nullopt;
+        const auto reply = left > 0ms ? requests_.receive(left) : std::nullopt;
         if (!reply) {
             spdlog::warn("[dvcc] no answer to leaving slave mode within {} ms", leave_wait.count());
             return;
@@ -156,10 +162,10 @@ void Publisher::leave_slave_mode() {
     }
 }
 
-void Publisher::save_dvcc_memory() {
-    if (!dvcc_.enabled() || dvcc_.memory() == dvcc_saved_) return;
-    dvcc_saved_ = dvcc_.memory();
-    if (!save_memory(memory_file(config_.data_dir), dvcc_saved_))
+void DvccDriver::save_memory() {
+    if (!dvcc_.enabled() || dvcc_.memory() == saved_) return;
+    saved_ = dvcc_.memory();
+    if (!save_memory_file(memory_file(config_.data_dir), saved_))
         spdlog::error("[dvcc] cannot save {}", memory_file(config_.data_dir).string());
 }
 
