@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <type_traits>
 
 #include "gateway/ctl/json.h"
 #include "proto/tristar/register_map.h"
@@ -75,8 +76,11 @@ std::string bits_text(int function, std::uint16_t address, const std::vector<boo
     return out;
 }
 
-std::string registers_json(int function, std::uint16_t address,
-                           const client::Answer<std::vector<std::uint16_t>>& answer) {
+namespace {
+
+// The answer of a read as one JSON object: its values, and where and how fast they came from.
+template <typename T>
+std::string values_json(int function, std::uint16_t address, const client::Answer<std::vector<T>>& answer) {
     JsonWriter json;
     json.begin_object()
         .key("function")
@@ -84,25 +88,25 @@ std::string registers_json(int function, std::uint16_t address,
         .key("address")
         .value(std::uint32_t{address});
     json.key("count").value(std::uint64_t{answer.values.size()}).key("values").begin_array();
-    for (const auto value : answer.values) json.value(std::uint32_t{value});
+    for (const T value : answer.values) {
+        if constexpr (std::is_same_v<T, bool>) json.value(value);
+        else json.value(std::uint32_t{value});
+    }
     json.end_array();
     timing(json, answer.from_cache, answer.queue_us, answer.device_us);
     return json.end_object().str() + "\n";
 }
 
+}  // namespace
+
+std::string registers_json(int function, std::uint16_t address,
+                           const client::Answer<std::vector<std::uint16_t>>& answer) {
+    return values_json(function, address, answer);
+}
+
 std::string bits_json(int function, std::uint16_t address,
                       const client::Answer<std::vector<bool>>& answer) {
-    JsonWriter json;
-    json.begin_object()
-        .key("function")
-        .value(function)
-        .key("address")
-        .value(std::uint32_t{address});
-    json.key("count").value(std::uint64_t{answer.values.size()}).key("values").begin_array();
-    for (const bool value : answer.values) json.value(value);
-    json.end_array();
-    timing(json, answer.from_cache, answer.queue_us, answer.device_us);
-    return json.end_object().str() + "\n";
+    return values_json(function, address, answer);
 }
 
 std::string readings_text(const std::vector<Reading>& readings) {
