@@ -12,40 +12,17 @@ namespace {
 using namespace std::chrono_literals;
 using Steady = std::chrono::steady_clock;
 
-constexpr const char* client_name = "tristar-bridge";
-
 }  // namespace
 
 Bridge::Bridge(const BridgeConfig& config, zmq::context_t& context)
     : config_(config),
-      translate_{static_cast<std::uint32_t>(config.max_age.count()),
-                 static_cast<std::uint8_t>(config.scaled_unit)},
-      context_(context),
       listener_(config.listen),
       connections_({config.max_connections, config.max_connections_per_address,
                     config.idle_timeout, config.frame_timeout},
-                   config.max_pending, config.log_summary_interval) {
-    connect_gateway();
-}
+                   config.max_pending, config.log_summary_interval),
+      requests_(config, context, connections_) {}
 
 Bridge::~Bridge() = default;
-
-// A new DEALER socket: also the way to discard requests queued for a gateway that does not
-// answer, so that a write can never run minutes later when the gateway comes back.
-void Bridge::connect_gateway() {
-    client::Options options;
-    options.endpoint = config_.gateway;
-    options.client_name = client_name;
-    options.curve = curve_;
-    options.priority = v1::PRIORITY_BACKGROUND;
-    // Half the time we wait for a reply may go to queueing; a request still queued then is
-    // answered DEADLINE_EXCEEDED (0x06), and the other half leaves room for the device.
-    options.deadline_ms = static_cast<std::uint32_t>(config_.gateway_timeout.count() / 2);
-    gateway_ = std::make_unique<client::GatewayClient>(context_, options);
-    // send() must never block the loop: the queue holds more than the bridge ever has outstanding.
-    const auto most = config_.max_connections * config_.max_pending;
-    gateway_->socket().set(zmq::sockopt::sndhwm, static_cast<int>(most + 1000));
-}
 
 int Bridge::run(int stop_fd) {
     spdlog::info(
@@ -56,19 +33,19 @@ int Bridge::run(int stop_fd) {
     bool stop = false;
     while (!stop) {
         const auto now = Steady::now();
-        expire_overdue(now);
+        requests_.expire_overdue(now);
         connections_.expire(now);
         poll_once(stop_fd, stop);
     }
     spdlog::info(
         "[bridge] stopping: {} connection(s) closed, {} request(s) unanswered; connection "
         "events since start: {}",
-        connections_.size(), outstanding_.size(), connections_.totals());
+        connections_.size(), requests_.outstanding(), connections_.totals());
     return 0;
 }
 
 void Bridge::poll_once(int stop_fd, bool& stop) {
-    std::vector<zmq::pollitem_t> items{{gateway_->socket().handle(), 0, ZMQ_POLLIN, 0},
+    std::vector<zmq::pollitem_t> items{{requests_.socket().handle(), 0, ZMQ_POLLIN, 0},
                                        {nullptr, stop_fd, ZMQ_POLLIN, 0},
                                        {nullptr, listener_.fd(), ZMQ_POLLIN, 0}};
     std::vector<std::uint64_t> polled;
@@ -83,7 +60,7 @@ void Bridge::poll_once(int stop_fd, bool& stop) {
         stop = true;
         return;
     }
-    if ((items[0].revents & ZMQ_POLLIN) != 0) receive_replies();
+    if ((items[0].revents & ZMQ_POLLIN) != 0) requests_.receive_replies();
     for (std::size_t i = 0; i < polled.size(); ++i)
         if (items[i + 3].revents != 0) serve(polled[i], items[i + 3].revents);
     if ((items[2].revents & ZMQ_POLLIN) != 0) accept_all();
@@ -91,9 +68,8 @@ void Bridge::poll_once(int stop_fd, bool& stop) {
 
 std::chrono::milliseconds Bridge::wait_time(SteadyTime now) const {
     auto due = connections_.next_deadline();
-    if (!outstanding_.empty()) {
-        const auto reply_due = outstanding_.begin()->second.sent + config_.gateway_timeout;
-        if (!due || reply_due < *due) due = reply_due;
+    if (const auto reply_due = requests_.next_deadline()) {
+        if (!due || *reply_due < *due) due = reply_due;
     }
     if (!due) return -1ms;  // nothing to time out: sleep until something happens
     // Rounded up, so the loop does not wake a little early and spin until the deadline.
@@ -117,15 +93,8 @@ void Bridge::serve(std::uint64_t id, short revents) {
     // A closed or broken stream drops what came with it: nobody would read the answers, and a
     // write should not run for a master that is gone.
     if (!c.receive(adus)) return connections_.close_failed(id);
-    for (const auto& adu : adus) dispatch(id, c, adu);
+    for (const auto& adu : adus) requests_.dispatch(id, c, adu);
     if (!c.flush()) connections_.close_failed(id);
-}
-
-void Bridge::deliver(std::uint64_t connection, std::uint64_t slot, const modbus::Bytes& pdu) {
-    Connection* c = connections_.find(connection);
-    if (c == nullptr) return;  // the master went away; nobody waits for this
-    c->answer(slot, pdu);
-    if (!c->flush()) connections_.close_failed(connection);
 }
 
 }  // namespace tristar::bridge

@@ -1,16 +1,12 @@
 #pragma once
 // Bridge: tristar-bridge's one loop (design.md 5). It wires the Listener, the Connections and
-// the gateway client together: each complete request ADU becomes one gateway request (or an
-// immediate exception), each gateway reply becomes the answer in its connection's queue, and a
-// request the gateway leaves unanswered for gateway_timeout is answered 0x0B. One thread: the
+// the GatewayRequests together: each complete request ADU a connection reads goes to the request
+// path, which answers it in its connection's queue. One thread: the
 // loop polls the gateway's DEALER socket, a stop fd, the listening socket and every connection
 // together (zmq::poll), so nothing needs a lock and nothing blocks. Which connections stay open
 // (caps, eviction, timeouts) is the ConnectionTable's business.
 #include <chrono>
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
@@ -18,9 +14,8 @@
 #include "gateway/bridge/config.h"
 #include "gateway/bridge/connection.h"
 #include "gateway/bridge/connection_table.h"
+#include "gateway/bridge/gateway_requests.h"
 #include "gateway/bridge/listener.h"
-#include "gateway/bridge/translate.h"
-#include "gateway/client/client.h"
 
 namespace tristar::bridge {
 
@@ -40,44 +35,15 @@ class Bridge {
     int run(int stop_fd);
 
   private:
-    // A request sent to the gateway and not answered yet.
-    struct Outstanding {
-        std::uint64_t connection;
-        std::uint64_t slot;
-        modbus::Request request;
-        Target target;
-        SteadyTime sent;
-    };
-
-    // Sockets (bridge.cpp).
-    void connect_gateway();
     void poll_once(int stop_fd, bool& stop);
     void accept_all();
     void serve(std::uint64_t id, short revents);
-    void deliver(std::uint64_t connection, std::uint64_t slot, const modbus::Bytes& pdu);
     std::chrono::milliseconds wait_time(SteadyTime now) const;
 
-    // Requests and replies (bridge_requests.cpp).
-    void dispatch(std::uint64_t id, Connection& connection, const modbus::TcpAdu& adu);
-    void receive_replies();
-    void on_reply(const v1::Reply& reply);
-    void expire_overdue(SteadyTime now);
-    void log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
-                     const v1::Reply* reply) const;
-
     BridgeConfig config_;
-    TranslateOptions translate_;
-    zmq::context_t& context_;
     Listener listener_;
-    // Read once at start (a key file that cannot be read stops the program with its name).
-    std::optional<client::CurveKeys> curve_ = client::load_curve_keys(client::CurveKeyFiles{
-        config_.server_public_key_file, config_.client_secret_key_file, config_.client_public_key_file});
-    std::unique_ptr<client::GatewayClient> gateway_;
     ConnectionTable connections_;
-    std::map<std::uint64_t, Outstanding> outstanding_;  // by request id: the oldest first
-    std::uint64_t next_request_ = 1;
-    SteadyTime last_reply_{};
-    bool gateway_silent_ = false;  // logged once per outage
+    GatewayRequests requests_;
 };
 
 // Runs tristar-bridge with argv; returns the exit code (0 ok, 1 runtime failure, 2 usage).

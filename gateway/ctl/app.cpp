@@ -62,6 +62,12 @@ void add_globals(App::Parts& p) {
         ->envname("TRISTAR_KEY");
 }
 
+// An option shown in --help with its type and default.
+void add_shown(CLI::App* command, const std::string& name, std::string& value, const std::string& help,
+               const std::string& type) {
+    command->add_option(name, value, help)->type_name(type)->capture_default_str();
+}
+
 void add_read(App::Parts& p) {
     p.read_cmd = p.cli.add_subcommand("read", "read raw registers (FC03/04) or bits (FC01/02)");
     p.read_cmd->add_option("target", p.read.target, "address (24 or 0x18) or register/coil name")
@@ -73,9 +79,7 @@ void add_read(App::Parts& p) {
                   ->type_name("N");
     p.read_cmd->add_option("--fc", p.function, "function code: 4 (default), 3, 1 (coils), 2")
         ->check(CLI::IsMember({1, 2, 3, 4}));
-    p.read_cmd->add_option("--max-age", p.read.max_age, "accept cached values this old, ms")
-        ->type_name("MS")
-        ->capture_default_str();
+    add_shown(p.read_cmd, "--max-age", p.read.max_age, "accept cached values this old, ms", "MS");
 }
 
 void add_write(App::Parts& p) {
@@ -95,21 +99,15 @@ void add_write(App::Parts& p) {
 void add_get(App::Parts& p) {
     p.get_cmd = p.cli.add_subcommand("get", "read registers or coils by name, decoded with units");
     p.get_cmd->add_option("names", p.get.names, "register or coil names")->required();
-    p.get_cmd->add_option("--max-age", p.get.max_age, "accept cached values this old, ms")
-        ->type_name("MS")
-        ->capture_default_str();
+    add_shown(p.get_cmd, "--max-age", p.get.max_age, "accept cached values this old, ms", "MS");
 }
 
 void add_views(App::Parts& p) {
     p.registers_cmd = p.cli.add_subcommand("registers", "list the register and coil map");
     p.status_cmd = p.cli.add_subcommand("status", "show the gateway's status and counters");
     p.watch_cmd = p.cli.add_subcommand("watch", "live view of the main values and the gateway");
-    p.watch_cmd->add_option("--interval", p.watch.interval, "ms between refreshes")
-        ->type_name("MS")
-        ->capture_default_str();
-    p.watch_cmd->add_option("--count", p.watch.count, "refreshes, 0 = until Ctrl-C")
-        ->type_name("N")
-        ->capture_default_str();
+    add_shown(p.watch_cmd, "--interval", p.watch.interval, "ms between refreshes", "MS");
+    add_shown(p.watch_cmd, "--count", p.watch.count, "refreshes, 0 = until Ctrl-C", "N");
     p.watch_max_age = p.watch_cmd
                           ->add_option("--max-age", p.watch.max_age.emplace(),
                                        "accept cached values this old, ms "

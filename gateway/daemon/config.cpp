@@ -69,33 +69,9 @@ void read_scheduler(TableReader& in, Config& config) {
                      scheduler.max_deadline.count());
 }
 
-void check_endpoint(const TableReader& in, const toml::node& item,
-                    const std::vector<std::string>& earlier) {
-    const auto* text = item.as_string();
-    if (text == nullptr)
-        in.fail(item, "endpoints", "entries must be strings (got " + type_name(item) + ")");
-    const std::string_view endpoint = text->get();
-    const bool known = std::ranges::any_of(endpoint_schemes, [&](std::string_view scheme) {
-        return endpoint.starts_with(scheme) && endpoint.size() > scheme.size();
-    });
-    if (!known)
-        in.fail(item, "endpoints",
-                "must start with " + join(endpoint_schemes) + " and name an address (got " +
-                    in_quotes(endpoint) + ")");
-    if (std::ranges::find(earlier, endpoint) != earlier.end())
-        in.fail(item, "endpoints", in_quotes(endpoint) + " is listed twice");
-}
-
 void read_server(TableReader& in, Config& config) {
-    if (const auto* list = in.typed<toml::array>("endpoints", "an array of strings")) {
-        if (list->empty()) in.fail(*list, "endpoints", "must list at least one endpoint");
-        std::vector<std::string> endpoints;
-        for (const toml::node& item : *list) {
-            check_endpoint(in, item, endpoints);
-            endpoints.push_back(item.as_string()->get());
-        }
-        config.server.endpoints = std::move(endpoints);
-    }
+    if (auto endpoints = read_endpoints(in, "endpoints", endpoint_schemes, true))
+        config.server.endpoints = std::move(*endpoints);
     in.read("max_frame_bytes", config.server.max_frame_bytes, 256, 1048576);
     in.read("max_connections", config.server.max_connections, 1, 65536);
 }
@@ -115,9 +91,9 @@ constexpr std::pair<std::string_view, SectionReader> sections[] = {
     {"scheduler", read_scheduler},
     {"server", read_server},
     {"log", read_log},
-    {"write_policy", read_write_policy},
+    {"write_policy", [](TableReader& in, Config& config) { read_write_policy(in, config.write_policy); }},
     {"maintenance", read_maintenance},
-    {"auth", read_auth}};
+    {"auth", [](TableReader& in, Config& config) { read_auth(in, config.auth); }}};
 
 }  // namespace
 

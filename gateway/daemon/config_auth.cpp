@@ -1,5 +1,5 @@
-// The [auth] table: CURVE endpoints and keys, [[auth.clients]], [[auth.ipc_peers]]
-// (docs/operations.md, "Who may do what").
+#include "gateway/daemon/config_auth.h"
+
 #include <grp.h>
 #include <pwd.h>
 
@@ -26,29 +26,6 @@ std::string read_name(TableReader& in) {
     if (auto problem = client_name_problem(name->get())) in.fail(*name, "name", *problem);
     if (name->get().empty()) in.fail(*name, "name", "must not be empty");
     return name->get();
-}
-
-std::vector<std::string> read_curve_endpoints(TableReader& in) {
-    std::vector<std::string> endpoints;
-    const auto* list = in.typed<toml::array>("curve_endpoints", "an array of strings");
-    if (list == nullptr) return endpoints;
-    for (const toml::node& item : *list) {
-        const auto* text = item.as_string();
-        if (text == nullptr)
-            in.fail(item, "curve_endpoints", "entries must be strings (got " + type_name(item) + ")");
-        const std::string_view endpoint = text->get();
-        const bool known = std::ranges::any_of(curve_schemes, [&](std::string_view scheme) {
-            return endpoint.starts_with(scheme) && endpoint.size() > scheme.size();
-        });
-        if (!known)
-            in.fail(item, "curve_endpoints",
-                    "must start with " + join(curve_schemes) + " and name an address (got " +
-                        in_quotes(endpoint) + ")");
-        if (std::ranges::find(endpoints, endpoint) != endpoints.end())
-            in.fail(item, "curve_endpoints", in_quotes(endpoint) + " is listed twice");
-        endpoints.emplace_back(endpoint);
-    }
-    return endpoints;
 }
 
 CurveClient read_client(TableReader& in) {
@@ -110,9 +87,9 @@ std::vector<Entry> read_tables(TableReader& in, std::string_view key, const std:
 
 }  // namespace
 
-void read_auth(TableReader& in, Config& config) {
-    AuthConfig& auth = config.auth;
-    auth.curve_endpoints = read_curve_endpoints(in);
+void read_auth(TableReader& in, AuthConfig& auth) {
+    if (auto endpoints = read_endpoints(in, "curve_endpoints", curve_schemes, false))
+        auth.curve_endpoints = std::move(*endpoints);
     if (const auto* file = in.typed<std::string>("curve_secret_key_file", "a string")) {
         if (file->get().empty()) in.fail(*file, "curve_secret_key_file", "must name a file");
         auth.curve_secret_key_file = file->get();

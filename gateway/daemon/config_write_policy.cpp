@@ -1,4 +1,7 @@
-// The [write_policy] table and its [[write_policy.rules]] (docs/write-policy.md).
+#include "gateway/daemon/config_write_policy.h"
+
+#include <toml++/toml.h>
+
 #include <array>
 #include <string>
 #include <utility>
@@ -156,8 +159,7 @@ void read_rules(TableReader& in, WritePolicyConfig& policy) {
 
 }  // namespace
 
-void read_write_policy(TableReader& in, Config& config) {
-    WritePolicyConfig& policy = config.write_policy;
+void read_write_policy(TableReader& in, WritePolicyConfig& policy) {
     if (const auto i = in.choice("profile", profile_names)) policy.profile = profiles[*i];
     if (auto clients = in.names("profile_clients")) policy.profile_clients = std::move(*clients);
     in.read("allow_eeprom", policy.allow_eeprom);

@@ -1,4 +1,5 @@
-// Device URIs: "tcp://HOST[:PORT]" and "rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2&data=8".
+#include "gateway/daemon/device_uri.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -7,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "gateway/daemon/config.h"
+#include "gateway/base/config_file.h"
 
 namespace tristar::gateway {
 namespace {

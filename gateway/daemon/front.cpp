@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/base/log_limit.h"
+#include "gateway/daemon/elapsed.h"
 #include "gateway/daemon/endpoints.h"
 #include "gateway/daemon/router_io.h"
 #include "gateway/daemon/status.h"
@@ -39,17 +40,6 @@ LinkTiming link_timing(const DeviceConfig& device) {
     return timing;
 }
 
-bool reached_device(const v1::Reply& reply) {
-    if (!reply.has_error()) return true;
-    const auto code = reply.error().code();
-    return code != v1::BUSY && code != v1::DEADLINE_EXCEEDED && code != v1::DEVICE_UNAVAILABLE;
-}
-
-LogLimit& unsent_writes_log() {
-    static LogLimit limit{"[write] writes not sent"};
-    return limit;
-}
-
 }  // namespace
 
 Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox)
@@ -62,8 +52,9 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
       link_health_(config_.device.read_retries),
       admission_(config_, health_.counters, link_.queues()),
       planner_(tristar_device_profile(), resolved_read_ahead(config_.device), config_.device.read_ahead_reprobe),
-      maintenance_(config_.maintenance.comm_reset_hour),
-      next_maintenance_(maintenance_.next_after(std::chrono::system_clock::now())) {
+      replies_(router_, health_),
+      reads_({config_, planner_, link_, health_, failures_, pending_, replies_}),
+      housekeeping_(config_.maintenance.comm_reset_hour, config_.scheduler.default_deadline) {
     configure_router(router_, config_.server.max_frame_bytes, config_.scheduler.max_queue_per_client);
     endpoints_ = bind_endpoints(router_, config_);
 }
@@ -85,7 +76,7 @@ bool Front::run(int signal_fd) {
         if ((items[3].revents & ZMQ_POLLIN) != 0) on_connection_events(Clock::now());
         if ((items[0].revents & ZMQ_POLLIN) != 0) on_client_frames();
         run_maintenance();
-        every_minute();
+        housekeeping_.every_minute();
         service_link(Clock::now());
     }
 }
@@ -96,7 +87,7 @@ int Front::poll_timeout_ms() const {
     const auto now = Clock::now();
     std::optional<Clock::time_point> wake = link_.queues().earliest_deadline();
     if (const auto link = link_.wake_at(now)) wake = wake ? std::min(*wake, *link) : *link;
-    const int maintenance = maintenance_timeout_ms();
+    const int maintenance = housekeeping_.timeout_ms();
     if (!wake) return maintenance;
     const auto left = duration_cast<microseconds>(*wake - now).count();
     const int ms = static_cast<int>(std::clamp<std::int64_t>((left + 999) / 1000, 0, 60'000));
@@ -125,17 +116,19 @@ void Front::admit(std::vector<std::string> envelope, const zmq::message_t& paylo
     const auto now = Clock::now();
     const auto bytes = std::span(static_cast<const std::uint8_t*>(payload.data()), payload.size());
     auto verdict = admission_.admit(envelope, bytes, now, authenticated_as(payload));
-    if (auto* reply = std::get_if<v1::Reply>(&verdict)) return send_reply(envelope, *reply);
+    if (auto* reply = std::get_if<v1::Reply>(&verdict)) return replies_.send(envelope, *reply);
     if (std::holds_alternative<Admission::StatusWanted>(verdict)) {
         v1::Reply reply;
         reply.set_id(std::get<Admission::StatusWanted>(verdict).id);
         *reply.mutable_status() = status();
-        return send_reply(envelope, reply);
+        return replies_.send(envelope, reply);
     }
     auto* pending = std::get_if<Pending>(&verdict);
     if (pending == nullptr) return;
-    pending->span = span_of(pending->request);
-    if (pending->span && (serve_from_cache(*pending, now) || join_in_flight(*pending))) return;
+    pending->span = reads_.span_of(pending->request);
+    if (pending->span &&
+        (reads_.serve_from_cache(*pending, now) || reads_.join_in_flight(*pending, in_flight_, next_ticket_)))
+        return;
     enqueue(std::move(*pending));
 }
 
@@ -168,7 +161,7 @@ void Front::enqueue(Pending pending) {
     Job job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival};
     if (link_.queues().submit(std::move(job)) == Scheduler::Admission::busy) {
         ++health_.counters.busy_rejects;
-        return answer_error(pending, v1::BUSY, "client queue is full");
+        return replies_.answer_error(pending, v1::BUSY, "client queue is full");
     }
     pending_.emplace(ticket, std::move(pending));
 }
@@ -180,10 +173,10 @@ void Front::service_link(Clock::time_point now) {
         auto it = pending_.find(job.ticket);
         if (it == pending_.end()) continue;
         if (it->second.last_failure) {
-            answer(it->second, *it->second.last_failure);  // its tries failed; no time for another
+            replies_.answer(it->second, *it->second.last_failure);  // its tries failed; no time for another
         } else {
             ++health_.counters.deadline_misses;
-            answer_error(it->second, v1::DEADLINE_EXCEEDED, "deadline passed while queued");
+            replies_.answer_error(it->second, v1::DEADLINE_EXCEEDED, "deadline passed while queued");
         }
         pending_.erase(it);
     }
@@ -194,8 +187,8 @@ void Front::service_link(Clock::time_point now) {
         auto it = pending_.find(decision.job->ticket);
         if (it == pending_.end()) continue;
         const auto wait = duration_cast<milliseconds>(link_.next_attempt() - now).count();
-        answer_error(it->second, v1::DEVICE_UNAVAILABLE,
-                     "device unavailable (" + link_health_.last_error() + "); next attempt in " +
+        replies_.answer_error(it->second, v1::DEVICE_UNAVAILABLE,
+                              "device unavailable (" + link_health_.last_error() + "); next attempt in " +
                          std::to_string(wait) + " ms");
         pending_.erase(it);
     }
@@ -229,7 +222,7 @@ bool Front::on_link_result() {
         ++health_.counters.exceptions_by_code[result->exception];
     }
     if (result->status == LinkStatus::outcome_unknown) ++health_.counters.outcome_unknown;
-    if (done.span) finish_read(done, *result);
+    if (done.span) reads_.finish(done, *result);
     else finish_write(done, *result);
     return true;
 }
@@ -241,56 +234,28 @@ void Front::finish_write(const InFlight& done, const LinkResult& result) {
         auto it = pending_.find(ticket);
         if (it == pending_.end()) continue;
         auto reply = reply_of(it->second.request, result);
-        answer(it->second, reply);
+        replies_.answer(it->second, reply);
         pending_.erase(it);
     }
 }
 
-// A failed try of a read goes back to the head of its lane while the retry budget and its
-// deadline allow; the answer it would get now is kept for when they do not.
-bool Front::retry(Ticket ticket, const LinkResult& result) {
-    auto it = pending_.find(ticket);
-    if (it == pending_.end()) return true;
-    Pending& pending = it->second;
-    pending.last_failure = reply_of(pending.request, result);
-    const auto now = Clock::now();
-    if (!link_.may_retry(result.status, pending.tries) || now >= pending.deadline) return false;
-    link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
-    return true;
-}
-
-void Front::answer(const Pending& pending, v1::Reply& reply) {
-    reply.set_id(pending.request.id());
-    const auto total = us_between(pending.arrival, Clock::now());
-    reply.set_queue_us(total > reply.device_us() ? total - reply.device_us() : 0);
-    // Every write that reached the device is logged; those answered without reaching it (busy,
-    // deadline, device unavailable) are lines a client can cause at will: rate-limited.
-    if (pending.lane == Lane::write && (reached_device(reply) || unsent_writes_log().allow())) {
-        const std::string outcome = reply.has_error() ? v1::ErrorCode_Name(reply.error().code()) : "ok";
-        spdlog::info("[write] client '{}' {} -> {}", pending.request.client_name(),
-                     describe_write(pending.request), outcome);
+// The try for the job the scheduler chose: a write as it is; a read as the ReadPath plans it.
+InFlight Front::plan_transaction(Ticket ticket, Clock::time_point now) {
+    auto& first = pending_.at(ticket);
+    health_.queue_time.add(us_between(first.arrival, Clock::now()));
+    if (first.tries++ > 0) ++health_.counters.retries;
+    InFlight plan;
+    plan.waiters.push_back(ticket);
+    if (!first.span) {
+        plan.link = link_request_of(first.request, static_cast<std::uint8_t>(config_.device.unit));
+        return plan;
     }
-    send_reply(pending.envelope, reply);
+    reads_.plan_read(plan, first, now);
+    return plan;
 }
 
-void Front::answer_error(const Pending& pending, v1::ErrorCode code, const std::string& message) {
-    v1::Reply reply;
-    auto* error = reply.mutable_error();
-    error->set_code(code);
-    error->set_message(message);
-    answer(pending, reply);
-}
-
-void Front::send_reply(const std::vector<std::string>& envelope, const v1::Reply& reply) {
-    if (envelope.empty()) return;  // the gateway's own request: nobody to answer
-    switch (send_message(router_, envelope, reply.SerializeAsString())) {
-        case Sent::queued: return;
-        case Sent::dropped:
-            ++health_.counters.dropped_replies;
-            spdlog::debug("[front] reply {} dropped: the client's reply queue is full", reply.id());
-            return;
-        case Sent::unroutable: ++health_.counters.unroutable_replies; return;
-    }
+void Front::run_maintenance() {
+    if (auto pending = housekeeping_.maintenance_due()) enqueue(std::move(*pending));
 }
 
 v1::Status Front::status() const {

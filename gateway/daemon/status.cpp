@@ -11,32 +11,42 @@ namespace {
 constexpr std::size_t client_overhead_bytes = 3;  // its tag and length in Status
 constexpr std::size_t omitted_field_bytes = 6;    // clients_omitted: tag and varint
 
+// Each front counter and the Status field that reports it (the order of fields on the wire is
+// protobuf's business).
+struct CounterField {
+    void (v1::Counters::*set)(std::uint64_t);
+    std::uint64_t FrontCounters::*value;
+};
+constexpr CounterField front_counters[] = {
+    {&v1::Counters::set_requests, &FrontCounters::requests},
+    {&v1::Counters::set_retries, &FrontCounters::retries},
+    {&v1::Counters::set_exceptions, &FrontCounters::exceptions},
+    {&v1::Counters::set_cache_hits, &FrontCounters::cache_hits},
+    {&v1::Counters::set_merged_reads, &FrontCounters::merged_reads},
+    {&v1::Counters::set_writes, &FrontCounters::writes},
+    {&v1::Counters::set_refused_writes, &FrontCounters::refused_writes},
+    {&v1::Counters::set_deadline_misses, &FrontCounters::deadline_misses},
+    {&v1::Counters::set_busy_rejects, &FrontCounters::busy_rejects},
+    {&v1::Counters::set_invalid_requests, &FrontCounters::invalid_requests},
+    {&v1::Counters::set_outcome_unknown, &FrontCounters::outcome_unknown},
+    {&v1::Counters::set_read_ahead_refusals, &FrontCounters::read_ahead_refusals},
+    {&v1::Counters::set_oversize_messages, &FrontCounters::oversize_messages},
+    {&v1::Counters::set_dropped_replies, &FrontCounters::dropped_replies},
+    {&v1::Counters::set_unroutable_replies, &FrontCounters::unroutable_replies},
+    {&v1::Counters::set_departed_requests, &FrontCounters::departed_requests},
+    {&v1::Counters::set_evicted_connections, &FrontCounters::evicted_connections},
+};
+
 void fill_counters(v1::Counters& out, const FrontCounters& c, const LinkInfo& link,
                    const FailureLog& failures) {
-    out.set_requests(c.requests);
+    for (const auto& field : front_counters) (out.*field.set)(c.*field.value);
+    for (const auto& [code, n] : c.exceptions_by_code) (*out.mutable_exceptions_by_code())[code] = n;
     out.set_transactions(link.transactions);
-    out.set_retries(c.retries);
     out.set_timeouts(link.timeouts);
     out.set_reconnects(link.reconnects);
-    out.set_exceptions(c.exceptions);
-    for (const auto& [code, n] : c.exceptions_by_code) (*out.mutable_exceptions_by_code())[code] = n;
-    out.set_cache_hits(c.cache_hits);
-    out.set_merged_reads(c.merged_reads);
-    out.set_writes(c.writes);
-    out.set_refused_writes(c.refused_writes);
-    out.set_deadline_misses(c.deadline_misses);
-    out.set_busy_rejects(c.busy_rejects);
-    out.set_invalid_requests(c.invalid_requests);
-    out.set_outcome_unknown(c.outcome_unknown);
     out.set_corrupt_replies(link.corrupt);
     out.set_read_failures(failures.total());
-    out.set_read_ahead_refusals(c.read_ahead_refusals);
-    out.set_oversize_messages(c.oversize_messages);
     out.set_refused_handshakes(refused_handshakes());
-    out.set_dropped_replies(c.dropped_replies);
-    out.set_unroutable_replies(c.unroutable_replies);
-    out.set_departed_requests(c.departed_requests);
-    out.set_evicted_connections(c.evicted_connections);
 }
 
 // The most recently seen clients first, as many as fit in `budget` bytes; the rest are counted.

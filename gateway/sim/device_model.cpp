@@ -12,11 +12,10 @@ namespace tristar::sim {
 namespace {
 
 constexpr double seconds_per_day = 86400.0;
-constexpr double max_step_s = 60.0;       // device seconds per physics step
-constexpr double slave_timeout_s = 60.0;  // spec section 4: rewrite at least every 60 s
-constexpr double load_amps = 6.0;         // DC loads on the bank, day and night
-constexpr double initial_soc = 0.80;      // at midnight: after an evening of loads
-constexpr double filter_s = 60.0;         // 0x26/0x27: 1-minute filters
+constexpr double max_step_s = 60.0;   // device seconds per physics step
+constexpr double load_amps = 6.0;     // DC loads on the bank, day and night
+constexpr double initial_soc = 0.80;  // at midnight: after an evening of loads
+constexpr double filter_s = 60.0;     // 0x26/0x27: 1-minute filters
 constexpr std::uint16_t stop_charging_faults =
     (1U << bit::fault_custom_settings_edit) | (1U << bit::fault_slave_timeout);
 
@@ -47,24 +46,27 @@ DeviceModel::DeviceModel(const ModelConfig& config)
       rng_(config.seed),
       array_(config.battery_volts),
       battery_(config.battery_volts, initial_soc),
-      totals_(initial_totals(scale_)),
-      daily_(yesterday_log(scale_)),
-      unit_id_(config.unit_id) {
+      live_(scale_, config.frozen),
+      commands_(state_, image_, slave_, charger_) {
+    state_.unit_id = config.unit_id;
+    state_.totals = initial_totals(scale_);
+    state_.daily = yesterday_log(scale_);
     load_factory_image(image_, {config.serial, config.battery_volts, config.unit_id});
-    update_lifetime_eeprom();
+    store_lifetime_eeprom(image_, state_.totals, state_.daily);
     const double start = std::clamp(config.start_hour, 0.0, 24.0) * 3600.0;
-    while (device_seconds_ < start) physics_step(std::min(max_step_s, start - device_seconds_));
+    while (state_.device_seconds < start)
+        physics_step(std::min(max_step_s, start - state_.device_seconds));
     physics_step(0.0);
-    publish();
+    live_.publish(state_, image_, rng_);
 }
 
 double DeviceModel::hour_of_day() const {
-    return std::fmod(device_seconds_, seconds_per_day) / 3600.0;
+    return std::fmod(state_.device_seconds, seconds_per_day) / 3600.0;
 }
 
 void DeviceModel::advance(double real_seconds) {
     real_seconds = std::max(real_seconds, 0.0);
-    real_seconds_ += real_seconds;
+    state_.real_seconds += real_seconds;
     check_slave_timeout();
     double remaining = config_.frozen ? 0.0 : real_seconds * seconds_per_day / config_.day_seconds;
     if (remaining <= 0.0) physics_step(0.0);
@@ -73,13 +75,41 @@ void DeviceModel::advance(double real_seconds) {
         physics_step(h);
         remaining -= h;
     }
-    publish();
+    live_.publish(state_, image_, rng_);
+}
+
+WriteOutcome DeviceModel::write_coil(std::uint16_t address, bool on) {
+    return settle(commands_.command_coil(address, on));
+}
+
+WriteOutcome DeviceModel::write_register(std::uint16_t address, std::uint16_t value) {
+    return settle(commands_.write_register(address, value));
+}
+
+WriteOutcome DeviceModel::settle(WriteOutcome outcome) {
+    if (!outcome.error) {
+        physics_step(0.0);
+        live_.publish(state_, image_, rng_);
+    }
+    return outcome;
+}
+
+SlaveStatus DeviceModel::slave_status() const {
+    SlaveStatus status = slave_.status(state_.real_seconds);
+    status.ib_ref_raw = image_.get(reg::ib_ref_slave);
+    status.vb_ref_raw = image_.get(reg::vb_ref_slave);
+    status.ib_ref_a = raw_slave_amps(status.ib_ref_raw);
+    status.vb_ref_v = raw_volts(status.vb_ref_raw);
+    status.charge_current_a = state_.point.ib;
+    status.charge_disconnect = state_.disconnect;
+    return status;
 }
 
 void DeviceModel::physics_step(double device_seconds) {
-    const double before = device_seconds_;
-    device_seconds_ += device_seconds;
-    if (std::floor(before / seconds_per_day) != std::floor(device_seconds_ / seconds_per_day)) {
+    const double before = state_.device_seconds;
+    state_.device_seconds += device_seconds;
+    if (std::floor(before / seconds_per_day) !=
+        std::floor(state_.device_seconds / seconds_per_day)) {
         on_midnight();
     }
     const Sun sun = sun_at(hour_of_day());
@@ -91,33 +121,36 @@ void DeviceModel::physics_step(double device_seconds) {
     update_environment(device_seconds, irradiance, sun.ambient_c);
     const ArrayPoint array = array_.at(irradiance, sun.ambient_c + 25.0 * irradiance);
     const ChargeStep step = charger_.step(charge_inputs(array), battery_, device_seconds);
-    state_ = step.state;
-    point_ = step.point;
+    state_.charge = step.state;
+    state_.point = step.point;
     apply_events(step);
-    battery_.charge(point_.ib - load_amps, device_seconds);
-    if (point_.ib > 0.0) sweep_ = array;
-    const Sample sample{state_, point_, battery_temp_c_, faults_, alarms_};
-    totals_.accumulate(sample, device_seconds);
+    const ElectricalPoint& p = state_.point;
+    battery_.charge(p.ib - load_amps, device_seconds);
+    if (p.ib > 0.0) state_.sweep = array;
+    const Sample sample{state_.charge, p, state_.temps.battery_c, state_.faults, state_.alarms};
+    state_.totals.accumulate(sample, device_seconds);
     // Commands re-evaluate the state without time passing; the daily record waits for time.
-    if (device_seconds > 0.0) daily_.record(sample, device_seconds);
-    const double alpha = vb_1m_ == 0.0 ? 1.0 : device_seconds / (device_seconds + filter_s);
-    vb_1m_ += alpha * (point_.vb - vb_1m_);
-    ib_1m_ += alpha * (point_.ib - ib_1m_);
+    if (device_seconds > 0.0) state_.daily.record(sample, device_seconds);
+    MinuteFilters& f = state_.filtered;
+    const double alpha = f.vb == 0.0 ? 1.0 : device_seconds / (device_seconds + filter_s);
+    f.vb += alpha * (p.vb - f.vb);
+    f.ib += alpha * (p.ib - f.ib);
 }
 
 void DeviceModel::update_environment(double device_seconds, double irradiance, double ambient_c) {
     if (device_seconds <= 0.0) return;
-    battery_temp_c_ =
-        approach(battery_temp_c_, ambient_c + 3.0 + 2.0 * irradiance, device_seconds, 3.0 * 3600.0);
-    const double heating = 0.02 * point_.p_out / scale_;
-    heatsink_temp_c_ = approach(heatsink_temp_c_, ambient_c + heating, device_seconds, 900.0);
+    Temperatures& t = state_.temps;
+    t.battery_c =
+        approach(t.battery_c, ambient_c + 3.0 + 2.0 * irradiance, device_seconds, 3.0 * 3600.0);
+    const double heating = 0.02 * state_.point.p_out / scale_;
+    t.heatsink_c = approach(t.heatsink_c, ambient_c + heating, device_seconds, 900.0);
 }
 
 ChargeTargets DeviceModel::charge_targets() const {
     const double coeff = image_.get(reg::ev_tempcomp) * v_pu / 65536.0;  // V/degC, negative
     const double t_max = as_signed(image_.get(reg::etb_max));
     const double t_min = as_signed(image_.get(reg::etb_min));
-    const double compensation = -coeff * (std::clamp(battery_temp_c_, t_min, t_max) - 25.0);
+    const double compensation = -coeff * (std::clamp(state_.temps.battery_c, t_min, t_max) - 25.0);
     auto target = [&](std::uint16_t address) {
         const double v = raw_volts(image_.get(address));
         return v > 0.0 ? v + compensation : 0.0;
@@ -145,12 +178,12 @@ ChargeInputs DeviceModel::charge_inputs(const ArrayPoint& array) const {
     in.array = array;
     in.load_a = load_amps;
     in.targets = charge_targets();
-    in.stop_fault = (faults_ & stop_charging_faults) != 0;
-    in.disconnect = disconnect_;
-    in.slave = slave_;
+    in.stop_fault = (state_.faults & stop_charging_faults) != 0;
+    in.disconnect = state_.disconnect;
+    in.slave = slave_.active();
     in.slave_v = std::max(0.0, raw_volts(image_.get(reg::vb_ref_slave)));
     in.slave_a = std::max(0.0, raw_slave_amps(image_.get(reg::ib_ref_slave)));
-    in.equalize_requested = equalize_requested_;
+    in.equalize_requested = state_.equalize_requested;
     in.fixed_array_v = fixed_array_voltage(array);
     return in;
 }
@@ -158,34 +191,26 @@ ChargeInputs DeviceModel::charge_inputs(const ArrayPoint& array) const {
 void DeviceModel::apply_events(const ChargeStep& step) {
     if (step.day_started) on_dawn();
     if (step.equalize_started) {
-        daily_.flags |= daily_flag::equalize_triggered;
-        totals_.days_since_equalize = 0;
+        state_.daily.flags |= daily_flag::equalize_triggered;
+        state_.totals.days_since_equalize = 0;
     }
-    if (step.equalize_finished) equalize_requested_ = false;
-    if (step.entered_float) daily_.flags |= daily_flag::entered_float;
+    if (step.equalize_finished) state_.equalize_requested = false;
+    if (step.entered_float) state_.daily.flags |= daily_flag::entered_float;
 }
 
 void DeviceModel::on_midnight() {
-    daily_.frozen = true;  // until dawn (spec section 5)
-    ++totals_.days_since_equalize;
-    ++totals_.days_since_service;
+    state_.daily.frozen = true;  // until dawn (spec section 5)
+    ++state_.totals.days_since_equalize;
+    ++state_.totals.days_since_service;
 }
 
 void DeviceModel::on_dawn() {
-    update_lifetime_eeprom();  // the finished day's extremes
-    daily_.clear();
+    store_lifetime_eeprom(image_, state_.totals, state_.daily);  // the finished day's extremes
+    state_.daily.clear();
 }
 
 void DeviceModel::check_slave_timeout() {
-    if (!slave_ || slave_timed_out_) return;
-    if (real_seconds_ - slave_written_at_ <= slave_timeout_s) return;
-    slave_timed_out_ = true;
-    faults_ |= 1U << bit::fault_slave_timeout;
-}
-
-double DeviceModel::noise(double counts) {
-    if (config_.frozen || counts == 0.0) return counts;
-    return counts + std::uniform_int_distribution<int>(-1, 1)(rng_);
+    if (slave_.check_timeout(state_.real_seconds)) state_.faults |= 1U << bit::fault_slave_timeout;
 }
 
 }  // namespace tristar::sim

@@ -1,11 +1,10 @@
-// The front loop's read path (design.md 3.4), wired to the ReadPlanner: cache hits, merging
-// into the try on the wire or into one being planned, read-ahead, each waiter its own slice,
-// refused ranges, retries, and the reads that keep failing.
+#include "gateway/daemon/read_path.h"
+
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/daemon/front.h"
+#include "gateway/daemon/elapsed.h"
 #include "gateway/daemon/translate.h"
 
 namespace tristar::gateway {
@@ -35,11 +34,11 @@ std::string answer_text(const v1::Error& error) {
 
 }  // namespace
 
-std::optional<Span> Front::span_of(const v1::Request& request) const {
-    const auto unit = static_cast<std::uint8_t>(request.unit() == 0 ? static_cast<std::uint32_t>(config_.device.unit)
+std::optional<Span> ReadPath::span_of(const v1::Request& request) const {
+    const auto unit = static_cast<std::uint8_t>(request.unit() == 0 ? static_cast<std::uint32_t>(p_.config.device.unit)
                                                                     : request.unit());
     const auto make = [&](const auto& body) {
-        return Span{planner_.table_of(static_cast<int>(body.function())), unit,
+        return Span{p_.planner.table_of(static_cast<int>(body.function())), unit,
                     static_cast<std::uint16_t>(body.address()), static_cast<std::uint16_t>(body.count())};
     };
     if (request.has_read_registers()) return make(request.read_registers());
@@ -47,68 +46,57 @@ std::optional<Span> Front::span_of(const v1::Request& request) const {
     return std::nullopt;
 }
 
-bool Front::serve_from_cache(const Pending& pending, Clock::time_point now) {
-    const auto words = planner_.cached(*pending.span, now, std::chrono::milliseconds{pending.request.max_age_ms()});
+bool ReadPath::serve_from_cache(const Pending& pending, Clock::time_point now) {
+    const auto words = p_.planner.cached(*pending.span, now, std::chrono::milliseconds{pending.request.max_age_ms()});
     if (!words) return false;
-    ++health_.counters.cache_hits;
+    ++p_.health.counters.cache_hits;
     auto reply = read_reply(pending.request, *words);
     reply.set_from_cache(true);
-    health_.queue_time.add(us_between(pending.arrival, Clock::now()));
-    answer(pending, reply);
+    p_.health.queue_time.add(us_between(pending.arrival, Clock::now()));
+    p_.replies.answer(pending, reply);
     return true;
 }
 
 // A read covered by the try on the wire is answered by it: no transaction of its own. Only a
 // first try is joined: one that already failed waits for its own retry.
-bool Front::join_in_flight(Pending& pending) {
-    if (!in_flight_ || !in_flight_->span || !ReadPlanner::answers(*in_flight_->span, *pending.span, pending.alone))
+bool ReadPath::join_in_flight(Pending& pending, std::optional<InFlight>& in_flight, Ticket& next_ticket) {
+    if (!in_flight || !in_flight->span || !ReadPlanner::answers(*in_flight->span, *pending.span, pending.alone))
         return false;
-    ++health_.counters.merged_reads;
+    ++p_.health.counters.merged_reads;
     ++pending.tries;
-    const Ticket ticket = next_ticket_++;
-    in_flight_->waiters.push_back(ticket);
-    pending_.emplace(ticket, std::move(pending));
+    const Ticket ticket = next_ticket++;
+    in_flight->waiters.push_back(ticket);
+    p_.pending.emplace(ticket, std::move(pending));
     return true;
 }
 
-// The try for the job the scheduler chose: a write as it is; a read widened as the planner
-// says, carrying every queued read it covers.
-Front::InFlight Front::plan_transaction(Ticket ticket, Clock::time_point now) {
-    auto& first = pending_.at(ticket);
-    health_.queue_time.add(us_between(first.arrival, Clock::now()));
-    if (first.tries++ > 0) ++health_.counters.retries;
-    InFlight plan;
-    plan.waiters.push_back(ticket);
-    if (!first.span) {
-        plan.link = link_request_of(first.request, static_cast<std::uint8_t>(config_.device.unit));
-        return plan;
-    }
-    plan.span = first.alone ? *first.span : planner_.plan(*first.span, now);
+// A read widened as the planner says, carrying every queued read it covers.
+void ReadPath::plan_read(InFlight& plan, const Pending& first, Clock::time_point now) {
+    plan.span = first.alone ? *first.span : p_.planner.plan(*first.span, now);
     plan.widened = plan.span->count != first.span->count;
     plan.link = read_transaction(*plan.span, read_function(first.request));
     std::vector<Ticket> covered;
-    link_.queues().for_each([&](const Job& job) {
-        const auto& other = pending_.at(job.ticket);
+    p_.link.queues().for_each([&](const Job& job) {
+        const auto& other = p_.pending.at(job.ticket);
         if (other.span && ReadPlanner::answers(*plan.span, *other.span, other.alone)) covered.push_back(job.ticket);
     });
     for (auto t : covered) {
-        link_.queues().remove(t);
+        p_.link.queues().remove(t);
         plan.waiters.push_back(t);
-        auto& rider = pending_.at(t);
+        auto& rider = p_.pending.at(t);
         ++rider.tries;
-        health_.queue_time.add(us_between(rider.arrival, Clock::now()));
+        p_.health.queue_time.add(us_between(rider.arrival, Clock::now()));
     }
-    health_.counters.merged_reads += covered.size();
-    return plan;
+    p_.health.counters.merged_reads += covered.size();
 }
 
-void Front::finish_read(const InFlight& done, const LinkResult& result) {
+void ReadPath::finish(const InFlight& done, const LinkResult& result) {
     const bool refused = result.status == LinkStatus::exception && result.exception == 2;  // illegal address
     if (refused && done.widened) {
         // The device would not serve the whole block: read every waiter as it asked, and do not
         // widen there again until the planner's re-probe time.
-        ++health_.counters.read_ahead_refusals;
-        if (planner_.refused(*done.span, Clock::now()))
+        ++p_.health.counters.read_ahead_refusals;
+        if (p_.planner.refused(*done.span, Clock::now()))
             spdlog::warn("[reads] the device refused a read-ahead of {} words at {:#06x}; reading as "
                          "asked there for now (probed again later)", done.span->count, done.span->address);
         requeue_riders(done, true);
@@ -120,16 +108,16 @@ void Front::finish_read(const InFlight& done, const LinkResult& result) {
     std::vector<std::uint16_t> words;
     if (result.status == LinkStatus::ok) {
         words = words_of(result, is_bits(done.span->table));
-        planner_.store(*done.span, words, done.started);
-        for (const auto& ended : failures_.succeeded(*done.span))
+        p_.planner.store(*done.span, words, done.started);
+        for (const auto& ended : p_.failures.succeeded(*done.span))
             spdlog::info("[reads] fc {} {:#06x}+{} reads again (failed {} times)", ended.function,
                          ended.span.address, ended.span.count, ended.failures);
     }
     for (auto ticket : done.waiters) {
         if (std::ranges::find(riders, ticket) != riders.end()) continue;
         if (result.status != LinkStatus::ok && retry(ticket, result)) continue;
-        auto it = pending_.find(ticket);
-        if (it == pending_.end()) continue;
+        auto it = p_.pending.find(ticket);
+        if (it == p_.pending.end()) continue;
         v1::Reply reply;
         if (result.status == LinkStatus::ok) {
             const auto offset = static_cast<std::size_t>(it->second.span->address - done.span->address);
@@ -137,38 +125,51 @@ void Front::finish_read(const InFlight& done, const LinkResult& result) {
             reply.set_device_us(result.device_us);
         } else {
             reply = *it->second.last_failure;
-            note_read_failure(it->second, reply);
+            note_failure(it->second, reply);
         }
-        answer(it->second, reply);
-        pending_.erase(it);
+        p_.replies.answer(it->second, reply);
+        p_.pending.erase(it);
     }
 }
 
 // Puts waiters of `done` back at the head of their lanes: all of them (each read as it asked),
 // or only the riders (those that asked for less than the try read), then read alone.
-std::vector<Ticket> Front::requeue_riders(const InFlight& done, bool all) {
+std::vector<Ticket> ReadPath::requeue_riders(const InFlight& done, bool all) {
     std::vector<Ticket> requeued;
     const auto now = Clock::now();
     for (auto ticket : done.waiters) {
-        auto it = pending_.find(ticket);
-        if (it == pending_.end() || (!all && it->second.span->count == done.span->count)) continue;
+        auto it = p_.pending.find(ticket);
+        if (it == p_.pending.end() || (!all && it->second.span->count == done.span->count)) continue;
         auto& pending = it->second;
         pending.alone = !all;
         pending.tries = 0;  // a refusal is not a failed try
-        link_.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
+        p_.link.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
         requeued.push_back(ticket);
     }
     return requeued;
 }
 
+// A failed try of a read goes back to the head of its lane while the retry budget and its
+// deadline allow; the answer it would get now is kept for when they do not.
+bool ReadPath::retry(Ticket ticket, const LinkResult& result) {
+    auto it = p_.pending.find(ticket);
+    if (it == p_.pending.end()) return true;
+    Pending& pending = it->second;
+    pending.last_failure = reply_of(pending.request, result);
+    const auto now = Clock::now();
+    if (!p_.link.may_retry(result.status, pending.tries) || now >= pending.deadline) return false;
+    p_.link.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
+    return true;
+}
+
 // A read answered with an error after every try: the first failure of its range is logged,
 // every one counted (FailureLog). A deadline of the client's own is not the device's failure.
-void Front::note_read_failure(const Pending& pending, const v1::Reply& reply) {
+void ReadPath::note_failure(const Pending& pending, const v1::Reply& reply) {
     const auto code = reply.error().code();
     if (code != v1::MODBUS_EXCEPTION && code != v1::DEVICE_TIMEOUT) return;
     const auto answer = answer_text(reply.error());
     const auto function = read_function(pending.request);
-    if (failures_.failed(function, *pending.span, answer, pending.request.client_name(), unix_ms_now()))
+    if (p_.failures.failed(function, *pending.span, answer, pending.request.client_name(), unix_ms_now()))
         spdlog::warn("[reads] fc {} {:#06x}+{} for '{}' failed: {} (logged once; see tristar-ctl status)",
                      function, pending.span->address, pending.span->count,
                      pending.request.client_name(), answer);

@@ -1,13 +1,12 @@
-// Daily maintenance (design.md 3.2): the TriStar's network processor is known to hang after
-// weeks, so at the configured local hour the gateway resets its communication server by
-// writing coil 0x10FF. The device drops the connection when it obeys, so a lost reply counts
-// as done.
+#include "gateway/daemon/housekeeping.h"
+
 #include <malloc.h>
+
+#include <algorithm>
 
 #include <spdlog/spdlog.h>
 
 #include "gateway/base/log_limit.h"
-#include "gateway/daemon/front.h"
 #include "proto/tristar/register_map.h"
 
 namespace tristar::gateway {
@@ -17,7 +16,12 @@ constexpr const char* maintenance_client = "gateway-maintenance";
 
 }  // namespace
 
-int Front::maintenance_timeout_ms() const {
+Housekeeping::Housekeeping(int comm_reset_hour, std::chrono::milliseconds deadline)
+    : maintenance_(comm_reset_hour),
+      next_maintenance_(maintenance_.next_after(std::chrono::system_clock::now())),
+      deadline_(deadline) {}
+
+int Housekeeping::timeout_ms() const {
     if (!next_maintenance_) return -1;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           *next_maintenance_ - std::chrono::system_clock::now()).count();
@@ -25,7 +29,7 @@ int Front::maintenance_timeout_ms() const {
     return static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
 }
 
-void Front::every_minute() {
+void Housekeeping::every_minute() {
     const auto now = Clock::now();
     if (now < next_minute_) return;
     next_minute_ = now + std::chrono::minutes{1};
@@ -33,9 +37,9 @@ void Front::every_minute() {
     ::malloc_trim(0);
 }
 
-void Front::run_maintenance() {
+std::optional<Pending> Housekeeping::maintenance_due() {
     const auto now = std::chrono::system_clock::now();
-    if (!next_maintenance_ || now < *next_maintenance_) return;
+    if (!next_maintenance_ || now < *next_maintenance_) return std::nullopt;
     next_maintenance_ = maintenance_.next_after(now);
     spdlog::info("[maintenance] daily reset of the device's communication server (coil {:#06x})",
                  tristar::addr::coil_reset_comm_server);
@@ -45,9 +49,9 @@ void Front::run_maintenance() {
     pending.request.mutable_write_coil()->set_value(true);
     pending.arrival = Clock::now();
     pending.lane = Lane::write;
-    pending.deadline = pending.arrival + config_.scheduler.default_deadline;
+    pending.deadline = pending.arrival + deadline_;
     pending.client = maintenance_client;
-    enqueue(std::move(pending));
+    return pending;
 }
 
 }  // namespace tristar::gateway

@@ -1,8 +1,9 @@
-// The bridge's request path: an ADU in, a gateway request out; a reply (or its absence) in, the
-// answer out. The translation itself is pure (translate.h, scaled_view.h); this wires it.
+#include "gateway/bridge/gateway_requests.h"
+
 #include <spdlog/spdlog.h>
 
-#include "gateway/bridge/bridge.h"
+#include <algorithm>
+
 #include "gateway/bridge/scaled_view.h"
 
 namespace tristar::bridge {
@@ -10,6 +11,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using Steady = std::chrono::steady_clock;
+
+constexpr const char* client_name = "tristar-bridge";
 
 std::string request_text(const modbus::Request& request) {
     std::string text =
@@ -41,7 +44,44 @@ std::string outcome_text(const modbus::Bytes& pdu, const v1::Reply* reply) {
 
 }  // namespace
 
-void Bridge::dispatch(std::uint64_t id, Connection& c, const modbus::TcpAdu& adu) {
+GatewayRequests::GatewayRequests(const BridgeConfig& config, zmq::context_t& context,
+                                 ConnectionTable& connections)
+    : config_(config),
+      translate_{static_cast<std::uint32_t>(config.max_age.count()),
+                 static_cast<std::uint8_t>(config.scaled_unit)},
+      context_(context),
+      connections_(connections),
+      curve_(client::load_curve_keys(client::CurveKeyFiles{config.server_public_key_file,
+                                                           config.client_secret_key_file,
+                                                           config.client_public_key_file})) {
+    connect_gateway();
+}
+
+GatewayRequests::~GatewayRequests() = default;
+
+// A new DEALER socket: also the way to discard requests queued for a gateway that does not
+// answer, so that a write can never run minutes later when the gateway comes back.
+void GatewayRequests::connect_gateway() {
+    client::Options options;
+    options.endpoint = config_.gateway;
+    options.client_name = client_name;
+    options.curve = curve_;
+    options.priority = v1::PRIORITY_BACKGROUND;
+    // Half the time we wait for a reply may go to queueing; a request still queued then is
+    // answered DEADLINE_EXCEEDED (0x06), and the other half leaves room for the device.
+    options.deadline_ms = static_cast<std::uint32_t>(config_.gateway_timeout.count() / 2);
+    gateway_ = std::make_unique<client::GatewayClient>(context_, options);
+    // send() must never block the loop: the queue holds more than the bridge ever has outstanding.
+    const auto most = config_.max_connections * config_.max_pending;
+    gateway_->socket().set(zmq::sockopt::sndhwm, static_cast<int>(most + 1000));
+}
+
+std::optional<SteadyTime> GatewayRequests::next_deadline() const {
+    if (outstanding_.empty()) return std::nullopt;
+    return outstanding_.begin()->second.sent + config_.gateway_timeout;
+}
+
+void GatewayRequests::dispatch(std::uint64_t id, Connection& c, const modbus::TcpAdu& adu) {
     const auto slot = c.expect(adu.header);
     Plan plan = plan_request(adu.header.unit_id, adu.pdu, translate_);
     if (plan.target == Target::local) {
@@ -65,11 +105,11 @@ void Bridge::dispatch(std::uint64_t id, Connection& c, const modbus::TcpAdu& adu
                          Outstanding{id, slot, plan.request, plan.target, Steady::now()});
 }
 
-void Bridge::receive_replies() {
+void GatewayRequests::receive_replies() {
     while (auto reply = gateway_->receive(0ms)) on_reply(*reply);
 }
 
-void Bridge::on_reply(const v1::Reply& reply) {
+void GatewayRequests::on_reply(const v1::Reply& reply) {
     last_reply_ = Steady::now();
     if (gateway_silent_) spdlog::info("[bridge] the gateway answers again");
     gateway_silent_ = false;
@@ -87,16 +127,14 @@ void Bridge::on_reply(const v1::Reply& reply) {
 // the gateway is gone or stuck: every outstanding request is answered 0x0B and the socket is
 // replaced, dropping what it still queues (a write must not run when the gateway comes back).
 // Otherwise only the overdue ones are answered 0x0B; a late reply is ignored.
-void Bridge::expire_overdue(SteadyTime now) {
+void GatewayRequests::expire_overdue(SteadyTime now) {
     while (!outstanding_.empty()) {
         const auto it = outstanding_.begin();
         if (now - it->second.sent < config_.gateway_timeout) return;
         if (last_reply_ < it->second.sent) break;
         const Outstanding done = std::move(it->second);
         outstanding_.erase(it);
-        const auto pdu = no_reply_response(done.request);
-        log_outcome(done, pdu, nullptr);
-        deliver(done.connection, done.slot, pdu);
+        answer_no_reply(done);
     }
     if (outstanding_.empty()) return;
     spdlog::log(gateway_silent_ ? spdlog::level::debug : spdlog::level::warn,
@@ -106,16 +144,18 @@ void Bridge::expire_overdue(SteadyTime now) {
     gateway_silent_ = true;
     auto failed = std::move(outstanding_);
     outstanding_.clear();
-    for (const auto& [id, done] : failed) {
-        const auto pdu = no_reply_response(done.request);
-        log_outcome(done, pdu, nullptr);
-        deliver(done.connection, done.slot, pdu);
-    }
+    for (const auto& [id, done] : failed) answer_no_reply(done);
     connect_gateway();
 }
 
-void Bridge::log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
-                         const v1::Reply* reply) const {
+void GatewayRequests::answer_no_reply(const Outstanding& done) {
+    const auto pdu = no_reply_response(done.request);
+    log_outcome(done, pdu, nullptr);
+    deliver(done.connection, done.slot, pdu);
+}
+
+void GatewayRequests::log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
+                                  const v1::Reply* reply) const {
     const bool write = modbus::is_write(done.request.function);
     const auto level = write ? spdlog::level::info : spdlog::level::debug;
     if (!spdlog::should_log(level)) return;  // the texts below cost more than the read itself
@@ -124,6 +164,14 @@ void Bridge::log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
     spdlog::log(level, "[bridge] {} {}{} -> {}", peer,
                 done.target == Target::scaled ? "scaled " : "", request_text(done.request),
                 outcome_text(pdu, reply));
+}
+
+void GatewayRequests::deliver(std::uint64_t connection, std::uint64_t slot,
+                              const modbus::Bytes& pdu) {
+    Connection* c = connections_.find(connection);
+    if (c == nullptr) return;  // the master went away; nobody waits for this
+    c->answer(slot, pdu);
+    if (!c->flush()) connections_.close_failed(connection);
 }
 
 }  // namespace tristar::bridge
