@@ -15,6 +15,7 @@
 
 #include <zmq.hpp>
 
+#include "gateway/base/signal_fd.h"
 #include "gateway/daemon/admission.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/connection_watch.h"
@@ -48,8 +49,8 @@ public:
     // The endpoints actually bound (a tcp port of 0 or * is resolved).
     const std::vector<std::string>& endpoints() const { return endpoints_; }
 
-    // Serves until a signal arrives on signal_fd. False when the link worker died.
-    bool run(int signal_fd);
+    // Serves until a signal arrives on `signals`. False when the link worker died.
+    bool run(SignalFd& signals);
 
 private:
     // The one try on the wire and every request it will answer.
