@@ -10,8 +10,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "publisher/atomic_file.h"
-#include "publisher/local_zone.h"
+#include "gateway/base/atomic_file.h"
+#include "gateway/base/local_zone.h"
 #include "publisher/publisher.h"
 
 namespace tristar::publisher {
@@ -113,7 +113,7 @@ std::string Publisher::load_custom_name() const {
     return name.substr(0, custom_name_max);
 }
 
-// Without localsettings the name is kept in the data directory (atomic_file.h: a power cut
+// Without localsettings the name is kept in the data directory (gateway/base/atomic_file.h: a power cut
 // leaves the old name or the new one).
 void Publisher::store_custom_name(const std::string& name) {
     if (!replace_file(custom_name_file(), name + '\n'))

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "publisher/history.h"
-#include "publisher/local_zone.h"
+#include "gateway/base/local_zone.h"
 
 namespace tristar::publisher::test {
 
