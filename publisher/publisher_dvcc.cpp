@@ -8,7 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "publisher/atomic_file.h"
+#include "gateway/base/atomic_file.h"
 #include "publisher/publisher.h"
 
 namespace tristar::publisher {

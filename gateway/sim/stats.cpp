@@ -1,7 +1,6 @@
 #include "gateway/sim/stats.h"
 
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 namespace tristar::sim {
@@ -86,17 +85,6 @@ std::string Stats::to_json(Clock::time_point now) const {
     const double uptime = std::chrono::duration<double>(now - started).count();
     out << ",\"uptime_s\":" << fixed3(uptime) << "}\n";
     return out.str();
-}
-
-bool write_file_atomically(const std::string& path, const std::string& content) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream file(tmp, std::ios::trunc);
-        file << content;
-        file.flush();
-        if (!file) return false;
-    }
-    return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 }  // namespace tristar::sim
