@@ -7,9 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "publisher/atomic_file.h"
+#include "gateway/base/atomic_file.h"
 #include "publisher/controls.h"
-#include "publisher/local_zone.h"
+#include "gateway/base/local_zone.h"
 #include "publisher/venus_value.h"
 
 namespace tristar::publisher {

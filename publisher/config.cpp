@@ -101,16 +101,8 @@ PublisherConfig parse_publisher_config(std::string_view toml_text, const std::st
     const toml::table root = parse_toml(toml_text, source);
     PublisherConfig config;
     TableReader top(root, "", source);
-    if (const auto* table = top.typed<toml::table>("publisher", "a table")) {
-        TableReader section(*table, "publisher", source);
-        read_publisher(section, config);
-        section.reject_unknown();
-    }
-    if (const auto* table = top.typed<toml::table>("dvcc", "a table")) {
-        TableReader section(*table, "dvcc", source);
-        read_dvcc(section, config.dvcc);
-        section.reject_unknown();
-    }
+    top.section("publisher", [&](TableReader& in) { read_publisher(in, config); });
+    top.section("dvcc", [&](TableReader& in) { read_dvcc(in, config.dvcc); });
     top.reject_unknown();
     return config;
 }

@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "publisher/atomic_file.h"
+#include "gateway/base/atomic_file.h"
 #include "publisher/controls.h"
 
 namespace tristar::publisher {

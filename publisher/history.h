@@ -55,7 +55,7 @@
 #include <optional>
 
 #include "publisher/history_counter.h"
-#include "publisher/local_zone.h"
+#include "gateway/base/local_zone.h"
 
 namespace tristar::publisher {
 

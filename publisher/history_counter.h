@@ -49,7 +49,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "publisher/local_zone.h"
+#include "gateway/base/local_zone.h"
 
 namespace tristar::publisher {
 

@@ -4,9 +4,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <system_error>
 #include <utility>
 
+#include "gateway/base/atomic_file.h"
+#include "gateway/base/unique_fd.h"
 #include "publisher/history_format.h"
 
 namespace tristar::publisher {
@@ -14,64 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void fail(const std::string& what, const fs::path& path) {
-    throw std::system_error(errno, std::generic_category(), what + " " + path.string());
-}
-
-// The one owner of a file descriptor.
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    Fd& operator=(Fd&&) = delete;
-    int get() const { return fd_; }
-    // Closes now so a failing close (delayed write errors on some file systems) is reported.
-    int close() { return ::close(std::exchange(fd_, -1)); }
-
-private:
-    int fd_;
-};
-
-Fd open_or_throw(const fs::path& path, int flags, mode_t mode = 0) {
-    Fd fd(::open(path.c_str(), flags | O_CLOEXEC, mode));
-    if (fd.get() < 0) fail("cannot open", path);
-    return fd;
-}
-
-void write_all(int fd, std::string_view bytes, const fs::path& path) {
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail("cannot write", path);
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
-void write_durably(const fs::path& path, std::string_view bytes) {
-    Fd fd = open_or_throw(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    write_all(fd.get(), bytes, path);
-    if (::fsync(fd.get()) != 0) fail("cannot fsync", path);
-    if (fd.close() != 0) fail("cannot close", path);
-}
-
-void sync_directory(const fs::path& dir) {
-    Fd fd = open_or_throw(dir, O_RDONLY | O_DIRECTORY);
-    if (::fsync(fd.get()) != 0) fail("cannot fsync", dir);
-}
-
-void rename_or_throw(const fs::path& from, const fs::path& to) {
-    if (::rename(from.c_str(), to.c_str()) != 0) fail("cannot rename to " + to.string() + ":", from);
-}
-
 std::optional<std::string> read_whole(const fs::path& path) {
-    const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (raw < 0) return std::nullopt;
-    Fd fd(raw);
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
     std::string text;
     char buf[8192];
     for (;;) {
@@ -98,8 +44,8 @@ HistoryStore::HistoryStore(fs::path dir, std::string name)
 
 void HistoryStore::save(const HistoryState& state) const {
     write_durably(temp_, format_history(state));
-    if (::access(file_.c_str(), F_OK) == 0) rename_or_throw(file_, backup_);
-    rename_or_throw(temp_, file_);
+    if (::access(file_.c_str(), F_OK) == 0) rename_file(file_, backup_);
+    rename_file(temp_, file_);
     sync_directory(dir_);
 }
 

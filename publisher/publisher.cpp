@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/base/version.h"
-#include "publisher/local_zone.h"
+#include "gateway/base/local_zone.h"
 #include "publisher/service_items.h"
 
 namespace tristar::publisher {

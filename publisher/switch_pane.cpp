@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "publisher/atomic_file.h"
+#include "gateway/base/atomic_file.h"
 
 namespace tristar::publisher {
 namespace {

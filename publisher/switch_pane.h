@@ -50,7 +50,7 @@ class SwitchPane {
     // The file holds one "<output>/<Setting>=<value>" line per setting. A missing file keeps the
     // defaults; unreadable lines are skipped (logged by the caller from the returned count).
     std::size_t load(const std::filesystem::path& file);
-    // Through atomic_file.h: a power cut leaves old or new. False when it could not be written.
+    // Through gateway/base/atomic_file.h: a power cut leaves old or new. False when it could not be written.
     bool save(const std::filesystem::path& file) const;
 
   private:

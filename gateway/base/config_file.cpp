@@ -8,25 +8,12 @@
 #include <numeric>
 #include <sstream>
 
+#include "gateway/base/edit_distance.h"
+
 namespace tristar {
 namespace config_file {
 
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    std::iota(row.begin(), row.end(), std::size_t{0});
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0u : 1u);
-            diagonal = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
-        }
-    }
-    return row[b.size()];
-}
 
 // A typo or a duration without its unit suffix is the usual cause of an unknown key.
 std::string suggestion(std::string_view unknown, std::span<const std::string_view> known) {
@@ -61,6 +48,15 @@ std::string type_name(const toml::node& node) {
     std::ostringstream text;
     text << node.type();
     return text.str();
+}
+
+void TableReader::section(std::string_view key,
+                          const std::function<void(TableReader&)>& read) {
+    if (const auto* table = typed<toml::table>(key, "a table")) {
+        TableReader reader = nested(*table, std::string(key));
+        read(reader);
+        reader.reject_unknown();
+    }
 }
 
 std::string TableReader::path(std::string_view key) const {

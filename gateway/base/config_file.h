@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -59,6 +60,9 @@ public:
         return TableReader(table, std::move(name), source_);
     }
     const toml::table& table() const { return table_; }
+    // The optional table at `key` (a string literal), given to `read` and then checked for keys
+    // it did not ask for: a daemon's [bridge] or [publisher] section.
+    void section(std::string_view key, const std::function<void(TableReader&)>& read);
 
     std::string path(std::string_view key) const;
     [[noreturn]] void fail(const toml::node& at, std::string_view key,

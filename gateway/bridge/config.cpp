@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "gateway/base/config_file.h"
+#include "gateway/base/host_port.h"
 
 namespace tristar::bridge {
 namespace {
@@ -14,16 +15,6 @@ using config_file::TableReader;
 constexpr std::string_view level_names[] = {"trace", "debug",    "info", "warn",
                                             "error", "critical", "off"};
 constexpr int max_unit = 247;  // Modbus: 1..247 are individual addresses
-
-std::uint16_t parse_port(std::string_view text) {
-    unsigned value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || error != std::errc{} || stop != end || value > 65535)
-        throw std::invalid_argument("port must be a number 0..65535 (got \"" + std::string(text) +
-                                    "\")");
-    return static_cast<std::uint16_t>(value);
-}
 
 void read_listen(TableReader& in, BridgeConfig& config) {
     const auto* listen = in.typed<std::string>("listen", "a string");
@@ -77,37 +68,19 @@ void read_bridge(TableReader& in, BridgeConfig& config) {
 }  // namespace
 
 ListenAddress parse_listen(std::string_view text) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos)
-        throw std::invalid_argument("must be HOST:PORT, e.g. 0.0.0.0:5020 (got \"" +
-                                    std::string(text) + "\")");
-    std::string_view host = text.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    } else if (host.find(':') != std::string_view::npos) {
-        throw std::invalid_argument("an IPv6 host goes in brackets: [::1]:5020 (got \"" +
-                                    std::string(text) + "\")");
-    }
-    if (host.empty())
-        throw std::invalid_argument("names no host: use 0.0.0.0:PORT for every interface");
-    return ListenAddress{std::string(host), parse_port(text.substr(colon + 1))};
+    auto parsed = parse_host_port(text);
+    return ListenAddress{std::move(parsed.host), parsed.port};
 }
 
 std::string listen_text(const ListenAddress& address) {
-    const bool v6 = address.host.find(':') != std::string::npos;
-    return "tcp://" + (v6 ? "[" + address.host + "]" : address.host) + ":" +
-           std::to_string(address.port);
+    return tcp_endpoint(address.host, address.port);
 }
 
 BridgeConfig parse_bridge_config(std::string_view toml_text, const std::string& source) {
     const toml::table root = parse_toml(toml_text, source);
     BridgeConfig config;
     TableReader top(root, "", source);
-    if (const auto* table = top.typed<toml::table>("bridge", "a table")) {
-        TableReader section(*table, "bridge", source);
-        read_bridge(section, config);
-        section.reject_unknown();
-    }
+    top.section("bridge", [&](TableReader& in) { read_bridge(in, config); });
     top.reject_unknown();
     return config;
 }

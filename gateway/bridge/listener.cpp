@@ -12,48 +12,12 @@
 #include <stdexcept>
 #include <utility>
 
+#include "gateway/base/tcp_listen.h"
+
 namespace tristar::bridge {
 namespace {
 
 constexpr int listen_backlog = 64;
-
-struct AddrInfo {
-    addrinfo* list = nullptr;
-    ~AddrInfo() {
-        if (list != nullptr) freeaddrinfo(list);
-    }
-};
-
-UniqueFd bind_listen(const ListenAddress& address) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    AddrInfo found;
-    const std::string service = std::to_string(address.port);
-    const int rc = getaddrinfo(address.host.c_str(), service.c_str(), &hints, &found.list);
-    if (rc != 0)
-        throw std::runtime_error("cannot resolve " + address.host + ": " + gai_strerror(rc));
-    std::string error = "no address";
-    for (const addrinfo* ai = found.list; ai != nullptr; ai = ai->ai_next) {
-        UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-        const int one = 1;
-        if (fd) setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (fd && ::bind(fd.get(), ai->ai_addr, ai->ai_addrlen) == 0 &&
-            ::listen(fd.get(), listen_backlog) == 0)
-            return fd;
-        error = std::strerror(errno);
-    }
-    throw std::runtime_error("cannot listen on " + listen_text(address) + ": " + error);
-}
-
-std::uint16_t bound_port(int fd) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
-    if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-    return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-}
 
 // The peer as "HOST:PORT" and its host alone.
 std::pair<std::string, std::string> peer_name(const sockaddr_storage& addr, socklen_t len) {
@@ -67,7 +31,9 @@ std::pair<std::string, std::string> peer_name(const sockaddr_storage& addr, sock
 
 }  // namespace
 
-Listener::Listener(const ListenAddress& address) : address_(address), fd_(bind_listen(address)) {
+Listener::Listener(const ListenAddress& address)
+    : address_(address),
+      fd_(listen_tcp(address.host, address.port, listen_backlog, listen_text(address))) {
     address_.port = bound_port(fd_.get());
 }
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <numeric>
 
+#include "gateway/base/edit_distance.h"
 #include "gateway/ctl/addresses.h"
 #include "gateway/ctl/errors.h"
 
@@ -21,22 +21,6 @@ std::string lower(std::string_view text) {
     std::string out(text);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-// Levenshtein distance, two rows.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> previous(b.size() + 1);
-    std::vector<std::size_t> current(b.size() + 1);
-    std::iota(previous.begin(), previous.end(), std::size_t{0});
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        current[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitute});
-        }
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
 }
 
 struct Candidate {
@@ -105,22 +89,28 @@ void throw_unknown_name(std::string_view text, std::string_view what) {
     throw UsageError(message + " (see 'tristar-ctl registers')");
 }
 
-RegisterTarget resolve_register(std::string_view text) {
+namespace {
+
+// A number is an address (with the row there, if any); anything else must be a known name.
+template <typename Target, typename Entry>
+Target resolve(std::string_view text, std::string_view what, const Entry* (*at)(std::uint16_t),
+               const Entry* (*named)(std::string_view)) {
     if (looks_numeric(text)) {
         const auto address = parse_address(text);
-        return {address, find_register_at(address)};
+        return {address, at(address)};
     }
-    if (const auto* reg = lookup_register(text)) return {reg->address, reg};
-    throw_unknown_name(text, "register");
+    if (const auto* entry = named(text)) return {entry->address, entry};
+    throw_unknown_name(text, what);
+}
+
+}  // namespace
+
+RegisterTarget resolve_register(std::string_view text) {
+    return resolve<RegisterTarget>(text, "register", find_register_at, lookup_register);
 }
 
 CoilTarget resolve_coil(std::string_view text) {
-    if (looks_numeric(text)) {
-        const auto address = parse_address(text);
-        return {address, find_coil_at(address)};
-    }
-    if (const auto* coil = lookup_coil(text)) return {coil->address, coil};
-    throw_unknown_name(text, "coil");
+    return resolve<CoilTarget>(text, "coil", find_coil_at, lookup_coil);
 }
 
 ReadTarget resolve_read(std::string_view text, std::optional<int> function) {

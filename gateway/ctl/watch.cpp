@@ -6,10 +6,10 @@
 #include <span>
 #include <vector>
 
+#include "gateway/base/signal_fd.h"
 #include "gateway/ctl/addresses.h"
 #include "gateway/ctl/errors.h"
 #include "gateway/ctl/read_plan.h"
-#include "gateway/ctl/stop_signal.h"
 #include "gateway/ctl/watch_view.h"
 
 namespace tristar::ctl {
@@ -80,7 +80,7 @@ bool all_answered(const std::vector<Pending>& pending) {
 }
 
 // Waits for every reply, the timeout or a stop signal, whichever comes first.
-void collect(client::GatewayClient& gateway, std::vector<Pending>& pending, StopSignal& stop,
+void collect(client::GatewayClient& gateway, std::vector<Pending>& pending, SignalFd& stop,
              milliseconds timeout) {
     const auto until = Clock::now() + timeout;
     while (!all_answered(pending)) {
@@ -146,7 +146,7 @@ std::uint64_t now_unix_ms() {
 }
 
 // One refresh: send everything, wait for the replies, turn them into a frame.
-WatchFrame refresh(Session& session, const Plan& plan, StopSignal& stop) {
+WatchFrame refresh(Session& session, const Plan& plan, SignalFd& stop) {
     WatchFrame frame;
     frame.endpoint = session.settings().endpoint;
     frame.now_unix_ms = now_unix_ms();
@@ -195,7 +195,8 @@ class Screen {
 
 void run_watch(Session& session, const WatchArgs& args, std::ostream& out, bool tty) {
     const auto plan = make_plan(args);
-    StopSignal stop;  // before the first socket: see stop_signal.h
+    // Before the first socket (see signal_fd.h); Ctrl-C ends the watch, not the process.
+    SignalFd stop({.ignore_sigpipe = false, .restore_mask = true});
     Screen screen(out, tty);
     const auto period = milliseconds{plan.interval_ms};
     auto next = Clock::now();

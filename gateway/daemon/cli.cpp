@@ -10,27 +10,23 @@
 #include "gateway/base/daemon_main.h"
 #include "gateway/base/fd_limit.h"
 #include "gateway/base/logging.h"
-#include "gateway/base/version.h"
 #include "gateway/daemon/gateway.h"
 
 namespace tristar::gateway {
 namespace {
 
 void add_options(CLI::App& app, CommandLine& line) {
-    app.add_option("-c,--config", line.config_file, "TOML config file")->check(CLI::ExistingFile);
+    add_config_option(app, line.daemon, "TOML config file");
     app.add_option("-d,--device", line.device,
                    "device: tcp://HOST[:PORT] or rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2");
     app.add_option("-e,--endpoint", line.endpoints,
                    "ZeroMQ endpoint to serve on (repeatable; replaces the config's list)");
     app.add_option("-u,--unit", line.unit, "Modbus unit id of the device")->check(CLI::Range(1, 247));
-    app.add_option("--log-level", line.log_level, std::string{"log level: "} + log_level_names());
-    app.add_flag("--log-plain", line.log_plain, "log without timestamps (for multilog/journald)");
-    app.add_flag("--check-config", line.check_config, "validate the configuration and exit");
+    add_log_options(app, line.daemon);
     app.add_option("--gen-key", line.gen_key,
                    "make a CURVE key pair: BASE.key (secret, mode 0600) and BASE.pub (public); prints "
                    "the public key and exits")
         ->type_name("BASE");
-    app.set_version_flag("--version", version);
 }
 
 int serve(const Config& config) {
@@ -49,7 +45,7 @@ int serve(const Config& config) {
 }  // namespace
 
 Config resolve_config(const CommandLine& line) {
-    Config config = line.config_file ? load_config(*line.config_file) : Config{};
+    Config config = line.daemon.config_file ? load_config(*line.daemon.config_file) : Config{};
     try {
         if (line.device) config.device.address = parse_device_uri(*line.device);
     } catch (const ConfigError& e) {
@@ -57,8 +53,7 @@ Config resolve_config(const CommandLine& line) {
     }
     if (!line.endpoints.empty()) config.server.endpoints = line.endpoints;
     if (line.unit) config.device.unit = *line.unit;
-    if (line.log_level) config.log.level = *line.log_level;
-    if (line.log_plain) config.log.plain = true;
+    apply_log_options(line.daemon, config.log.level, config.log.plain);
     const auto* tcp = std::get_if<TcpDevice>(&config.device.address);
     if (tcp != nullptr && tcp->host.empty())
         throw ConfigError("command line", 0, "device.uri",
@@ -86,7 +81,7 @@ int gatewayd_main(int argc, char** argv) {
                             },
                         .checked = [&]() -> std::optional<std::string> {
                             if (line.gen_key) return generated;
-                            if (!line.check_config) return std::nullopt;
+                            if (!line.daemon.check_config) return std::nullopt;
                             return "configuration ok: device " + device_uri(config.device.address);
                         },
                         .serve = [&] { return serve(config); }});

@@ -4,18 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "gateway/base/daemon_main.h"
 #include "gateway/daemon/config.h"
 
 namespace tristar::gateway {
 
 struct CommandLine {
-    std::optional<std::string> config_file;
+    DaemonOptions daemon;  // --config, --log-level, --log-plain, --check-config
     std::optional<std::string> device;
     std::vector<std::string> endpoints;
     std::optional<int> unit;
-    std::optional<std::string> log_level;
-    bool log_plain = false;
-    bool check_config = false;
     std::optional<std::string> gen_key;  // BASE: write BASE.key and BASE.pub, then exit
 };
 

@@ -1,8 +1,5 @@
 #include "gateway/daemon/front.h"
 
-#include <sys/signalfd.h>
-#include <unistd.h>
-
 #include <spdlog/spdlog.h>
 
 #include "gateway/base/log_limit.h"
@@ -59,17 +56,15 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
     endpoints_ = bind_endpoints(router_, config_);
 }
 
-bool Front::run(int signal_fd) {
+bool Front::run(SignalFd& signals) {
     for (;;) {
         zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
                                    {nullptr, mailbox_.result_fd(), ZMQ_POLLIN, 0},
-                                   {nullptr, signal_fd, ZMQ_POLLIN, 0},
+                                   {nullptr, signals.fd(), ZMQ_POLLIN, 0},
                                    {watch_.socket().handle(), 0, ZMQ_POLLIN, 0}};
         zmq::poll(items, 4, milliseconds{poll_timeout_ms()});
         if ((items[2].revents & ZMQ_POLLIN) != 0) {
-            signalfd_siginfo info{};
-            [[maybe_unused]] auto n = ::read(signal_fd, &info, sizeof info);
-            spdlog::info("[front] signal {}: stopping", info.ssi_signo);
+            spdlog::info("[front] signal {}: stopping", signals.read().value_or(0));
             return true;
         }
         if ((items[1].revents & ZMQ_POLLIN) != 0 && !on_link_result()) return false;

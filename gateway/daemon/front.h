@@ -13,6 +13,7 @@
 
 #include <zmq.hpp>
 
+#include "gateway/base/signal_fd.h"
 #include "gateway/daemon/admission.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/connection_watch.h"
@@ -42,8 +43,8 @@ public:
     // The endpoints actually bound (a tcp port of 0 or * is resolved).
     const std::vector<std::string>& endpoints() const { return endpoints_; }
 
-    // Serves until a signal arrives on signal_fd. False when the link worker died.
-    bool run(int signal_fd);
+    // Serves until a signal arrives on `signals`. False when the link worker died.
+    bool run(SignalFd& signals);
 
 private:
     void on_client_frames();

@@ -1,50 +1,24 @@
 #include "gateway/daemon/gateway.h"
 
-#include <signal.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
-
 #include <optional>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "gateway/base/signal_fd.h"
 #include "gateway/daemon/front.h"
 #include "gateway/daemon/link_worker.h"
 #include "gateway/daemon/zap.h"
 
 namespace tristar::gateway {
-namespace {
-
-// SIGINT and SIGTERM blocked in every thread (the worker inherits the mask) and read from a fd
-// in the front loop's poll.
-class SignalFd {
-public:
-    SignalFd() {
-        sigset_t mask;
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-        fd_ = signalfd(-1, &mask, SFD_CLOEXEC);
-        if (fd_ < 0) throw std::runtime_error("signalfd failed");
-    }
-    ~SignalFd() { ::close(fd_); }
-    SignalFd(const SignalFd&) = delete;
-    SignalFd& operator=(const SignalFd&) = delete;
-    int fd() const { return fd_; }
-
-private:
-    int fd_ = -1;
-};
-
-}  // namespace
 
 Gateway::Gateway(Config config) : config_(std::move(config)) {}
 
 int Gateway::run(const std::function<void(const std::vector<std::string>&)>& on_ready) {
-    SignalFd signals;
+    // SIGINT and SIGTERM blocked in every thread (the worker inherits the mask), read in the front
+    // loop's poll.
+    SignalFd signals({.ignore_sigpipe = false});
     zmq::context_t context(1);
     // Bound before the endpoints it protects; stopped after the front's socket is closed.
     std::optional<ZapHandler> zap;
@@ -57,7 +31,7 @@ int Gateway::run(const std::function<void(const std::vector<std::string>&)>& on_
     spdlog::info("[gateway] device {} unit {}; serving on {}", device_uri(config_.device.address),
                  config_.device.unit, serving);
     on_ready(front.endpoints());
-    return front.run(signals.fd()) ? 0 : 1;  // the worker stops with its destructor
+    return front.run(signals) ? 0 : 1;  // the worker stops with its destructor
 }
 
 }  // namespace tristar::gateway

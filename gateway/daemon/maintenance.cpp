@@ -1,23 +1,17 @@
 #include "gateway/daemon/maintenance.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
 namespace tristar::gateway {
-namespace {
 
 using std::chrono::days;
 using std::chrono::hours;
-using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
-// Wall-clock times are numbered like UTC instants ("local seconds since the epoch"), so the
-// calendar arithmetic of sys_days works on them; wall(t) is what a clock on the wall shows at t.
-sys_seconds wall(sys_seconds t, const LocalZone& zone) { return t + zone.utc_offset(t); }
+namespace {
 
 // The first instant in [low, high] whose wall time is at least `target`, for an interval where
 // the wall clock only moves forward (around a spring-forward jump).
@@ -25,28 +19,16 @@ sys_seconds first_at_or_after(sys_seconds low, sys_seconds high, sys_seconds tar
                               const LocalZone& zone) {
     while (low < high) {
         const sys_seconds mid = low + (high - low) / 2;
-        if (wall(mid, zone) >= target) {
+        if (wall_time(mid, zone) >= target) {
             high = mid;
         } else {
-            low = mid + seconds{1};
+            low = mid + std::chrono::seconds{1};
         }
     }
     return high;
 }
 
 }  // namespace
-
-std::chrono::seconds SystemZone::utc_offset(std::chrono::sys_seconds at) const {
-    const time_t t = static_cast<time_t>(at.time_since_epoch().count());
-    tm local{};
-    if (localtime_r(&t, &local) == nullptr) return seconds{0};
-    return seconds{local.tm_gmtoff};
-}
-
-const LocalZone& system_zone() {
-    static const SystemZone zone;
-    return zone;
-}
 
 DailySchedule::DailySchedule(int local_hour) : hour_(local_hour) {
     if (local_hour < off || local_hour > 23) {
@@ -65,7 +47,9 @@ sys_seconds DailySchedule::run_on(sys_days local_day, const LocalZone& zone) con
     const sys_seconds after = target - zone.utc_offset(target + days{1});
     std::optional<sys_seconds> first;
     for (const sys_seconds candidate : {before, after}) {
-        if (wall(candidate, zone) == target) first = std::min(first.value_or(candidate), candidate);
+        if (wall_time(candidate, zone) == target) {
+            first = std::min(first.value_or(candidate), candidate);
+        }
     }
     if (first) return *first;
     return first_at_or_after(std::min(before, after), std::max(before, after), target, zone);
@@ -74,8 +58,7 @@ sys_seconds DailySchedule::run_on(sys_days local_day, const LocalZone& zone) con
 std::optional<DailySchedule::TimePoint> DailySchedule::next_after(TimePoint now,
                                                                   const LocalZone& zone) const {
     if (!enabled()) return std::nullopt;
-    const sys_days today = std::chrono::floor<days>(
-        wall(std::chrono::floor<seconds>(now), zone));
+    const sys_days today = local_day(now, zone);
     std::optional<TimePoint> next;
     for (int d = -1; d <= 2; ++d) {  // wide enough for any offset change and a skipped day
         const TimePoint run = run_on(today + days{d}, zone);

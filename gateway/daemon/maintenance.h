@@ -3,29 +3,12 @@
 // processor is known to hang after weeks, so the gateway may reset its communication server,
 // coil 0x10FF, once a day at a configured local hour). Pure: the caller passes the time and the
 // zone; the schedule only answers "when next".
-//
-// LocalZone is the one question asked of local time: the UTC offset in force at an instant.
-// g++ 12's libstdc++ has no std::chrono::current_zone, so SystemZone asks the C library
-// (localtime_r, which follows TZ, else /etc/localtime); tests set TZ or pass their own zone.
 #include <chrono>
 #include <optional>
 
+#include "gateway/base/local_zone.h"
+
 namespace tristar::gateway {
-
-class LocalZone {
-public:
-    virtual ~LocalZone() = default;
-    // Local wall-clock time minus UTC at `at` (+3600 s for CET, +7200 s for CEST).
-    virtual std::chrono::seconds utc_offset(std::chrono::sys_seconds at) const = 0;
-};
-
-// The process's local time zone as the C library sees it (TZ and tzset() are honoured).
-class SystemZone final : public LocalZone {
-public:
-    std::chrono::seconds utc_offset(std::chrono::sys_seconds at) const override;
-};
-
-const LocalZone& system_zone();
 
 class DailySchedule {
 public:

@@ -3,7 +3,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 
+#include "gateway/base/host_port.h"
 #include "gateway/sim/address_range.h"
 #include "gateway/sim/serial_port.h"
 
@@ -201,23 +203,11 @@ void add_reply_fault_options(CLI::App& app, SimOptions& o) {
 }  // namespace
 
 std::optional<HostPort> parse_host_port(std::string_view text) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-    std::string_view host = text.substr(0, colon);
-    const std::string_view port_text = text.substr(colon + 1);
-    if (host.front() == '[') {
-        if (host.size() < 3 || host.back() != ']') return std::nullopt;
-        host = host.substr(1, host.size() - 2);
-    } else if (host.find(':') != std::string_view::npos) {
-        return std::nullopt;  // IPv6 needs brackets
-    }
-    unsigned port = 0;
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+    try {
+        return tristar::parse_host_port(text);
+    } catch (const std::invalid_argument&) {
         return std::nullopt;
     }
-    return HostPort{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
 void add_options(CLI::App& app, SimOptions& options) {

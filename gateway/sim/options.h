@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/base/host_port.h"
 #include "gateway/sim/device_model.h"
 #include "gateway/sim/quirks.h"
 #include "gateway/sim/refusals.h"
@@ -13,12 +14,9 @@
 
 namespace tristar::sim {
 
-struct HostPort {
-    std::string host;
-    std::uint16_t port = 0;
-};
+using tristar::HostPort;
 
-// "127.0.0.1:502", "localhost:0", "[::1]:1502"; nothing if malformed.
+// "127.0.0.1:502", "localhost:0", "[::1]:1502"; nothing if malformed (tristar::parse_host_port).
 std::optional<HostPort> parse_host_port(std::string_view text);
 
 struct SimOptions {

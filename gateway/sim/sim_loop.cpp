@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "gateway/base/atomic_file.h"
+
 namespace tristar::sim {
 
 namespace {
@@ -157,7 +159,7 @@ void SimLoop::drop_connections() {
 void SimLoop::write_stats(Clock::time_point now) {
     next_stats_ = now + stats_period;
     stats_.slave = model_.slave_status();
-    if (!write_file_atomically(*options_.stats_path, stats_.to_json(now))) {
+    if (!replace_file(*options_.stats_path, stats_.to_json(now))) {
         spdlog::warn("[sim] cannot write stats file {}", *options_.stats_path);
     }
 }

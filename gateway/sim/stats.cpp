@@ -1,7 +1,6 @@
 #include "gateway/sim/stats.h"
 
 #include <cstdio>
-#include <fstream>
 
 #include "gateway/base/json_text.h"
 
@@ -98,17 +97,6 @@ std::string Stats::to_json(Clock::time_point now) const {
     json["slave"] = slave_json(slave);
     json["uptime_s"] = std::chrono::duration<double>(now - started).count();
     return json_text(json, fixed3) + "\n";
-}
-
-bool write_file_atomically(const std::string& path, const std::string& content) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream file(tmp, std::ios::trunc);
-        file << content;
-        file.flush();
-        if (!file) return false;
-    }
-    return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 }  // namespace tristar::sim

@@ -53,7 +53,4 @@ struct Stats {
     static constexpr std::size_t refused_keys_max = 64;
 };
 
-// Writes `content` to `path` through `path`.tmp and a rename, so readers never see half a file.
-bool write_file_atomically(const std::string& path, const std::string& content);
-
 }  // namespace tristar::sim

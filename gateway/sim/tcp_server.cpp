@@ -12,45 +12,14 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "gateway/base/host_port.h"
+#include "gateway/base/tcp_listen.h"
+
 namespace tristar::sim {
 
 namespace {
 
 constexpr int listen_backlog = 16;
-
-UniqueFd bind_listen(const std::string& host, std::uint16_t port) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    const std::string service = std::to_string(port);
-    const int rc =
-        getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
-    if (rc != 0) throw std::runtime_error("cannot resolve " + host + ": " + gai_strerror(rc));
-    std::string error = "no address";
-    for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-        UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-        const int one = 1;
-        setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (fd && ::bind(fd.get(), ai->ai_addr, ai->ai_addrlen) == 0 &&
-            ::listen(fd.get(), listen_backlog) == 0) {
-            freeaddrinfo(found);
-            return fd;
-        }
-        error = std::strerror(errno);
-    }
-    freeaddrinfo(found);
-    throw std::runtime_error("cannot listen on " + host + ":" + service + ": " + error);
-}
-
-std::uint16_t bound_port(int fd) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-    return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-}
 
 std::string peer_name(const sockaddr_storage& addr) {
     std::array<char, NI_MAXHOST> host{};
@@ -63,13 +32,14 @@ std::string peer_name(const sockaddr_storage& addr) {
 }  // namespace
 
 TcpServer::TcpServer(const std::string& host, std::uint16_t port, Stats& stats)
-    : host_(host), listen_fd_(bind_listen(host, port)), stats_(stats) {
+    : host_(host),
+      listen_fd_(listen_tcp(host, port, listen_backlog, host + ":" + std::to_string(port))),
+      stats_(stats) {
     port_ = bound_port(listen_fd_.get());
 }
 
 std::string TcpServer::endpoint() const {
-    const bool v6 = host_.find(':') != std::string::npos;
-    return "tcp://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
+    return tcp_endpoint(host_, port_);
 }
 
 std::vector<pollfd> TcpServer::poll_entries() {

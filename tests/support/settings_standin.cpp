@@ -8,8 +8,6 @@
 // Prints "ready" once the name is owned; exits 0 on SIGTERM or SIGINT, 2 on a usage error.
 #include <poll.h>
 #include <sdbus-c++/sdbus-c++.h>
-#include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,6 +23,8 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "gateway/base/signal_fd.h"
 
 namespace {
 
@@ -286,27 +286,17 @@ void serve(sdbus::IConnection& connection, int signal_fd) {
 
 int main(int argc, char** argv) {
     const auto options = parse(argc, argv);
-    sigset_t stop_signals;
-    ::sigemptyset(&stop_signals);
-    ::sigaddset(&stop_signals, SIGTERM);
-    ::sigaddset(&stop_signals, SIGINT);
-    ::sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-    const int signal_fd = ::signalfd(-1, &stop_signals, SFD_CLOEXEC);
-    if (signal_fd < 0) {
-        std::cerr << "venus-settings-standin: signalfd failed\n";
-        return 1;
-    }
     try {
+        const tristar::SignalFd signals({.ignore_sigpipe = false});
         auto connection = sdbus::createSessionBusConnectionWithAddress(options.address);
         Settings settings(*connection, options.omit_values);
         for (const auto& [path, value] : options.presets) settings.put(path, value);
         connection->requestName(options.name);  // only now: every object exists (spec section 3)
         std::cout << "ready" << std::endl;
-        serve(*connection, signal_fd);
+        serve(*connection, signals.fd());
     } catch (const std::exception& e) {
         std::cerr << "venus-settings-standin: " << e.what() << "\n";
         return 1;
     }
-    ::close(signal_fd);
     return 0;
 }

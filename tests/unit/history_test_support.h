@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "publisher/history.h"
+#include "gateway/base/local_zone.h"
 #include "publisher/history_items.h"
-#include "publisher/local_zone.h"
 #include "tests/support/tz_guard.h"
 
 namespace tristar::publisher::test {

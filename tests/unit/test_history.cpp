@@ -9,7 +9,7 @@
 #include <string>
 
 #include "publisher/history.h"
-#include "publisher/local_zone.h"
+#include "gateway/base/local_zone.h"
 #include "tests/unit/history_test_support.h"
 
 namespace tristar::publisher::test {

@@ -1,4 +1,4 @@
-#include "publisher/local_zone.h"
+#include "gateway/base/local_zone.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -6,7 +6,7 @@
 #include <string>
 #include <system_error>
 
-namespace tristar::publisher {
+namespace tristar {
 
 using std::chrono::floor;
 using std::chrono::seconds;
@@ -25,9 +25,10 @@ const LocalZone& system_zone() {
     return zone;
 }
 
+sys_seconds wall_time(sys_seconds t, const LocalZone& zone) { return t + zone.utc_offset(t); }
+
 sys_days local_day(std::chrono::system_clock::time_point at, const LocalZone& zone) {
-    const sys_seconds t = floor<seconds>(at);
-    return floor<std::chrono::days>(t + zone.utc_offset(t));
+    return floor<std::chrono::days>(wall_time(floor<seconds>(at), zone));
 }
 
 // Two rounds of "wall time minus the offset in force": the first guess uses the offset at the
@@ -64,4 +65,4 @@ bool apply_timezone(std::string_view name, const std::filesystem::path& zoneinfo
     return true;
 }
 
-}  // namespace tristar::publisher
+}  // namespace tristar

@@ -1,17 +1,16 @@
 #pragma once
-// Local calendar days for the daily history (design.md 8: the history rolls over at local
-// midnight, timezone from the Venus setting /Settings/System/TimeZone or TZ).
+// Local time for the gateway's daily maintenance hour (design.md 3.2) and the publisher's daily
+// history, which rolls over at local midnight (design.md 8: timezone from the Venus setting
+// /Settings/System/TimeZone or TZ).
 //
 // LocalZone is the one question asked of local time: the UTC offset in force at an instant.
 // g++ 12's libstdc++ has no std::chrono::current_zone, so SystemZone asks the C library
 // (localtime_r, which follows TZ, else /etc/localtime). Tests set TZ or pass their own zone.
-// The gateway has the same interface (gateway/daemon/maintenance.h); the publisher keeps its own
-// copy so the publisher library does not depend on the gateway daemon.
 #include <chrono>
 #include <filesystem>
 #include <string_view>
 
-namespace tristar::publisher {
+namespace tristar {
 
 class LocalZone {
 public:
@@ -28,6 +27,10 @@ public:
 
 const LocalZone& system_zone();
 
+// What a clock on the wall shows at `t`, numbered like a UTC instant ("local seconds since the
+// epoch"), so the calendar arithmetic of sys_days works on it.
+std::chrono::sys_seconds wall_time(std::chrono::sys_seconds t, const LocalZone& zone);
+
 // The local calendar date containing `at`, numbered like sys_days (days since 1970-01-01).
 std::chrono::sys_days local_day(std::chrono::system_clock::time_point at, const LocalZone& zone);
 
@@ -42,4 +45,4 @@ std::chrono::sys_seconds local_midnight(std::chrono::sys_days day, const LocalZo
 bool apply_timezone(std::string_view name,
                     const std::filesystem::path& zoneinfo = "/usr/share/zoneinfo");
 
-}  // namespace tristar::publisher
+}  // namespace tristar
