@@ -13,8 +13,6 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
-
 // A raw DEALER socket so the test can send anything at all.
 class RawClient {
 public:

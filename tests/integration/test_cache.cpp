@@ -12,7 +12,6 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
 
 std::uint64_t device_transactions(client::GatewayClient& client) {

@@ -25,9 +25,7 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 client::Options options(const std::string& endpoint, const std::string& name,
                         v1::Priority priority = v1::PRIORITY_INTERACTIVE) {

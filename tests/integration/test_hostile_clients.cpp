@@ -20,7 +20,6 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
 
 constexpr std::int64_t mib = 1024;  // /proc figures are in kB

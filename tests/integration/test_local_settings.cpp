@@ -161,8 +161,8 @@ TEST_CASE("attach adds both settings with their defaults") {
 
     const auto values = bus.attach(settings);
     REQUIRE(values);
-    CHECK(bus.values->instance == solarcharger(2));
-    CHECK(bus.values->custom_name.empty());
+    CHECK(values->instance == solarcharger(2));
+    CHECK(values->custom_name.empty());
     CHECK(settings.attached());
     CHECK(bus.value_of(instance_setting) == "s \"solarcharger:2\"");
     CHECK(bus.value_of(name_setting) == "s \"\"");

@@ -11,7 +11,6 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
 using namespace std::chrono_literals;
 
 constexpr const char* slow_device_config =

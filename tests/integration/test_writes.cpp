@@ -9,8 +9,6 @@
 namespace tristar::test {
 namespace {
 
-namespace v1 = gateway::v1;
-
 void check_denied(const client::Result<client::Done>& result, const std::string& hint) {
     REQUIRE_FALSE(result.ok());
     CHECK(result.failure().code == v1::WRITE_DENIED);
