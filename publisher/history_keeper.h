@@ -15,12 +15,13 @@ class HistoryKeeper {
 public:
     explicit HistoryKeeper(const PublisherConfig& config);
 
+    // /History/*, /Yield/User and /Yield/System.
+    void add_values(PathValues& values) const;
     // A live read succeeded: its values, as of now.
     void add(const Snapshot& snapshot);
     void save_if_due();
     // At exit: false when the history could not be saved.
     bool save_at_exit();
-    void add_values(PathValues& values) const;
 
 private:
     bool save();
