@@ -1,5 +1,7 @@
 #include "proto/modbus/pdu.h"
 
+#include <utility>
+
 namespace tristar::modbus {
 
 namespace {
@@ -62,28 +64,24 @@ ParsedRequest parse_write_multiple_registers(std::span<const std::uint8_t> pdu) 
     return parsed;
 }
 
+// Modbus Application Protocol V1.1b3, section 7.
+constexpr std::pair<ExceptionCode, std::string_view> exception_names[] = {
+    {ExceptionCode::illegal_function, "illegal function"},
+    {ExceptionCode::illegal_data_address, "illegal data address"},
+    {ExceptionCode::illegal_data_value, "illegal data value"},
+    {ExceptionCode::server_device_failure, "server device failure"},
+    {ExceptionCode::acknowledge, "acknowledge"},
+    {ExceptionCode::server_device_busy, "server device busy"},
+    {ExceptionCode::memory_parity_error, "memory parity error"},
+    {ExceptionCode::gateway_path_unavailable, "gateway path unavailable"},
+    {ExceptionCode::gateway_target_failed, "gateway target device failed to respond"},
+};
+
 }  // namespace
 
 std::string_view exception_name(ExceptionCode code) {
-    switch (code) {
-        case ExceptionCode::illegal_function:
-            return "illegal function";
-        case ExceptionCode::illegal_data_address:
-            return "illegal data address";
-        case ExceptionCode::illegal_data_value:
-            return "illegal data value";
-        case ExceptionCode::server_device_failure:
-            return "server device failure";
-        case ExceptionCode::acknowledge:
-            return "acknowledge";
-        case ExceptionCode::server_device_busy:
-            return "server device busy";
-        case ExceptionCode::memory_parity_error:
-            return "memory parity error";
-        case ExceptionCode::gateway_path_unavailable:
-            return "gateway path unavailable";
-        case ExceptionCode::gateway_target_failed:
-            return "gateway target device failed to respond";
+    for (const auto& [known, name] : exception_names) {
+        if (known == code) return name;
     }
     return "unknown exception";
 }

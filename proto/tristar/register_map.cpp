@@ -298,38 +298,43 @@ std::span<const BlockRange> blocks() {
     return block_table;
 }
 
+namespace {
+
+// The first entry of `table` that `match` accepts, or null.
+template <typename Table, typename Match>
+const typename Table::value_type* find_entry(const Table& table, Match match) {
+    auto it = std::ranges::find_if(table, match);
+    return it == table.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
 const Register* find_register(std::string_view name) {
-    auto it = std::ranges::find(register_table, name, &Register::name);
-    return it == register_table.end() ? nullptr : &*it;
+    return find_entry(register_table, [name](const Register& reg) { return reg.name == name; });
 }
 
 const Register* find_register_at(std::uint16_t address) {
-    auto it = std::ranges::find(register_table, address, &Register::address);
-    return it == register_table.end() ? nullptr : &*it;
+    return find_entry(register_table, [address](const Register& reg) { return reg.address == address; });
 }
 
 const Register* find_register_covering(std::uint16_t address) {
-    auto it = std::ranges::find_if(register_table, [address](const Register& reg) {
+    return find_entry(register_table, [address](const Register& reg) {
         return address >= reg.address && address <= last_word(reg);
     });
-    return it == register_table.end() ? nullptr : &*it;
 }
 
 const Coil* find_coil(std::string_view name) {
-    auto it = std::ranges::find(coil_table, name, &Coil::name);
-    return it == coil_table.end() ? nullptr : &*it;
+    return find_entry(coil_table, [name](const Coil& coil) { return coil.name == name; });
 }
 
 const Coil* find_coil_at(std::uint16_t address) {
-    auto it = std::ranges::find(coil_table, address, &Coil::address);
-    return it == coil_table.end() ? nullptr : &*it;
+    return find_entry(coil_table, [address](const Coil& coil) { return coil.address == address; });
 }
 
 const BlockRange* find_block(std::uint16_t address) {
-    auto it = std::ranges::find_if(block_table, [address](const BlockRange& range) {
+    return find_entry(block_table, [address](const BlockRange& range) {
         return address >= range.first && address <= range.last;
     });
-    return it == block_table.end() ? nullptr : &*it;
 }
 
 }  // namespace tristar
