@@ -13,7 +13,7 @@
 #include <zmq.hpp>
 
 #include "tests/support/process.h"
-#include "tests/support/stack.h"
+#include "tests/support/pty_pair.h"
 #include "tests/support/temp_dir.h"
 
 namespace tristar::bench {

@@ -8,20 +8,10 @@
 #include <vector>
 
 #include "tests/support/process.h"
+#include "tests/support/pty_pair.h"
 #include "tests/support/temp_dir.h"
 
 namespace tristar::test {
-
-// A pair of connected pseudo-terminals made by socat.
-class PtyPair {
-public:
-    PtyPair();
-    std::string first;   // the simulator's end
-    std::string second;  // the gateway's end
-
-private:
-    std::unique_ptr<Process> socat_;
-};
 
 struct SimOptions {
     bool rtu = false;
