@@ -1,4 +1,6 @@
 // coerce() (bus_coerce.h): each D-Bus type a client may send, to int32, double or string.
+#include "publisher/bus_coerce.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -6,8 +8,6 @@
 #include <string>
 #include <system_error>
 #include <utility>
-
-#include "publisher/bus_coerce.h"
 
 namespace tristar::publisher {
 namespace {

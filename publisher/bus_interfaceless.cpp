@@ -9,7 +9,8 @@
 namespace tristar::publisher {
 namespace {
 
-// Their symbol version since sd-bus became public API (systemd 221): the ABI declared in the header.
+// Their symbol version since sd-bus became public API (systemd 221): the ABI declared in the
+// header.
 constexpr const char* sd_bus_abi = "LIBSYSTEMD_221";
 
 template <typename Function>
@@ -77,8 +78,9 @@ void InterfacelessCalls::answer(const Target& target, const sdbus::MethodCall& c
         const std::string signature = raw != nullptr ? raw : "";
         if (signature != method->input)
             throw sdbus::Error("org.freedesktop.DBus.Error.InvalidArgs",
-                               "Invalid arguments '" + signature + "' to call " + bus_item_interface +
-                                   "." + member + "(), expecting '" + method->input + "'.");
+                               "Invalid arguments '" + signature + "' to call " +
+                                   bus_item_interface + "." + member + "(), expecting '" +
+                                   method->input + "'.");
         method->body(call);
     } catch (const sdbus::Error& e) {  // what sdbus-c++ makes of one from a vtable method
         if (!call.doesntExpectReply()) call.createErrorReply(e).send();

@@ -1,15 +1,15 @@
 #include "publisher/bus_registration.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
-#include <spdlog/spdlog.h>
-
 #include "gateway/base/atomic_file.h"
-#include "publisher/controls.h"
 #include "gateway/base/local_zone.h"
+#include "publisher/controls.h"
 #include "publisher/venus_value.h"
 
 namespace tristar::publisher {
@@ -103,8 +103,8 @@ void BusRegistration::apply_zone_setting() {
         if (apply_timezone(zone))
             spdlog::info("[timezone] local time zone {} (from {})", zone, timezone_setting);
         else if (!zone.empty())
-            spdlog::warn("[timezone] time zone {:?} from {} is not known; local time follows TZ", zone,
-                         timezone_setting);
+            spdlog::warn("[timezone] time zone {:?} from {} is not known; local time follows TZ",
+                         zone, timezone_setting);
     } catch (const sdbus::Error& e) {
         spdlog::debug("[timezone] no {}: {}", timezone_setting, e.getMessage());
     }

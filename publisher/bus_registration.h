@@ -7,11 +7,11 @@
 // released while the TriStar is gone and requested again when it answers (Victron's drivers do
 // the same); a new instance from localsettings re-registers the name. `publish` is called
 // whenever a value of its (add_values()) changed.
+#include <sdbus-c++/sdbus-c++.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <sdbus-c++/sdbus-c++.h>
 
 #include "publisher/config.h"
 #include "publisher/local_settings.h"
@@ -21,9 +21,10 @@
 namespace tristar::publisher {
 
 class BusRegistration {
-public:
+  public:
     // Keeps references to `config` and `bus`: they must outlive this.
-    BusRegistration(const PublisherConfig& config, sdbus::IConnection& bus, std::function<void()> publish);
+    BusRegistration(const PublisherConfig& config, sdbus::IConnection& bus,
+                    std::function<void()> publish);
     ~BusRegistration();
     BusRegistration(const BusRegistration&) = delete;
     BusRegistration& operator=(const BusRegistration&) = delete;
@@ -44,7 +45,7 @@ public:
     // /DeviceInstance and /CustomName.
     void add_values(PathValues& values) const;
 
-private:
+  private:
     void register_service(const ServiceIdentity& identity);
     void on_instance_changed(const ClassAndInstance& value);
     void apply_zone_setting();

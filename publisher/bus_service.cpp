@@ -13,9 +13,6 @@
 // to write (198 against 268 us for 518 paths).
 #include "publisher/bus_service.h"
 
-#include "publisher/bus_interfaceless.h"
-#include "publisher/bus_writer.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -29,6 +26,9 @@
 #include <stdexcept>
 #include <utility>
 #include <variant>
+
+#include "publisher/bus_interfaceless.h"
+#include "publisher/bus_writer.h"
 
 namespace tristar::publisher {
 namespace {
@@ -243,13 +243,15 @@ void BusService::Impl::export_leaf(Leaf& leaf) {
     const Leaf* item = &leaf;
     const SdBusApi* api = &sd_bus_api;
     BusMethods methods{
-        {"GetValue", "", "v", replying("GetValue", [api, item](sdbus::Message& m) {
-             BusWriter out(*api, m);
-             write_value(out, item->value);
-         })},
-        {"GetText", "", "s", replying("GetText", [api, item](sdbus::Message& m) {
-             BusWriter(*api, m).string(item->value.text);
-         })},
+        {"GetValue", "", "v",
+         replying("GetValue",
+                  [api, item](sdbus::Message& m) {
+                      BusWriter out(*api, m);
+                      write_value(out, item->value);
+                  })},
+        {"GetText", "", "s",
+         replying("GetText",
+                  [api, item](sdbus::Message& m) { BusWriter(*api, m).string(item->value.text); })},
         {"SetValue", "v", "i", [this, item](sdbus::MethodCall call) {
              guarded("SetValue", [&] { set_value(*item, std::move(call)); });
          }}};
@@ -260,24 +262,25 @@ void BusService::Impl::export_leaf(Leaf& leaf) {
 void BusService::Impl::export_node(const Node& node) {
     const Node* tree = &node;
     const SdBusApi* api = &sd_bus_api;
-    BusMethods methods{
-        {"GetValue", "", "v", replying("GetValue", [api, tree](sdbus::Message& m) {
-             BusWriter out(*api, m);
-             write_tree(out, *tree, false);
-         })},
-        {"GetText", "", "v", replying("GetText", [api, tree](sdbus::Message& m) {
-             BusWriter out(*api, m);
-             write_tree(out, *tree, true);
-         })}};
+    BusMethods methods{{"GetValue", "", "v",
+                        replying("GetValue",
+                                 [api, tree](sdbus::Message& m) {
+                                     BusWriter out(*api, m);
+                                     write_tree(out, *tree, false);
+                                 })},
+                       {"GetText", "", "v", replying("GetText", [api, tree](sdbus::Message& m) {
+                            BusWriter out(*api, m);
+                            write_tree(out, *tree, true);
+                        })}};
     if (node.path != "/") {
         export_object(node.path, std::move(methods), std::nullopt);
         return;
     }
-    methods.push_back({"GetItems", "", "a{sa{sv}}",
-                       replying("GetItems", [api, tree](sdbus::Message& m) {
-                           BusWriter out(*api, m);
-                           write_items(out, tree->leaves);
-                       })});
+    methods.push_back(
+        {"GetItems", "", "a{sa{sv}}", replying("GetItems", [api, tree](sdbus::Message& m) {
+             BusWriter out(*api, m);
+             write_items(out, tree->leaves);
+         })});
     root = &export_object(node.path, std::move(methods), SignalSpec{"ItemsChanged", "a{sa{sv}}"});
 }
 
@@ -337,8 +340,9 @@ VenusValue BusService::Impl::checked(const Leaf& leaf, const VenusValue& value) 
     const auto* text = std::get_if<std::string>(&value.value);
     if (!dbus_string(value.text) || (text && !dbus_string(*text))) {
         if (first_report(leaf.spec.path))
-            spdlog::error("[bus] {}: a string that is not UTF-8 or holds a NUL: published as invalid",
-                          leaf.spec.path);
+            spdlog::error(
+                "[bus] {}: a string that is not UTF-8 or holds a NUL: published as invalid",
+                leaf.spec.path);
         return invalid_value();
     }
     return value;

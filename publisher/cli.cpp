@@ -1,6 +1,7 @@
 // tristar-publisher's command line: an optional TOML config plus overrides.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "gateway/base/config_file.h"
 #include "gateway/base/daemon_main.h"
@@ -24,10 +25,14 @@ struct CommandLine {
 void add_options(CLI::App& app, CommandLine& line) {
     add_config_option(app, line.daemon, "TOML config file ([publisher] table)");
     add_gateway_option(app, line.client);
-    app.add_option("--dbus", line.dbus, "bus: system (default) or session")->check(CLI::IsMember({"system", "session"}));
-    app.add_option("--dbus-address", line.dbus_address, "connect to this D-Bus address instead (unix:path=...)");
-    app.add_option("--data-dir", line.data_dir, "directory of the daily history (default /data/tristar)");
-    app.add_option("--poll-ms", line.poll_ms, "live poll period in ms (default 1000)")->check(CLI::Range(100, 60000));
+    app.add_option("--dbus", line.dbus, "bus: system (default) or session")
+        ->check(CLI::IsMember({"system", "session"}));
+    app.add_option("--dbus-address", line.dbus_address,
+                   "connect to this D-Bus address instead (unix:path=...)");
+    app.add_option("--data-dir", line.data_dir,
+                   "directory of the daily history (default /data/tristar)");
+    app.add_option("--poll-ms", line.poll_ms, "live poll period in ms (default 1000)")
+        ->check(CLI::Range(100, 60000));
     app.add_option("--device-instance", line.device_instance,
                    "device instance without localsettings, and the default with it (default 0)")
         ->check(CLI::Range(0, 999));
@@ -54,9 +59,12 @@ PublisherConfig resolve(const CommandLine& line) {
 
 std::unique_ptr<sdbus::IConnection> connect_bus(const PublisherConfig& config) {
     switch (config.bus) {
-        case BusKind::session: return sdbus::createSessionBusConnection();
-        case BusKind::address: return sdbus::createSessionBusConnectionWithAddress(config.bus_address);
-        case BusKind::system: break;
+        case BusKind::session:
+            return sdbus::createSessionBusConnection();
+        case BusKind::address:
+            return sdbus::createSessionBusConnectionWithAddress(config.bus_address);
+        case BusKind::system:
+            break;
     }
     return sdbus::createSystemBusConnection();
 }
@@ -64,27 +72,29 @@ std::unique_ptr<sdbus::IConnection> connect_bus(const PublisherConfig& config) {
 }  // namespace
 
 int publisher_main(int argc, char** argv) {
-    CLI::App app{"tristar-publisher: a TriStar MPPT as a Victron Venus OS solar charger, through tristar-gatewayd"};
+    CLI::App app{
+        "tristar-publisher: a TriStar MPPT as a Victron Venus OS solar charger, through "
+        "tristar-gatewayd"};
     CommandLine line;
     add_options(app, line);
     PublisherConfig config;
-    return daemon_main(
-        app, argc, argv,
-        {.program = "tristar-publisher",
-         .configure = configure_step(config, [&] { return resolve(line); }),
-         .checked = check_config_step(line.daemon,
-                                      [&] {
-                                          return "configuration ok: gateway " + config.gateway +
-                                                 ", data in " + config.data_dir;
-                                      }),
-         .serve =
-             [&] {
-                 // SIGTERM and SIGINT arrive as a readable fd, so the loop stops between two steps.
-                 const SignalFd stop;
-                 auto bus = connect_bus(config);
-                 Publisher publisher(config, *bus);
-                 return publisher.run(stop.fd());
-             }});
+    return daemon_main(app, argc, argv,
+                       {.program = "tristar-publisher",
+                        .configure = configure_step(config, [&] { return resolve(line); }),
+                        .checked = check_config_step(line.daemon,
+                                                     [&] {
+                                                         return "configuration ok: gateway " +
+                                                                config.gateway + ", data in " +
+                                                                config.data_dir;
+                                                     }),
+                        .serve = [&] {
+                            // SIGTERM and SIGINT arrive as a readable fd, so the loop stops between
+                            // two steps.
+                            const SignalFd stop;
+                            auto bus = connect_bus(config);
+                            Publisher publisher(config, *bus);
+                            return publisher.run(stop.fd());
+                        }});
 }
 
 }  // namespace tristar::publisher

@@ -12,7 +12,8 @@ using namespace std::chrono_literals;
 using config_file::TableReader;
 
 constexpr std::string_view bus_names[] = {"system", "session"};
-constexpr std::string_view level_names[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+constexpr std::string_view level_names[] = {"trace", "debug",    "info", "warn",
+                                            "error", "critical", "off"};
 
 void read_bus(TableReader& in, PublisherConfig& config) {
     const auto* bus = in.typed<std::string>("dbus", "a string");
@@ -27,7 +28,8 @@ void read_bus(TableReader& in, PublisherConfig& config) {
         config.bus_address = value;
     } else {
         in.fail(*bus, "dbus",
-                "must be \"system\", \"session\" or a D-Bus address like \"unix:path=/run/dbus/bus\" (got " +
+                "must be \"system\", \"session\" or a D-Bus address like "
+                "\"unix:path=/run/dbus/bus\" (got " +
                     config_file::in_quotes(value) + ")");
     }
 }
@@ -42,7 +44,8 @@ void read_serial(TableReader& in, PublisherConfig& config) {
                        });
     if (!valid)
         in.fail(*serial, "serial",
-                "must be at most 16 letters and digits, like \"01234567\" (got " + config_file::in_quotes(value) + ")");
+                "must be at most 16 letters and digits, like \"01234567\" (got " +
+                    config_file::in_quotes(value) + ")");
     config.serial = value;
 }
 
@@ -51,7 +54,8 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
         if (gateway->get().empty()) in.fail(*gateway, "gateway", "must name a ZeroMQ endpoint");
         config.gateway = gateway->get();
     }
-    in.read_key_files(config.server_public_key_file, config.client_secret_key_file, config.client_public_key_file);
+    in.read_key_files(config.server_public_key_file, config.client_secret_key_file,
+                      config.client_public_key_file);
     read_bus(in, config);
     in.read("live_poll_ms", config.polls.live, 100ms, 60000ms);
     in.read("coil_poll_ms", config.polls.coils, 100ms, 3600000ms);
@@ -69,12 +73,14 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
     }
     in.read("device_instance", config.device_instance, 0, 999);
     read_serial(in, config);
-    if (const auto id = in.integer("product_id", 0, 0xFFFF)) config.product_id = static_cast<std::int32_t>(*id);
+    if (const auto id = in.integer("product_id", 0, 0xFFFF))
+        config.product_id = static_cast<std::int32_t>(*id);
     in.read("history_days", config.history_days, 1, 31);
     milliseconds save = config.history_save;
     in.read("history_save_ms", save, 1000ms, 3600000ms);
     config.history_save = std::chrono::duration_cast<std::chrono::seconds>(save);
-    if (const auto* zone = in.typed<std::string>("timezone", "a string")) config.timezone = zone->get();
+    if (const auto* zone = in.typed<std::string>("timezone", "a string"))
+        config.timezone = zone->get();
     in.read("equalize_switch", config.equalize_switch);
     if (const auto i = in.choice("log_level", level_names)) config.log_level = level_names[*i];
     in.read("log_plain", config.log_plain);

@@ -37,12 +37,12 @@ struct PublisherConfig {
     // do, so the GUI lists the charger as not connected); polling goes on and the service comes
     // back under the same name and instance when the TriStar answers again.
     milliseconds release_after{10000};
-    std::string data_dir = "/data/tristar";   // the daily history (Venus OS keeps only /data)
-    int device_instance = 0;                  // "solarcharger:<n>" default; used as is without localsettings
+    std::string data_dir = "/data/tristar";  // the daily history (Venus OS keeps only /data)
+    int device_instance = 0;  // "solarcharger:<n>" default; used as is without localsettings
     // The TriStar's serial for /Serial and the service name, for a unit that cannot report its own
     // (docs/venus.md); "" = the serial the TriStar reports, or a fallback id.
     std::string serial;
-    std::int32_t product_id = 0xB7A1;         // third-party id, docs/venus.md
+    std::int32_t product_id = 0xB7A1;  // third-party id, docs/venus.md
     std::size_t history_days = 30;
     std::chrono::seconds history_save{300};
     std::string timezone;  // "" = /Settings/System/TimeZone, else TZ
@@ -60,8 +60,8 @@ struct PublisherConfig {
     bool operator==(const PublisherConfig&) const = default;
 };
 
-// Parses the [publisher] and [dvcc] tables of a TOML document; throws tristar::ConfigError naming the
-// file, line and key.
+// Parses the [publisher] and [dvcc] tables of a TOML document; throws tristar::ConfigError naming
+// the file, line and key.
 PublisherConfig parse_publisher_config(std::string_view toml_text, const std::string& source);
 PublisherConfig load_publisher_config(const std::string& file);
 

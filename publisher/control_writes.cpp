@@ -18,16 +18,19 @@ overloaded(F...) -> overloaded<F...>;
 
 }  // namespace
 
-ControlWrites::ControlWrites(const PublisherConfig& config, Parts parts, std::function<void()> publish)
+ControlWrites::ControlWrites(const PublisherConfig& config, Parts parts,
+                             std::function<void()> publish)
     : config_(config), parts_(parts), publish_(std::move(publish)) {}
 
 void ControlWrites::load_switch_pane() {
     if (const auto skipped = parts_.switch_pane.load(switch_pane_file()))
-        spdlog::warn("[controls] {}: {} unreadable lines skipped", switch_pane_file().string(), skipped);
+        spdlog::warn("[controls] {}: {} unreadable lines skipped", switch_pane_file().string(),
+                     skipped);
 }
 
 void ControlWrites::on_set(const std::string& path, const SetArgument& value, SetReply reply) {
-    if (parts_.switch_pane.is_setting(path)) return set_switch_setting(path, value, std::move(reply));
+    if (parts_.switch_pane.is_setting(path))
+        return set_switch_setting(path, value, std::move(reply));
     if (parts_.dvcc.handles(path)) return parts_.dvcc.set(path, value, std::move(reply));
     const auto charge_state = raw_word(parts_.snapshot, "charge_state");
     std::visit(overloaded{
@@ -60,7 +63,8 @@ void ControlWrites::write_coil(const std::string& path, CoilWrite write, SetRepl
         }
         write.value = *coil;
     }
-    spdlog::info("[controls] {} -> coil 0x{:04X} {}", path, write.address, write.value ? "ON" : "OFF");
+    spdlog::info("[controls] {} -> coil 0x{:04X} {}", path, write.address,
+                 write.value ? "ON" : "OFF");
     v1::Request request;
     request.set_priority(v1::PRIORITY_INTERACTIVE);
     auto* coil = request.mutable_write_coil();
@@ -90,11 +94,13 @@ void ControlWrites::on_write_reply(Outstanding& done, const v1::Reply& reply) {
 
 // The switch pane's settings are the publisher's own: kept in the data directory, so the GUI's
 // edits survive a restart.
-void ControlWrites::set_switch_setting(const std::string& path, const SetArgument& value, SetReply reply) {
+void ControlWrites::set_switch_setting(const std::string& path, const SetArgument& value,
+                                       SetReply reply) {
     const auto code = parts_.switch_pane.set(path, value);
     if (code == set_result::accepted) {
         if (!parts_.switch_pane.save(switch_pane_file()))
-            spdlog::error("[controls] cannot save the switch pane settings to {}", switch_pane_file().string());
+            spdlog::error("[controls] cannot save the switch pane settings to {}",
+                          switch_pane_file().string());
         publish_();
     } else {
         spdlog::info("[controls] SetValue {} refused ({})", path, code);
@@ -104,11 +110,14 @@ void ControlWrites::set_switch_setting(const std::string& path, const SetArgumen
 
 void ControlWrites::add_values(PathValues& values) const {
     const Snapshot& snapshot = parts_.snapshot;
-    for (auto& [path, value] : parts_.switch_pane.values(snapshot.coil(coil_equalize), snapshot.coil(coil_charge_disconnect)))
+    for (auto& [path, value] : parts_.switch_pane.values(snapshot.coil(coil_equalize),
+                                                         snapshot.coil(coil_charge_disconnect)))
         values.insert_or_assign(path, std::move(value));
     // One-shot controls read 0, or 1 while their write is on its way.
     for (const auto& control : control_paths()) {
-        if (!control.one_shot || (control.path.starts_with(switch_pane_prefix) && !config_.equalize_switch)) continue;
+        if (!control.one_shot ||
+            (control.path.starts_with(switch_pane_prefix) && !config_.equalize_switch))
+            continue;
         const bool busy = parts_.requests.writing(control.path);
         values[std::string(control.path)] = integer_value(busy ? 1 : 0, busy ? "1" : "0");
     }

@@ -21,7 +21,7 @@
 namespace tristar::publisher {
 
 class ControlWrites {
-public:
+  public:
     struct Parts {
         GatewayRequests& requests;
         Snapshot& snapshot;
@@ -40,7 +40,7 @@ public:
     // The switch pane's paths, and the one-shot controls: 0, or 1 while their write is on its way.
     void add_values(PathValues& values) const;
 
-private:
+  private:
     void write_coil(const std::string& path, CoilWrite write, SetReply reply);
     void set_switch_setting(const std::string& path, const SetArgument& value, SetReply reply);
     std::filesystem::path switch_pane_file() const;

@@ -69,7 +69,8 @@ std::span<const ControlSpec> control_paths() {
     return controls;
 }
 
-Decision decide(std::string_view path, const SetArgument& value, std::optional<std::uint16_t> charge_state) {
+Decision decide(std::string_view path, const SetArgument& value,
+                std::optional<std::uint16_t> charge_state) {
     if (path == "/CustomName") {
         const auto* name = std::get_if<std::string>(&value);
         if (name == nullptr) return Refusal{set_result::not_writable, "/CustomName is a string"};

@@ -58,6 +58,7 @@ using Decision = std::variant<CoilWrite, SetName, NoOp, Refusal>;
 
 // What a SetValue of `value` (already of the path's type) on `path` should do. `charge_state`
 // is the last charge_state read (0x32), absent when unknown; ResetController 1 needs it.
-Decision decide(std::string_view path, const SetArgument& value, std::optional<std::uint16_t> charge_state);
+Decision decide(std::string_view path, const SetArgument& value,
+                std::optional<std::uint16_t> charge_state);
 
 }  // namespace tristar::publisher

@@ -9,7 +9,8 @@ namespace {
 std::string transport_text(const v1::Status& status) {
     const bool rtu = status.transport() == "rtu";
     std::string_view device = status.device();
-    if (const auto scheme = device.find("://"); scheme != std::string_view::npos) device.remove_prefix(scheme + 3);
+    if (const auto scheme = device.find("://"); scheme != std::string_view::npos)
+        device.remove_prefix(scheme + 3);
     device = device.substr(0, device.find('?'));
     return std::string(rtu ? "Modbus RTU " : "Modbus TCP ") + std::string(device);
 }
@@ -47,7 +48,8 @@ bool DeviceReads::take(Poll poll, const v1::Reply& reply) {
 
 void DeviceReads::finished(Poll poll, const std::optional<client::Failure>& failure, bool connected,
                            SteadyTime now) {
-    plan_.finished(poll, failure ? note_failure(poll, *failure, connected) : note_success(poll), now);
+    plan_.finished(poll, failure ? note_failure(poll, *failure, connected) : note_success(poll),
+                   now);
 }
 
 // A span the device refuses is split for good when it can be; while the link is down, a timeout
@@ -62,7 +64,8 @@ Outcome DeviceReads::note_failure(Poll poll, const client::Failure& failure, boo
     }
     if (poll != Poll::live && !connected && link_failure(failure)) return Outcome::failed;
     if (failures_.failed(poll, failure) == ReadFailures::Note::warning)
-        spdlog::warn("{}", failure_warning(read, failure, failures_.in_a_row(poll), failures_.persistent_failures()));
+        spdlog::warn("{}", failure_warning(read, failure, failures_.in_a_row(poll),
+                                           failures_.persistent_failures()));
     return failures_.persistent(poll) ? Outcome::failed_persistently : Outcome::failed;
 }
 

@@ -22,7 +22,7 @@
 namespace tristar::publisher {
 
 class DeviceReads {
-public:
+  public:
     DeviceReads(const PublisherConfig& config, SteadyTime start);
 
     // Sends every read due at `now`.
@@ -32,7 +32,8 @@ public:
     // Stores a successful answer: false when it does not fit the read. The status is remembered.
     bool take(Poll poll, const v1::Reply& reply);
     // A read answered (`failure` empty) or failed, while the link is `connected` or not.
-    void finished(Poll poll, const std::optional<client::Failure>& failure, bool connected, SteadyTime now);
+    void finished(Poll poll, const std::optional<client::Failure>& failure, bool connected,
+                  SteadyTime now);
     // A read given up on with the gateway (gateway_requests.h).
     void given_up(Poll poll, SteadyTime now) { plan_.finished(poll, Outcome::failed, now); }
     // The link came back: who the device is gets read again.
@@ -45,7 +46,7 @@ public:
     Mapping mapping() const { return map_snapshot(snapshot_, mapping_options_); }
     IdentityInputs identity_inputs() const;
 
-private:
+  private:
     Outcome note_failure(Poll poll, const client::Failure& failure, bool connected);
     Outcome note_success(Poll poll);
 

@@ -1,9 +1,9 @@
 #include "publisher/dvcc.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "proto/tristar/decode.h"
 #include "proto/tristar/register_map.h"
@@ -66,9 +66,11 @@ void Dvcc::note_own_target(const DeviceView& device) {
 
 // The words slave mode should hold, or nothing when no DVCC limit binds or the current is 0
 // (then ChargeStop stops the charger).
-std::optional<SlaveTarget> Dvcc::slave_target(const DvccLimits& limits, const DeviceView& device) const {
+std::optional<SlaveTarget> Dvcc::slave_target(const DvccLimits& limits,
+                                              const DeviceView& device) const {
     if (!limits.voltage && !limits.current) return std::nullopt;
-    const double amps = limits.current.value_or(std::clamp(config_.charge_current_limit, 0.0, dvcc_current_limit_max));
+    const double amps = limits.current.value_or(
+        std::clamp(config_.charge_current_limit, 0.0, dvcc_current_limit_max));
     const auto current = slave_word("slave_current", amps, *device.v_pu);
     if (!current || *current == 0) return std::nullopt;
     constexpr double none = std::numeric_limits<double>::infinity();
@@ -76,7 +78,8 @@ std::optional<SlaveTarget> Dvcc::slave_target(const DvccLimits& limits, const De
     const double v = std::min(limits.voltage.value_or(none), own);
     const bool binds = amps < dvcc_current_limit_max || (limits.voltage && *limits.voltage < own);
     if (!binds) return std::nullopt;
-    SlaveTarget target{*current, std::nullopt,
+    SlaveTarget target{*current,
+                       std::nullopt,
                        fmt::format("{} (DVCC {}, limit {})", format_number(amps, 2, "A"),
                                    limits.current ? format_number(*limits.current, 2, "A") : "none",
                                    format_number(config_.charge_current_limit, 0, "A")),
@@ -125,17 +128,20 @@ DvccStep Dvcc::disabled_step(const DeviceView& device, SteadyTime now) {
     }
     out.writes = slave_.due(std::nullopt, in_slave, true, now);
     if (!out.writes.empty())
-        out.events.push_back("the TriStar is in slave mode (charge_state 9) and DVCC is off: leaving slave mode");
+        out.events.push_back(
+            "the TriStar is in slave mode (charge_state 9) and DVCC is off: leaving slave mode");
     return out;
 }
 
 void Dvcc::note_events(const DvccLimits& limits, std::vector<std::string>& events) {
     if (limits.controlling && !last_.controlling) events.emplace_back("DVCC controls the TriStar");
     if (!limits.controlling && last_.controlling && !limits.lost)
-        events.emplace_back("DVCC leaves the TriStar to its own settings (NetworkMode not networked)");
+        events.emplace_back(
+            "DVCC leaves the TriStar to its own settings (NetworkMode not networked)");
     if (limits.lost && !last_.lost) {
-        events.emplace_back(limits.bms ? "no DVCC write for 60 s with a BMS: charging stopped, /ErrorCode 67"
-                                       : "no DVCC write for 60 s: the TriStar charges on its own settings");
+        events.emplace_back(
+            limits.bms ? "no DVCC write for 60 s with a BMS: charging stopped, /ErrorCode 67"
+                       : "no DVCC write for 60 s: the TriStar charges on its own settings");
     }
     if (!limits.lost && last_.lost) events.emplace_back("DVCC writes again");
     if (limits.lost && last_.lost && last_.bms && !limits.bms)
@@ -143,7 +149,8 @@ void Dvcc::note_events(const DvccLimits& limits, std::vector<std::string>& event
     last_ = limits;
 }
 
-WriteNote Dvcc::finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now) {
+WriteNote Dvcc::finished(const DvccWrite& write, const std::optional<std::string>& failure,
+                         SteadyTime now) {
     if (write.target == DvccWrite::Target::coil) return stop_.finished(write, failure, now);
     if (!failure && write.value == slave_exit_value && !enabled()) may_exit_ = false;
     return slave_.finished(write, failure, now);
@@ -167,10 +174,12 @@ PathValues Dvcc::values(const DeviceView& device, SteadyTime now) const {
     values[std::string(write_error_path)] = string_value(error);
     const DvccLimits limits = link_.limits(now);
     const bool bms_lost = this->bms_lost(limits);
-    if (bms_lost && device.charge_state) values["/ErrorCode"] = integer_value(error_bms_connection_lost, "#67 BMS connection lost");
+    if (bms_lost && device.charge_state)
+        values["/ErrorCode"] = integer_value(error_bms_connection_lost, "#67 BMS connection lost");
     // Stopped by DVCC alone: not "Off", which would make systemcalc give up on the charger.
     if (stop_.held() && !stop_.user_stopped() && device.charge_state == disconnect_state) {
-        const std::int32_t state = bms_lost ? venus_state_value::fault : venus_state_value::external_control;
+        const std::int32_t state =
+            bms_lost ? venus_state_value::fault : venus_state_value::external_control;
         values["/State"] = integer_value(state, state_text(state));
     }
     if (const auto off = stop_.user_off(device.charge_disconnect)) {

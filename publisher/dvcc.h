@@ -58,7 +58,7 @@ inline constexpr std::int32_t error_bms_connection_lost = 67;  // venus-dbus.md 
 std::vector<ItemSpec> dvcc_items(const DvccConfig& config);
 
 class Dvcc {
-public:
+  public:
     Dvcc(const DvccConfig& config, SteadyTime start, DvccMemory memory = {});
 
     bool enabled() const { return config_.enabled; }
@@ -70,7 +70,8 @@ public:
 
     DvccStep step(const DeviceView& device, SteadyTime now);
     // The outcome of a write step() returned: nothing when the device took it.
-    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
+    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure,
+                       SteadyTime now);
     // For a clean stop: the writes that leave slave mode, if it is ours or the unit reports it.
     std::vector<DvccWrite> leave(const DeviceView& device) const;
 
@@ -81,8 +82,9 @@ public:
     std::optional<bool> user_off(std::optional<bool> coil) const;
     DvccMemory memory() const { return {link_.bms_present(), stop_.held()}; }
 
-private:
-    std::optional<SlaveTarget> slave_target(const DvccLimits& limits, const DeviceView& device) const;
+  private:
+    std::optional<SlaveTarget> slave_target(const DvccLimits& limits,
+                                            const DeviceView& device) const;
     DvccStep disabled_step(const DeviceView& device, SteadyTime now);
     void note_events(const DvccLimits& limits, std::vector<std::string>& events);
     void note_own_target(const DeviceView& device);

@@ -1,10 +1,10 @@
 #include "publisher/dvcc_driver.h"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
-
-#include <spdlog/spdlog.h>
 
 #include "gateway/base/atomic_file.h"
 #include "publisher/controls.h"
@@ -89,8 +89,8 @@ void DvccDriver::drive(SteadyTime now) {
 }
 
 void DvccDriver::send(const DvccWrite& write, SteadyTime now) {
-    spdlog::log(write.refresh ? spdlog::level::debug : spdlog::level::info, "[dvcc] {}: {}", write_text(write),
-                write.why);
+    spdlog::log(write.refresh ? spdlog::level::debug : spdlog::level::info, "[dvcc] {}: {}",
+                write_text(write), write.why);
     Outstanding pending;
     pending.sent = now;
     pending.path = "[dvcc]";
@@ -100,12 +100,13 @@ void DvccDriver::send(const DvccWrite& write, SteadyTime now) {
 
 void DvccDriver::on_reply(const Outstanding& done, const v1::Reply& reply) {
     const auto failure = client::failure_of(reply);
-    const std::optional<std::string> why = failure ? std::optional(failure->describe()) : std::nullopt;
+    const std::optional<std::string> why =
+        failure ? std::optional(failure->describe()) : std::nullopt;
     const DvccWrite& write = *done.dvcc;
     switch (dvcc_.finished(write, why, Steady::now())) {
         case WriteNote::failing:
-            spdlog::warn("[dvcc] {} ({}) fails: {}; retried, not logged again until it succeeds", write_text(write),
-                         write.why, *why);
+            spdlog::warn("[dvcc] {} ({}) fails: {}; retried, not logged again until it succeeds",
+                         write_text(write), write.why, *why);
             break;
         case WriteNote::recovered:
             spdlog::info("[dvcc] {} succeeds again", write_text(write));
@@ -124,7 +125,8 @@ void DvccDriver::on_reply(const Outstanding& done, const v1::Reply& reply) {
 void DvccDriver::add_values(PathValues& values) const {
     if (!dvcc_.enabled()) return;
     const DeviceView view = device_view();
-    for (auto& [path, value] : dvcc_.values(view, Steady::now())) values.insert_or_assign(path, std::move(value));
+    for (auto& [path, value] : dvcc_.values(view, Steady::now()))
+        values.insert_or_assign(path, std::move(value));
     // The GUI's charger switch shows the user's switch, as /Mode does: a DVCC stop alone is "on".
     const auto off = dvcc_.user_off(view.charge_disconnect);
     if (off == view.charge_disconnect) return;

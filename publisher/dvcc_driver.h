@@ -18,7 +18,7 @@
 namespace tristar::publisher {
 
 class DvccDriver {
-public:
+  public:
     // Keeps references to every argument but `publish`: they must outlive this.
     DvccDriver(const PublisherConfig& config, GatewayRequests& requests, Snapshot& snapshot,
                const SwitchPane& switch_pane, std::function<void()> publish);
@@ -37,7 +37,7 @@ public:
     // Before exit, while the link is `connected`: out of slave mode (waits for the answer).
     void leave_slave_mode(bool connected);
 
-private:
+  private:
     DeviceView device_view() const;
     void send(const DvccWrite& write, SteadyTime now);
     void save_memory();

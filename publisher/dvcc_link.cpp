@@ -30,10 +30,10 @@ struct LinkPath {
 };
 
 constexpr std::array link_paths{
-    LinkPath{network_mode_path, integer, true},       LinkPath{charge_voltage_path, number, true},
-    LinkPath{charge_current_path, number, true},      LinkPath{battery_current_path, number, true},
-    LinkPath{voltage_sense_path, number, true},       LinkPath{temperature_sense_path, number, true},
-    LinkPath{network_status_path, integer, false},    LinkPath{current_limit_path, number, false},
+    LinkPath{network_mode_path, integer, true},    LinkPath{charge_voltage_path, number, true},
+    LinkPath{charge_current_path, number, true},   LinkPath{battery_current_path, number, true},
+    LinkPath{voltage_sense_path, number, true},    LinkPath{temperature_sense_path, number, true},
+    LinkPath{network_status_path, integer, false}, LinkPath{current_limit_path, number, false},
     LinkPath{bms_present_path, integer, true},
 };
 
@@ -60,7 +60,8 @@ std::vector<ItemSpec> DvccLink::items() {
 }
 
 bool DvccLink::handles(std::string_view path) {
-    return std::ranges::any_of(link_paths, [&](const LinkPath& p) { return p.writable && p.path == path; });
+    return std::ranges::any_of(link_paths,
+                               [&](const LinkPath& p) { return p.writable && p.path == path; });
 }
 
 std::optional<DvccLink::Written>* DvccLink::slot(std::string_view path) {
@@ -95,9 +96,11 @@ std::int32_t DvccLink::set(std::string_view path, const SetArgument& value, Stea
     const auto* number = std::get_if<double>(&value);
     if (written == nullptr || number == nullptr) return set_result::not_writable;
     if (!std::isfinite(*number)) return set_result::rejected;
-    if (path == charge_voltage_path && (*number < 0.0 || *number > charge_voltage_max)) return set_result::rejected;
+    if (path == charge_voltage_path && (*number < 0.0 || *number > charge_voltage_max))
+        return set_result::rejected;
     *written = Written{*number, now};
-    if (path == charge_voltage_path || path == charge_current_path) last_write_ = now;  // not sensing
+    if (path == charge_voltage_path || path == charge_current_path)
+        last_write_ = now;  // not sensing
     if (path == charge_voltage_path && !batch_started_) batch_started_ = now;
     if (path == charge_current_path) batch_started_.reset();
     return set_result::accepted;
@@ -119,8 +122,10 @@ DvccLimits DvccLink::limits(SteadyTime now) const {
     const bool networked = !network_mode_ || (*network_mode_ & network_mode::networked) != 0;
     limits.controlling = last_write_ && !limits.lost && networked;
     if (!limits.controlling) return limits;
-    const bool remote_voltage = !network_mode_ || (*network_mode_ & network_mode::remote_voltage) != 0;
-    if (const auto volts = fresh(voltage_, now); volts && remote_voltage && *volts > 0.0) limits.voltage = volts;
+    const bool remote_voltage =
+        !network_mode_ || (*network_mode_ & network_mode::remote_voltage) != 0;
+    if (const auto volts = fresh(voltage_, now); volts && remote_voltage && *volts > 0.0)
+        limits.voltage = volts;
     if (const auto amps = fresh(current_, now)) limits.current = std::clamp(*amps, 0.0, limit_a_);
     return limits;
 }
@@ -135,11 +140,15 @@ PathValues DvccLink::values(SteadyTime now) const {
     values[std::string(temperature_sense_path)] = number_or_invalid(last(temperature_sense_), "°C");
     const bool mode_fresh = network_mode_ && now - network_mode_at_ < dvcc_loss_after;
     values[std::string(network_mode_path)] =
-        mode_fresh ? integer_value(*network_mode_, std::to_string(*network_mode_)) : invalid_value();
-    const std::int32_t status = limits(now).controlling ? network_status::slave : network_status::standalone;
+        mode_fresh ? integer_value(*network_mode_, std::to_string(*network_mode_))
+                   : invalid_value();
+    const std::int32_t status =
+        limits(now).controlling ? network_status::slave : network_status::standalone;
     values[std::string(network_status_path)] = integer_value(status, network_status_text(status));
-    values[std::string(current_limit_path)] = number_value(limit_a_, format_number(limit_a_, 0, "A"));
-    values[std::string(bms_present_path)] = integer_value(bms_present_ ? 1 : 0, bms_present_ ? "1" : "0");
+    values[std::string(current_limit_path)] =
+        number_value(limit_a_, format_number(limit_a_, 0, "A"));
+    values[std::string(bms_present_path)] =
+        integer_value(bms_present_ ? 1 : 0, bms_present_ ? "1" : "0");
     return values;
 }
 

@@ -60,7 +60,7 @@ struct DvccLimits {
 };
 
 class DvccLink {
-public:
+  public:
     DvccLink(const DvccConfig& config, SteadyTime start, bool bms_present = false);
 
     // The paths this class answers SetValue for, and every path it publishes, with their types.
@@ -83,7 +83,7 @@ public:
     // /Settings/ChargeCurrentLimit and /Settings/BmsPresent.
     PathValues values(SteadyTime now) const;
 
-private:
+  private:
     struct Written {
         double value;
         SteadyTime at;
@@ -96,7 +96,8 @@ private:
     std::optional<SteadyTime> last_write_;
     std::optional<std::int32_t> network_mode_;
     SteadyTime network_mode_at_{};
-    std::optional<SteadyTime> batch_started_;  // a NetworkMode or ChargeVoltage write, current pending
+    std::optional<SteadyTime>
+        batch_started_;  // a NetworkMode or ChargeVoltage write, current pending
     std::optional<Written> voltage_, current_, battery_current_, voltage_sense_, temperature_sense_;
     bool bms_present_;
 };

@@ -31,8 +31,8 @@ WriteNote WriteTrack::finished(const std::optional<std::string>& failure, Steady
     return was_failing ? WriteNote::recovered : WriteNote::none;
 }
 
-std::vector<DvccWrite> SlaveRegisters::due(const std::optional<SlaveTarget>& want, bool device_in_slave,
-                                           bool may_exit, SteadyTime now) {
+std::vector<DvccWrite> SlaveRegisters::due(const std::optional<SlaveTarget>& want,
+                                           bool device_in_slave, bool may_exit, SteadyTime now) {
     std::vector<DvccWrite> out;
     if (want) {
         add_if_due(current_, want->current, want->current_why, now, out);
@@ -47,8 +47,8 @@ std::vector<DvccWrite> SlaveRegisters::due(const std::optional<SlaveTarget>& wan
     return exit(now);
 }
 
-void SlaveRegisters::add_if_due(Register& reg, std::uint16_t value, const std::string& why, SteadyTime now,
-                                std::vector<DvccWrite>& out) {
+void SlaveRegisters::add_if_due(Register& reg, std::uint16_t value, const std::string& why,
+                                SteadyTime now, std::vector<DvccWrite>& out) {
     if (reg.track.busy(now) || reg.track.waiting_retry(now)) return;
     const bool same = reg.taken == value;
     if (same && now - reg.taken_at < refresh_every) return;
@@ -62,7 +62,8 @@ std::vector<DvccWrite> SlaveRegisters::exit(SteadyTime now) {
     exit_sent_ = now;
     std::vector<DvccWrite> out;
     for (Register* reg : {&current_, &voltage_}) {
-        out.push_back({DvccWrite::Target::holding_register, reg->address, slave_exit_value, "leave slave mode", false});
+        out.push_back({DvccWrite::Target::holding_register, reg->address, slave_exit_value,
+                       "leave slave mode", false});
         reg->track.sent = now;
     }
     return out;
@@ -72,12 +73,13 @@ std::vector<DvccWrite> SlaveRegisters::leave(bool device_in_slave) const {
     if (!entered_ && !device_in_slave) return {};
     std::vector<DvccWrite> out;
     for (const Register* reg : {&current_, &voltage_})
-        out.push_back({DvccWrite::Target::holding_register, reg->address, slave_exit_value, "leave slave mode", false});
+        out.push_back({DvccWrite::Target::holding_register, reg->address, slave_exit_value,
+                       "leave slave mode", false});
     return out;
 }
 
-WriteNote SlaveRegisters::finished(const DvccWrite& write, const std::optional<std::string>& failure,
-                                   SteadyTime now) {
+WriteNote SlaveRegisters::finished(const DvccWrite& write,
+                                   const std::optional<std::string>& failure, SteadyTime now) {
     Register& reg = of(write.address);
     const WriteNote note = reg.track.finished(failure, now);
     if (failure) {
@@ -93,7 +95,8 @@ WriteNote SlaveRegisters::finished(const DvccWrite& write, const std::optional<s
 
 std::string SlaveRegisters::error() const {
     for (const Register* reg : {&current_, &voltage_}) {
-        if (reg->track.failed) return fmt::format("register 0x{:04X}: {}", reg->address, reg->track.error);
+        if (reg->track.failed)
+            return fmt::format("register 0x{:04X}: {}", reg->address, reg->track.error);
     }
     return {};
 }

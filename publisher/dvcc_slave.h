@@ -25,14 +25,15 @@ struct SlaveTarget {
 };
 
 class SlaveRegisters {
-public:
+  public:
     // The writes due now. `want`: the words slave mode should hold, or nothing to be out of it;
     // `device_in_slave`: charge_state reads SLAVE; `may_exit`: leaving a slave mode this class did
     // not enter is allowed. Each write returned counts as sent.
-    std::vector<DvccWrite> due(const std::optional<SlaveTarget>& want, bool device_in_slave, bool may_exit,
-                               SteadyTime now);
+    std::vector<DvccWrite> due(const std::optional<SlaveTarget>& want, bool device_in_slave,
+                               bool may_exit, SteadyTime now);
     // The outcome of a write due() returned: nothing when the device took it.
-    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
+    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure,
+                       SteadyTime now);
 
     bool entered() const { return entered_; }
     // "register 0x0058: DEVICE_TIMEOUT: ..." while a register's writes fail; "" otherwise.
@@ -41,7 +42,7 @@ public:
     // the unit does not report it.
     std::vector<DvccWrite> leave(bool device_in_slave) const;
 
-private:
+  private:
     struct Register {
         std::uint16_t address;
         std::optional<std::uint16_t> taken;  // the value the device last took
@@ -51,7 +52,9 @@ private:
     void add_if_due(Register& reg, std::uint16_t value, const std::string& why, SteadyTime now,
                     std::vector<DvccWrite>& out);
     std::vector<DvccWrite> exit(SteadyTime now);
-    Register& of(std::uint16_t address) { return address == current_.address ? current_ : voltage_; }
+    Register& of(std::uint16_t address) {
+        return address == current_.address ? current_ : voltage_;
+    }
 
     Register current_{slave_current_address, {}, {}, {}};
     Register voltage_{slave_voltage_address, {}, {}, {}};

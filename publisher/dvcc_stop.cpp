@@ -8,7 +8,8 @@ std::optional<DvccWrite> ChargeStop::due(bool want, std::optional<bool> coil, St
     if (!coil) return std::nullopt;
     if (!known_) {
         known_ = true;
-        if (dvcc_ && !*coil) dvcc_ = false;  // released meanwhile (a controller reset clears coil 2)
+        if (dvcc_ && !*coil)
+            dvcc_ = false;  // released meanwhile (a controller reset clears coil 2)
         user_ = *coil && !dvcc_;
     }
     if (want && !dvcc_) {
@@ -30,11 +31,12 @@ std::optional<DvccWrite> ChargeStop::due(bool want, std::optional<bool> coil, St
     if (!target_ || track_.busy(now) || track_.waiting_retry(now)) return std::nullopt;
     track_.sent = now;
     const char* why = *target_ ? "DVCC stops charging" : "DVCC allows charging again";
-    return DvccWrite{DvccWrite::Target::coil, charge_disconnect_coil, *target_ ? std::uint16_t{1} : std::uint16_t{0},
-                     why, false};
+    return DvccWrite{DvccWrite::Target::coil, charge_disconnect_coil,
+                     *target_ ? std::uint16_t{1} : std::uint16_t{0}, why, false};
 }
 
-WriteNote ChargeStop::finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now) {
+WriteNote ChargeStop::finished(const DvccWrite& write, const std::optional<std::string>& failure,
+                               SteadyTime now) {
     const WriteNote note = track_.finished(failure, now);
     if (!failure && target_ == (write.value != 0)) target_.reset();
     return note;
@@ -42,8 +44,9 @@ WriteNote ChargeStop::finished(const DvccWrite& write, const std::optional<std::
 
 std::optional<bool> ChargeStop::user_switch(bool off) {
     user_ = off;
-    if (off && target_ == false) target_.reset();  // a pending DVCC release must not undo the user's stop
-    if (dvcc_) return std::nullopt;                 // DVCC's stop holds the coil ON (or will)
+    if (off && target_ == false)
+        target_.reset();             // a pending DVCC release must not undo the user's stop
+    if (dvcc_) return std::nullopt;  // DVCC's stop holds the coil ON (or will)
     return off;
 }
 

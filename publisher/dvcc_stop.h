@@ -18,15 +18,17 @@ namespace tristar::publisher {
 inline constexpr std::uint16_t charge_disconnect_coil = 0x0002;
 
 class ChargeStop {
-public:
+  public:
     // held_at_start: a DVCC stop was in force when the publisher last stopped (it stays
     // DVCC's, not the user's, if the coil still reads ON).
     explicit ChargeStop(bool held_at_start = false) : dvcc_(held_at_start) {}
 
     // The coil write due now, if any: `want` is whether DVCC wants the charger stopped, `coil`
-    // the last coil 2 reading (nothing decided until there is one). A write returned counts as sent.
+    // the last coil 2 reading (nothing decided until there is one). A write returned counts as
+    // sent.
     std::optional<DvccWrite> due(bool want, std::optional<bool> coil, SteadyTime now);
-    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure, SteadyTime now);
+    WriteNote finished(const DvccWrite& write, const std::optional<std::string>& failure,
+                       SteadyTime now);
 
     // The user's /Mode: off = 4. Returns the coil value to write for it, or nothing when the coil
     // already is where it must stay (accept the SetValue at once).
@@ -38,7 +40,7 @@ public:
     std::optional<bool> user_off(std::optional<bool> coil) const;
     std::string error() const;
 
-private:
+  private:
     bool known_ = false;  // the coil was read once
     bool user_ = false;
     bool dvcc_;

@@ -15,9 +15,9 @@ struct DvccWrite {
     enum class Target : std::uint8_t { holding_register, coil };
     Target target;
     std::uint16_t address;
-    std::uint16_t value;  // a coil: 1 ON, 0 OFF
-    std::string why;      // "27.60 V (DVCC 27.60 V, TriStar 28.80 V)"
-    bool refresh = false; // the same value again, only to keep slave mode (logged at debug)
+    std::uint16_t value;   // a coil: 1 ON, 0 OFF
+    std::string why;       // "27.60 V (DVCC 27.60 V, TriStar 28.80 V)"
+    bool refresh = false;  // the same value again, only to keep slave mode (logged at debug)
     friend bool operator==(const DvccWrite&, const DvccWrite&) = default;
 };
 

@@ -1,8 +1,8 @@
 #include "publisher/gateway_requests.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace tristar::publisher {
 
@@ -10,8 +10,9 @@ using namespace std::chrono_literals;
 
 GatewayRequests::GatewayRequests(const PublisherConfig& config)
     : endpoint_(config.gateway),
-      curve_(client::load_curve_keys(client::CurveKeyFiles{
-          config.server_public_key_file, config.client_secret_key_file, config.client_public_key_file})) {}
+      curve_(client::load_curve_keys(client::CurveKeyFiles{config.server_public_key_file,
+                                                           config.client_secret_key_file,
+                                                           config.client_public_key_file})) {}
 
 void GatewayRequests::connect(std::chrono::milliseconds deadline) {
     client::Options options;
@@ -46,7 +47,8 @@ void GatewayRequests::receive_replies(
 }
 
 bool GatewayRequests::overdue(SteadyTime now, std::chrono::milliseconds give_up_after) const {
-    return std::ranges::any_of(outstanding_, [&](const auto& entry) { return now - entry.second.sent >= give_up_after; });
+    return std::ranges::any_of(
+        outstanding_, [&](const auto& entry) { return now - entry.second.sent >= give_up_after; });
 }
 
 std::vector<Outstanding> GatewayRequests::give_up() {
@@ -60,7 +62,8 @@ std::vector<Outstanding> GatewayRequests::give_up() {
     return dropped;
 }
 
-SteadyTime GatewayRequests::next_give_up(SteadyTime next, std::chrono::milliseconds give_up_after) const {
+SteadyTime GatewayRequests::next_give_up(SteadyTime next,
+                                         std::chrono::milliseconds give_up_after) const {
     for (const auto& entry : outstanding_) next = std::min(next, entry.second.sent + give_up_after);
     return next;
 }

@@ -14,7 +14,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "gateway/client/client.h"
@@ -39,7 +38,7 @@ struct Outstanding {
 };
 
 class GatewayRequests {
-public:
+  public:
     // Reads the CURVE keys the config names (a key file that cannot be read stops the program
     // with its name); connects only in connect().
     explicit GatewayRequests(const PublisherConfig& config);
@@ -51,10 +50,13 @@ public:
     std::uint64_t send(v1::Request request, Outstanding pending);
     // Sends without keeping it: the caller waits for the reply itself with receive().
     std::uint64_t send_untracked(v1::Request request) { return gateway_->send(std::move(request)); }
-    std::optional<v1::Reply> receive(std::chrono::milliseconds timeout) { return gateway_->receive(timeout); }
+    std::optional<v1::Reply> receive(std::chrono::milliseconds timeout) {
+        return gateway_->receive(timeout);
+    }
     // Every reply waiting on the socket to a request still kept, with that request (no longer
     // kept when `on_reply` runs). Replies to requests given up on are dropped.
-    void receive_replies(const std::function<void(Outstanding& done, const v1::Reply& reply)>& on_reply);
+    void receive_replies(
+        const std::function<void(Outstanding& done, const v1::Reply& reply)>& on_reply);
 
     // Some request has waited `give_up_after` or longer.
     bool overdue(SteadyTime now, std::chrono::milliseconds give_up_after) const;
@@ -66,7 +68,7 @@ public:
     bool writing(std::string_view path) const;
     void* socket_handle() { return gateway_->socket().handle(); }
 
-private:
+  private:
     std::string endpoint_;
     zmq::context_t context_{1};
     std::optional<client::CurveKeys> curve_;

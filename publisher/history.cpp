@@ -20,7 +20,9 @@ constexpr int state_mppt = 5;
 constexpr int state_absorption = 6;
 constexpr int state_float = 7;
 
-bool usable(const std::optional<double>& v) { return v && std::isfinite(*v); }
+bool usable(const std::optional<double>& v) {
+    return v && std::isfinite(*v);
+}
 
 void raise_max(std::optional<double>& slot, const std::optional<double>& v) {
     if (usable(v) && (!slot || *v > *slot)) slot = *v;
@@ -73,7 +75,9 @@ std::vector<std::int32_t> error_codes(std::uint16_t bits) {
     return codes;
 }
 
-LastSample remember(const Sample& s) { return LastSample{s.time, s.charge_state, s.kwh_total}; }
+LastSample remember(const Sample& s) {
+    return LastSample{s.time, s.charge_state, s.kwh_total};
+}
 
 HistoryConfig normalized(HistoryConfig config) {
     config.max_days = std::max<std::size_t>(config.max_days, 1);
@@ -107,7 +111,9 @@ void DailyHistory::add(const Sample& sample) {
     sampled_ = sampled_ || believed;
 }
 
-void DailyHistory::reset_user_yield() { state_.user_base_wh = state_.system_wh; }
+void DailyHistory::reset_user_yield() {
+    state_.user_base_wh = state_.system_wh;
+}
 
 Totals DailyHistory::totals() const {
     const double user_wh = std::max(0.0, state_.system_wh - state_.user_base_wh);
@@ -123,7 +129,8 @@ void DailyHistory::roll_to(sys_days date) {
     if (!held.empty()) state_.day_start_wh += held.front().yield_wh;
     const std::int64_t ahead = held.empty() ? 1 : (date - held.front().date).count();
     const std::int64_t first_nr = held.empty() ? 0 : held.front().nr + 1;
-    const std::int64_t keep = std::min<std::int64_t>(ahead, static_cast<std::int64_t>(config_.max_days));
+    const std::int64_t keep =
+        std::min<std::int64_t>(ahead, static_cast<std::int64_t>(config_.max_days));
     for (std::int64_t back = keep - 1; back >= 0; --back) {
         DayRecord day;
         day.date = date - std::chrono::days{back};

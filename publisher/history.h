@@ -54,8 +54,8 @@
 #include <deque>
 #include <optional>
 
-#include "publisher/history_counter.h"
 #include "gateway/base/local_zone.h"
+#include "publisher/history_counter.h"
 
 namespace tristar::publisher {
 
@@ -64,11 +64,11 @@ using TimePoint = std::chrono::system_clock::time_point;
 // One poll of the live registers; a value is empty when it was not read or not valid.
 struct Sample {
     TimePoint time;
-    std::optional<double> battery_v;            // V
-    std::optional<double> battery_a;            // A, charge current
-    std::optional<double> pv_v;                 // V
-    std::optional<double> power_w;              // W, output power (0x3A)
-    std::optional<int> charge_state;            // TriStar charge_state (0x32): 5 MPPT, 6 absorption, 7 float
+    std::optional<double> battery_v;  // V
+    std::optional<double> battery_a;  // A, charge current
+    std::optional<double> pv_v;       // V
+    std::optional<double> power_w;    // W, output power (0x3A)
+    std::optional<int> charge_state;  // TriStar charge_state (0x32): 5 MPPT, 6 absorption, 7 float
     std::optional<double> whc_daily_wh;         // Wh (0x44)
     std::optional<std::uint16_t> faults_daily;  // fault_daily (0x49)
     std::optional<double> kwh_total;            // kWh (0x39, kwhc_t)
@@ -138,7 +138,7 @@ struct HistoryConfig {
 };
 
 class DailyHistory {
-public:
+  public:
     explicit DailyHistory(HistoryConfig config, HistoryState restored = {});
 
     // Accounts one poll; rolls over first when the sample is in a later local day.
@@ -163,7 +163,7 @@ public:
     const HistoryState& state() const { return state_; }
     const HistoryConfig& config() const { return config_; }
 
-private:
+  private:
     void roll_to(std::chrono::sys_days date);
     void account_time(const LastSample& prev, const Sample& now);
     bool account_counter(const Sample& now);

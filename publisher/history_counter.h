@@ -80,14 +80,14 @@ struct CounterCredit {
 };
 
 class DailyCounter {
-public:
+  public:
     DailyCounter(std::chrono::seconds max_gap, double max_power_w, const LocalZone& zone)
         : max_gap_(max_gap), max_power_w_(max_power_w), zone_(&zone) {}
 
     // Nothing when the reading is not believed (yet): an impossible rise, an unconfirmed drop.
     std::optional<CounterCredit> step(CounterState& state, const CounterReading& reading);
 
-private:
+  private:
     CounterCredit first(CounterState& state, const CounterReading& reading) const;
     std::optional<CounterCredit> same_day(CounterState& state, const CounterReading& reading,
                                           bool seen);

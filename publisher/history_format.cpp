@@ -162,7 +162,8 @@ std::string format_history(const HistoryState& state) {
 
 std::optional<HistoryState> parse_history(std::string_view bytes) {
     if (bytes.starts_with(legacy_history_magic)) return parse_legacy_history(bytes);
-    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return std::nullopt;
+    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        return std::nullopt;
     v1::HistoryFile file;
     v1::History history;
     if (!file.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||

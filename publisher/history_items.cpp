@@ -10,7 +10,9 @@ HistoryValue value_of(const std::optional<double>& v) {
     return *v;
 }
 
-HistoryValue minutes_of(double seconds) { return static_cast<double>(day_minutes(seconds)); }
+HistoryValue minutes_of(double seconds) {
+    return static_cast<double>(day_minutes(seconds));
+}
 
 int int_of(std::int64_t n) {
     if (n > std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();
@@ -71,7 +73,8 @@ std::vector<HistoryItem> history_items(const DailyHistory& history) {
     // Restored from the last save, not yet read from the device (history.h, sampled()).
     if (!history.sampled()) {
         for (auto& item : items) {
-            const bool stale = item.path == "/History/Daily/0/Yield" || item.path.starts_with("/Yield/");
+            const bool stale =
+                item.path == "/History/Daily/0/Yield" || item.path.starts_with("/Yield/");
             if (stale) item.value = {};
         }
     }

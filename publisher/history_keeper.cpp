@@ -24,11 +24,13 @@ Sample sample_of(const Snapshot& snapshot, TimePoint time) {
 HistoryState restored_state(const HistoryStore& store) {
     try {
         if (auto loaded = store.load()) {
-            spdlog::info("[history] {} days restored from {}", loaded->state.days.size(), loaded->from.string());
+            spdlog::info("[history] {} days restored from {}", loaded->state.days.size(),
+                         loaded->from.string());
             return std::move(loaded->state);
         }
     } catch (const std::exception& e) {
-        spdlog::error("[history] cannot read {}: {}; starting a new history", store.file().string(), e.what());
+        spdlog::error("[history] cannot read {}: {}; starting a new history", store.file().string(),
+                      e.what());
     }
     return {};
 }

@@ -12,7 +12,7 @@
 namespace tristar::publisher {
 
 class HistoryKeeper {
-public:
+  public:
     explicit HistoryKeeper(const PublisherConfig& config);
 
     // /History/*, /Yield/User and /Yield/System.
@@ -23,7 +23,7 @@ public:
     // At exit: false when the history could not be saved.
     bool save_at_exit();
 
-private:
+  private:
     bool save();
 
     HistoryStore store_;

@@ -26,7 +26,7 @@ std::string hex16(std::uint64_t value) {
 
 // The space-separated words of one line.
 class Fields {
-public:
+  public:
     explicit Fields(std::string_view line) : rest_(line) {}
     std::string_view next() {
         const auto end = rest_.find(' ');
@@ -36,7 +36,7 @@ public:
     }
     bool done() const { return rest_.empty(); }
 
-private:
+  private:
     std::string_view rest_;
 };
 
@@ -62,9 +62,13 @@ bool get(Fields& f, std::optional<T>& out) {
     return true;
 }
 
-bool expect(Fields& f, std::string_view word) { return f.next() == word; }
+bool expect(Fields& f, std::string_view word) {
+    return f.next() == word;
+}
 
-TimePoint time_of(std::int64_t ms) { return TimePoint{milliseconds{ms}}; }
+TimePoint time_of(std::int64_t ms) {
+    return TimePoint{milliseconds{ms}};
+}
 
 bool get_errors(Fields& f, LastErrors& errors) {
     for (auto& e : errors) {
@@ -161,7 +165,8 @@ std::size_t parse_header(const std::vector<std::string_view>& lines, HistoryStat
     }
     if (version < 2) return count;
     Fields counter(lines[4]);
-    const bool ok = expect(counter, "counter") && get_counter(counter, state.counter) && counter.done();
+    const bool ok =
+        expect(counter, "counter") && get_counter(counter, state.counter) && counter.done();
     return ok ? count : 0;
 }
 
@@ -185,7 +190,8 @@ std::optional<HistoryState> parse_legacy_history(std::string_view text) {
     }
     // Version 1 kept no base: the total without today's (integrated) yield is the best one.
     if (version < 2) {
-        state.day_start_wh = state.system_wh - (state.days.empty() ? 0.0 : state.days.front().yield_wh);
+        state.day_start_wh =
+            state.system_wh - (state.days.empty() ? 0.0 : state.days.front().yield_wh);
     }
     return state;
 }

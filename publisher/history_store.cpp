@@ -38,7 +38,10 @@ std::optional<HistoryState> load_file(const fs::path& path) {
 }  // namespace
 
 HistoryStore::HistoryStore(fs::path dir, std::string name)
-    : dir_(std::move(dir)), file_(dir_ / name), backup_(dir_ / (name + ".bak")), temp_(dir_ / (name + ".tmp")) {
+    : dir_(std::move(dir)),
+      file_(dir_ / name),
+      backup_(dir_ / (name + ".bak")),
+      temp_(dir_ / (name + ".tmp")) {
     fs::create_directories(dir_);
 }
 

@@ -25,7 +25,7 @@ struct LoadedHistory {
 };
 
 class HistoryStore {
-public:
+  public:
     // The directory is created when missing.
     explicit HistoryStore(std::filesystem::path dir, std::string name = "history");
 
@@ -38,7 +38,7 @@ public:
     const std::filesystem::path& file() const { return file_; }
     const std::filesystem::path& backup() const { return backup_; }
 
-private:
+  private:
     std::filesystem::path dir_;
     std::filesystem::path file_;
     std::filesystem::path backup_;
@@ -50,16 +50,17 @@ private:
 // and at least every `interval` in between; the caller also saves at shutdown. Pure: the time is
 // passed in.
 class SaveSchedule {
-public:
+  public:
     // 5 min by default: today's yield is the device's own counter, so a power cut loses none of
     // it; in between, saves only keep the extremes and the time in each charge state, of which
     // at most 5 min are lost. 288 small writes a day are nothing for the GX's flash.
-    explicit SaveSchedule(std::chrono::seconds interval = std::chrono::minutes{5}) : interval_(interval) {}
+    explicit SaveSchedule(std::chrono::seconds interval = std::chrono::minutes{5})
+        : interval_(interval) {}
 
     bool due(TimePoint now, std::uint64_t save_points) const;
     void saved(TimePoint now, std::uint64_t save_points);
 
-private:
+  private:
     std::chrono::seconds interval_;
     std::optional<TimePoint> last_save_;
     std::uint64_t save_points_at_save_ = 0;

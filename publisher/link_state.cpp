@@ -1,8 +1,8 @@
 #include "publisher/link_state.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace tristar::publisher {
 namespace {
@@ -19,7 +19,8 @@ constexpr milliseconds answer_margin{2000};
 
 }  // namespace
 
-LinkState::LinkState(const PublisherConfig& config) : config_(config), read_budget_(default_read_budget) {}
+LinkState::LinkState(const PublisherConfig& config)
+    : config_(config), read_budget_(default_read_budget) {}
 
 milliseconds LinkState::request_deadline() const {
     return read_budget_ + config_.polls.live;
@@ -62,8 +63,10 @@ bool LinkState::set_connected(bool connected, SteadyTime now) {
 bool LinkState::learn_read_budget(milliseconds budget) {
     if (budget <= 0ms || budget == read_budget_) return false;
     read_budget_ = std::min(budget, milliseconds{600000});
-    spdlog::info("[link] the gateway's read budget is {} ms: values go stale after {} ms without a live read",
-                 read_budget_.count(), stale_after().count());
+    spdlog::info(
+        "[link] the gateway's read budget is {} ms: values go stale after {} ms without a live "
+        "read",
+        read_budget_.count(), stale_after().count());
     return true;
 }
 

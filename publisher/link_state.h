@@ -12,7 +12,7 @@
 namespace tristar::publisher {
 
 class LinkState {
-public:
+  public:
     // Keeps a reference to `config`: it must outlive this.
     explicit LinkState(const PublisherConfig& config);
 
@@ -37,7 +37,7 @@ public:
     // The gateway's status names its read budget; true when it changed (logged).
     bool learn_read_budget(milliseconds budget);
 
-private:
+  private:
     const PublisherConfig& config_;
     bool connected_ = false;     // the live block was read: the gateway and the TriStar answer
     SteadyTime last_live_ok_{};  // the last live read that succeeded

@@ -49,7 +49,7 @@ struct PollPeriods {
 };
 
 class PollPlan {
-public:
+  public:
     PollPlan(PollPeriods periods, SteadyTime start);
 
     // The polls due at `now` and not outstanding, live first.
@@ -68,7 +68,7 @@ public:
     void split(Poll poll, SteadyTime now);
     bool outstanding(Poll poll) const { return slot(poll).outstanding; }
 
-private:
+  private:
     struct Slot {
         SteadyTime next;
         bool outstanding = false;

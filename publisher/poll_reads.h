@@ -31,7 +31,7 @@ struct PollRead {
     std::uint16_t function;  // Modbus function code; 0 for the gateway's status
     std::uint16_t address;
     std::uint16_t count;
-    bool cached;           // the gateway may answer from its cache (max_age)
+    bool cached;            // the gateway may answer from its cache (max_age)
     std::string_view what;  // for people: "serial"
 };
 

@@ -1,13 +1,12 @@
 #include "publisher/publisher.h"
 
 #include <poll.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
-
-#include "gateway/base/version.h"
 #include "gateway/base/local_zone.h"
+#include "gateway/base/version.h"
 #include "publisher/service_items.h"
 
 namespace tristar::publisher {
@@ -36,7 +35,8 @@ Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
                 [this] { publish_all(); }) {
     controls_.load_switch_pane();
     if (!config_.timezone.empty() && !apply_timezone(config_.timezone))
-        spdlog::warn("[timezone] timezone {:?} is not known; local time follows TZ", config_.timezone);
+        spdlog::warn("[timezone] timezone {:?} is not known; local time follows TZ",
+                     config_.timezone);
     dvcc_.start();
     // Long enough for every retry the gateway makes of a read: a read given up on while the
     // gateway still retries it would be a failure of the publisher's own making.
@@ -47,8 +47,8 @@ Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
 Publisher::~Publisher() = default;
 
 int Publisher::run(int stop_fd) {
-    spdlog::info("[publisher] tristar-publisher {}: gateway {}, polling every {} ms", version, config_.gateway,
-                 config_.polls.live.count());
+    spdlog::info("[publisher] tristar-publisher {}: gateway {}, polling every {} ms", version,
+                 config_.gateway, config_.polls.live.count());
     for (;;) {
         while (bus_.processPendingRequest()) {
         }
@@ -59,15 +59,17 @@ int Publisher::run(int stop_fd) {
         if (const auto bus_timeout = bus_poll.getRelativeTimeout())
             wait = std::min(wait, std::chrono::duration_cast<milliseconds>(*bus_timeout));
         wait = std::clamp(wait, 0ms, 1000ms);
-        const short bus_events = static_cast<short>(((bus_poll.events & POLLIN) ? ZMQ_POLLIN : 0) |
-                                                    ((bus_poll.events & POLLOUT) ? ZMQ_POLLOUT : 0));
+        const short bus_events =
+            static_cast<short>(((bus_poll.events & POLLIN) ? ZMQ_POLLIN : 0) |
+                               ((bus_poll.events & POLLOUT) ? ZMQ_POLLOUT : 0));
         zmq::pollitem_t items[] = {{requests_.socket_handle(), 0, ZMQ_POLLIN, 0},
                                    {nullptr, bus_poll.fd, bus_events, 0},
                                    {nullptr, stop_fd, ZMQ_POLLIN, 0}};
         zmq::poll(items, 3, wait);
         if (items[2].revents != 0) break;
         if ((items[0].revents & ZMQ_POLLIN) != 0)
-            requests_.receive_replies([this](Outstanding& done, const v1::Reply& reply) { on_reply(done, reply); });
+            requests_.receive_replies(
+                [this](Outstanding& done, const v1::Reply& reply) { on_reply(done, reply); });
     }
     spdlog::info("[publisher] stopping");
     dvcc_.leave_slave_mode(link_.connected());
@@ -92,7 +94,8 @@ void Publisher::check_overdue(SteadyTime now) {
         spdlog::warn("[link] lost: no live values for {} ms", link_.stale_after().count());
         set_connected(false, now);
     }
-    if (registration_.on_bus() && link_.release_due(now)) registration_.leave(config_.release_after);
+    if (registration_.on_bus() && link_.release_due(now))
+        registration_.leave(config_.release_after);
     if (!requests_.overdue(now, link_.give_up_after())) return;
     for (auto& o : requests_.give_up()) {
         if (o.poll) reads_.given_up(*o.poll, now);
@@ -118,7 +121,8 @@ void Publisher::on_poll(Poll poll, const v1::Reply& reply, SteadyTime now) {
     if (!failure && !take_answer(poll, reply))
         failure = client::Failure{v1::INTERNAL, 0, "the reply does not fit the read", false};
     reads_.finished(poll, failure, link_.connected(), now);
-    if (poll == Poll::live) return on_live(failure ? std::optional{failure->code} : std::nullopt, now);
+    if (poll == Poll::live)
+        return on_live(failure ? std::optional{failure->code} : std::nullopt, now);
     register_when_known();
     publish_all();
 }
@@ -126,7 +130,8 @@ void Publisher::on_poll(Poll poll, const v1::Reply& reply, SteadyTime now) {
 // The status names the gateway's read budget: the live deadline and the staleness follow it.
 bool Publisher::take_answer(Poll poll, const v1::Reply& reply) {
     if (!reads_.take(poll, reply)) return false;
-    if (poll == Poll::status && link_.learn_read_budget(milliseconds{reply.status().read_budget_ms()}))
+    if (poll == Poll::status &&
+        link_.learn_read_budget(milliseconds{reply.status().read_budget_ms()}))
         requests_.set_deadline(link_.request_deadline());
     return true;
 }
@@ -167,9 +172,12 @@ void Publisher::add_own_values(PathValues& values) const {
     values.insert_or_assign("/Mgmt/ProcessName", string_value("tristar-publisher"));
     values.insert_or_assign("/Mgmt/ProcessVersion", string_value(version));
     registration_.add_values(values);
-    values.insert_or_assign("/ProductId", integer_value(config_.product_id, fmt::format("0x{:04X}", config_.product_id)));
+    values.insert_or_assign(
+        "/ProductId",
+        integer_value(config_.product_id, fmt::format("0x{:04X}", config_.product_id)));
     const bool connected = link_.connected();
-    values.insert_or_assign("/Connected", integer_value(connected ? 1 : 0, connected ? "Connected" : "Disconnected"));
+    values.insert_or_assign(
+        "/Connected", integer_value(connected ? 1 : 0, connected ? "Connected" : "Disconnected"));
 }
 
 void Publisher::publish_all() {

@@ -6,10 +6,10 @@
 // out SetValue, DvccDriver DVCC. One thread: the loop polls the gateway's socket, the D-Bus
 // connection's fd and a stop fd together, so every D-Bus callback runs here too and nothing
 // needs a lock.
+#include <sdbus-c++/sdbus-c++.h>
+
 #include <set>
 #include <string>
-
-#include <sdbus-c++/sdbus-c++.h>
 
 #include "gateway/client/client.h"
 #include "publisher/bus_registration.h"
@@ -28,7 +28,7 @@ namespace tristar::publisher {
 namespace v1 = tristar::gateway::v1;
 
 class Publisher {
-public:
+  public:
     // Exports every path on `bus` at once (values invalid until read); the name comes later.
     Publisher(const PublisherConfig& config, sdbus::IConnection& bus);
     ~Publisher();
@@ -39,7 +39,7 @@ public:
     // and releases the bus name on the way out. Returns the exit code.
     int run(int stop_fd);
 
-private:
+  private:
     void turn(SteadyTime now);
     void check_overdue(SteadyTime now);
     SteadyTime next_wakeup() const;

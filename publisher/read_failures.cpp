@@ -40,13 +40,16 @@ bool link_failure(const client::Failure& failure) {
         case v1::BUSY:
         case v1::DEADLINE_EXCEEDED:
         case v1::DEVICE_TIMEOUT:
-        case v1::DEVICE_UNAVAILABLE: return true;
-        default: return false;
+        case v1::DEVICE_UNAVAILABLE:
+            return true;
+        default:
+            return false;
     }
 }
 
 bool refused_addresses(const client::Failure& failure) {
-    return !failure.no_reply && failure.code == v1::MODBUS_EXCEPTION && failure.modbus_exception == 2;
+    return !failure.no_reply && failure.code == v1::MODBUS_EXCEPTION &&
+           failure.modbus_exception == 2;
 }
 
 std::string answer_text(const client::Failure& failure) {
@@ -63,8 +66,9 @@ std::string answer_text(const client::Failure& failure) {
 std::string failure_warning(const PollRead& read, const client::Failure& failure, unsigned in_a_row,
                             std::uint64_t number) {
     const std::string times = in_a_row > 1 ? fmt::format(" ({} times in a row)", in_a_row) : "";
-    return fmt::format("[reads] {} fails{}: {}; persistent read failure #{}, not logged again until it reads",
-                       read_text(read), times, answer_text(failure), number);
+    return fmt::format(
+        "[reads] {} fails{}: {}; persistent read failure #{}, not logged again until it reads",
+        read_text(read), times, answer_text(failure), number);
 }
 
 std::string recovery_info(const PollRead& read, unsigned failures) {
@@ -74,9 +78,10 @@ std::string recovery_info(const PollRead& read, unsigned failures) {
 
 std::string split_info(Poll poll, const client::Failure& failure) {
     std::string parts;
-    for (const Poll part : split_parts(poll)) parts += (parts.empty() ? "" : " and ") + read_text(read_of(part));
-    return fmt::format("[reads] {} refused: {}; reading {} apart from now on", read_text(read_of(poll)),
-                       answer_text(failure), parts);
+    for (const Poll part : split_parts(poll))
+        parts += (parts.empty() ? "" : " and ") + read_text(read_of(part));
+    return fmt::format("[reads] {} refused: {}; reading {} apart from now on",
+                       read_text(read_of(poll)), answer_text(failure), parts);
 }
 
 }  // namespace tristar::publisher

@@ -17,7 +17,7 @@
 namespace tristar::publisher {
 
 class ReadFailures {
-public:
+  public:
     enum class Note { none, warning, recovery };
 
     explicit ReadFailures(unsigned threshold = 3) : threshold_(threshold) {}
@@ -32,7 +32,7 @@ public:
     // Persistent failures so far, over every read and every episode.
     std::uint64_t persistent_failures() const { return persistent_failures_; }
 
-private:
+  private:
     struct Track {
         unsigned in_a_row = 0;
         bool persistent = false;

@@ -35,8 +35,10 @@ int decimals_of(std::string_view unit) {
 
 std::vector<ItemSpec> service_items(const PublisherConfig& config) {
     std::vector<ItemSpec> items;
-    for (const auto& spec : venus_paths()) items.push_back({std::string(spec.path), spec.type, spec.writable});
-    for (const auto& spec : caller_paths()) items.push_back({std::string(spec.path), spec.type, spec.writable});
+    for (const auto& spec : venus_paths())
+        items.push_back({std::string(spec.path), spec.type, spec.writable});
+    for (const auto& spec : caller_paths())
+        items.push_back({std::string(spec.path), spec.type, spec.writable});
     for (const auto& control : control_paths()) {
         const bool in_pane = control.path.starts_with(switch_pane_prefix);
         if (!in_pane && find_path(control.path) == nullptr)

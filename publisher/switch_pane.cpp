@@ -36,7 +36,8 @@ struct Output {
     std::int32_t type;
     std::string_view type_text;
 };
-constexpr std::array output_specs{Output{"Charger", type_toggle, "Toggle"}, Output{"Equalize", type_momentary, "Momentary"}};
+constexpr std::array output_specs{Output{"Charger", type_toggle, "Toggle"},
+                                  Output{"Equalize", type_momentary, "Momentary"}};
 
 std::string prefix(std::size_t output) {
     return "/SwitchableOutput/" + std::to_string(output) + "/";
@@ -52,11 +53,16 @@ bool show_value_valid(std::int32_t value) {
 
 std::string_view show_text(std::int32_t value) {
     switch (value) {
-        case 0: return "Hidden";
-        case 1: return "Always";
-        case 2: return "Local only";
-        case 4: return "Remote only";
-        default: return "";
+        case 0:
+            return "Hidden";
+        case 1:
+            return "Always";
+        case 2:
+            return "Local only";
+        case 4:
+            return "Remote only";
+        default:
+            return "";
     }
 }
 
@@ -82,7 +88,8 @@ bool apply(SwitchSettings& settings, Setting setting, std::string_view text) {
     if (setting == Setting::show_ui_control) {
         std::int32_t value = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error != std::errc{} || end != text.data() + text.size() || !show_value_valid(value)) return false;
+        if (error != std::errc{} || end != text.data() + text.size() || !show_value_valid(value))
+            return false;
         settings.show_ui_control = value;
         return true;
     }
@@ -96,12 +103,15 @@ bool apply(SwitchSettings& settings, Setting setting, std::string_view text) {
 std::vector<ItemSpec> SwitchPane::items() const {
     std::vector<ItemSpec> items;
     for (std::size_t output = 0; output < outputs_; ++output) {
-        for (const auto* leaf : {"Name", "State", "Status", "Settings/Type", "Settings/ValidTypes"}) {
+        for (const auto* leaf :
+             {"Name", "State", "Status", "Settings/Type", "Settings/ValidTypes"}) {
             const std::string_view name = leaf;
             const bool state = name == "State";
-            items.push_back({prefix(output) + std::string(name), name == "Name" ? string : integer, state});
+            items.push_back(
+                {prefix(output) + std::string(name), name == "Name" ? string : integer, state});
         }
-        for (const auto& spec : setting_specs) items.push_back({setting_path(output, spec.name), spec.type, true});
+        for (const auto& spec : setting_specs)
+            items.push_back({setting_path(output, spec.name), spec.type, true});
     }
     return items;
 }
@@ -126,7 +136,8 @@ std::int32_t SwitchPane::set(std::string_view path, const SetArgument& value) {
     return apply(settings, at->spec->setting, *text) ? set_result::accepted : set_result::rejected;
 }
 
-PathValues SwitchPane::values(std::optional<bool> equalize_requested, std::optional<bool> charge_disconnect) const {
+PathValues SwitchPane::values(std::optional<bool> equalize_requested,
+                              std::optional<bool> charge_disconnect) const {
     PathValues values;
     for (std::size_t output = 0; output < outputs_; ++output) {
         const auto& fixed = output_specs[output];
@@ -134,16 +145,18 @@ PathValues SwitchPane::values(std::optional<bool> equalize_requested, std::optio
         const auto p = prefix(output);
         values[p + "Name"] = string_value(std::string(fixed.name));
         values[p + "Settings/Type"] = integer_value(fixed.type, std::string(fixed.type_text));
-        values[p + "Settings/ValidTypes"] = integer_value(1 << fixed.type, std::string(fixed.type_text));
+        values[p + "Settings/ValidTypes"] =
+            integer_value(1 << fixed.type, std::string(fixed.type_text));
         values[p + "Settings/CustomName"] = string_value(settings.custom_name);
         values[p + "Settings/Group"] = string_value(settings.group);
-        values[p + "Settings/ShowUIControl"] =
-            integer_value(settings.show_ui_control, std::string(show_text(settings.show_ui_control)));
+        values[p + "Settings/ShowUIControl"] = integer_value(
+            settings.show_ui_control, std::string(show_text(settings.show_ui_control)));
     }
     const std::optional<bool> charger_on =
         charge_disconnect ? std::optional<bool>{!*charge_disconnect} : std::nullopt;
     values["/SwitchableOutput/0/State"] =
-        charger_on ? integer_value(*charger_on ? 1 : 0, *charger_on ? "On" : "Off") : invalid_value();
+        charger_on ? integer_value(*charger_on ? 1 : 0, *charger_on ? "On" : "Off")
+                   : invalid_value();
     values["/SwitchableOutput/0/Status"] = status_value(charger_on);
     if (outputs_ > 1) {
         // A momentary button reads 0; its Status shows whether an equalize is requested or running.
@@ -162,11 +175,13 @@ std::size_t SwitchPane::load(const std::filesystem::path& file) {
         bool used = false;
         if (slash == 1 && equals != std::string::npos && equals > slash) {
             const std::size_t output = static_cast<std::size_t>(line[0] - '0');
-            if (output < output_specs.size() && output >= outputs_) continue;  // equalize, not offered now
+            if (output < output_specs.size() && output >= outputs_)
+                continue;  // equalize, not offered now
             const std::string_view name = std::string_view(line).substr(2, equals - 2);
             for (const auto& spec : setting_specs)
                 if (output < outputs_ && name == spec.name)
-                    used = apply(settings_[output], spec.setting, std::string_view(line).substr(equals + 1));
+                    used = apply(settings_[output], spec.setting,
+                                 std::string_view(line).substr(equals + 1));
         }
         if (!used) ++skipped;
     }

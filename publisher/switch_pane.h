@@ -19,9 +19,10 @@
 namespace tristar::publisher {
 
 struct SwitchSettings {
-    std::string custom_name;            // Settings/CustomName, "" = the entry's own name
-    std::string group;                  // Settings/Group, "" = grouped by device
-    std::int32_t show_ui_control = 1;   // Settings/ShowUIControl: 0 hidden, 1 always, 2 local, 4 remote
+    std::string custom_name;  // Settings/CustomName, "" = the entry's own name
+    std::string group;        // Settings/Group, "" = grouped by device
+    std::int32_t show_ui_control =
+        1;  // Settings/ShowUIControl: 0 hidden, 1 always, 2 local, 4 remote
     bool operator==(const SwitchSettings&) const = default;
 };
 
@@ -42,7 +43,8 @@ class SwitchPane {
 
     // The paths' values: fixed parts, settings, and State/Status from coils 0 and 2 (unknown:
     // invalid).
-    PathValues values(std::optional<bool> equalize_requested, std::optional<bool> charge_disconnect) const;
+    PathValues values(std::optional<bool> equalize_requested,
+                      std::optional<bool> charge_disconnect) const;
 
     const SwitchSettings& settings(std::size_t output) const { return settings_.at(output); }
     std::size_t outputs() const { return outputs_; }
@@ -50,7 +52,8 @@ class SwitchPane {
     // The file holds one "<output>/<Setting>=<value>" line per setting. A missing file keeps the
     // defaults; unreadable lines are skipped (logged by the caller from the returned count).
     std::size_t load(const std::filesystem::path& file);
-    // Through gateway/base/atomic_file.h: a power cut leaves old or new. False when it could not be written.
+    // Through gateway/base/atomic_file.h: a power cut leaves old or new. False when it could not be
+    // written.
     bool save(const std::filesystem::path& file) const;
 
   private:

@@ -5,8 +5,8 @@
 #include <array>
 #include <cstdio>
 
-#include "publisher/venus_rules.h"
 #include "publisher/venus_paths.h"
+#include "publisher/venus_rules.h"
 
 namespace tristar::publisher {
 namespace {

@@ -1,9 +1,10 @@
 // The path table's rows (register names from proto/tristar/register_map.cpp). Standard Victron
 // paths first, then the TriStar extras under /Tristar. No /Solar paths: they do not exist in Venus
 // (spec section 14). /Yield/User, /Yield/System and /History/* come from the daily history.
+#include "publisher/venus_paths.h"
+
 #include <array>
 
-#include "publisher/venus_paths.h"
 #include "publisher/venus_sources.h"
 
 namespace tristar::publisher {

@@ -15,7 +15,8 @@ namespace tristar::publisher {
 
 // The spans the publisher reads (design.md section 8, spec tristar-modbus.md sections 3, 6):
 // documented registers only, so a TriStar that refuses undocumented addresses answers them all.
-inline constexpr std::uint16_t live_first = 0x0000;  // .. 0x005B; its reserved words read fine (spec 8)
+inline constexpr std::uint16_t live_first =
+    0x0000;  // .. 0x005B; its reserved words read fine (spec 8)
 inline constexpr std::size_t live_words = 92;
 inline constexpr std::uint16_t counters_first = 0xE080;  // .. 0xE08C: the stored lifetime counters
 inline constexpr std::size_t counters_words = 13;

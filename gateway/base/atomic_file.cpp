@@ -44,7 +44,8 @@ void write_durably(const fs::path& file, std::string_view content) {
 }
 
 void rename_file(const fs::path& from, const fs::path& to) {
-    if (::rename(from.c_str(), to.c_str()) != 0) fail("cannot rename to " + to.string() + ":", from);
+    if (::rename(from.c_str(), to.c_str()) != 0)
+        fail("cannot rename to " + to.string() + ":", from);
 }
 
 void sync_directory(const fs::path& dir) {

@@ -50,8 +50,7 @@ std::string type_name(const toml::node& node) {
     return text.str();
 }
 
-void TableReader::section(std::string_view key,
-                          const std::function<void(TableReader&)>& read) {
+void TableReader::section(std::string_view key, const std::function<void(TableReader&)>& read) {
     if (const auto* table = typed<toml::table>(key, "a table")) {
         TableReader reader = nested(*table, std::string(key));
         read(reader);
@@ -103,7 +102,8 @@ void TableReader::read(std::string_view key, std::size_t& field, std::size_t low
 
 void TableReader::read(std::string_view key, std::chrono::milliseconds& field,
                        std::chrono::milliseconds low, std::chrono::milliseconds high) {
-    if (const auto got = integer(key, low.count(), high.count())) field = std::chrono::milliseconds{*got};
+    if (const auto got = integer(key, low.count(), high.count()))
+        field = std::chrono::milliseconds{*got};
 }
 
 void TableReader::read(std::string_view key, bool& field) {
@@ -163,10 +163,12 @@ void TableReader::read_key_files(std::string& server_public, std::string& client
     if (server_public.empty() != client_secret.empty()) {
         const std::string_view given = server_public.empty() ? keys[1] : keys[0];
         const std::string_view missing = server_public.empty() ? keys[0] : keys[1];
-        fail(*table_.get(given), given, "needs " + std::string(missing) + " as well (CURVE needs both)");
+        fail(*table_.get(given), given,
+             "needs " + std::string(missing) + " as well (CURVE needs both)");
     }
     if (!client_public.empty() && client_secret.empty())
-        fail(*table_.get(keys[2]), keys[2], "needs client_secret_key_file and server_public_key_file");
+        fail(*table_.get(keys[2]), keys[2],
+             "needs client_secret_key_file and server_public_key_file");
 }
 
 void TableReader::reject_unknown() const {

@@ -21,14 +21,14 @@ namespace tristar {
 // what() reads "gatewayd.toml:7: device.unit: must be between 1 and 247 (got 0)"; the line is
 // left out when 0 and the key when empty (a TOML syntax error, an unreadable file).
 class ConfigError : public std::runtime_error {
-public:
+  public:
     ConfigError(std::string source, int line, std::string key, const std::string& message);
     const std::string& source() const { return source_; }
     int line() const { return line_; }  // 0 when unknown (command line)
     const std::string& key() const { return key_; }
     const std::string& message() const { return message_; }  // without source, line and key
 
-private:
+  private:
     std::string source_;
     int line_;
     std::string key_;
@@ -42,7 +42,6 @@ toml::table parse_toml(std::string_view text, const std::string& source);
 
 namespace config_file {
 
-
 std::string in_quotes(std::string_view text);
 std::string join(std::span<const std::string_view> items);
 int line_of(const toml::source_region& region);
@@ -51,7 +50,7 @@ std::string type_name(const toml::node& node);  // toml++'s names: integer, stri
 // Reads one TOML table: typed fields with bounds, errors at the offending line, and a final
 // check that the table holds no key we did not ask for.
 class TableReader {
-public:
+  public:
     TableReader(const toml::table& table, std::string name, const std::string& source)
         : table_(table), name_(std::move(name)), source_(source) {}
 
@@ -105,7 +104,8 @@ public:
 
     // A client's CURVE key files (server_public_key_file, client_secret_key_file,
     // client_public_key_file): strings naming files; the first two both or neither.
-    void read_key_files(std::string& server_public, std::string& client_secret, std::string& client_public);
+    void read_key_files(std::string& server_public, std::string& client_secret,
+                        std::string& client_public);
 
     // The first unknown key in file order is the error (toml++ iterates in key order).
     void reject_unknown() const;
@@ -113,7 +113,7 @@ public:
     // not as the required key it was meant to be.
     void reject_keys_other_than(std::span<const std::string_view> keys);
 
-private:
+  private:
     const toml::table& table_;
     std::string name_;
     const std::string& source_;

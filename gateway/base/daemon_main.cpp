@@ -1,8 +1,8 @@
 #include "gateway/base/daemon_main.h"
 
-#include <iostream>
-
 #include <spdlog/spdlog.h>
+
+#include <iostream>
 
 #include "gateway/base/config_file.h"
 #include "gateway/base/logging.h"
@@ -46,8 +46,8 @@ void add_log_options(CLI::App& app, DaemonOptions& options, const std::string& p
     app.add_flag("--check-config", options.check_config, "validate the configuration and exit");
 }
 
-std::function<std::optional<std::string>()> check_config_step(const DaemonOptions& options,
-                                                              std::function<std::string()> summary) {
+std::function<std::optional<std::string>()> check_config_step(
+    const DaemonOptions& options, std::function<std::string()> summary) {
     return [&options, summary = std::move(summary)]() -> std::optional<std::string> {
         if (!options.check_config) return std::nullopt;
         return summary();

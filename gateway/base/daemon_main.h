@@ -4,12 +4,11 @@
 // logging (a bad config: "<program>: <error>" on stderr, exit 2), answer --check-config, then
 // serve (an exception: logged as critical, exit 1). Also the options the daemons share, so each
 // spells them, and checks them, the same way.
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <CLI/CLI.hpp>
 
 #include "gateway/base/logging.h"
 
@@ -19,10 +18,11 @@ inline constexpr int exit_runtime = 1;
 inline constexpr int exit_usage = 2;
 
 struct DaemonSteps {
-    std::string_view program;                              // "tristar-bridge"
-    std::function<void()> configure;                       // resolve the config, set up logging; throws
-    std::function<std::optional<std::string>()> checked;  // --check-config's line, when it was asked
-    std::function<int()> serve;                            // the exit code once stopped
+    std::string_view program;         // "tristar-bridge"
+    std::function<void()> configure;  // resolve the config, set up logging; throws
+    std::function<std::optional<std::string>()>
+        checked;                 // --check-config's line, when it was asked
+    std::function<int()> serve;  // the exit code once stopped
 };
 
 // Adds --version, then runs the steps.

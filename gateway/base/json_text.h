@@ -8,9 +8,8 @@
 // says, control characters as \u00xx, UTF-8 passed through (an invalid byte becomes U+FFFD
 // instead of an exception).
 #include <cmath>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace tristar {
 

@@ -25,7 +25,9 @@ const LocalZone& system_zone() {
     return zone;
 }
 
-sys_seconds wall_time(sys_seconds t, const LocalZone& zone) { return t + zone.utc_offset(t); }
+sys_seconds wall_time(sys_seconds t, const LocalZone& zone) {
+    return t + zone.utc_offset(t);
+}
 
 sys_days local_day(std::chrono::system_clock::time_point at, const LocalZone& zone) {
     return floor<std::chrono::days>(wall_time(floor<seconds>(at), zone));
@@ -44,10 +46,11 @@ namespace {
 
 // Zone names are paths below the zoneinfo directory: letters, digits, '_', '-', '+', '/', no "..".
 bool plain_zone_name(std::string_view name) {
-    if (name.empty() || name.front() == '/' || name.find("..") != std::string_view::npos) return false;
+    if (name.empty() || name.front() == '/' || name.find("..") != std::string_view::npos)
+        return false;
     for (const char c : name) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '-' || c == '+' || c == '/';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '+' || c == '/';
         if (!ok) return false;
     }
     return true;

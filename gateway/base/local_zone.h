@@ -13,7 +13,7 @@
 namespace tristar {
 
 class LocalZone {
-public:
+  public:
     virtual ~LocalZone() = default;
     // Local wall-clock time minus UTC at `at` (+3600 s for CET, +7200 s for CEST).
     virtual std::chrono::seconds utc_offset(std::chrono::sys_seconds at) const = 0;
@@ -21,7 +21,7 @@ public:
 
 // The process's local time zone as the C library sees it (TZ and tzset() are honoured).
 class SystemZone final : public LocalZone {
-public:
+  public:
     std::chrono::seconds utc_offset(std::chrono::sys_seconds at) const override;
 };
 

@@ -1,9 +1,9 @@
 #include "gateway/base/log_limit.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 namespace tristar {
 namespace {

@@ -14,9 +14,10 @@
 namespace tristar {
 
 class LogLimit {
-public:
+  public:
     // `what` names the lines in the summary, e.g. "[write] refused writes".
-    explicit LogLimit(std::string what, std::chrono::milliseconds interval = std::chrono::seconds{60});
+    explicit LogLimit(std::string what,
+                      std::chrono::milliseconds interval = std::chrono::seconds{60});
     ~LogLimit();
     LogLimit(const LogLimit&) = delete;
     LogLimit& operator=(const LogLimit&) = delete;
@@ -26,7 +27,7 @@ public:
     // Logs the summary if this limit's window has ended with lines left out.
     void flush(RateLimiter::Time now);
 
-private:
+  private:
     std::string what_;
     std::mutex mutex_;
     RateLimiter limiter_;

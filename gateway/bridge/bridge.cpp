@@ -17,8 +17,8 @@ using Steady = std::chrono::steady_clock;
 Bridge::Bridge(const BridgeConfig& config, zmq::context_t& context)
     : config_(config),
       listener_(config.listen),
-      connections_({config.max_connections, config.max_connections_per_address,
-                    config.idle_timeout, config.frame_timeout},
+      connections_({config.max_connections, config.max_connections_per_address, config.idle_timeout,
+                    config.frame_timeout},
                    config.max_pending, config.log_summary_interval),
       requests_(config, context, connections_) {}
 

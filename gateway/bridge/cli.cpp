@@ -6,11 +6,11 @@
 #include <iostream>
 #include <optional>
 
-#include "gateway/bridge/bridge.h"
 #include "gateway/base/config_file.h"
 #include "gateway/base/daemon_main.h"
 #include "gateway/base/logging.h"
 #include "gateway/base/signal_fd.h"
+#include "gateway/bridge/bridge.h"
 
 namespace tristar::bridge {
 namespace {

@@ -51,7 +51,8 @@ void read_bridge(TableReader& in, BridgeConfig& config) {
         if (gateway->get().empty()) in.fail(*gateway, "gateway", "must name a ZeroMQ endpoint");
         config.gateway = gateway->get();
     }
-    in.read_key_files(config.server_public_key_file, config.client_secret_key_file, config.client_public_key_file);
+    in.read_key_files(config.server_public_key_file, config.client_secret_key_file,
+                      config.client_public_key_file);
     in.read("max_age_ms", config.max_age, 0ms, 600000ms);
     read_scaled_unit(in, config);
     in.read("gateway_timeout_ms", config.gateway_timeout, 100ms, 60000ms);

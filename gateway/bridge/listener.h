@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "gateway/bridge/config.h"
 #include "gateway/base/unique_fd.h"
+#include "gateway/bridge/config.h"
 
 namespace tristar::bridge {
 

@@ -31,8 +31,8 @@ Failure unexpected_reply() {
 
 }  // namespace
 
-CurveKeys load_curve_keys(const std::string& server_public_key_file, const std::string& secret_key_file,
-                          const std::string& public_key_file) {
+CurveKeys load_curve_keys(const std::string& server_public_key_file,
+                          const std::string& secret_key_file, const std::string& public_key_file) {
     CurveKeys keys;
     keys.server_public_key = read_key_file(server_public_key_file);
     keys.secret_key = read_key_file(secret_key_file);
@@ -44,7 +44,8 @@ CurveKeys load_curve_keys(const std::string& server_public_key_file, const std::
 
 std::optional<CurveKeys> load_curve_keys(const CurveKeyFiles& files) {
     if (files.empty()) return std::nullopt;
-    return load_curve_keys(files.server_public_key_file, files.client_secret_key_file, files.client_public_key_file);
+    return load_curve_keys(files.server_public_key_file, files.client_secret_key_file,
+                           files.client_public_key_file);
 }
 
 std::string Failure::describe() const {
@@ -85,9 +86,11 @@ std::uint64_t GatewayClient::send(v1::Request request) {
 std::optional<v1::Reply> GatewayClient::receive(std::chrono::milliseconds timeout) {
     const auto until = Clock::now() + timeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
         zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-        if (zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds{0})) == 0) return std::nullopt;
+        if (zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds{0})) == 0)
+            return std::nullopt;
         zmq::message_t message;
         if (!socket_.recv(message, zmq::recv_flags::dontwait)) continue;
         v1::Reply reply;
@@ -99,7 +102,8 @@ Result<v1::Reply> GatewayClient::call(v1::Request request) {
     const auto id = send(std::move(request));
     const auto until = Clock::now() + options_.timeout;
     while (Clock::now() < until) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
         auto reply = receive(left);
         if (!reply) break;
         if (reply->id() == id) return std::move(*reply);
@@ -107,12 +111,16 @@ Result<v1::Reply> GatewayClient::call(v1::Request request) {
     return Failure{v1::ERROR_CODE_UNSPECIFIED, 0,
                    "no reply from the gateway at " + options_.endpoint + " within " +
                        std::to_string(options_.timeout.count()) + " ms" +
-                       (options_.curve ? " (with CURVE: is this client's public key allowed in the gateway's [[auth.clients]]?)" : ""),
+                       (options_.curve ? " (with CURVE: is this client's public key allowed in the "
+                                         "gateway's [[auth.clients]]?)"
+                                       : ""),
                    true};
 }
 
-Result<Answer<std::vector<std::uint16_t>>> GatewayClient::read_registers(
-    int function, std::uint16_t address, std::uint16_t count, std::uint32_t max_age_ms) {
+Result<Answer<std::vector<std::uint16_t>>> GatewayClient::read_registers(int function,
+                                                                         std::uint16_t address,
+                                                                         std::uint16_t count,
+                                                                         std::uint32_t max_age_ms) {
     auto reply = call(read_registers_request(function, address, count, max_age_ms));
     if (!reply) return reply.failure();
     if (auto failure = failure_of(*reply)) return *failure;

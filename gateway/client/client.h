@@ -12,7 +12,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "gateway.pb.h"
@@ -35,7 +34,8 @@ struct CurveKeys {
 // The keys from files: the gateway's public key (its .pub) and this client's secret key (its
 // .key); this client's public key is derived from the secret one, and when `public_key_file`
 // is given it must match. std::runtime_error naming the file on any problem.
-CurveKeys load_curve_keys(const std::string& server_public_key_file, const std::string& secret_key_file,
+CurveKeys load_curve_keys(const std::string& server_public_key_file,
+                          const std::string& secret_key_file,
                           const std::string& public_key_file = {});
 
 // The key files of a client's config (the publisher's [publisher], the bridge's [bridge]):
@@ -73,7 +73,7 @@ struct Failure {
 // The value of a successful call or the reason it failed.
 template <typename T>
 class Result {
-public:
+  public:
     Result(T value) : v_(std::move(value)) {}
     Result(Failure failure) : v_(std::move(failure)) {}
     bool ok() const { return v_.index() == 0; }
@@ -84,7 +84,7 @@ public:
     const T* operator->() const { return &value(); }
     const Failure& failure() const { return std::get<1>(v_); }
 
-private:
+  private:
     std::variant<T, Failure> v_;
 };
 
@@ -100,13 +100,14 @@ struct Answer {
 };
 
 class GatewayClient {
-public:
+  public:
     GatewayClient(zmq::context_t& context, Options options);
 
-    Result<Answer<std::vector<std::uint16_t>>> read_registers(
-        int function, std::uint16_t address, std::uint16_t count, std::uint32_t max_age_ms = 0);
-    Result<Answer<std::vector<bool>>> read_bits(
-        int function, std::uint16_t address, std::uint16_t count, std::uint32_t max_age_ms = 0);
+    Result<Answer<std::vector<std::uint16_t>>> read_registers(int function, std::uint16_t address,
+                                                              std::uint16_t count,
+                                                              std::uint32_t max_age_ms = 0);
+    Result<Answer<std::vector<bool>>> read_bits(int function, std::uint16_t address,
+                                                std::uint16_t count, std::uint32_t max_age_ms = 0);
     Result<Done> write_coil(std::uint16_t address, bool value);
     Result<Done> write_register(std::uint16_t address, std::uint16_t value);
     Result<Done> write_registers(std::uint16_t address, const std::vector<std::uint16_t>& values);
@@ -114,7 +115,8 @@ public:
 
     // Sends any request (client_name, priority and deadline filled in when unset), returns its id.
     std::uint64_t send(v1::Request request);
-    // The next reply, waiting at most `timeout`; nothing on timeout. Undecodable frames are skipped.
+    // The next reply, waiting at most `timeout`; nothing on timeout. Undecodable frames are
+    // skipped.
     std::optional<v1::Reply> receive(std::chrono::milliseconds timeout);
     // A blocking round trip: send, then wait for the reply with the same id.
     Result<v1::Reply> call(v1::Request request);
@@ -124,7 +126,7 @@ public:
     // The deadline sent with later requests that carry none.
     void set_deadline_ms(std::uint32_t deadline_ms) { options_.deadline_ms = deadline_ms; }
 
-private:
+  private:
     Options options_;
     zmq::socket_t socket_;
     std::uint64_t next_id_ = 1;

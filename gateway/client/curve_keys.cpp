@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include <array>
 #include <cerrno>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include <zmq.h>
 
 namespace tristar::client {
 namespace {
@@ -48,27 +47,34 @@ std::string key_bytes(std::string_view z85) {
     return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-bool is_z85_key(std::string_view text) { return !key_bytes(text).empty(); }
+bool is_z85_key(std::string_view text) {
+    return !key_bytes(text).empty();
+}
 
 std::string read_key_file(const std::filesystem::path& file) {
     std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot read key file " + file.string() + ": " + std::strerror(errno));
+    if (!in)
+        throw std::runtime_error("cannot read key file " + file.string() + ": " +
+                                 std::strerror(errno));
     std::string line;
     while (std::getline(in, line)) {
         const std::string key = trimmed(line);
         if (key.empty()) continue;  // no comments: '#' is a Z85 character
         if (!is_z85_key(key))
-            throw std::runtime_error(file.string() + " holds no CURVE key (40 characters of Z85 expected)");
+            throw std::runtime_error(file.string() +
+                                     " holds no CURVE key (40 characters of Z85 expected)");
         return key;
     }
-    throw std::runtime_error(file.string() + " is empty: a CURVE key (40 characters of Z85) expected");
+    throw std::runtime_error(file.string() +
+                             " is empty: a CURVE key (40 characters of Z85) expected");
 }
 
 std::string public_key_of(const std::string& secret_key) {
     if (!is_z85_key(secret_key)) throw std::runtime_error("not a CURVE secret key");
     std::array<char, z85_key_chars + 1> public_key{};
     if (zmq_curve_public(public_key.data(), secret_key.c_str()) != 0)
-        throw std::runtime_error(std::string("cannot derive the public key: ") + zmq_strerror(zmq_errno()));
+        throw std::runtime_error(std::string("cannot derive the public key: ") +
+                                 zmq_strerror(zmq_errno()));
     return public_key.data();
 }
 
@@ -76,7 +82,8 @@ KeyPair generate_key_pair() {
     std::array<char, z85_key_chars + 1> public_key{};
     std::array<char, z85_key_chars + 1> secret_key{};
     if (zmq_curve_keypair(public_key.data(), secret_key.data()) != 0)
-        throw std::runtime_error(std::string("cannot make a CURVE key pair: ") + zmq_strerror(zmq_errno()));
+        throw std::runtime_error(std::string("cannot make a CURVE key pair: ") +
+                                 zmq_strerror(zmq_errno()));
     return {public_key.data(), secret_key.data()};
 }
 
@@ -85,7 +92,8 @@ KeyPair write_key_pair(const std::filesystem::path& base) {
     const auto public_file = std::filesystem::path(base.string() + ".pub");
     for (const auto& file : {secret_file, public_file})
         if (std::filesystem::exists(file))
-            throw std::runtime_error(file.string() + " exists; remove it first to make a new key pair");
+            throw std::runtime_error(file.string() +
+                                     " exists; remove it first to make a new key pair");
     const KeyPair pair = generate_key_pair();
     write_new_file(secret_file, pair.secret_key, 0600);
     write_new_file(public_file, pair.public_key, 0644);

@@ -52,19 +52,21 @@ void add_globals(App::Parts& p) {
     p.cli.add_option("--client-name", p.settings.client_name, "the name the gateway logs")
         ->type_name("NAME")
         ->capture_default_str();
-    p.cli.add_option("--server-key", p.settings.server_key_file,
-                     "CURVE: the gateway's public key file (its .pub), with --key")
+    p.cli
+        .add_option("--server-key", p.settings.server_key_file,
+                    "CURVE: the gateway's public key file (its .pub), with --key")
         ->type_name("FILE")
         ->envname("TRISTAR_SERVER_KEY");
-    p.cli.add_option("--key", p.settings.key_file,
-                     "CURVE: this client's secret key file (.key, from tristar-gatewayd --gen-key)")
+    p.cli
+        .add_option("--key", p.settings.key_file,
+                    "CURVE: this client's secret key file (.key, from tristar-gatewayd --gen-key)")
         ->type_name("FILE")
         ->envname("TRISTAR_KEY");
 }
 
 // An option shown in --help with its type and default.
-void add_shown(CLI::App* command, const std::string& name, std::string& value, const std::string& help,
-               const std::string& type) {
+void add_shown(CLI::App* command, const std::string& name, std::string& value,
+               const std::string& help, const std::string& type) {
     command->add_option(name, value, help)->type_name(type)->capture_default_str();
 }
 
@@ -120,7 +122,8 @@ void finish_parse(App::Parts& p) {
     p.settings.timeout_ms = parse_count(p.timeout, "--timeout");
     if (p.settings.timeout_ms == 0) throw UsageError("--timeout must be at least 1 ms");
     if (p.settings.server_key_file.empty() != p.settings.key_file.empty())
-        throw UsageError("--server-key and --key go together (CURVE needs the gateway's public key and yours)");
+        throw UsageError(
+            "--server-key and --key go together (CURVE needs the gateway's public key and yours)");
     if (p.function != 0) p.read.function = p.function;
     if (p.count->count() == 0) p.read.count.reset();
     if (p.watch_max_age->count() == 0) p.watch.max_age.reset();

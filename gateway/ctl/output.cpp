@@ -26,7 +26,8 @@ std::size_t address_width(std::uint16_t address, std::size_t count) {
 }
 
 template <typename Value>
-std::string answer_json(int function, std::uint16_t address, const client::Answer<std::vector<Value>>& answer) {
+std::string answer_json(int function, std::uint16_t address,
+                        const client::Answer<std::vector<Value>>& answer) {
     Json json;
     json["function"] = function;
     json["address"] = address;

@@ -70,14 +70,21 @@ std::string register_list_json() {
     Json json;
     Json& regs = json["registers"] = Json::array();
     for (const auto& reg : registers()) {
-        regs.push_back({{"name", reg.name}, {"spec_name", reg.spec_name}, {"address", reg.address},
-                        {"words", reg.words}, {"unit", reg.unit}, {"writable", reg.writable},
-                        {"block", block_name(reg.block)}, {"description", reg.description}});
+        regs.push_back({{"name", reg.name},
+                        {"spec_name", reg.spec_name},
+                        {"address", reg.address},
+                        {"words", reg.words},
+                        {"unit", reg.unit},
+                        {"writable", reg.writable},
+                        {"block", block_name(reg.block)},
+                        {"description", reg.description}});
     }
     Json& coil_rows = json["coils"] = Json::array();
     for (const auto& coil : coils()) {
-        coil_rows.push_back({{"name", coil.name}, {"address", coil.address},
-                             {"readable", coil.readable}, {"description", coil.description}});
+        coil_rows.push_back({{"name", coil.name},
+                             {"address", coil.address},
+                             {"readable", coil.readable},
+                             {"description", coil.description}});
     }
     return json_document(json);
 }

@@ -82,9 +82,12 @@ Json histogram_json(const v1::Histogram& histogram) {
 }
 
 Json read_failure_json(const v1::ReadFailure& failure) {
-    return {{"function", failure.function()}, {"address", failure.address()},
-            {"count", failure.count()}, {"unit", failure.unit()},
-            {"answer", failure.answer()}, {"client_name", failure.client_name()},
+    return {{"function", failure.function()},
+            {"address", failure.address()},
+            {"count", failure.count()},
+            {"unit", failure.unit()},
+            {"answer", failure.answer()},
+            {"client_name", failure.client_name()},
             {"failures", int64_text(failure.failures())},
             {"first_unix_ms", int64_text(failure.first_unix_ms())},
             {"last_unix_ms", int64_text(failure.last_unix_ms())}};

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <ctime>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -132,7 +132,8 @@ std::string clients_text(const v1::Status& status) {
         out += "\n";
     }
     if (status.clients_omitted() > 0)
-        out += "  (" + std::to_string(status.clients_omitted()) + " less recent clients not listed)\n";
+        out +=
+            "  (" + std::to_string(status.clients_omitted()) + " less recent clients not listed)\n";
     return out;
 }
 

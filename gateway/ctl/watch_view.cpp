@@ -70,7 +70,8 @@ std::string gateway_text(const client::v1::Status& status) {
 std::string clients_line(const client::v1::Status& status) {
     std::string text;
     for (const auto& [name, totals] : client_totals(status))
-        text += (text.empty() ? "" : "   ") + name + " " + std::to_string(totals.requests) + " requests";
+        text += (text.empty() ? "" : "   ") + name + " " + std::to_string(totals.requests) +
+                " requests";
     return text.empty() ? "none" : text;
 }
 

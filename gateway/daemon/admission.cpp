@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/base/log_limit.h"
-
 #include "gateway/daemon/client_name.h"
 #include "gateway/daemon/known_fields.h"
 #include "gateway/daemon/translate.h"
@@ -54,7 +53,8 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
     const auto head = read_request_head(payload);
     if (!head) {
         ++counters_.invalid_requests;
-        spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)", payload.size());
+        spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)",
+                      payload.size());
         return Drop{};
     }
     if (auto problem = client_name_problem(head->client_name)) {
@@ -63,7 +63,8 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
     }
     if (!pending.request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
         ++counters_.invalid_requests;
-        spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)", payload.size());
+        spdlog::debug("[admission] dropped a frame that is not a Request ({} bytes)",
+                      payload.size());
         return Drop{};
     }
     // An authenticated client is who its key or its uid says, whatever name it sends.
@@ -71,7 +72,8 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
     // Parsed first (under ZeroMQ's hard limit) only so that the refusal can carry the id.
     if (payload.size() > config_.server.max_frame_bytes)
         return refusal(pending.request, v1::INVALID_REQUEST,
-                       "frame of " + std::to_string(payload.size()) + " bytes is over the limit of " +
+                       "frame of " + std::to_string(payload.size()) +
+                           " bytes is over the limit of " +
                            std::to_string(config_.server.max_frame_bytes));
     clients_.note(pending.client, pending.request.client_name(), now,
                   [this](const ClientId& client) { return queues_.depth(client) > 0; });
@@ -81,20 +83,22 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
                        : validate(pending.request, limits_);
     if (problem) {
         if (lane_of(pending.request) == Lane::write && invalid_writes_log().allow())
-            spdlog::info("[write] client '{}' {} -> INVALID_REQUEST: {}", pending.request.client_name(),
-                         describe_write(pending.request), *problem);
+            spdlog::info("[write] client '{}' {} -> INVALID_REQUEST: {}",
+                         pending.request.client_name(), describe_write(pending.request), *problem);
         return refusal(pending.request, v1::INVALID_REQUEST, *problem);
     }
-    auto refused = authenticated_as || config_.auth.unauthenticated_may_write() || lane_of(pending.request) != Lane::write
+    auto refused = authenticated_as || config_.auth.unauthenticated_may_write() ||
+                           lane_of(pending.request) != Lane::write
                        ? write_policy_.refuse(pending.request)
-                       : std::optional<std::string>("client '" + pending.request.client_name() +
-                                                    "' is not authenticated: writes need a CURVE key or an ipc peer "
-                                                    "of [auth] (unauthenticated_writes is off)");
+                       : std::optional<std::string>(
+                             "client '" + pending.request.client_name() +
+                             "' is not authenticated: writes need a CURVE key or an ipc peer "
+                             "of [auth] (unauthenticated_writes is off)");
     if (refused) {
         ++counters_.refused_writes;
         if (refused_writes_log().allow())
-            spdlog::info("[write] client '{}' {} -> WRITE_DENIED: {}", pending.request.client_name(),
-                         describe_write(pending.request), *refused);
+            spdlog::info("[write] client '{}' {} -> WRITE_DENIED: {}",
+                         pending.request.client_name(), describe_write(pending.request), *refused);
         return refusal(pending.request, v1::WRITE_DENIED, *refused);
     }
     if (pending.request.has_status()) return StatusWanted{pending.request.id()};
@@ -107,7 +111,8 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
     return pending;
 }
 
-v1::Reply Admission::refusal(const v1::Request& request, v1::ErrorCode code, const std::string& message) {
+v1::Reply Admission::refusal(const v1::Request& request, v1::ErrorCode code,
+                             const std::string& message) {
     if (code == v1::INVALID_REQUEST) ++counters_.invalid_requests;
     v1::Reply reply;
     reply.set_id(request.id());
@@ -122,12 +127,13 @@ std::string describe_write(const v1::Request& request) {
             return "fc 5 address " + std::to_string(request.write_coil().address()) + " value " +
                    (request.write_coil().value() ? "1" : "0");
         case v1::Request::kWriteRegister:
-            return "fc 6 address " + std::to_string(request.write_register().address()) + " value " +
-                   std::to_string(request.write_register().value());
+            return "fc 6 address " + std::to_string(request.write_register().address()) +
+                   " value " + std::to_string(request.write_register().value());
         case v1::Request::kWriteRegisters:
             return "fc 16 address " + std::to_string(request.write_registers().address()) +
                    " values " + list_values(request.write_registers());
-        default: return "not a write";
+        default:
+            return "not a write";
     }
 }
 

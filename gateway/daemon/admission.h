@@ -21,12 +21,12 @@
 namespace tristar::gateway {
 
 class Admission {
-public:
+  public:
     // `queues` tells which clients have work queued: those are never forgotten.
     Admission(const Config& config, FrontCounters& counters, const Scheduler& queues);
 
-    struct Drop {};             // not a Request at all: nobody to answer
-    struct StatusWanted {       // answer with the gateway's status
+    struct Drop {};        // not a Request at all: nobody to answer
+    struct StatusWanted {  // answer with the gateway's status
         std::uint64_t id = 0;
     };
     using Verdict = std::variant<Drop, v1::Reply, StatusWanted, Pending>;
@@ -34,13 +34,14 @@ public:
     // `authenticated_as`: the client's identity when it authenticated (zap.h); it then replaces
     // the request's client_name for the write policy, the log and status.
     Verdict admit(const std::vector<std::string>& envelope, std::span<const std::uint8_t> payload,
-                  Clock::time_point now, const std::optional<std::string>& authenticated_as = std::nullopt);
+                  Clock::time_point now,
+                  const std::optional<std::string>& authenticated_as = std::nullopt);
 
     // Clients seen lately, at most max_remembered_clients (every ctl run is a new one).
     const std::unordered_map<ClientId, ClientInfo>& clients() const { return clients_.clients(); }
     static constexpr std::size_t max_remembered_clients = 256;
 
-private:
+  private:
     v1::Reply refusal(const v1::Request& request, v1::ErrorCode code, const std::string& message);
 
     const Config& config_;

@@ -8,7 +8,7 @@
 namespace tristar::gateway {
 
 class Backoff {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     Backoff(std::chrono::milliseconds min, std::chrono::milliseconds max, std::uint64_t seed);
 
@@ -21,7 +21,7 @@ public:
     Clock::time_point next_attempt() const { return next_attempt_; }
     unsigned failures() const { return failures_; }
 
-private:
+  private:
     std::chrono::milliseconds min_;
     std::chrono::milliseconds max_;
     std::mt19937_64 random_;

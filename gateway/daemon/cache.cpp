@@ -6,7 +6,8 @@ namespace tristar::gateway {
 
 void Cache::store(const Span& span, std::span<const std::uint16_t> words, Clock::time_point at) {
     for (std::size_t i = 0; i < words.size() && i < span.count; ++i)
-        entries_[key(span.table, span.unit, span.address + static_cast<std::uint32_t>(i))] = {words[i], at};
+        entries_[key(span.table, span.unit, span.address + static_cast<std::uint32_t>(i))] = {
+            words[i], at};
 }
 
 std::optional<std::vector<std::uint16_t>> Cache::lookup(const Span& span, Clock::time_point now,
@@ -23,11 +24,13 @@ std::optional<std::vector<std::uint16_t>> Cache::lookup(const Span& span, Clock:
 }
 
 void Cache::invalidate(const Span& span) {
-    for (std::uint32_t a = span.address; a < span.end(); ++a) entries_.erase(key(span.table, span.unit, a));
+    for (std::uint32_t a = span.address; a < span.end(); ++a)
+        entries_.erase(key(span.table, span.unit, a));
 }
 
 void Cache::invalidate_unit(std::uint8_t unit) {
-    std::erase_if(entries_, [unit](const auto& item) { return ((item.first >> 32) & 0xFF) == unit; });
+    std::erase_if(entries_,
+                  [unit](const auto& item) { return ((item.first >> 32) & 0xFF) == unit; });
 }
 
 }  // namespace tristar::gateway

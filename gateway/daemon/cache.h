@@ -14,7 +14,7 @@
 namespace tristar::gateway {
 
 class Cache {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     // Words of `span` read at `at` (bits are stored as 0/1 words).
@@ -28,7 +28,7 @@ public:
     void invalidate_unit(std::uint8_t unit);
     std::size_t size() const { return entries_.size(); }
 
-private:
+  private:
     struct Entry {
         std::uint16_t value;
         Clock::time_point at;

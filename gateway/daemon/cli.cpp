@@ -1,15 +1,15 @@
 #include "gateway/daemon/cli.h"
 
-#include <iostream>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include <iostream>
 #include <zmq.hpp>
 
-#include "gateway/client/curve_keys.h"
 #include "gateway/base/daemon_main.h"
 #include "gateway/base/fd_limit.h"
 #include "gateway/base/logging.h"
+#include "gateway/client/curve_keys.h"
 #include "gateway/daemon/gateway.h"
 
 namespace tristar::gateway {
@@ -21,11 +21,13 @@ void add_options(CLI::App& app, CommandLine& line) {
                    "device: tcp://HOST[:PORT] or rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2");
     app.add_option("-e,--endpoint", line.endpoints,
                    "ZeroMQ endpoint to serve on (repeatable; replaces the config's list)");
-    app.add_option("-u,--unit", line.unit, "Modbus unit id of the device")->check(CLI::Range(1, 247));
+    app.add_option("-u,--unit", line.unit, "Modbus unit id of the device")
+        ->check(CLI::Range(1, 247));
     add_log_options(app, line.daemon);
-    app.add_option("--gen-key", line.gen_key,
-                   "make a CURVE key pair: BASE.key (secret, mode 0600) and BASE.pub (public); prints "
-                   "the public key and exits")
+    app.add_option(
+           "--gen-key", line.gen_key,
+           "make a CURVE key pair: BASE.key (secret, mode 0600) and BASE.pub (public); prints "
+           "the public key and exits")
         ->type_name("BASE");
 }
 
@@ -33,7 +35,8 @@ int serve(const Config& config) {
     // Every client connection holds a descriptor: the soft limit (often 1024) is raised to the
     // hard one, and the front keeps its connections below it (connection_watch.h).
     if (const auto limit = raise_fd_limit(); limit && limit->after != limit->before)
-        spdlog::info("[gateway] open files limit raised from {} to {}", limit->before, limit->after);
+        spdlog::info("[gateway] open files limit raised from {} to {}", limit->before,
+                     limit->after);
     Gateway gateway(config);
     return gateway.run([](const std::vector<std::string>& endpoints) {
         // Readiness for supervisors and tests: the bound endpoints, one per line, first.
@@ -56,8 +59,9 @@ Config resolve_config(const CommandLine& line) {
     apply_log_options(line.daemon, config.log.level, config.log.plain);
     const auto* tcp = std::get_if<TcpDevice>(&config.device.address);
     if (tcp != nullptr && tcp->host.empty())
-        throw ConfigError("command line", 0, "device.uri",
-                          "no device given: use --device tcp://HOST[:PORT] or [device] uri in --config");
+        throw ConfigError(
+            "command line", 0, "device.uri",
+            "no device given: use --device tcp://HOST[:PORT] or [device] uri in --config");
     return config;
 }
 

@@ -55,9 +55,11 @@ std::optional<RequestHead> read_request_head(std::span<const std::uint8_t> paylo
         const auto type = WireFormatLite::GetTagWireType(tag);
         if (field == id_field && type == WireFormatLite::WIRETYPE_VARINT) {
             if (!in.ReadVarint64(&head.id)) return std::nullopt;
-        } else if (field == client_name_field && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+        } else if (field == client_name_field &&
+                   type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
             std::uint32_t length = 0;
-            if (!in.ReadVarint32(&length) || !in.ReadString(&head.client_name, static_cast<int>(length)))
+            if (!in.ReadVarint32(&length) ||
+                !in.ReadString(&head.client_name, static_cast<int>(length)))
                 return std::nullopt;
         } else if (!WireFormatLite::SkipField(&in, tag)) {
             return std::nullopt;

@@ -20,15 +20,16 @@ struct ClientInfo {
 };
 
 class ClientTable {
-public:
+  public:
     using Busy = std::function<bool(const ClientId&)>;  // has queued work
 
     explicit ClientTable(std::size_t capacity) : capacity_(capacity) {}
 
-    void note(const ClientId& client, const std::string& name, Clock::time_point now, const Busy& busy);
+    void note(const ClientId& client, const std::string& name, Clock::time_point now,
+              const Busy& busy);
     const std::unordered_map<ClientId, ClientInfo>& clients() const { return clients_; }
 
-private:
+  private:
     void evict_one(const Busy& busy);
 
     std::size_t capacity_;

@@ -91,7 +91,8 @@ constexpr std::pair<std::string_view, SectionReader> sections[] = {
     {"scheduler", read_scheduler},
     {"server", read_server},
     {"log", read_log},
-    {"write_policy", [](TableReader& in, Config& config) { read_write_policy(in, config.write_policy); }},
+    {"write_policy",
+     [](TableReader& in, Config& config) { read_write_policy(in, config.write_policy); }},
     {"maintenance", read_maintenance},
     {"auth", [](TableReader& in, Config& config) { read_auth(in, config.auth); }}};
 

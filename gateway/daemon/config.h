@@ -32,30 +32,30 @@ enum class ReadAhead { automatic, block, small, off };
 
 struct DeviceConfig {
     DeviceAddress address = TcpDevice{};
-    int unit = 1;                                  // TriStar EEPROM 0xE019 default
-    milliseconds response_timeout{1000};           // design.md 3.2
+    int unit = 1;                         // TriStar EEPROM 0xE019 default
+    milliseconds response_timeout{1000};  // design.md 3.2
     milliseconds byte_timeout{500};
     milliseconds connect_timeout{2000};
-    milliseconds tcp_gap{50};                      // minimum gap between TCP transactions
-    milliseconds rtu_pause{0};                     // added to t3.5 between RTU transactions
-    milliseconds connect_settle{0};                // wait after a new connection before sending
+    milliseconds tcp_gap{50};        // minimum gap between TCP transactions
+    milliseconds rtu_pause{0};       // added to t3.5 between RTU transactions
+    milliseconds connect_settle{0};  // wait after a new connection before sending
     // Quiet time after a timeout before the next transaction: the device serves one request at
     // a time and may still be working on the one that timed out.
     milliseconds recovery_pause{500};
-    int read_retries = 2;                          // extra tries of a read, 0..10
+    int read_retries = 2;  // extra tries of a read, 0..10
     ConnectionMode connection = ConnectionMode::automatic;
     ReadAhead read_ahead = ReadAhead::automatic;
     // After the device refused a widened read of a block, read as asked there for this long,
     // then widen again (one refused read per block per period at most).
     milliseconds read_ahead_reprobe{3'600'000};
-    milliseconds backoff_min{100};                 // reconnect backoff, doubled with jitter
+    milliseconds backoff_min{100};  // reconnect backoff, doubled with jitter
     milliseconds backoff_max{30000};
     bool operator==(const DeviceConfig&) const = default;
 };
 
 struct SchedulerConfig {
-    std::size_t max_queue_per_client = 64;   // 1..10000
-    milliseconds default_deadline{5000};     // when a request says 0
+    std::size_t max_queue_per_client = 64;  // 1..10000
+    milliseconds default_deadline{5000};    // when a request says 0
     milliseconds max_deadline{600000};
     // A read that has waited this long is served round robin across clients before any lane
     // (scheduler.h: fair share), so no client's lanes starve another's; 0 = strict lanes.

@@ -1,14 +1,13 @@
 #include "gateway/daemon/connection_watch.h"
 
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <cstdint>
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 namespace tristar::gateway {
 namespace {
@@ -18,8 +17,10 @@ std::uint16_t local_port(int fd) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
-    if (address.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
-    if (address.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
+    if (address.ss_family == AF_INET)
+        return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
+    if (address.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
     return 0;
 }
 
@@ -50,16 +51,19 @@ std::string monitor_address() {
 
 std::size_t connection_bound(std::size_t configured, std::size_t reserve) {
     rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return configured;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return configured;
     const auto soft = static_cast<std::size_t>(limit.rlim_cur);
     const std::size_t room = soft > 2 * reserve ? soft - reserve : soft / 2;
     return std::max<std::size_t>(1, std::min(configured, room));
 }
 
-ConnectionWatch::ConnectionWatch(zmq::context_t& context, zmq::socket_t& router, std::size_t max_connections)
+ConnectionWatch::ConnectionWatch(zmq::context_t& context, zmq::socket_t& router,
+                                 std::size_t max_connections)
     : monitor_(context, zmq::socket_type::pair), peers_(max_connections) {
     const auto address = monitor_address();
-    if (zmq_socket_monitor(router.handle(), address.c_str(), ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0)
+    if (zmq_socket_monitor(router.handle(), address.c_str(),
+                           ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0)
         throw zmq::error_t();
     monitor_.set(zmq::sockopt::linger, 0);
     monitor_.connect(address);

@@ -11,7 +11,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "gateway/daemon/peer_table.h"
@@ -19,7 +18,7 @@
 namespace tristar::gateway {
 
 class ConnectionWatch {
-public:
+  public:
     // Attaches a monitor to `router`; call before binding it, so no connection is missed.
     ConnectionWatch(zmq::context_t& context, zmq::socket_t& router, std::size_t max_connections);
 
@@ -39,7 +38,7 @@ public:
     std::size_t connections() const { return peers_.open(); }
     std::size_t max_connections() const { return peers_.max_connections(); }
 
-private:
+  private:
     bool evict(int fd);
 
     zmq::socket_t monitor_;

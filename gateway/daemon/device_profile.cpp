@@ -19,8 +19,10 @@ void add_documented_runs(const tristar::BlockRange& block, std::vector<ReadBlock
     }
     std::optional<ReadBlock> run;
     for (unsigned a = block.first; a <= block.last; ++a) {
-        const bool documented = tristar::find_register_covering(static_cast<std::uint16_t>(a)) != nullptr;
-        if (documented && run && run->last + 1u == a) run->last = static_cast<std::uint16_t>(a);
+        const bool documented =
+            tristar::find_register_covering(static_cast<std::uint16_t>(a)) != nullptr;
+        if (documented && run && run->last + 1u == a)
+            run->last = static_cast<std::uint16_t>(a);
         else if (documented) {
             if (run) out.push_back(*run);
             run = ReadBlock{false, static_cast<std::uint16_t>(a), static_cast<std::uint16_t>(a)};
@@ -47,10 +49,14 @@ DeviceProfile tristar_device_profile() {
 
 Table table_of(int function, const DeviceProfile& profile) {
     switch (function) {
-        case 1: return Table::coils;
-        case 2: return profile.bits_shared ? Table::coils : Table::discrete;
-        case 4: return profile.registers_shared ? Table::holding : Table::input;
-        default: return Table::holding;
+        case 1:
+            return Table::coils;
+        case 2:
+            return profile.bits_shared ? Table::coils : Table::discrete;
+        case 4:
+            return profile.registers_shared ? Table::holding : Table::input;
+        default:
+            return Table::holding;
     }
 }
 
@@ -60,11 +66,14 @@ std::optional<Span> widen(const Span& span, const DeviceProfile& profile, std::u
         if (block.bits != bits || span.address < block.first || span.end() > block.last + 1u)
             continue;
         const auto size = static_cast<std::uint32_t>(block.last - block.first + 1);
-        if (size <= max_count) return Span{span.table, span.unit, block.first, static_cast<std::uint16_t>(size)};
+        if (size <= max_count)
+            return Span{span.table, span.unit, block.first, static_cast<std::uint16_t>(size)};
         // Too big for one read: the window of max_count words that starts as early as it can
         // while still holding the whole span.
-        const auto latest_start = std::min<std::uint32_t>(span.address, block.last + 1u - max_count);
-        const auto start = std::max<std::uint32_t>(block.first, span.end() > max_count ? span.end() - max_count : 0);
+        const auto latest_start =
+            std::min<std::uint32_t>(span.address, block.last + 1u - max_count);
+        const auto start = std::max<std::uint32_t>(
+            block.first, span.end() > max_count ? span.end() - max_count : 0);
         const auto first = std::min(start, latest_start);
         return Span{span.table, span.unit, static_cast<std::uint16_t>(first), max_count};
     }

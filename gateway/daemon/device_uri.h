@@ -15,9 +15,9 @@ struct TcpDevice {
 };
 
 struct RtuDevice {
-    std::string path;  // /dev/ttyUSB0
-    int baud = 9600;   // TriStar spec: RTU 9600 8N2
-    char parity = 'N'; // 'N', 'E' or 'O'
+    std::string path;   // /dev/ttyUSB0
+    int baud = 9600;    // TriStar spec: RTU 9600 8N2
+    char parity = 'N';  // 'N', 'E' or 'O'
     int data_bits = 8;
     int stop_bits = 2;
     bool operator==(const RtuDevice&) const = default;

@@ -17,7 +17,8 @@ inline std::uint64_t us_between(Clock::time_point from, Clock::time_point to) {
 
 inline std::int64_t unix_ms_now() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace tristar::gateway

@@ -1,11 +1,10 @@
 #include "gateway/daemon/endpoints.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <system_error>
-
-#include <spdlog/spdlog.h>
 
 #include "gateway/client/curve_keys.h"
 #include "gateway/daemon/zap.h"
@@ -52,7 +51,9 @@ std::string bind_endpoint(zmq::socket_t& socket, const std::string& endpoint) {
 std::vector<std::string> bind_endpoints(zmq::socket_t& socket, const Config& config) {
     std::vector<std::string> bound;
     const bool check_ipc = !config.auth.ipc_peers.empty();
-    auto checked = [&](const std::string& endpoint) { return check_ipc && endpoint.starts_with(ipc_prefix); };
+    auto checked = [&](const std::string& endpoint) {
+        return check_ipc && endpoint.starts_with(ipc_prefix);
+    };
     for (const auto& endpoint : config.server.endpoints)
         if (!checked(endpoint)) bound.push_back(bind_endpoint(socket, endpoint));
     if (check_ipc) {

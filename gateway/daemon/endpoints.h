@@ -3,7 +3,6 @@
 // loopback unless configured otherwise).
 #include <string>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "gateway/daemon/config.h"

@@ -11,7 +11,9 @@ bool FailureLog::failed(std::uint8_t function, const Span& span, const std::stri
     const bool news = found == failing_.end() || found->second.answer != answer;
     if (found == failing_.end()) {
         make_room();
-        found = failing_.emplace(key(span), ReadFailure{function, span, answer, client, 0, unix_ms, 0}).first;
+        found =
+            failing_.emplace(key(span), ReadFailure{function, span, answer, client, 0, unix_ms, 0})
+                .first;
     }
     auto& entry = found->second;
     entry.answer = answer;

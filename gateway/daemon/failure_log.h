@@ -25,7 +25,7 @@ struct ReadFailure {
 };
 
 class FailureLog {
-public:
+  public:
     explicit FailureLog(std::size_t capacity = 32) : capacity_(capacity) {}
 
     // A read failed. True when this starts a failure of the range (or changes its answer).
@@ -37,7 +37,7 @@ public:
     std::vector<ReadFailure> current() const;  // oldest last failure first
     std::uint64_t total() const { return total_; }
 
-private:
+  private:
     using Key = std::tuple<std::uint8_t, std::uint8_t, std::uint16_t, std::uint16_t>;
     static Key key(const Span& s) {
         return {static_cast<std::uint8_t>(s.table), s.unit, s.address, s.count};

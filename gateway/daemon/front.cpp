@@ -48,11 +48,13 @@ Front::Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox
             config_.scheduler.fair_share_after),
       link_health_(config_.device.read_retries),
       admission_(config_, health_.counters, link_.queues()),
-      planner_(tristar_device_profile(), resolved_read_ahead(config_.device), config_.device.read_ahead_reprobe),
+      planner_(tristar_device_profile(), resolved_read_ahead(config_.device),
+               config_.device.read_ahead_reprobe),
       replies_(router_, health_),
       reads_({config_, planner_, link_, health_, failures_, pending_, replies_}),
       housekeeping_(config_.maintenance.comm_reset_hour, config_.scheduler.default_deadline) {
-    configure_router(router_, config_.server.max_frame_bytes, config_.scheduler.max_queue_per_client);
+    configure_router(router_, config_.server.max_frame_bytes,
+                     config_.scheduler.max_queue_per_client);
     endpoints_ = bind_endpoints(router_, config_);
 }
 
@@ -93,7 +95,8 @@ int Front::poll_timeout_ms() const {
 void Front::on_client_frames() {
     const auto limit = message_limit(config_.server.max_frame_bytes);
     for (int budget = 0; budget < 1000; ++budget) {
-        // Connection events first: a message then meets its fd's current owner (connection_watch.h).
+        // Connection events first: a message then meets its fd's current owner
+        // (connection_watch.h).
         on_connection_events(Clock::now());
         auto received = receive_bounded(router_, limit);
         if (received.oversize) {
@@ -121,8 +124,8 @@ void Front::admit(std::vector<std::string> envelope, const zmq::message_t& paylo
     auto* pending = std::get_if<Pending>(&verdict);
     if (pending == nullptr) return;
     pending->span = reads_.span_of(pending->request);
-    if (pending->span &&
-        (reads_.serve_from_cache(*pending, now) || reads_.join_in_flight(*pending, in_flight_, next_ticket_)))
+    if (pending->span && (reads_.serve_from_cache(*pending, now) ||
+                          reads_.join_in_flight(*pending, in_flight_, next_ticket_)))
         return;
     enqueue(std::move(*pending));
 }
@@ -131,8 +134,8 @@ void Front::on_connection_events(Clock::time_point now) {
     auto events = watch_.drain(now);
     if (events.evicted > 0) {
         health_.counters.evicted_connections += events.evicted;
-        spdlog::debug("[front] closed {} silent connection(s): {} is the most allowed", events.evicted,
-                      watch_.max_connections());
+        spdlog::debug("[front] closed {} silent connection(s): {} is the most allowed",
+                      events.evicted, watch_.max_connections());
     }
     for (const auto& client : events.departed) drop_departed(client);
 }
@@ -168,10 +171,12 @@ void Front::service_link(Clock::time_point now) {
         auto it = pending_.find(job.ticket);
         if (it == pending_.end()) continue;
         if (it->second.last_failure) {
-            replies_.answer(it->second, *it->second.last_failure);  // its tries failed; no time for another
+            replies_.answer(it->second,
+                            *it->second.last_failure);  // its tries failed; no time for another
         } else {
             ++health_.counters.deadline_misses;
-            replies_.answer_error(it->second, v1::DEADLINE_EXCEEDED, "deadline passed while queued");
+            replies_.answer_error(it->second, v1::DEADLINE_EXCEEDED,
+                                  "deadline passed while queued");
         }
         pending_.erase(it);
     }
@@ -183,8 +188,8 @@ void Front::service_link(Clock::time_point now) {
         if (it == pending_.end()) continue;
         const auto wait = duration_cast<milliseconds>(link_.next_attempt() - now).count();
         replies_.answer_error(it->second, v1::DEVICE_UNAVAILABLE,
-                              "device unavailable (" + link_health_.last_error() + "); next attempt in " +
-                         std::to_string(wait) + " ms");
+                              "device unavailable (" + link_health_.last_error() +
+                                  "); next attempt in " + std::to_string(wait) + " ms");
         pending_.erase(it);
     }
 }
@@ -217,8 +222,10 @@ bool Front::on_link_result() {
         ++health_.counters.exceptions_by_code[result->exception];
     }
     if (result->status == LinkStatus::outcome_unknown) ++health_.counters.outcome_unknown;
-    if (done.span) reads_.finish(done, *result);
-    else finish_write(done, *result);
+    if (done.span)
+        reads_.finish(done, *result);
+    else
+        finish_write(done, *result);
     return true;
 }
 
@@ -259,9 +266,10 @@ v1::Status Front::status() const {
                         : in_flight_ && !link_health_.info().connected ? "connecting"
                         : link_health_.connected()                     ? "connected"
                                                                        : "idle";
-    auto result = make_status({config_, link_health_.info(), state, link_health_.connected_since_unix_ms(),
-                               now - started_, health_, link_.queues(), admission_.clients(), failures_,
-                               link_health_.last_error()});
+    auto result =
+        make_status({config_, link_health_.info(), state, link_health_.connected_since_unix_ms(),
+                     now - started_, health_, link_.queues(), admission_.clients(), failures_,
+                     link_health_.last_error()});
     result.mutable_counters()->set_fair_share_reads(link_.fair_share_reads());
     result.set_connections(static_cast<std::uint32_t>(watch_.connections()));
     result.set_max_connections(static_cast<std::uint32_t>(watch_.max_connections()));

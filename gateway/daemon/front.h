@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "gateway/base/signal_fd.h"
@@ -34,7 +33,7 @@ namespace tristar::gateway {
 // The ReadPath carries out the planner's reads, Replies answers, Housekeeping runs the daily
 // maintenance and the once-a-minute chores; the Front dispatches, finishes writes and reports.
 class Front {
-public:
+  public:
     // Binds every endpoint of config.server; throws zmq::error_t.
     Front(zmq::context_t& context, const Config& config, LinkMailbox& mailbox);
     Front(const Front&) = delete;  // its parts hold references to each other
@@ -46,7 +45,7 @@ public:
     // Serves until a signal arrives on `signals`. False when the link worker died.
     bool run(SignalFd& signals);
 
-private:
+  private:
     void on_client_frames();
     void on_connection_events(Clock::time_point now);
     void drop_departed(const ClientId& client);

@@ -1,9 +1,9 @@
 #include "gateway/daemon/gateway.h"
 
+#include <spdlog/spdlog.h>
+
 #include <optional>
 #include <stdexcept>
-
-#include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
 #include "gateway/base/signal_fd.h"
@@ -27,7 +27,8 @@ int Gateway::run(const std::function<void(const std::vector<std::string>&)>& on_
     Front front(context, config_, mailbox);
     LinkWorker worker(mailbox, config_.device);
     std::string serving;
-    for (const auto& endpoint : front.endpoints()) serving += (serving.empty() ? "" : ", ") + endpoint;
+    for (const auto& endpoint : front.endpoints())
+        serving += (serving.empty() ? "" : ", ") + endpoint;
     spdlog::info("[gateway] device {} unit {}; serving on {}", device_uri(config_.device.address),
                  config_.device.unit, serving);
     on_ready(front.endpoints());

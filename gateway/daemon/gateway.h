@@ -9,14 +9,14 @@
 namespace tristar::gateway {
 
 class Gateway {
-public:
+  public:
     explicit Gateway(Config config);
 
     // Blocks SIGINT/SIGTERM (they arrive on a signalfd), binds, calls on_ready with the bound
     // endpoints, then serves until a signal. Returns the process exit code.
     int run(const std::function<void(const std::vector<std::string>&)>& on_ready);
 
-private:
+  private:
     Config config_;
 };
 

@@ -1,10 +1,9 @@
 #include "gateway/daemon/housekeeping.h"
 
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
-
-#include <spdlog/spdlog.h>
 
 #include "gateway/base/log_limit.h"
 #include "proto/tristar/register_map.h"
@@ -24,7 +23,8 @@ Housekeeping::Housekeeping(int comm_reset_hour, std::chrono::milliseconds deadli
 int Housekeeping::timeout_ms() const {
     if (!next_maintenance_) return -1;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          *next_maintenance_ - std::chrono::system_clock::now()).count();
+                          *next_maintenance_ - std::chrono::system_clock::now())
+                          .count();
     // Re-checked at least every minute: the system clock may be set while we wait.
     return static_cast<int>(std::clamp<std::int64_t>(left + 1, 0, 60'000));
 }

@@ -16,7 +16,7 @@
 namespace tristar::gateway {
 
 class Housekeeping {
-public:
+  public:
     // `comm_reset_hour` < 0: no daily maintenance. `deadline`: the reset write's queue deadline.
     Housekeeping(int comm_reset_hour, std::chrono::milliseconds deadline);
 
@@ -26,7 +26,7 @@ public:
     std::optional<Pending> maintenance_due();
     void every_minute();
 
-private:
+  private:
     DailySchedule maintenance_;
     std::optional<DailySchedule::TimePoint> next_maintenance_;
     std::chrono::milliseconds deadline_;

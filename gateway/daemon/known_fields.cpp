@@ -24,7 +24,8 @@ struct Schema {
     std::span<const Field> fields;
 };
 
-constexpr Field span_fields[] = {{1, varint}, {2, varint}, {3, varint}};  // function, address, count
+constexpr Field span_fields[] = {
+    {1, varint}, {2, varint}, {3, varint}};  // function, address, count
 constexpr Field write_coil_fields[] = {{1, varint}, {2, varint}};
 constexpr Field write_register_fields[] = {{1, varint}, {2, varint}};
 constexpr Field write_registers_fields[] = {{1, varint}, {2, varint, nullptr, true}};
@@ -34,12 +35,12 @@ constexpr Schema write_register_schema{write_register_fields};
 constexpr Schema write_registers_schema{write_registers_fields};
 constexpr Schema status_schema{};
 constexpr Field request_fields[] = {
-    {1, varint},  // id
-    {2, length_delimited},  // client_name
-    {3, varint},  // unit
-    {4, varint},  // deadline_ms
-    {5, varint},  // max_age_ms
-    {6, varint},  // priority
+    {1, varint},                                      // id
+    {2, length_delimited},                            // client_name
+    {3, varint},                                      // unit
+    {4, varint},                                      // deadline_ms
+    {5, varint},                                      // max_age_ms
+    {6, varint},                                      // priority
     {10, length_delimited, &span_schema},             // read_registers
     {11, length_delimited, &span_schema},             // read_bits
     {12, length_delimited, &write_coil_schema},       // write_coil

@@ -11,7 +11,7 @@
 namespace tristar::gateway {
 
 class LinkHealth {
-public:
+  public:
     explicit LinkHealth(int read_retries) : read_retries_(read_retries) {}
 
     // A try ended; `breaker_open` after it. Logs "device lost" / "answering again" once each.
@@ -22,7 +22,7 @@ public:
     bool connected() const { return connected_since_unix_ms_ != 0; }
     const std::string& last_error() const { return last_error_; }
 
-private:
+  private:
     int read_retries_;
     LinkInfo info_;
     std::int64_t connected_since_unix_ms_ = 0;

@@ -14,7 +14,7 @@
 namespace tristar::gateway {
 
 class LinkMailbox {
-public:
+  public:
     LinkMailbox();  // throws std::system_error when no eventfd can be had
     LinkMailbox(const LinkMailbox&) = delete;
     LinkMailbox& operator=(const LinkMailbox&) = delete;
@@ -30,7 +30,7 @@ public:
     std::optional<LinkRequest> take();
     void reply(const LinkResult& result);
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::optional<LinkRequest> request_;

@@ -18,7 +18,9 @@ LinkScheduler::Decision LinkScheduler::next(Clock::time_point now) {
     return {Action::dispatch, queues_.next(), {}};
 }
 
-void LinkScheduler::started(Clock::time_point) { busy_ = true; }
+void LinkScheduler::started(Clock::time_point) {
+    busy_ = true;
+}
 
 void LinkScheduler::finished(const LinkResult& result, Clock::time_point now) {
     busy_ = false;

@@ -31,7 +31,7 @@ struct LinkTiming {
 };
 
 class LinkScheduler {
-public:
+  public:
     // fair_after: see Scheduler (the fair-share queue); 0 = strict lanes.
     LinkScheduler(LinkTiming timing, std::size_t max_queue_per_client,
                   std::chrono::milliseconds fair_after = std::chrono::milliseconds{0});
@@ -40,7 +40,9 @@ public:
     const Scheduler& queues() const { return queues_; }
 
     // A request that may be tried again goes back to the head of its lane (see the header).
-    void requeue_retry(Job job, Clock::time_point now) { queues_.submit_front(std::move(job), now); }
+    void requeue_retry(Job job, Clock::time_point now) {
+        queues_.submit_front(std::move(job), now);
+    }
 
     enum class Action { idle, wait, dispatch, fail_fast };
     struct Decision {
@@ -48,8 +50,9 @@ public:
         std::optional<Job> job;     // dispatch, fail_fast
         Clock::time_point until{};  // wait: when to ask again
     };
-    // Call after expire(now). Reads that have waited fair_after are promoted first. dispatch: put the job on the wire now (then call started);
-    // fail_fast: answer it DEVICE_UNAVAILABLE; wait: nothing before `until`; idle: no work.
+    // Call after expire(now). Reads that have waited fair_after are promoted first. dispatch: put
+    // the job on the wire now (then call started); fail_fast: answer it DEVICE_UNAVAILABLE; wait:
+    // nothing before `until`; idle: no work.
     Decision next(Clock::time_point now);
     std::vector<Job> expire(Clock::time_point now) { return queues_.expire(now); }
 
@@ -71,7 +74,7 @@ public:
     // fair_after behind other requests.
     std::uint64_t fair_share_reads() const { return fair_share_reads_; }
 
-private:
+  private:
     Clock::time_point ready_at() const { return std::max(last_end_ + timing_.gap, quiet_until_); }
 
     LinkTiming timing_;

@@ -7,9 +7,9 @@
 
 namespace tristar::gateway {
 
-inline constexpr std::size_t max_read_registers = 125;  // Modbus spec, FC03/FC04
-inline constexpr std::size_t max_read_bits = 2000;      // Modbus spec, FC01/FC02
-inline constexpr std::size_t max_write_registers = 123; // Modbus spec, FC16
+inline constexpr std::size_t max_read_registers = 125;   // Modbus spec, FC03/FC04
+inline constexpr std::size_t max_read_bits = 2000;       // Modbus spec, FC01/FC02
+inline constexpr std::size_t max_write_registers = 123;  // Modbus spec, FC16
 
 // One Modbus call. The front loop fills it only from validated requests; `count` never
 // exceeds the limit of its function code (link_request_of clamps, check_reply relies on it).
@@ -18,8 +18,8 @@ struct LinkRequest {
     std::uint8_t function = 0;  // 1, 2, 3, 4, 5, 6 or 16
     std::uint8_t unit = 1;
     std::uint16_t address = 0;
-    std::uint16_t count = 0;    // reads and FC16
-    bool coil_value = false;    // FC05
+    std::uint16_t count = 0;                                  // reads and FC16
+    bool coil_value = false;                                  // FC05
     std::array<std::uint16_t, max_write_registers> values{};  // FC06 uses values[0]
 
     bool is_write() const { return function == 5 || function == 6 || function == 16; }
@@ -52,18 +52,18 @@ struct LinkInfo {
     bool connected = false;          // a connection is open now
     std::uint64_t transactions = 0;  // every try on the wire
     std::uint64_t timeouts = 0;
-    std::uint64_t corrupt = 0;       // replies refused as not belonging to their request
-    std::uint64_t reconnects = 0;    // connections opened after the first
+    std::uint64_t corrupt = 0;     // replies refused as not belonging to their request
+    std::uint64_t reconnects = 0;  // connections opened after the first
     std::uint64_t connects_failed = 0;
 };
 
 struct LinkResult {
     std::uint64_t seq = 0;
     LinkStatus status = LinkStatus::ok;
-    std::uint8_t exception = 0;   // with LinkStatus::exception
+    std::uint8_t exception = 0;     // with LinkStatus::exception
     bool fresh_connection = false;  // the try ran on a connection opened for it
-    std::uint16_t count = 0;      // registers or bits read
-    std::uint32_t device_us = 0;  // wall time of the try (connect and call)
+    std::uint16_t count = 0;        // registers or bits read
+    std::uint32_t device_us = 0;    // wall time of the try (connect and call)
     std::array<std::uint16_t, max_read_registers> registers{};
     std::array<std::uint8_t, max_read_bits> bits{};
     std::array<char, 160> error{};  // NUL-terminated, for people

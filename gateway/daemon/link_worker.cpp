@@ -9,7 +9,9 @@ namespace tristar::gateway {
 LinkWorker::LinkWorker(LinkMailbox& mailbox, DeviceConfig config)
     : mailbox_(mailbox), config_(std::move(config)), thread_([this] { run(); }) {}
 
-LinkWorker::~LinkWorker() { mailbox_.stop(); }
+LinkWorker::~LinkWorker() {
+    mailbox_.stop();
+}
 
 void LinkWorker::run() {
     try {

@@ -10,13 +10,13 @@
 namespace tristar::gateway {
 
 class LinkWorker {
-public:
+  public:
     LinkWorker(LinkMailbox& mailbox, DeviceConfig config);
     ~LinkWorker();  // stops the mailbox and joins the thread
     LinkWorker(const LinkWorker&) = delete;
     LinkWorker& operator=(const LinkWorker&) = delete;
 
-private:
+  private:
     void run();
 
     LinkMailbox& mailbox_;

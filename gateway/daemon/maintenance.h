@@ -11,7 +11,7 @@
 namespace tristar::gateway {
 
 class DailySchedule {
-public:
+  public:
     using TimePoint = std::chrono::system_clock::time_point;
     static constexpr int off = -1;
 
@@ -28,7 +28,7 @@ public:
     // give one run. After a run at T, ask next_after(T); after the system clock jumps, ask again.
     std::optional<TimePoint> next_after(TimePoint now, const LocalZone& zone = system_zone()) const;
 
-private:
+  private:
     std::chrono::sys_seconds run_on(std::chrono::sys_days local_day, const LocalZone& zone) const;
 
     int hour_;

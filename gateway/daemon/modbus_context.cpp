@@ -22,7 +22,8 @@ modbus_t* new_context(const RtuDevice& rtu) {
 
 void set_timeout(std::chrono::milliseconds timeout, auto setter, modbus_t* ctx) {
     const auto ms = timeout.count();
-    setter(ctx, static_cast<std::uint32_t>(ms / 1000), static_cast<std::uint32_t>((ms % 1000) * 1000));
+    setter(ctx, static_cast<std::uint32_t>(ms / 1000),
+           static_cast<std::uint32_t>((ms % 1000) * 1000));
 }
 
 }  // namespace
@@ -31,18 +32,23 @@ CallOutcome classify_errno(int err) {
     if (err > MODBUS_ENOBASE && err <= MODBUS_ENOBASE + MODBUS_EXCEPTION_GATEWAY_TARGET)
         return {CallError::exception, err - MODBUS_ENOBASE, err};
     switch (err) {
-        case ETIMEDOUT: return {CallError::timeout, 0, err};
+        case ETIMEDOUT:
+            return {CallError::timeout, 0, err};
         case EMBBADCRC:
         case EMBBADDATA:
         case EMBBADEXC:
         case EMBUNKEXC:
         case EMBMDATA:
-        case EMBBADSLAVE: return {CallError::corrupt, 0, err};
-        default: return {CallError::disconnected, 0, err};
+        case EMBBADSLAVE:
+            return {CallError::corrupt, 0, err};
+        default:
+            return {CallError::disconnected, 0, err};
     }
 }
 
-std::string describe_errno(int err) { return modbus_strerror(err); }
+std::string describe_errno(int err) {
+    return modbus_strerror(err);
+}
 
 ModbusContext::ModbusContext(const DeviceAddress& address)
     : ctx_(std::visit([](const auto& a) { return new_context(a); }, address)) {
@@ -58,7 +64,8 @@ ModbusContext::~ModbusContext() {
 }
 
 ModbusContext::ModbusContext(ModbusContext&& other) noexcept
-    : ctx_(std::exchange(other.ctx_, nullptr)), connected_(std::exchange(other.connected_, false)) {}
+    : ctx_(std::exchange(other.ctx_, nullptr)),
+      connected_(std::exchange(other.connected_, false)) {}
 
 ModbusContext& ModbusContext::operator=(ModbusContext&& other) noexcept {
     if (this != &other) {

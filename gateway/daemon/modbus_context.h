@@ -1,10 +1,10 @@
 #pragma once
 // ModbusContext: the one owner of a libmodbus context (modbus_t is not thread-safe; only the
 // link worker's thread ever holds one). Move-only; the only place modbus_close/modbus_free run.
+#include <modbus/modbus.h>
+
 #include <chrono>
 #include <string>
-
-#include <modbus/modbus.h>
 
 #include "gateway/daemon/config.h"
 
@@ -29,7 +29,7 @@ CallOutcome classify_errno(int err);
 std::string describe_errno(int err);
 
 class ModbusContext {
-public:
+  public:
     explicit ModbusContext(const DeviceAddress& address);  // throws std::runtime_error
     ~ModbusContext();
     ModbusContext(ModbusContext&& other) noexcept;
@@ -45,7 +45,7 @@ public:
     void set_response_timeout(std::chrono::milliseconds timeout);
     void set_byte_timeout(std::chrono::milliseconds timeout);
 
-private:
+  private:
     modbus_t* ctx_ = nullptr;
     bool connected_ = false;
 };

@@ -1,6 +1,7 @@
 #include "gateway/daemon/modbus_link.h"
 
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "gateway/daemon/reply_check.h"
 #include "proto/modbus/framing.h"
@@ -38,7 +37,9 @@ void set_error(LinkResult& result, const std::string& text) {
     result.error[n] = '\0';
 }
 
-const char* tag(bool tcp) { return tcp ? "[link tcp]" : "[link rtu]"; }
+const char* tag(bool tcp) {
+    return tcp ? "[link tcp]" : "[link rtu]";
+}
 
 int ceil_ms(std::chrono::steady_clock::duration d) {
     const auto ms = duration_cast<milliseconds>(d + microseconds{999}).count();
@@ -50,7 +51,8 @@ int ceil_ms(std::chrono::steady_clock::duration d) {
 ModbusLink::ModbusLink(const DeviceConfig& config) : config_(config), ctx_(config.address) {
     ctx_.set_byte_timeout(config_.byte_timeout);
     if (!is_tcp()) info_.mode = DetectedMode::serial;
-    if (config_.connection == ConnectionMode::per_transaction) info_.mode = DetectedMode::per_transaction;
+    if (config_.connection == ConnectionMode::per_transaction)
+        info_.mode = DetectedMode::per_transaction;
     if (config_.connection == ConnectionMode::kept) info_.mode = DetectedMode::kept;
 }
 
@@ -68,14 +70,16 @@ LinkResult ModbusLink::execute(const LinkRequest& request) {
         result.fresh_connection = fresh_connection_;
         result.status = transact(request, result, error);
     }
-    result.device_us = static_cast<std::uint32_t>(duration_cast<microseconds>(Clock::now() - start).count());
+    result.device_us =
+        static_cast<std::uint32_t>(duration_cast<microseconds>(Clock::now() - start).count());
     if (result.status != LinkStatus::ok) set_error(result, error);
     info_.connected = ctx_.connected();
     result.info = info_;
     return result;
 }
 
-LinkStatus ModbusLink::transact(const LinkRequest& request, LinkResult& result, std::string& error) {
+LinkStatus ModbusLink::transact(const LinkRequest& request, LinkResult& result,
+                                std::string& error) {
     if (!is_tcp() && serial_input_waiting()) {
         // Bytes before a request can only be a late reply (or noise): RTU frames carry no
         // transaction id, so libmodbus would take them for this request's answer.
@@ -91,7 +95,8 @@ LinkStatus ModbusLink::transact(const LinkRequest& request, LinkResult& result, 
     if (!send_all(adu)) {
         error = "cannot send: " + describe_errno(errno);
         drop_connection();
-        // Nothing of a failed send can have run: a write is surely unsent, a read may be tried again.
+        // Nothing of a failed send can have run: a write is surely unsent, a read may be tried
+        // again.
         return request.is_write() ? LinkStatus::unavailable : LinkStatus::closed;
     }
     std::uint8_t reply[MODBUS_TCP_MAX_ADU_LENGTH];
@@ -101,13 +106,22 @@ LinkStatus ModbusLink::transact(const LinkRequest& request, LinkResult& result, 
         case Received::frame:
             check = check_reply(request, framing, std::span(reply, got.size), result);
             break;
-        case Received::timeout: check = {LinkStatus::timeout, 0, "no reply in time"}; break;
-        case Received::cut: check = {LinkStatus::corrupt, 0, "reply cut short"}; break;
-        case Received::closed: check = {LinkStatus::closed, 0, "connection closed before any reply"}; break;
-        case Received::bad: check = {LinkStatus::corrupt, 0, got.why}; break;
+        case Received::timeout:
+            check = {LinkStatus::timeout, 0, "no reply in time"};
+            break;
+        case Received::cut:
+            check = {LinkStatus::corrupt, 0, "reply cut short"};
+            break;
+        case Received::closed:
+            check = {LinkStatus::closed, 0, "connection closed before any reply"};
+            break;
+        case Received::bad:
+            check = {LinkStatus::corrupt, 0, got.why};
+            break;
     }
     if (check.status != LinkStatus::ok) error = check.why;
-    if (check.status == LinkStatus::exception) error = "device exception " + std::to_string(check.exception);
+    if (check.status == LinkStatus::exception)
+        error = "device exception " + std::to_string(check.exception);
     spdlog::debug("{} fc {} at {} x{}: {}{}", tag(is_tcp()), request.function, request.address,
                   request.count, to_string(check.status), error.empty() ? "" : " (" + error + ")");
     if (check.status == LinkStatus::ok || check.status == LinkStatus::exception) {
@@ -117,8 +131,10 @@ LinkStatus ModbusLink::transact(const LinkRequest& request, LinkResult& result, 
     }
     if (check.status == LinkStatus::timeout) ++info_.timeouts;
     if (check.status == LinkStatus::corrupt) ++info_.corrupt;
-    if (check.status == LinkStatus::closed) drop_connection();
-    else recover_stream();
+    if (check.status == LinkStatus::closed)
+        drop_connection();
+    else
+        recover_stream();
     return request.is_write() ? LinkStatus::outcome_unknown : check.status;
 }
 
@@ -164,8 +180,9 @@ ModbusLink::Received ModbusLink::receive_rtu(std::uint8_t unit, std::uint8_t* bu
 bool ModbusLink::send_all(const std::vector<std::uint8_t>& bytes) {
     std::size_t sent = 0;
     while (sent < bytes.size()) {
-        const auto n = is_tcp() ? ::send(ctx_.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL)
-                                : ::write(ctx_.fd(), bytes.data() + sent, bytes.size() - sent);
+        const auto n =
+            is_tcp() ? ::send(ctx_.fd(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL)
+                     : ::write(ctx_.fd(), bytes.data() + sent, bytes.size() - sent);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return false;
         sent += static_cast<std::size_t>(n);
@@ -189,7 +206,8 @@ bool ModbusLink::ensure_connected(std::string& error) {
         return false;
     }
     if (opened_before_ && !is_tcp()) ++info_.reconnects;
-    if (opened_before_ && is_tcp() && info_.mode != DetectedMode::per_transaction) ++info_.reconnects;
+    if (opened_before_ && is_tcp() && info_.mode != DetectedMode::per_transaction)
+        ++info_.reconnects;
     opened_before_ = true;
     fresh_connection_ = true;
     if (config_.connect_settle.count() > 0) std::this_thread::sleep_for(config_.connect_settle);
@@ -217,8 +235,9 @@ void ModbusLink::after_answer() {
         pollfd pfd{ctx_.fd(), POLLRDHUP, 0};
         if (::poll(&pfd, 1, static_cast<int>(close_detect_wait.count())) > 0) {
             info_.mode = DetectedMode::per_transaction;
-            spdlog::info("{} device closes its socket after each response: connecting per transaction",
-                         tag(true));
+            spdlog::info(
+                "{} device closes its socket after each response: connecting per transaction",
+                tag(true));
         } else if (++kept_observations_ >= kept_observations_needed) {
             info_.mode = DetectedMode::kept;
             spdlog::info("{} device keeps its socket open: keeping the connection", tag(true));
@@ -274,23 +293,34 @@ void ModbusLink::drop_connection() {
 
 const char* to_string(DetectedMode mode) {
     switch (mode) {
-        case DetectedMode::detecting: return "detecting";
-        case DetectedMode::per_transaction: return "per-transaction";
-        case DetectedMode::kept: return "kept";
-        case DetectedMode::serial: return "serial";
+        case DetectedMode::detecting:
+            return "detecting";
+        case DetectedMode::per_transaction:
+            return "per-transaction";
+        case DetectedMode::kept:
+            return "kept";
+        case DetectedMode::serial:
+            return "serial";
     }
     return "unknown";
 }
 
 const char* to_string(LinkStatus status) {
     switch (status) {
-        case LinkStatus::ok: return "ok";
-        case LinkStatus::exception: return "exception";
-        case LinkStatus::timeout: return "timeout";
-        case LinkStatus::corrupt: return "corrupt reply";
-        case LinkStatus::closed: return "connection closed";
-        case LinkStatus::unavailable: return "unavailable";
-        case LinkStatus::outcome_unknown: return "outcome unknown";
+        case LinkStatus::ok:
+            return "ok";
+        case LinkStatus::exception:
+            return "exception";
+        case LinkStatus::timeout:
+            return "timeout";
+        case LinkStatus::corrupt:
+            return "corrupt reply";
+        case LinkStatus::closed:
+            return "connection closed";
+        case LinkStatus::unavailable:
+            return "unavailable";
+        case LinkStatus::outcome_unknown:
+            return "outcome unknown";
     }
     return "unknown";
 }

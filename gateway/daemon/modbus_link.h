@@ -19,12 +19,12 @@
 namespace tristar::gateway {
 
 class ModbusLink {
-public:
+  public:
     explicit ModbusLink(const DeviceConfig& config);
 
     LinkResult execute(const LinkRequest& request);
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
 
     bool ensure_connected(std::string& error);

@@ -19,7 +19,7 @@
 namespace tristar::gateway {
 
 class PeerTable {
-public:
+  public:
     explicit PeerTable(std::size_t max_connections);
 
     // A connection was accepted on `fd`; returns the fds to close now (never `fd` itself).
@@ -32,7 +32,7 @@ public:
     std::size_t open() const { return peers_.size() - closing_; }  // not counting victims
     std::size_t max_connections() const { return max_; }
 
-private:
+  private:
     struct Peer {
         Clock::time_point since;  // accepted, then the last message
         std::optional<ClientId> client;

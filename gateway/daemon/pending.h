@@ -12,7 +12,8 @@
 namespace tristar::gateway {
 
 struct Pending {
-    std::vector<std::string> envelope;  // routing frames, echoed before the reply; empty: the gateway's own
+    std::vector<std::string>
+        envelope;  // routing frames, echoed before the reply; empty: the gateway's own
     v1::Request request;
     ClientId client;
     Clock::time_point arrival;

@@ -1,8 +1,8 @@
 #include "gateway/daemon/read_path.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "gateway/daemon/elapsed.h"
 #include "gateway/daemon/translate.h"
@@ -10,7 +10,9 @@
 namespace tristar::gateway {
 namespace {
 
-bool is_bits(Table table) { return table == Table::coils || table == Table::discrete; }
+bool is_bits(Table table) {
+    return table == Table::coils || table == Table::discrete;
+}
 
 std::uint8_t read_function(const v1::Request& request) {
     return static_cast<std::uint8_t>(request.has_read_bits() ? request.read_bits().function()
@@ -28,18 +30,20 @@ LinkRequest read_transaction(const Span& span, std::uint8_t function) {
 
 std::string answer_text(const v1::Error& error) {
     std::string text = v1::ErrorCode_Name(error.code());
-    if (error.code() == v1::MODBUS_EXCEPTION) text += " " + std::to_string(error.modbus_exception());
+    if (error.code() == v1::MODBUS_EXCEPTION)
+        text += " " + std::to_string(error.modbus_exception());
     return text + (error.message().empty() ? "" : ": " + error.message());
 }
 
 }  // namespace
 
 std::optional<Span> ReadPath::span_of(const v1::Request& request) const {
-    const auto unit = static_cast<std::uint8_t>(request.unit() == 0 ? static_cast<std::uint32_t>(p_.config.device.unit)
-                                                                    : request.unit());
+    const auto unit = static_cast<std::uint8_t>(
+        request.unit() == 0 ? static_cast<std::uint32_t>(p_.config.device.unit) : request.unit());
     const auto make = [&](const auto& body) {
         return Span{p_.planner.table_of(static_cast<int>(body.function())), unit,
-                    static_cast<std::uint16_t>(body.address()), static_cast<std::uint16_t>(body.count())};
+                    static_cast<std::uint16_t>(body.address()),
+                    static_cast<std::uint16_t>(body.count())};
     };
     if (request.has_read_registers()) return make(request.read_registers());
     if (request.has_read_bits()) return make(request.read_bits());
@@ -47,7 +51,8 @@ std::optional<Span> ReadPath::span_of(const v1::Request& request) const {
 }
 
 bool ReadPath::serve_from_cache(const Pending& pending, Clock::time_point now) {
-    const auto words = p_.planner.cached(*pending.span, now, std::chrono::milliseconds{pending.request.max_age_ms()});
+    const auto words = p_.planner.cached(*pending.span, now,
+                                         std::chrono::milliseconds{pending.request.max_age_ms()});
     if (!words) return false;
     ++p_.health.counters.cache_hits;
     auto reply = read_reply(pending.request, *words);
@@ -59,8 +64,10 @@ bool ReadPath::serve_from_cache(const Pending& pending, Clock::time_point now) {
 
 // A read covered by the try on the wire is answered by it: no transaction of its own. Only a
 // first try is joined: one that already failed waits for its own retry.
-bool ReadPath::join_in_flight(Pending& pending, std::optional<InFlight>& in_flight, Ticket& next_ticket) {
-    if (!in_flight || !in_flight->span || !ReadPlanner::answers(*in_flight->span, *pending.span, pending.alone))
+bool ReadPath::join_in_flight(Pending& pending, std::optional<InFlight>& in_flight,
+                              Ticket& next_ticket) {
+    if (!in_flight || !in_flight->span ||
+        !ReadPlanner::answers(*in_flight->span, *pending.span, pending.alone))
         return false;
     ++p_.health.counters.merged_reads;
     ++pending.tries;
@@ -78,7 +85,8 @@ void ReadPath::plan_read(InFlight& plan, const Pending& first, Clock::time_point
     std::vector<Ticket> covered;
     p_.link.queues().for_each([&](const Job& job) {
         const auto& other = p_.pending.at(job.ticket);
-        if (other.span && ReadPlanner::answers(*plan.span, *other.span, other.alone)) covered.push_back(job.ticket);
+        if (other.span && ReadPlanner::answers(*plan.span, *other.span, other.alone))
+            covered.push_back(job.ticket);
     });
     for (auto t : covered) {
         p_.link.queues().remove(t);
@@ -91,14 +99,17 @@ void ReadPath::plan_read(InFlight& plan, const Pending& first, Clock::time_point
 }
 
 void ReadPath::finish(const InFlight& done, const LinkResult& result) {
-    const bool refused = result.status == LinkStatus::exception && result.exception == 2;  // illegal address
+    const bool refused =
+        result.status == LinkStatus::exception && result.exception == 2;  // illegal address
     if (refused && done.widened) {
         // The device would not serve the whole block: read every waiter as it asked, and do not
         // widen there again until the planner's re-probe time.
         ++p_.health.counters.read_ahead_refusals;
         if (p_.planner.refused(*done.span, Clock::now()))
-            spdlog::warn("[reads] the device refused a read-ahead of {} words at {:#06x}; reading as "
-                         "asked there for now (probed again later)", done.span->count, done.span->address);
+            spdlog::warn(
+                "[reads] the device refused a read-ahead of {} words at {:#06x}; reading as "
+                "asked there for now (probed again later)",
+                done.span->count, done.span->address);
         requeue_riders(done, true);
         return;
     }
@@ -120,8 +131,10 @@ void ReadPath::finish(const InFlight& done, const LinkResult& result) {
         if (it == p_.pending.end()) continue;
         v1::Reply reply;
         if (result.status == LinkStatus::ok) {
-            const auto offset = static_cast<std::size_t>(it->second.span->address - done.span->address);
-            reply = read_reply(it->second.request, std::span(words).subspan(offset, it->second.span->count));
+            const auto offset =
+                static_cast<std::size_t>(it->second.span->address - done.span->address);
+            reply = read_reply(it->second.request,
+                               std::span(words).subspan(offset, it->second.span->count));
             reply.set_device_us(result.device_us);
         } else {
             reply = *it->second.last_failure;
@@ -139,11 +152,13 @@ std::vector<Ticket> ReadPath::requeue_riders(const InFlight& done, bool all) {
     const auto now = Clock::now();
     for (auto ticket : done.waiters) {
         auto it = p_.pending.find(ticket);
-        if (it == p_.pending.end() || (!all && it->second.span->count == done.span->count)) continue;
+        if (it == p_.pending.end() || (!all && it->second.span->count == done.span->count))
+            continue;
         auto& pending = it->second;
         pending.alone = !all;
         pending.tries = 0;  // a refusal is not a failed try
-        p_.link.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
+        p_.link.requeue_retry(
+            Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
         requeued.push_back(ticket);
     }
     return requeued;
@@ -158,7 +173,8 @@ bool ReadPath::retry(Ticket ticket, const LinkResult& result) {
     pending.last_failure = reply_of(pending.request, result);
     const auto now = Clock::now();
     if (!p_.link.may_retry(result.status, pending.tries) || now >= pending.deadline) return false;
-    p_.link.requeue_retry(Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
+    p_.link.requeue_retry(
+        Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
     return true;
 }
 
@@ -169,10 +185,12 @@ void ReadPath::note_failure(const Pending& pending, const v1::Reply& reply) {
     if (code != v1::MODBUS_EXCEPTION && code != v1::DEVICE_TIMEOUT) return;
     const auto answer = answer_text(reply.error());
     const auto function = read_function(pending.request);
-    if (p_.failures.failed(function, *pending.span, answer, pending.request.client_name(), unix_ms_now()))
-        spdlog::warn("[reads] fc {} {:#06x}+{} for '{}' failed: {} (logged once; see tristar-ctl status)",
-                     function, pending.span->address, pending.span->count,
-                     pending.request.client_name(), answer);
+    if (p_.failures.failed(function, *pending.span, answer, pending.request.client_name(),
+                           unix_ms_now()))
+        spdlog::warn(
+            "[reads] fc {} {:#06x}+{} for '{}' failed: {} (logged once; see tristar-ctl status)",
+            function, pending.span->address, pending.span->count, pending.request.client_name(),
+            answer);
 }
 
 }  // namespace tristar::gateway

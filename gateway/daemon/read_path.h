@@ -17,7 +17,7 @@
 namespace tristar::gateway {
 
 class ReadPath {
-public:
+  public:
     struct Parts {
         const Config& config;
         ReadPlanner& planner;
@@ -39,7 +39,7 @@ public:
     void plan_read(InFlight& plan, const Pending& first, Clock::time_point now);
     void finish(const InFlight& done, const LinkResult& result);
 
-private:
+  private:
     bool retry(Ticket ticket, const LinkResult& result);
     std::vector<Ticket> requeue_riders(const InFlight& done, bool all);
     void note_failure(const Pending& pending, const v1::Reply& reply);

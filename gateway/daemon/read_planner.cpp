@@ -9,11 +9,12 @@ std::uint16_t max_words(Table table) {
 
 }  // namespace
 
-ReadPlanner::ReadPlanner(DeviceProfile profile, ReadAhead mode, std::chrono::milliseconds reprobe_after)
+ReadPlanner::ReadPlanner(DeviceProfile profile, ReadAhead mode,
+                         std::chrono::milliseconds reprobe_after)
     : profile_(std::move(profile)), mode_(mode), reprobe_after_(reprobe_after) {}
 
-std::optional<std::vector<std::uint16_t>> ReadPlanner::cached(const Span& span, Clock::time_point now,
-                                                              std::chrono::milliseconds max_age) const {
+std::optional<std::vector<std::uint16_t>> ReadPlanner::cached(
+    const Span& span, Clock::time_point now, std::chrono::milliseconds max_age) const {
     if (max_age.count() <= 0) return std::nullopt;
     return cache_.lookup(span, now, max_age);
 }
@@ -35,7 +36,8 @@ bool ReadPlanner::refused(const Span& wide, Clock::time_point now) {
     return news;
 }
 
-void ReadPlanner::store(const Span& span, std::span<const std::uint16_t> words, Clock::time_point at) {
+void ReadPlanner::store(const Span& span, std::span<const std::uint16_t> words,
+                        Clock::time_point at) {
     cache_.store(span, words, at);
 }
 

@@ -20,7 +20,7 @@
 namespace tristar::gateway {
 
 class ReadPlanner {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     // `mode` must be resolved (not automatic): see resolved_read_ahead.
@@ -53,7 +53,7 @@ public:
     std::size_t refused_blocks(Clock::time_point now) const;
     const Cache& cache() const { return cache_; }
 
-private:
+  private:
     static std::uint32_t key(const Span& s) {
         return (std::uint32_t{static_cast<std::uint8_t>(s.table)} << 24) |
                (std::uint32_t{s.unit} << 16) | s.address;

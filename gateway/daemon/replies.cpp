@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/daemon/router_io.h"
-#include "gateway/daemon/elapsed.h"
 #include "gateway/daemon/admission.h"
+#include "gateway/daemon/elapsed.h"
+#include "gateway/daemon/router_io.h"
 
 namespace tristar::gateway {
 namespace {
@@ -29,7 +29,8 @@ void Replies::answer(const Pending& pending, v1::Reply& reply) {
     // Every write that reached the device is logged; those answered without reaching it (busy,
     // deadline, device unavailable) are lines a client can cause at will: rate-limited.
     if (pending.lane == Lane::write && (reached_device(reply) || unsent_writes_log().allow())) {
-        const std::string outcome = reply.has_error() ? v1::ErrorCode_Name(reply.error().code()) : "ok";
+        const std::string outcome =
+            reply.has_error() ? v1::ErrorCode_Name(reply.error().code()) : "ok";
         spdlog::info("[write] client '{}' {} -> {}", pending.request.client_name(),
                      describe_write(pending.request), outcome);
     }
@@ -47,12 +48,15 @@ void Replies::answer_error(const Pending& pending, v1::ErrorCode code, const std
 void Replies::send(const std::vector<std::string>& envelope, const v1::Reply& reply) {
     if (envelope.empty()) return;  // the gateway's own request: nobody to answer
     switch (send_message(router_, envelope, reply.SerializeAsString())) {
-        case Sent::queued: return;
+        case Sent::queued:
+            return;
         case Sent::dropped:
             ++health_.counters.dropped_replies;
             spdlog::debug("[front] reply {} dropped: the client's reply queue is full", reply.id());
             return;
-        case Sent::unroutable: ++health_.counters.unroutable_replies; return;
+        case Sent::unroutable:
+            ++health_.counters.unroutable_replies;
+            return;
     }
 }
 

@@ -4,7 +4,6 @@
 // client can cause them at will) and counts replies the socket dropped or could not route.
 #include <string>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "gateway.pb.h"
@@ -18,7 +17,7 @@ namespace tristar::gateway {
 LogLimit& unsent_writes_log();
 
 class Replies {
-public:
+  public:
     Replies(zmq::socket_t& router, Health& health) : router_(router), health_(health) {}
 
     void answer(const Pending& pending, v1::Reply& reply);
@@ -26,7 +25,7 @@ public:
     // An empty envelope is the gateway's own request: nobody to answer.
     void send(const std::vector<std::string>& envelope, const v1::Reply& reply);
 
-private:
+  private:
     zmq::socket_t& router_;
     Health& health_;
 };

@@ -10,7 +10,9 @@ namespace {
 using modbus::get_u16;
 using modbus::put_u16;
 
-ReplyCheck corrupt(const char* why) { return {LinkStatus::corrupt, 0, why}; }
+ReplyCheck corrupt(const char* why) {
+    return {LinkStatus::corrupt, 0, why};
+}
 
 ReplyCheck check_registers(const LinkRequest& request, std::span<const std::uint8_t> pdu,
                            LinkResult& result) {
@@ -27,7 +29,8 @@ ReplyCheck check_bits(const LinkRequest& request, std::span<const std::uint8_t> 
     if (pdu.size() < 2 || pdu[1] != bytes || pdu.size() != 2 + bytes)
         return corrupt("reply byte count does not match the bits asked for");
     for (std::size_t i = 0; i < request.count; ++i)
-        result.bits[i] = static_cast<std::uint8_t>((static_cast<unsigned>(pdu[2 + i / 8]) >> (i % 8)) & 1u);
+        result.bits[i] =
+            static_cast<std::uint8_t>((static_cast<unsigned>(pdu[2 + i / 8]) >> (i % 8)) & 1u);
     result.count = request.count;
     return {};
 }
@@ -49,8 +52,12 @@ modbus::Bytes request_pdu(const LinkRequest& request) {
     modbus::Bytes pdu{request.function};
     put_u16(pdu, request.address);
     switch (request.function) {
-        case 5: put_u16(pdu, request.coil_value ? modbus::coil_on : modbus::coil_off); break;
-        case 6: put_u16(pdu, request.values[0]); break;
+        case 5:
+            put_u16(pdu, request.coil_value ? modbus::coil_on : modbus::coil_off);
+            break;
+        case 6:
+            put_u16(pdu, request.values[0]);
+            break;
         case 16: {
             const auto count = std::min<std::size_t>(request.count, max_write_registers);
             put_u16(pdu, static_cast<std::uint16_t>(count));
@@ -58,7 +65,9 @@ modbus::Bytes request_pdu(const LinkRequest& request) {
             for (std::size_t i = 0; i < count; ++i) put_u16(pdu, request.values[i]);
             break;
         }
-        default: put_u16(pdu, request.count); break;
+        default:
+            put_u16(pdu, request.count);
+            break;
     }
     return pdu;
 }
@@ -73,10 +82,13 @@ ReplyCheck check_reply_pdu(const LinkRequest& request, std::span<const std::uint
     if (pdu[0] != request.function) return corrupt("reply is for another function code");
     switch (request.function) {
         case 1:
-        case 2: return check_bits(request, pdu, result);
+        case 2:
+            return check_bits(request, pdu, result);
         case 3:
-        case 4: return check_registers(request, pdu, result);
-        default: return check_echo(request, pdu);
+        case 4:
+            return check_registers(request, pdu, result);
+        default:
+            return check_echo(request, pdu);
     }
 }
 

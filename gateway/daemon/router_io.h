@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
 #include <zmq.hpp>
 
 namespace tristar::gateway {
@@ -35,7 +34,8 @@ inline constexpr std::size_t answered_at_once_allowance = 1024;
 int reply_queue_messages(std::size_t max_queue_per_client);
 
 // Limits, ROUTER_MANDATORY and the send queue; before binding.
-void configure_router(zmq::socket_t& router, std::size_t max_frame_bytes, std::size_t max_queue_per_client);
+void configure_router(zmq::socket_t& router, std::size_t max_frame_bytes,
+                      std::size_t max_queue_per_client);
 
 struct ClientMessage {
     std::vector<std::string> envelope;  // routing frames
@@ -52,6 +52,7 @@ struct Received {
 Received receive_bounded(zmq::socket_t& router, std::size_t limit);
 
 enum class Sent { queued, dropped, unroutable };
-Sent send_message(zmq::socket_t& router, const std::vector<std::string>& envelope, const std::string& payload);
+Sent send_message(zmq::socket_t& router, const std::vector<std::string>& envelope,
+                  const std::string& payload);
 
 }  // namespace tristar::gateway

@@ -42,7 +42,7 @@ struct Job {
 };
 
 class Scheduler {
-public:
+  public:
     // Throws std::invalid_argument when max_queue_per_client is 0 (nothing could ever queue).
     // A fair_after of 0 turns the fair-share queue off (strict lanes).
     explicit Scheduler(std::size_t max_queue_per_client,
@@ -91,7 +91,7 @@ public:
     template <typename Fn>
     void for_each(Fn&& fn) const;
 
-private:
+  private:
     // Queues in serving order: writes, the fair-share queue, then the read lanes.
     static constexpr std::size_t queue_count = lane_count + 1;
     static constexpr std::size_t fair_queue = 1;

@@ -40,7 +40,8 @@ constexpr CounterField front_counters[] = {
 void fill_counters(v1::Counters& out, const FrontCounters& c, const LinkInfo& link,
                    const FailureLog& failures) {
     for (const auto& field : front_counters) (out.*field.set)(c.*field.value);
-    for (const auto& [code, n] : c.exceptions_by_code) (*out.mutable_exceptions_by_code())[code] = n;
+    for (const auto& [code, n] : c.exceptions_by_code)
+        (*out.mutable_exceptions_by_code())[code] = n;
     out.set_transactions(link.transactions);
     out.set_timeouts(link.timeouts);
     out.set_reconnects(link.reconnects);
@@ -53,8 +54,9 @@ void fill_counters(v1::Counters& out, const FrontCounters& c, const LinkInfo& li
 void fill_clients(v1::Status& out, const StatusParts& parts, std::size_t budget) {
     std::vector<const std::pair<const ClientId, ClientInfo>*> order;
     for (const auto& entry : parts.clients) order.push_back(&entry);
-    std::sort(order.begin(), order.end(),
-              [](const auto* a, const auto* b) { return a->second.last_seen > b->second.last_seen; });
+    std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+        return a->second.last_seen > b->second.last_seen;
+    });
     const auto depths = parts.queues.depths();
     std::size_t used = 0;
     for (const auto* entry : order) {
@@ -62,7 +64,8 @@ void fill_clients(v1::Status& out, const StatusParts& parts, std::size_t budget)
         client.set_client_name(entry->second.name);
         client.set_routing_id(entry->first);
         const auto depth = depths.find(entry->first);
-        client.set_queue_depth(depth == depths.end() ? 0 : static_cast<std::uint32_t>(depth->second));
+        client.set_queue_depth(depth == depths.end() ? 0
+                                                     : static_cast<std::uint32_t>(depth->second));
         client.set_requests(entry->second.requests);
         used += client.ByteSizeLong() + client_overhead_bytes;
         if (used > budget) {

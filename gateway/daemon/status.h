@@ -17,8 +17,8 @@ namespace tristar::gateway {
 struct StatusParts {
     const Config& config;
     const LinkInfo& link;
-    const char* link_state;                  // idle, connecting, connected, backoff
-    std::int64_t connected_since_unix_ms;    // 0 when not connected
+    const char* link_state;                // idle, connecting, connected, backoff
+    std::int64_t connected_since_unix_ms;  // 0 when not connected
     Clock::duration uptime;
     const Health& health;
     const Scheduler& queues;

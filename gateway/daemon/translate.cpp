@@ -1,7 +1,7 @@
 // Translation between wire requests/replies and link transactions. Pure functions.
-#include <algorithm>
-
 #include "gateway/daemon/translate.h"
+
+#include <algorithm>
 
 namespace tristar::gateway {
 namespace {
@@ -17,8 +17,10 @@ void set_error(v1::Reply& reply, v1::ErrorCode code, const std::string& message,
 }  // namespace
 
 std::vector<std::uint16_t> words_of(const LinkResult& result, bool bits) {
-    std::vector<std::uint16_t> words(std::min<std::size_t>(result.count, bits ? max_read_bits : max_read_registers));
-    for (std::size_t i = 0; i < words.size(); ++i) words[i] = bits ? result.bits[i] : result.registers[i];
+    std::vector<std::uint16_t> words(
+        std::min<std::size_t>(result.count, bits ? max_read_bits : max_read_registers));
+    for (std::size_t i = 0; i < words.size(); ++i)
+        words[i] = bits ? result.bits[i] : result.registers[i];
     return words;
 }
 
@@ -26,13 +28,18 @@ Lane lane_of(const v1::Request& request) {
     switch (request.body_case()) {
         case v1::Request::kWriteCoil:
         case v1::Request::kWriteRegister:
-        case v1::Request::kWriteRegisters: return Lane::write;
-        default: break;
+        case v1::Request::kWriteRegisters:
+            return Lane::write;
+        default:
+            break;
     }
     switch (request.priority()) {
-        case v1::PRIORITY_POLL: return Lane::poll;
-        case v1::PRIORITY_BACKGROUND: return Lane::background;
-        default: return Lane::interactive;
+        case v1::PRIORITY_POLL:
+            return Lane::poll;
+        case v1::PRIORITY_BACKGROUND:
+            return Lane::background;
+        default:
+            return Lane::interactive;
     }
 }
 
@@ -61,10 +68,12 @@ LinkRequest link_request_of(const v1::Request& request, std::uint8_t default_uni
         const auto& body = request.write_registers();
         out.function = 16;
         out.address = static_cast<std::uint16_t>(body.address());
-        const auto count = std::min<std::size_t>(static_cast<std::size_t>(body.values_size()), max_write_registers);
+        const auto count = std::min<std::size_t>(static_cast<std::size_t>(body.values_size()),
+                                                 max_write_registers);
         out.count = static_cast<std::uint16_t>(count);
         std::transform(body.values().begin(), body.values().begin() + static_cast<int>(count),
-                       out.values.begin(), [](std::uint32_t v) { return static_cast<std::uint16_t>(v); });
+                       out.values.begin(),
+                       [](std::uint32_t v) { return static_cast<std::uint16_t>(v); });
     }
     return out;
 }
@@ -84,13 +93,18 @@ v1::Reply reply_of(const v1::Request& request, const LinkResult& result) {
             reply.mutable_write_ok();
             break;
         case LinkStatus::timeout:
-        case LinkStatus::corrupt: set_error(reply, v1::DEVICE_TIMEOUT, message); break;
+        case LinkStatus::corrupt:
+            set_error(reply, v1::DEVICE_TIMEOUT, message);
+            break;
         case LinkStatus::closed:
-        case LinkStatus::unavailable: set_error(reply, v1::DEVICE_UNAVAILABLE, message); break;
+        case LinkStatus::unavailable:
+            set_error(reply, v1::DEVICE_UNAVAILABLE, message);
+            break;
         case LinkStatus::outcome_unknown:
             set_error(reply, v1::OUTCOME_UNKNOWN,
                       "the write was sent but its reply was lost; it may or may not have been "
-                      "executed (" + message + ")");
+                      "executed (" +
+                          message + ")");
             break;
         case LinkStatus::exception:
             set_error(reply, v1::MODBUS_EXCEPTION, message, result.exception);

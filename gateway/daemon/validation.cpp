@@ -33,7 +33,9 @@ Problem check(const v1::ReadBits& body) {
     return check_span(body.address(), body.count(), max_read_bits);
 }
 
-Problem check(const v1::WriteCoil& body) { return check_span(body.address(), 1, 1); }
+Problem check(const v1::WriteCoil& body) {
+    return check_span(body.address(), 1, 1);
+}
 
 Problem check(const v1::WriteRegister& body) {
     if (body.value() > 0xFFFF) return "value " + std::to_string(body.value()) + " is past 0xFFFF";
@@ -49,13 +51,20 @@ Problem check(const v1::WriteRegisters& body) {
 
 Problem check_body(const v1::Request& request) {
     switch (request.body_case()) {
-        case v1::Request::kReadRegisters: return check(request.read_registers());
-        case v1::Request::kReadBits: return check(request.read_bits());
-        case v1::Request::kWriteCoil: return check(request.write_coil());
-        case v1::Request::kWriteRegister: return check(request.write_register());
-        case v1::Request::kWriteRegisters: return check(request.write_registers());
-        case v1::Request::kStatus: return std::nullopt;
-        case v1::Request::BODY_NOT_SET: break;
+        case v1::Request::kReadRegisters:
+            return check(request.read_registers());
+        case v1::Request::kReadBits:
+            return check(request.read_bits());
+        case v1::Request::kWriteCoil:
+            return check(request.write_coil());
+        case v1::Request::kWriteRegister:
+            return check(request.write_register());
+        case v1::Request::kWriteRegisters:
+            return check(request.write_registers());
+        case v1::Request::kStatus:
+            return std::nullopt;
+        case v1::Request::BODY_NOT_SET:
+            break;
     }
     return "request has no body (read_registers, read_bits, write_*, status)";
 }

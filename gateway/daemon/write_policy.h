@@ -18,7 +18,7 @@ namespace tristar::gateway {
 // 6.4) is refused, whatever the rules say, unless allow_eeprom. Requests that write nothing are
 // never refused. Pure: no clock, no logging; the front loop logs and counts.
 class WritePolicy {
-public:
+  public:
     explicit WritePolicy(const WritePolicyConfig& config);
 
     // Nothing when the request may go ahead; otherwise why not, for the WRITE_DENIED message.
@@ -27,7 +27,7 @@ public:
     // The rules in force: the profile's, then the config's.
     std::span<const WriteRule> rules() const { return rules_; }
 
-private:
+  private:
     std::optional<std::string> refuse_each(const v1::WriteRegisters& body,
                                            const std::string& client) const;
     std::optional<std::string> refuse_one(WriteRule::Target target, std::uint32_t address,

@@ -1,11 +1,11 @@
 #include "gateway/daemon/zap.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "gateway/client/curve_keys.h"
 
@@ -22,7 +22,8 @@ std::atomic<std::uint64_t> refused_total{0};
 std::string z85_of(const std::string& bytes) {
     if (bytes.size() != 32) return "(not a 32-byte key)";
     std::array<char, 41> text{};
-    if (zmq_z85_encode(text.data(), reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == nullptr)
+    if (zmq_z85_encode(text.data(), reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                       bytes.size()) == nullptr)
         return "(not a key)";
     return text.data();
 }
@@ -30,11 +31,14 @@ std::string z85_of(const std::string& bytes) {
 std::optional<std::uint32_t> number(std::string_view text) {
     std::uint32_t value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    if (error != std::errc{} || end != text.data() + text.size() || text.empty())
+        return std::nullopt;
     return value;
 }
 
-ZapVerdict refused(std::string why) { return ZapVerdict{false, {}, std::move(why)}; }
+ZapVerdict refused(std::string why) {
+    return ZapVerdict{false, {}, std::move(why)};
+}
 
 }  // namespace
 
@@ -56,7 +60,8 @@ std::optional<PeerCredentials> ipc_peer_credentials(const std::string& address) 
 }
 
 ZapPolicy::ZapPolicy(const AuthConfig& auth) : ipc_peers_(auth.ipc_peers) {
-    for (const auto& client : auth.clients) names_by_key_.emplace(client::key_bytes(client.public_key), client.name);
+    for (const auto& client : auth.clients)
+        names_by_key_.emplace(client::key_bytes(client.public_key), client.name);
 }
 
 ZapVerdict ZapPolicy::judge(const ZapRequest& request) const {
@@ -64,15 +69,17 @@ ZapVerdict ZapPolicy::judge(const ZapRequest& request) const {
     if (request.domain == ipc_zap_domain) return judge_ipc(request);
     // A plain endpoint (no domain): only an older libzmq asks about these. No identity.
     if (request.domain.empty() && request.mechanism == "NULL") return ZapVerdict{true, {}, {}};
-    return refused("unknown zap domain '" + request.domain + "' with mechanism " + request.mechanism);
+    return refused("unknown zap domain '" + request.domain + "' with mechanism " +
+                   request.mechanism);
 }
 
 ZapVerdict ZapPolicy::judge_curve(const ZapRequest& request) const {
-    if (request.mechanism != "CURVE") return refused("mechanism " + request.mechanism + " on a CURVE endpoint");
+    if (request.mechanism != "CURVE")
+        return refused("mechanism " + request.mechanism + " on a CURVE endpoint");
     const auto found = names_by_key_.find(request.credentials);
     if (found == names_by_key_.end())
-        return refused("CURVE public key " + z85_of(request.credentials) + " from " + request.address +
-                       " is not in [[auth.clients]]");
+        return refused("CURVE public key " + z85_of(request.credentials) + " from " +
+                       request.address + " is not in [[auth.clients]]");
     return ZapVerdict{true, found->second, {}};
 }
 
@@ -84,11 +91,14 @@ ZapVerdict ZapPolicy::judge_ipc(const ZapRequest& request) const {
         if (entry.gid && *entry.gid != peer->gid) continue;
         return ZapVerdict{true, entry.name, {}};
     }
-    return refused("ipc peer uid " + std::to_string(peer->uid) + " gid " + std::to_string(peer->gid) + " pid " +
-                   std::to_string(peer->pid) + " is not in [[auth.ipc_peers]]");
+    return refused("ipc peer uid " + std::to_string(peer->uid) + " gid " +
+                   std::to_string(peer->gid) + " pid " + std::to_string(peer->pid) +
+                   " is not in [[auth.ipc_peers]]");
 }
 
-std::uint64_t refused_handshakes() { return refused_total.load(std::memory_order_relaxed); }
+std::uint64_t refused_handshakes() {
+    return refused_total.load(std::memory_order_relaxed);
+}
 
 ZapHandler::ZapHandler(zmq::context_t& context, const AuthConfig& auth)
     : policy_(auth), socket_(context, zmq::socket_type::rep) {
@@ -135,31 +145,39 @@ void ZapHandler::handle_one() {
         ZapRequest request{frames[2].to_string(), frames[3].to_string(), frames[5].to_string(),
                            frames.size() > 6 ? frames[6].to_string() : std::string()};
         verdict = policy_.judge(request);
-        if (!verdict.allowed) log_refusal(verdict);
+        if (!verdict.allowed)
+            log_refusal(verdict);
         else if (!verdict.user_id.empty())
-            spdlog::debug("[auth] {} client '{}' from {}", request.mechanism, verdict.user_id, request.address);
+            spdlog::debug("[auth] {} client '{}' from {}", request.mechanism, verdict.user_id,
+                          request.address);
     } else {
         verdict = refused("a malformed ZAP request");
     }
-    const std::array<std::string, 6> reply{"1.0", request_id, verdict.allowed ? "200" : "400",
-                                           verdict.allowed ? "OK" : "not allowed", verdict.user_id, ""};
+    const std::array<std::string, 6> reply{"1.0",
+                                           request_id,
+                                           verdict.allowed ? "200" : "400",
+                                           verdict.allowed ? "OK" : "not allowed",
+                                           verdict.user_id,
+                                           ""};
     for (std::size_t i = 0; i < reply.size(); ++i)
-        (void)socket_.send(zmq::buffer(reply[i]), i + 1 < reply.size() ? zmq::send_flags::sndmore
-                                                                        : zmq::send_flags::none);
+        (void)socket_.send(zmq::buffer(reply[i]),
+                           i + 1 < reply.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
 }
 
 // A refusal after a quiet minute in full; the ones after it in a summary line a minute later.
 void ZapHandler::log_refusal(const ZapVerdict& verdict) {
     const auto count = refused_total.fetch_add(1, std::memory_order_relaxed) + 1;
     const auto now = std::chrono::steady_clock::now();
-    const bool quiet = count - 1 == logged_at_count_ && (!logged_any_ || now - last_line_ >= summary_interval);
+    const bool quiet =
+        count - 1 == logged_at_count_ && (!logged_any_ || now - last_line_ >= summary_interval);
     if (!quiet) return;
     logged_any_ = true;
     logged_at_count_ = count;
     last_line_ = now;
-    spdlog::warn("[auth] refused a handshake: {} (further refusals are counted, one line a minute; "
-                 "tristar-ctl status shows refused_handshakes)",
-                 verdict.why);
+    spdlog::warn(
+        "[auth] refused a handshake: {} (further refusals are counted, one line a minute; "
+        "tristar-ctl status shows refused_handshakes)",
+        verdict.why);
 }
 
 void ZapHandler::log_summary(bool force) {
@@ -167,7 +185,8 @@ void ZapHandler::log_summary(bool force) {
     if (count == logged_at_count_) return;
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - last_line_ < summary_interval) return;
-    spdlog::warn("[auth] refused {} more handshake(s) in the last {} s ({} since start)", count - logged_at_count_,
+    spdlog::warn("[auth] refused {} more handshake(s) in the last {} s ({} since start)",
+                 count - logged_at_count_,
                  std::chrono::duration_cast<std::chrono::seconds>(now - last_line_).count(), count);
     logged_at_count_ = count;
     last_line_ = now;

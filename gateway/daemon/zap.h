@@ -18,7 +18,6 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
-
 #include <zmq.hpp>
 
 #include "gateway/daemon/config.h"
@@ -44,11 +43,11 @@ struct ZapVerdict {
 
 // Pure: the decision on one handshake.
 class ZapPolicy {
-public:
+  public:
     explicit ZapPolicy(const AuthConfig& auth);
     ZapVerdict judge(const ZapRequest& request) const;
 
-private:
+  private:
     ZapVerdict judge_curve(const ZapRequest& request) const;
     ZapVerdict judge_ipc(const ZapRequest& request) const;
 
@@ -72,13 +71,13 @@ std::uint64_t refused_handshakes();
 // lets a CURVE handshake pass unchecked when no handler is bound). Refusals are counted and
 // logged: one in full after a quiet minute, the rest in at most one summary line a minute.
 class ZapHandler {
-public:
+  public:
     ZapHandler(zmq::context_t& context, const AuthConfig& auth);
     ~ZapHandler();
     ZapHandler(const ZapHandler&) = delete;
     ZapHandler& operator=(const ZapHandler&) = delete;
 
-private:
+  private:
     void serve();
     void handle_one();
     void log_refusal(const ZapVerdict& verdict);

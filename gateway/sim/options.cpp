@@ -117,16 +117,15 @@ void add_quirk_options(CLI::App& app, SimOptions& o) {
            [&q](unsigned ms) { q.delay_jitter = std::chrono::milliseconds(ms); },
            "extra random delay, uniform in [0, N] ms")
         ->check(CLI::Range(0U, 600000U));
-    auto* slow_every =
+    auto* slow_every = app.add_option_function<unsigned>(
+                              "--slow-every", [&q](unsigned n) { q.slow_every = n; },
+                              "every Nth request (N, 2N, ...) is answered --slow-ms late")
+                           ->check(CLI::Range(1U, 1000000000U));
+    auto* slow_ms =
         app.add_option_function<unsigned>(
-               "--slow-every", [&q](unsigned n) { q.slow_every = n; },
-               "every Nth request (N, 2N, ...) is answered --slow-ms late")
-            ->check(CLI::Range(1U, 1000000000U));
-    auto* slow_ms = app.add_option_function<unsigned>(
-                           "--slow-ms",
-                           [&q](unsigned ms) { q.slow_delay = std::chrono::milliseconds(ms); },
-                           "extra delay of the requests --slow-every picks, ms")
-                        ->check(CLI::Range(0U, 600000U));
+               "--slow-ms", [&q](unsigned ms) { q.slow_delay = std::chrono::milliseconds(ms); },
+               "extra delay of the requests --slow-every picks, ms")
+            ->check(CLI::Range(0U, 600000U));
     slow_every->needs(slow_ms);
     slow_ms->needs(slow_every);
     app.add_flag("--wire-time", q.wire_time,

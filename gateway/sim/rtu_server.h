@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "gateway/base/unique_fd.h"
 #include "gateway/sim/rtu_framer.h"
 #include "gateway/sim/stats.h"
 #include "gateway/sim/transaction_engine.h"
-#include "gateway/base/unique_fd.h"
 
 namespace tristar::sim {
 

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "gateway/base/signal_fd.h"
 #include "gateway/sim/device_model.h"
 #include "gateway/sim/options.h"
 #include "gateway/sim/quirks.h"
 #include "gateway/sim/rtu_server.h"
-#include "gateway/base/signal_fd.h"
 #include "gateway/sim/stats.h"
 #include "gateway/sim/tcp_server.h"
 #include "gateway/sim/transaction_engine.h"

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "gateway/base/unique_fd.h"
 #include "gateway/sim/stats.h"
 #include "gateway/sim/transaction_engine.h"
-#include "gateway/base/unique_fd.h"
 #include "proto/modbus/framing.h"
 
 namespace tristar::sim {

@@ -189,7 +189,8 @@ std::optional<std::vector<bool>> parse_read_bits_response(std::span<const std::u
         return std::nullopt;
     }
     std::vector<bool> bits;
-    for (std::size_t i = 0; i < count; ++i) bits.push_back(((static_cast<unsigned>(pdu[2 + i / 8]) >> (i % 8)) & 1U) != 0);
+    for (std::size_t i = 0; i < count; ++i)
+        bits.push_back(((static_cast<unsigned>(pdu[2 + i / 8]) >> (i % 8)) & 1U) != 0);
     return bits;
 }
 

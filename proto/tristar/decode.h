@@ -49,8 +49,8 @@ std::uint32_t u32_hi_first(std::uint16_t first, std::uint16_t second);
 std::uint32_t u32_lo_first(std::uint16_t first, std::uint16_t second);
 
 std::string serial_text(std::span<const std::uint16_t> four_words);  // "01234567"
-std::string hw_version_text(std::uint16_t word);                      // "1.2"
-unsigned bcd_value(std::uint16_t word);                               // 0x0012 -> 12
+std::string hw_version_text(std::uint16_t word);                     // "1.2"
+unsigned bcd_value(std::uint16_t word);                              // 0x0012 -> 12
 
 // Names; unknown values give "UNKNOWN(<n>)", never an out-of-bounds read.
 std::string charge_state_name(std::uint16_t state);

@@ -314,7 +314,8 @@ const Register* find_register(std::string_view name) {
 }
 
 const Register* find_register_at(std::uint16_t address) {
-    return find_entry(register_table, [address](const Register& reg) { return reg.address == address; });
+    return find_entry(register_table,
+                      [address](const Register& reg) { return reg.address == address; });
 }
 
 const Register* find_register_covering(std::uint16_t address) {

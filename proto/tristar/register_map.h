@@ -15,18 +15,18 @@ enum class Block : std::uint8_t { ram, network, eeprom_settings, eeprom_identity
 
 // How raw words become an engineering value.
 enum class Scaling : std::uint8_t {
-    raw,           // the integer itself (counts, seconds, Wh, kWh, degC, ids)
-    voltage,       // n * V_PU / 2^15 V
-    current,       // n * I_PU / 2^15 A
-    power,         // n * V_PU * I_PU / 2^17 W
-    tenth,         // n * 0.1 (Ah counters)
-    rail_12v,      // n * 18.612 / 2^15 V (0x1E, 0x20)
-    rail_3v,       // n * 6.6 / 2^15 V (0x1F)
-    rail_1v8,      // n * 3 / 2^15 V (0x21, 0x22)
-    slave_current, // n * 80 / 2^15 A (0x58: fixed 80, not I_PU)
-    percent_2_16,  // n * 100 / 2^16 % (0x5B)
-    tempco,        // n * V_PU / 2^16 V/degC, negative implied (0xE00D)
-    scale_pu,      // hi + lo / 65536 (V_PU, I_PU)
+    raw,            // the integer itself (counts, seconds, Wh, kWh, degC, ids)
+    voltage,        // n * V_PU / 2^15 V
+    current,        // n * I_PU / 2^15 A
+    power,          // n * V_PU * I_PU / 2^17 W
+    tenth,          // n * 0.1 (Ah counters)
+    rail_12v,       // n * 18.612 / 2^15 V (0x1E, 0x20)
+    rail_3v,        // n * 6.6 / 2^15 V (0x1F)
+    rail_1v8,       // n * 3 / 2^15 V (0x21, 0x22)
+    slave_current,  // n * 80 / 2^15 A (0x58: fixed 80, not I_PU)
+    percent_2_16,   // n * 100 / 2^16 % (0x5B)
+    tempco,         // n * V_PU / 2^16 V/degC, negative implied (0xE00D)
+    scale_pu,       // hi + lo / 65536 (V_PU, I_PU)
 };
 
 // How the words are laid out and what kind of value they carry.
@@ -49,23 +49,23 @@ enum class Format : std::uint8_t {
 };
 
 struct Register {
-    std::uint16_t address;     // PDU (0-based) address of the first word
-    std::uint8_t words;        // 1, 2 (32-bit pairs, V_PU/I_PU, alarms) or 4 (serial)
-    std::string_view name;     // snake_case, unique: "battery_voltage"
+    std::uint16_t address;       // PDU (0-based) address of the first word
+    std::uint8_t words;          // 1, 2 (32-bit pairs, V_PU/I_PU, alarms) or 4 (serial)
+    std::string_view name;       // snake_case, unique: "battery_voltage"
     std::string_view spec_name;  // Morningstar's variable name: "adc_vb_f_med"
     std::string_view description;
     Format format;
     Scaling scaling;
-    std::string_view unit;     // "V", "A", "W", "Ah", "kWh", "Wh", "h", "s", "degC", "%", ""
+    std::string_view unit;  // "V", "A", "W", "Ah", "kWh", "Wh", "h", "s", "degC", "%", ""
     Block block;
-    bool writable;             // FC06 allowed by the device (slave overrides, EEPROM settings)
+    bool writable;  // FC06 allowed by the device (slave overrides, EEPROM settings)
 };
 
 struct Coil {
     std::uint16_t address;
     std::string_view name;  // "equalize", "charge_disconnect", "reset_controller", ...
     std::string_view description;
-    bool readable;          // reads back a meaningful state (0, 2); the others are commands
+    bool readable;  // reads back a meaningful state (0, 2); the others are commands
 };
 
 // Address ranges of the blocks the device serves in one read (spec section 8).

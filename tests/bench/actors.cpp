@@ -17,7 +17,8 @@ std::chrono::milliseconds poll_timeout(Clock::time_point now, Clock::time_point 
 
 std::vector<zmq::pollitem_t> poll_items(const std::vector<Actor*>& actors) {
     std::vector<zmq::pollitem_t> items;
-    for (auto* actor : actors) items.push_back({actor->client().socket().handle(), 0, ZMQ_POLLIN, 0});
+    for (auto* actor : actors)
+        items.push_back({actor->client().socket().handle(), 0, ZMQ_POLLIN, 0});
     return items;
 }
 
@@ -72,7 +73,10 @@ void Actor::on_reply(const v1::Reply& reply, Clock::time_point now) {
 PeriodicReader::PeriodicReader(zmq::context_t& context, client::Options options,
                                v1::Request request, std::chrono::milliseconds period,
                                Clock::time_point first)
-    : Actor(context, std::move(options)), request_(std::move(request)), period_(period), due_(first) {}
+    : Actor(context, std::move(options)),
+      request_(std::move(request)),
+      period_(period),
+      due_(first) {}
 
 void PeriodicReader::on_due(Clock::time_point now) {
     send(request_, now);
@@ -100,7 +104,10 @@ void FloodReader::replied(const v1::Reply& reply, std::chrono::nanoseconds /*rtt
 
 CoilWriter::CoilWriter(zmq::context_t& context, client::Options options, std::uint16_t coil,
                        std::chrono::milliseconds interval, int writes, Clock::time_point first)
-    : Actor(context, std::move(options)), coil_(coil), interval_(interval), writes_(writes),
+    : Actor(context, std::move(options)),
+      coil_(coil),
+      interval_(interval),
+      writes_(writes),
       due_(first) {}
 
 Clock::time_point CoilWriter::next_due() const {

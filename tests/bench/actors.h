@@ -8,11 +8,10 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
 #include <zmq.hpp>
 
-#include "tests/bench/stats.h"
 #include "gateway/client/client.h"
+#include "tests/bench/stats.h"
 
 namespace tristar::bench {
 
@@ -29,8 +28,9 @@ struct Tally {
 };
 
 class Actor {
-public:
-    Actor(zmq::context_t& context, client::Options options) : client_(context, std::move(options)) {}
+  public:
+    Actor(zmq::context_t& context, client::Options options)
+        : client_(context, std::move(options)) {}
     virtual ~Actor() = default;
     Actor(const Actor&) = delete;
     Actor& operator=(const Actor&) = delete;
@@ -42,12 +42,12 @@ public:
     virtual void on_due(Clock::time_point now) = 0;
     void on_reply(const v1::Reply& reply, Clock::time_point now);
 
-protected:
+  protected:
     std::uint64_t send(v1::Request request, Clock::time_point now);
     // Called for each reply after the tally; `rtt` is the client-side round trip.
     virtual void replied(const v1::Reply& /*reply*/, std::chrono::nanoseconds /*rtt*/) {}
 
-private:
+  private:
     client::GatewayClient client_;
     Tally tally_;
     std::unordered_map<std::uint64_t, Clock::time_point> sent_at_;
@@ -58,13 +58,13 @@ v1::Request read_request(std::uint16_t address, std::uint16_t count, std::uint32
 
 // Sends `request` every `period`, starting at `first`.
 class PeriodicReader : public Actor {
-public:
+  public:
     PeriodicReader(zmq::context_t& context, client::Options options, v1::Request request,
                    std::chrono::milliseconds period, Clock::time_point first);
     Clock::time_point next_due() const override { return due_; }
     void on_due(Clock::time_point now) override;
 
-private:
+  private:
     v1::Request request_;
     std::chrono::milliseconds period_;
     Clock::time_point due_;
@@ -72,17 +72,17 @@ private:
 
 // Keeps `depth` fresh reads in flight from the start; records each reply's device time.
 class FloodReader : public Actor {
-public:
+  public:
     FloodReader(zmq::context_t& context, client::Options options, v1::Request request, int depth);
     Clock::time_point next_due() const override;
     void on_due(Clock::time_point now) override;
     const Samples& device_us() const { return device_us_; }
     void stop_sending() { stopped_ = true; }
 
-protected:
+  protected:
     void replied(const v1::Reply& reply, std::chrono::nanoseconds rtt) override;
 
-private:
+  private:
     v1::Request request_;
     int depth_;
     bool started_ = false;
@@ -93,7 +93,7 @@ private:
 // Writes coil `coil` ON, OFF, ON... one at a time, each `interval` plus a pseudo-random part of
 // it after the previous reply (so writes land at every phase of the transaction in flight).
 class CoilWriter : public Actor {
-public:
+  public:
     CoilWriter(zmq::context_t& context, client::Options options, std::uint16_t coil,
                std::chrono::milliseconds interval, int writes, Clock::time_point first);
     Clock::time_point next_due() const override;
@@ -103,10 +103,10 @@ public:
     const Samples& wait_us() const { return wait_us_; }
     const Samples& rtt_us() const { return rtt_us_; }
 
-protected:
+  protected:
     void replied(const v1::Reply& reply, std::chrono::nanoseconds rtt) override;
 
-private:
+  private:
     std::uint16_t coil_;
     std::chrono::milliseconds interval_;
     int writes_;

@@ -2,8 +2,8 @@
 // The gateway client options every benchmark client uses.
 #include <string>
 
-#include "tests/bench/scenarios.h"
 #include "gateway/client/client.h"
+#include "tests/bench/scenarios.h"
 
 namespace tristar::bench {
 

@@ -24,11 +24,13 @@ std::optional<BenchOptions> parse_options(int argc, char** argv, int& exit_code)
     app.add_flag("--quick", o.quick, "shorter run: 20 s loads, 10 s RTU window, fewer samples");
     app.add_option("--runs", o.runs, "repetitions of each scenario (figures are medians)")
         ->check(CLI::Range(1, 50));
-    auto* load = app.add_option("--load-seconds", load_s, "duration of each load of c/e and g's window (60)")
-                     ->check(CLI::Range(5, 3600));
+    auto* load =
+        app.add_option("--load-seconds", load_s, "duration of each load of c/e and g's window (60)")
+            ->check(CLI::Range(5, 3600));
     auto* rtu = app.add_option("--rtu-seconds", rtu_s, "measuring window of f (30)")
                     ->check(CLI::Range(3, 3600));
-    app.add_option("--samples", o.latency_samples, "measured reads per run and mode in a, b, h; calls per method in g")
+    app.add_option("--samples", o.latency_samples,
+                   "measured reads per run and mode in a, b, h; calls per method in g")
         ->check(CLI::Range(100, 1000000));
     app.add_option("--only", o.only, "scenario letters to run, e.g. 'ab' (default abcdefghi)")
         ->check(CLI::Validator(

@@ -15,7 +15,7 @@
 namespace tristar::bench {
 
 class BridgeProcess {
-public:
+  public:
     // `name` tells apart the logs of several bridges in one temp dir.
     // `executable`: another tristar-bridge; empty: this build tree's.
     BridgeProcess(const test::TempDir& dir, const std::string& name, const std::string& gateway,
@@ -24,7 +24,7 @@ public:
     std::uint16_t tcp_port() const { return port_; }
     pid_t pid() const { return child_->pid(); }
 
-private:
+  private:
     std::unique_ptr<BenchChild> child_;
     std::uint16_t port_ = 0;
 };

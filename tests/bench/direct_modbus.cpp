@@ -24,7 +24,8 @@ DirectModbus::~DirectModbus() {
 }
 
 DirectModbus::DirectModbus(DirectModbus&& other) noexcept
-    : ctx_(std::exchange(other.ctx_, nullptr)), connected_(std::exchange(other.connected_, false)) {}
+    : ctx_(std::exchange(other.ctx_, nullptr)),
+      connected_(std::exchange(other.connected_, false)) {}
 
 bool DirectModbus::connect() {
     if (!connected_) connected_ = modbus_connect(ctx_) == 0;

@@ -1,16 +1,16 @@
 #pragma once
 // DirectModbus: a plain libmodbus TCP master, the baseline a gateway read is compared with.
 // The only owner of its modbus_t (move-only); used by one thread.
+#include <modbus.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
 
-#include <modbus.h>
-
 namespace tristar::bench {
 
 class DirectModbus {
-public:
+  public:
     DirectModbus(const std::string& ip, std::uint16_t port);
     ~DirectModbus();
     DirectModbus(DirectModbus&& other) noexcept;
@@ -24,7 +24,7 @@ public:
     // FC04; false on any failure (the connection is closed then).
     bool read_input_registers(std::uint16_t address, std::span<std::uint16_t> out);
 
-private:
+  private:
     modbus_t* ctx_ = nullptr;
     bool connected_ = false;
 };

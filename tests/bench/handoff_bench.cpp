@@ -12,7 +12,6 @@
 #include <optional>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "gateway/daemon/link_mailbox.h"
@@ -27,7 +26,8 @@ LinkResult fake_try(const LinkRequest& request) {
     LinkResult result;
     result.seq = request.seq;
     result.count = 4;
-    for (std::uint16_t i = 0; i < 4; ++i) result.registers[i] = static_cast<std::uint16_t>(request.address + i);
+    for (std::uint16_t i = 0; i < 4; ++i)
+        result.registers[i] = static_cast<std::uint16_t>(request.address + i);
     return result;
 }
 
@@ -84,7 +84,8 @@ Figures pair_run(zmq::context_t& context, int round_trips) {
     const auto figures = timed(round_trips, [&](const LinkRequest& request) {
         front.send(zmq::buffer(&request, sizeof request), zmq::send_flags::none);
         for (;;) {
-            zmq::pollitem_t items[] = {{router.handle(), 0, ZMQ_POLLIN, 0}, {front.handle(), 0, ZMQ_POLLIN, 0}};
+            zmq::pollitem_t items[] = {{router.handle(), 0, ZMQ_POLLIN, 0},
+                                       {front.handle(), 0, ZMQ_POLLIN, 0}};
             zmq::poll(items, 2, std::chrono::milliseconds{-1});
             if ((items[1].revents & ZMQ_POLLIN) != 0) break;
         }
@@ -109,7 +110,8 @@ Figures mailbox_run(zmq::context_t& context, int round_trips) {
         mailbox.post(request);
         std::optional<LinkResult> result;
         while (!result) {
-            zmq::pollitem_t items[] = {{router.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, mailbox.result_fd(), ZMQ_POLLIN, 0}};
+            zmq::pollitem_t items[] = {{router.handle(), 0, ZMQ_POLLIN, 0},
+                                       {nullptr, mailbox.result_fd(), ZMQ_POLLIN, 0}};
             zmq::poll(items, 2, std::chrono::milliseconds{-1});
             if ((items[1].revents & ZMQ_POLLIN) != 0) result = mailbox.collect();
         }
@@ -137,11 +139,13 @@ int main(int argc, char** argv) {
         pair_p99.push_back(pair.p99_us);
         box_p50.push_back(box.p50_us);
         box_p99.push_back(box.p99_us);
-        std::fprintf(stderr, "run %d: pair p50 %.1f us p99 %.1f us; mailbox p50 %.1f us p99 %.1f us\n",
+        std::fprintf(stderr,
+                     "run %d: pair p50 %.1f us p99 %.1f us; mailbox p50 %.1f us p99 %.1f us\n",
                      run + 1, pair.p50_us, pair.p99_us, box.p50_us, box.p99_us);
     }
     std::printf("hand-off round trip, medians of %d runs x %d round trips\n", runs, round_trips);
-    std::printf("  inproc PAIR    p50 %6.1f us  p99 %6.1f us\n", median(pair_p50), median(pair_p99));
+    std::printf("  inproc PAIR    p50 %6.1f us  p99 %6.1f us\n", median(pair_p50),
+                median(pair_p99));
     std::printf("  LinkMailbox    p50 %6.1f us  p99 %6.1f us\n", median(box_p50), median(box_p99));
     std::printf("  mailbox / PAIR p50 %.2f  p99 %.2f\n", median(box_p50) / median(pair_p50),
                 median(box_p99) / median(pair_p99));

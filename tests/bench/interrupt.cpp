@@ -9,7 +9,9 @@ namespace {
 
 std::atomic<bool> signalled{false};
 
-extern "C" void on_signal(int /*sig*/) { signalled.store(true); }
+extern "C" void on_signal(int /*sig*/) {
+    signalled.store(true);
+}
 
 }  // namespace
 
@@ -22,7 +24,9 @@ void install_interrupt_handlers() {
     ::sigaction(SIGTERM, &action, nullptr);
 }
 
-bool interrupted() { return signalled.load(); }
+bool interrupted() {
+    return signalled.load();
+}
 
 void check_interrupt() {
     if (interrupted()) throw Interrupted{};

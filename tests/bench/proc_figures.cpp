@@ -24,11 +24,12 @@ MemoryFigures memory_figures(pid_t pid) {
     const auto kib = [pid](const char* file, const char* name) {
         return static_cast<double>(proc_kib(pid, file, name).value_or(0));
     };
-    return {.peak_rss_kib = kib("status", "VmHWM"),
-            .rss_anon_kib = kib("status", "RssAnon"),
-            .rss_file_kib = kib("status", "RssFile"),
-            .pss_kib = kib("smaps_rollup", "Pss"),
-            .private_kib = kib("smaps_rollup", "Private_Clean") + kib("smaps_rollup", "Private_Dirty")};
+    return {
+        .peak_rss_kib = kib("status", "VmHWM"),
+        .rss_anon_kib = kib("status", "RssAnon"),
+        .rss_file_kib = kib("status", "RssFile"),
+        .pss_kib = kib("smaps_rollup", "Pss"),
+        .private_kib = kib("smaps_rollup", "Private_Clean") + kib("smaps_rollup", "Private_Dirty")};
 }
 
 void add_memory(RunFigures& figures, std::string_view prefix, const MemoryFigures& memory) {
@@ -68,7 +69,8 @@ double footprint_kib(const std::vector<pid_t>& pids) {
                 shared[file.empty() ? "[anon]" : file] += kib;
             }
         }
-        for (const auto& [name, kib] : shared) shared_by_file[name] = std::max(shared_by_file[name], kib);
+        for (const auto& [name, kib] : shared)
+            shared_by_file[name] = std::max(shared_by_file[name], kib);
     }
     double shared_kib = 0;
     for (const auto& [name, kib] : shared_by_file) shared_kib += kib;

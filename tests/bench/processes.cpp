@@ -2,11 +2,10 @@
 
 #include <chrono>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 namespace tristar::bench {
 namespace {
@@ -34,13 +33,15 @@ std::optional<Number> json_value(const nlohmann::json& json, const std::string& 
 }
 
 std::vector<std::string> sim_argv(const SimSetup& setup, const std::string& stats) {
-    std::vector<std::string> argv{test::executable("tristar-sim"), "--stats", stats, "--frozen",
-                                  "--log-level", "warn"};
+    std::vector<std::string> argv{
+        test::executable("tristar-sim"), "--stats", stats, "--frozen", "--log-level", "warn"};
     if (setup.keep_connection) argv.emplace_back("--keep-connection");
     if (setup.delay_ms > 0) argv.insert(argv.end(), {"--delay-ms", std::to_string(setup.delay_ms)});
     if (setup.wire_time)
-        argv.insert(argv.end(), {"--wire-time", "--baud", "9600", "--parity", "N", "--stop-bits", "2"});
-    if (setup.start_hour) argv.insert(argv.end(), {"--start-hour", std::to_string(*setup.start_hour)});
+        argv.insert(argv.end(),
+                    {"--wire-time", "--baud", "9600", "--parity", "N", "--stop-bits", "2"});
+    if (setup.start_hour)
+        argv.insert(argv.end(), {"--start-hour", std::to_string(*setup.start_hour)});
     argv.insert(argv.end(), setup.extra.begin(), setup.extra.end());
     return argv;
 }
@@ -50,7 +51,9 @@ std::vector<std::string> sim_argv(const SimSetup& setup, const std::string& stat
 BenchChild::BenchChild(std::vector<std::string> argv, std::string log_file, std::string what)
     : process_(std::move(argv), log_file), log_file_(std::move(log_file)), what_(std::move(what)) {}
 
-BenchChild::~BenchChild() { stop(); }
+BenchChild::~BenchChild() {
+    stop();
+}
 
 std::string BenchChild::first_line() {
     auto line = process_.read_line(startup_timeout);

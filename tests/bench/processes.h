@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "tests/support/process.h"
@@ -21,7 +20,7 @@ namespace tristar::bench {
 // One child process of a benchmark, its stderr in `log_file`; stopped by its pid when the
 // object goes, a non-zero exit reported on stderr with the log's tail (the run goes on).
 class BenchChild {
-public:
+  public:
     BenchChild(std::vector<std::string> argv, std::string log_file, std::string what);
     ~BenchChild();
     BenchChild(const BenchChild&) = delete;
@@ -35,7 +34,7 @@ public:
     // The last 2000 characters of its log.
     std::string log_tail() const;
 
-private:
+  private:
     test::Process process_;
     std::string log_file_;
     std::string what_;
@@ -45,11 +44,11 @@ private:
 std::string program(const std::string& executable, const std::string& name);
 
 struct SimSetup {
-    bool rtu = false;              // serve RTU on a pty pair instead of TCP
-    bool keep_connection = false;  // --keep-connection (default: close after each response)
-    unsigned delay_ms = 0;         // --delay-ms
-    bool wire_time = false;        // --wire-time (9600 8N2)
-    std::optional<int> start_hour{};  // --start-hour (simulated hour of day at start)
+    bool rtu = false;                  // serve RTU on a pty pair instead of TCP
+    bool keep_connection = false;      // --keep-connection (default: close after each response)
+    unsigned delay_ms = 0;             // --delay-ms
+    bool wire_time = false;            // --wire-time (9600 8N2)
+    std::optional<int> start_hour{};   // --start-hour (simulated hour of day at start)
     std::vector<std::string> extra{};  // further switches, e.g. --drop-rate 0.1
 };
 
@@ -60,7 +59,7 @@ struct StatSample {
 };
 
 class SimProcess {
-public:
+  public:
     SimProcess(const test::TempDir& dir, const SimSetup& setup);
 
     // What the gateway's --device gets: tcp://127.0.0.1:PORT or rtu:///dev/pts/N?baud=9600...
@@ -72,7 +71,7 @@ public:
     // Stops the simulator (it writes its stats at exit) and returns the final counter.
     std::optional<std::int64_t> stop_and_read(const std::string& key);
 
-private:
+  private:
     std::unique_ptr<test::PtyPair> pty_;
     std::string stats_file_;
     std::unique_ptr<BenchChild> child_;
@@ -81,17 +80,17 @@ private:
 };
 
 class GatewayProcess {
-public:
+  public:
     // Starts tristar-gatewayd (`executable`, or this build tree's when empty) on `device` with
     // tcp_gap_ms = 0 (latency benchmarks must not measure the configured pacing), log level warn;
     // with `defaults`, without a config file (every setting its default, log level info).
-    GatewayProcess(const test::TempDir& dir, const std::string& device, const std::string& executable,
-                   bool defaults = false);
+    GatewayProcess(const test::TempDir& dir, const std::string& device,
+                   const std::string& executable, bool defaults = false);
 
     const std::string& endpoint() const { return endpoint_; }
     pid_t pid() const { return child_->pid(); }
 
-private:
+  private:
     std::unique_ptr<BenchChild> child_;
     std::string endpoint_;
 };

@@ -14,7 +14,10 @@ constexpr const char* dbus_interface = "org.freedesktop.DBus";
 
 bool name_has_owner(sdbus::IProxy& daemon, const std::string& name) {
     bool owned = false;
-    daemon.callMethod("NameHasOwner").onInterface(dbus_interface).withArguments(name).storeResultsTo(owned);
+    daemon.callMethod("NameHasOwner")
+        .onInterface(dbus_interface)
+        .withArguments(name)
+        .storeResultsTo(owned);
     return owned;
 }
 

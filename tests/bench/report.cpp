@@ -15,9 +15,12 @@ std::string fixed(double value, int decimals) {
 
 std::string target_text(const FigureSpec& spec) {
     switch (spec.goal) {
-        case Goal::info: return "";
-        case Goal::at_most: return "<= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
-        case Goal::at_least: return ">= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
+        case Goal::info:
+            return "";
+        case Goal::at_most:
+            return "<= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
+        case Goal::at_least:
+            return ">= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
     }
     return "";
 }
@@ -32,14 +35,19 @@ std::string runs_text(const std::vector<double>& values, int decimals) {
 
 std::string verdict(const FigureSpec& spec, double value) {
     switch (spec.goal) {
-        case Goal::info: return "";
-        case Goal::at_most: return value <= spec.target ? "PASS" : "MISS";
-        case Goal::at_least: return value >= spec.target ? "PASS" : "MISS";
+        case Goal::info:
+            return "";
+        case Goal::at_most:
+            return value <= spec.target ? "PASS" : "MISS";
+        case Goal::at_least:
+            return value >= spec.target ? "PASS" : "MISS";
     }
     return "";
 }
 
-void Report::add_run(const RunFigures& figures) { runs_.push_back(figures); }
+void Report::add_run(const RunFigures& figures) {
+    runs_.push_back(figures);
+}
 
 std::vector<double> Report::values(const std::string& key) const {
     std::vector<double> found;
@@ -56,8 +64,8 @@ void Report::print(std::ostream& out, const std::vector<FigureSpec>& specs) cons
         const auto all = values(spec.key);
         if (all.empty()) continue;
         const double m = median(all);
-        out << "| " << spec.label << " | " << fixed(m, spec.decimals) << " | " << spec.unit
-            << " | " << target_text(spec) << " | " << verdict(spec, m) << " | "
+        out << "| " << spec.label << " | " << fixed(m, spec.decimals) << " | " << spec.unit << " | "
+            << target_text(spec) << " | " << verdict(spec, m) << " | "
             << runs_text(all, spec.decimals) << " |\n";
     }
     for (const auto& text : notes_) out << "\n- " << text;

@@ -23,7 +23,7 @@ struct FigureSpec {
 };
 
 class Report {
-public:
+  public:
     void add_run(const RunFigures& figures);
     void note(const std::string& text) { notes_.push_back(text); }
     // Prints one row per spec whose figure was measured in at least one run.
@@ -31,7 +31,7 @@ public:
     // Every run's value of a figure, in run order.
     std::vector<double> values(const std::string& key) const;
 
-private:
+  private:
     std::vector<RunFigures> runs_;
     std::vector<std::string> notes_;
 };

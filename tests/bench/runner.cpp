@@ -63,10 +63,13 @@ void print_header(const BenchOptions& o) {
               << "machine: " << cpu_model() << ", " << std::thread::hardware_concurrency()
               << " cores, " << u.sysname << ' ' << u.release << ' ' << u.machine << '\n'
               << "load average at start: " << load_average() << '\n'
-              << "gatewayd: " << (o.gatewayd.empty() ? std::string{"this build tree's"} : o.gatewayd) << '\n'
-              << "gateway: tcp_gap_ms = 0 (pacing is not latency), log level warn; d also with the defaults; simulator --frozen on loopback\n"
-              << "loads (c, e): " << o.load_time.count() << " s each; RTU window (f): "
-              << o.rtu_time.count() << " s; reads per latency run (a, b): " << o.latency_samples
+              << "gatewayd: "
+              << (o.gatewayd.empty() ? std::string{"this build tree's"} : o.gatewayd) << '\n'
+              << "gateway: tcp_gap_ms = 0 (pacing is not latency), log level warn; d also with the "
+                 "defaults; simulator --frozen on loopback\n"
+              << "loads (c, e): " << o.load_time.count()
+              << " s each; RTU window (f): " << o.rtu_time.count()
+              << " s; reads per latency run (a, b): " << o.latency_samples
               << "\npublisher (g): --poll-ms 1000, window " << o.load_time.count()
               << " s, GetItems and GetValue calls per run: " << o.latency_samples
               << "\nbridge (h): reads per run and max-age: " << o.latency_samples << "\n\n";
@@ -88,7 +91,8 @@ bool run_once(const Scenario& s, const BenchOptions& o, int run, Report& report)
         return true;
     } catch (const std::exception& e) {
         if (interrupted()) throw Interrupted{};
-        std::cerr << "tristar-bench: [" << s.name << "] run " << run << " failed: " << e.what() << '\n';
+        std::cerr << "tristar-bench: [" << s.name << "] run " << run << " failed: " << e.what()
+                  << '\n';
         report.note("[" + s.name + "] run " + std::to_string(run) + " failed: " + e.what());
         return false;
     }

@@ -57,10 +57,12 @@ GatewayCounters gateway_counters(client::GatewayClient& gateway) {
 // The three ways to the same registers (libmodbus on kept connections to the simulator and to
 // the bridge; the bench's gateway client with the bridge's max-age), and their samples.
 class Probe {
-public:
+  public:
     Probe(std::uint16_t sim_port, std::uint16_t bridge_port, client::GatewayClient& gateway,
           std::chrono::milliseconds max_age)
-        : direct_("127.0.0.1", sim_port), bridge_("127.0.0.1", bridge_port), gateway_(gateway),
+        : direct_("127.0.0.1", sim_port),
+          bridge_("127.0.0.1", bridge_port),
+          gateway_(gateway),
           max_age_ms_(static_cast<std::uint32_t>(max_age.count())) {}
 
     // One of each, in an order that rotates with `round`, so drift hits all alike.
@@ -80,21 +82,27 @@ public:
     Samples via_gateway;
     int failures = 0;
 
-private:
+  private:
     void time_path(Path path) {
         switch (path) {
-            case Path::direct: return time_read(direct_, via_direct);
-            case Path::gateway: return time_gateway();
-            case Path::bridge: return time_read(bridge_, via_bridge);
+            case Path::direct:
+                return time_read(direct_, via_direct);
+            case Path::gateway:
+                return time_gateway();
+            case Path::bridge:
+                return time_read(bridge_, via_bridge);
         }
     }
 
     void time_gateway() {
         const auto start = Clock::now();
         const auto answer = gateway_.read_registers(4, poll_address, entity_count, max_age_ms_);
-        if (!answer && answer.failure().no_reply) throw std::runtime_error(answer.failure().describe());
-        if (answer) via_gateway.add(Clock::now() - start);
-        else ++failures;
+        if (!answer && answer.failure().no_reply)
+            throw std::runtime_error(answer.failure().describe());
+        if (answer)
+            via_gateway.add(Clock::now() - start);
+        else
+            ++failures;
     }
 
     // A failed read closes the connection; the next one reconnects (not measured then).
@@ -105,8 +113,10 @@ private:
             return;
         }
         const auto start = Clock::now();
-        if (master.read_input_registers(poll_address, words)) into.add(Clock::now() - start);
-        else ++failures;
+        if (master.read_input_registers(poll_address, words))
+            into.add(Clock::now() - start);
+        else
+            ++failures;
     }
 
     DirectModbus direct_;
@@ -208,8 +218,9 @@ void add_cached(RunFigures& figures, const PathResult& path) {
 RunFigures run_bridge(const BenchOptions& options) {
     BenchStack stack(SimSetup{.keep_connection = true}, options.gatewayd);
     // The bridge's priority, so both ways through the gateway queue alike.
-    client::GatewayClient gateway(stack.context, client_options(stack.gatewayd.endpoint(), "tristar-bench",
-                                                               v1::PRIORITY_BACKGROUND));
+    client::GatewayClient gateway(
+        stack.context,
+        client_options(stack.gatewayd.endpoint(), "tristar-bench", v1::PRIORITY_BACKGROUND));
     RunFigures figures;
     {
         BridgeProcess fresh(stack.dir, "bridge-fresh", stack.gatewayd.endpoint(), fresh_age,

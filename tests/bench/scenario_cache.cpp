@@ -23,8 +23,10 @@ constexpr std::chrono::seconds warm_limit{5};
 
 // The publisher's role: fresh reads of the poll block, back to back, so the cache is never
 // older than one slow transaction (well inside the measured reads' max_age).
-void poll_until_stopped(std::stop_token stop, zmq::context_t& context, const std::string& endpoint) {
-    client::GatewayClient poller(context, client_options(endpoint, "tristar-publisher", v1::PRIORITY_POLL));
+void poll_until_stopped(std::stop_token stop, zmq::context_t& context,
+                        const std::string& endpoint) {
+    client::GatewayClient poller(context,
+                                 client_options(endpoint, "tristar-publisher", v1::PRIORITY_POLL));
     while (!stop.stop_requested()) (void)poller.read_registers(4, poll_address, poll_count, 0);
 }
 
@@ -44,8 +46,9 @@ bool cache_warm(client::GatewayClient& reader) {
 RunFigures run_cache_hit(const BenchOptions& options) {
     BenchStack stack(SimSetup{.delay_ms = slow_device_ms}, options.gatewayd);
     std::jthread poller(poll_until_stopped, std::ref(stack.context), stack.gatewayd.endpoint());
-    client::GatewayClient reader(stack.context, client_options(stack.gatewayd.endpoint(), "tristar-ctl",
-                                                              v1::PRIORITY_INTERACTIVE));
+    client::GatewayClient reader(
+        stack.context,
+        client_options(stack.gatewayd.endpoint(), "tristar-ctl", v1::PRIORITY_INTERACTIVE));
     const bool warm = cache_warm(reader);
     Samples latency;
     int hits = 0;
@@ -56,17 +59,16 @@ RunFigures run_cache_hit(const BenchOptions& options) {
         const auto start = Clock::now();
         const auto answer = reader.read_registers(4, poll_address, poll_count, cache_max_age_ms);
         latency.add(Clock::now() - start);
-        if (!answer) ++failures;
-        else if (answer->from_cache) ++hits;
+        if (!answer)
+            ++failures;
+        else if (answer->from_cache)
+            ++hits;
     }
     poller.request_stop();
     const auto n = static_cast<double>(std::max<std::size_t>(latency.size(), 1));
-    return {{"b.p50", latency.percentile(50)},
-            {"b.p99", latency.percentile(99)},
-            {"b.from_cache", 100.0 * hits / n},
-            {"b.samples", static_cast<double>(latency.size())},
-            {"b.warm", warm ? 1.0 : 0.0},
-            {"b.failures", static_cast<double>(failures)}};
+    return {{"b.p50", latency.percentile(50)},  {"b.p99", latency.percentile(99)},
+            {"b.from_cache", 100.0 * hits / n}, {"b.samples", static_cast<double>(latency.size())},
+            {"b.warm", warm ? 1.0 : 0.0},       {"b.failures", static_cast<double>(failures)}};
 }
 
 }  // namespace tristar::bench

@@ -18,10 +18,14 @@ namespace v1 = tristar::gateway::v1;
 
 // The three ways to the same 56 registers, and their samples.
 class Probe {
-public:
-    Probe(zmq::context_t& context, const std::string& gateway_endpoint, std::uint16_t sim_port, bool kept)
-        : gateway_(context, client_options(gateway_endpoint, "tristar-bench", v1::PRIORITY_INTERACTIVE)),
-          direct_("127.0.0.1", sim_port), echo_(context), dealer_(context, zmq::socket_type::dealer),
+  public:
+    Probe(zmq::context_t& context, const std::string& gateway_endpoint, std::uint16_t sim_port,
+          bool kept)
+        : gateway_(context,
+                   client_options(gateway_endpoint, "tristar-bench", v1::PRIORITY_INTERACTIVE)),
+          direct_("127.0.0.1", sim_port),
+          echo_(context),
+          dealer_(context, zmq::socket_type::dealer),
           kept_(kept) {
         dealer_.set(zmq::sockopt::linger, 0);
         dealer_.connect(echo_.endpoint());
@@ -61,21 +65,24 @@ public:
     Samples gateway_queue;   // ...and the rest of the request's time inside it (queue_us)
     int failures = 0;
 
-private:
+  private:
     // connect + read + close when the device closes anyway, else a read on the kept connection.
     void time_direct() {
         std::vector<std::uint16_t> words(poll_count);
         const auto start = Clock::now();
         const bool ok = direct_.connect() && direct_.read_input_registers(poll_address, words);
         if (!kept_) direct_.close();
-        if (ok) via_direct.add(Clock::now() - start);
-        else ++failures;
+        if (ok)
+            via_direct.add(Clock::now() - start);
+        else
+            ++failures;
     }
 
     void time_gateway() {
         const auto start = Clock::now();
         const auto answer = gateway_.read_registers(4, poll_address, poll_count, 0);
-        if (!answer && answer.failure().no_reply) throw std::runtime_error(answer.failure().describe());
+        if (!answer && answer.failure().no_reply)
+            throw std::runtime_error(answer.failure().describe());
         const auto rtt = Clock::now() - start;
         if (!answer || answer->from_cache) {
             ++failures;

@@ -47,7 +47,8 @@ std::vector<std::unique_ptr<Actor>> make_load(zmq::context_t& context, const std
     for (int i = 0; i < entity_count; ++i) {
         const auto address = static_cast<std::uint16_t>(i * live_block_size / entity_count);
         actors.push_back(std::make_unique<PeriodicReader>(
-            context, client_options(endpoint, "ha-entity-" + std::to_string(i), v1::PRIORITY_BACKGROUND),
+            context,
+            client_options(endpoint, "ha-entity-" + std::to_string(i), v1::PRIORITY_BACKGROUND),
             read_request(address, 1, shared_max_age_ms), entity_period, t0 + i * entity_spacing));
     }
     actors.push_back(std::make_unique<PeriodicReader>(
@@ -85,7 +86,8 @@ LoadOutcome run_load(const BenchOptions& options, bool mixed) {
     outcome.memory = memory_figures(gatewayd.pid());
     drain_actors(raw, Clock::now() + settle);
     add_tallies(actors, outcome);
-    outcome.transactions = static_cast<double>(sim.stop_and_read("transactions").value_or(0) - before);
+    outcome.transactions =
+        static_cast<double>(sim.stop_and_read("transactions").value_or(0) - before);
     return outcome;
 }
 
@@ -96,10 +98,10 @@ RunFigures run_mixed_load(const BenchOptions& options) {
     const auto mixed = run_load(options, true);
     const double minutes = static_cast<double>(options.load_time.count()) / 60.0;
     RunFigures figures{{"c.poll_tx_per_min", poll_alone.transactions / minutes},
-            {"c.mixed_tx_per_min", mixed.transactions / minutes},
-            {"c.ratio", mixed.transactions / std::max(poll_alone.transactions, 1.0)},
-            {"c.cache_share", 100.0 * mixed.from_cache / std::max(mixed.replies, 1.0)},
-            {"c.errors", mixed.errors + poll_alone.errors},
+                       {"c.mixed_tx_per_min", mixed.transactions / minutes},
+                       {"c.ratio", mixed.transactions / std::max(poll_alone.transactions, 1.0)},
+                       {"c.cache_share", 100.0 * mixed.from_cache / std::max(mixed.replies, 1.0)},
+                       {"c.errors", mixed.errors + poll_alone.errors},
                        {"e.cpu_s_per_min", mixed.cpu_s / minutes}};
     add_memory(figures, "e.", mixed.memory);
     return figures;

@@ -4,12 +4,12 @@
 // window, the device transactions its polls cost and its CPU; its memory at the end.
 // GetItems is also timed with its reply left undecoded, and the CPU per call of the publisher and
 // of dbus-daemon taken, to tell their shares of a call from the client's decoding.
+#include <sdbus-c++/sdbus-c++.h>
+
 #include <cmath>
 #include <functional>
 #include <map>
 #include <thread>
-
-#include <sdbus-c++/sdbus-c++.h>
 
 #include "tests/bench/interrupt.h"
 #include "tests/bench/proc_figures.h"
@@ -71,7 +71,10 @@ CallTimes time_get_items(sdbus::IConnection& connection, int count) {
     auto root = sdbus::createProxy(connection, service_name, "/");
     return time_calls(count, [&] {
         Items items;
-        root->callMethod("GetItems").onInterface(bus_item).withTimeout(reply_timeout).storeResultsTo(items);
+        root->callMethod("GetItems")
+            .onInterface(bus_item)
+            .withTimeout(reply_timeout)
+            .storeResultsTo(items);
         return items.size();
     });
 }
@@ -90,7 +93,10 @@ CallTimes time_get_value(sdbus::IConnection& connection, int count) {
     auto leaf = sdbus::createProxy(connection, service_name, leaf_path);
     return time_calls(count, [&] {
         sdbus::Variant value;
-        leaf->callMethod("GetValue").onInterface(bus_item).withTimeout(reply_timeout).storeResultsTo(value);
+        leaf->callMethod("GetValue")
+            .onInterface(bus_item)
+            .withTimeout(reply_timeout)
+            .storeResultsTo(value);
         return value.isEmpty() ? std::size_t{0} : std::size_t{1};
     });
 }
@@ -184,10 +190,13 @@ RunFigures run_publisher(const BenchOptions& options) {
     figures["g.paths"] = static_cast<double>(items.items);
     const auto cpu_before = cpu_seconds(publisher.pid()).value_or(0);
     const auto daemon_before = cpu_seconds(bus.pid()).value_or(0);
-    add_calls(figures, "getitems_raw", time_get_items_undecoded(*connection, options.latency_samples));
+    add_calls(figures, "getitems_raw",
+              time_get_items_undecoded(*connection, options.latency_samples));
     const auto calls = static_cast<double>(options.latency_samples + warmup_calls);
-    figures["g.getitems_cpu_us"] = 1e6 * (cpu_seconds(publisher.pid()).value_or(0) - cpu_before) / calls;
-    figures["g.getitems_daemon_cpu_us"] = 1e6 * (cpu_seconds(bus.pid()).value_or(0) - daemon_before) / calls;
+    figures["g.getitems_cpu_us"] =
+        1e6 * (cpu_seconds(publisher.pid()).value_or(0) - cpu_before) / calls;
+    figures["g.getitems_daemon_cpu_us"] =
+        1e6 * (cpu_seconds(bus.pid()).value_or(0) - daemon_before) / calls;
     add_calls(figures, "getvalue", time_get_value(*connection, options.latency_samples));
     add_window(figures, measure_window(sim, publisher.pid(), options.load_time));
     add_memory(figures, "g.", memory_figures(publisher.pid()));

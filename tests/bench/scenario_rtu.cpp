@@ -1,10 +1,10 @@
 // Benchmark f: 56-register reads per second over RTU 9600 8N2 (simulated wire time on a pty
 // pair) as a share of what the wire allows.
+#include "gateway/client/client.h"
 #include "tests/bench/bench_client.h"
 #include "tests/bench/interrupt.h"
 #include "tests/bench/processes.h"
 #include "tests/bench/scenarios.h"
-#include "gateway/client/client.h"
 
 namespace tristar::bench {
 namespace {
@@ -42,7 +42,8 @@ RunFigures run_rtu_throughput(const BenchOptions& options) {
     zmq::context_t context;
     client::GatewayClient gateway(
         context, client_options(gatewayd.endpoint(), "tristar-bench", v1::PRIORITY_INTERACTIVE));
-    for (int i = 0; i < warmup_reads; ++i) (void)gateway.read_registers(4, poll_address, poll_count, 0);
+    for (int i = 0; i < warmup_reads; ++i)
+        (void)gateway.read_registers(4, poll_address, poll_count, 0);
     // One read at a time: nothing to merge, so every reply is one transaction on the wire.
     int reads = 0;
     int failures = 0;
@@ -55,9 +56,10 @@ RunFigures run_rtu_throughput(const BenchOptions& options) {
         if (answer && !answer->from_cache) {
             ++reads;
             device_us += static_cast<double>(answer->device_us);
-        }
-        else if (!answer && answer.failure().no_reply) throw std::runtime_error(answer.failure().describe());
-        else ++failures;
+        } else if (!answer && answer.failure().no_reply)
+            throw std::runtime_error(answer.failure().describe());
+        else
+            ++failures;
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const double rate = reads / seconds;

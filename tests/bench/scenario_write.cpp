@@ -75,25 +75,26 @@ std::optional<double> stop_and_dropped_share(SimProcess& sim) {
 // A flooding reader that also adds the device time of the reads the device answered (not
 // failures, not cache hits) to `answered`, shared by the whole flood.
 class TimedFloodReader : public FloodReader {
-public:
+  public:
     TimedFloodReader(zmq::context_t& context, client::Options options, v1::Request request,
                      int depth, Samples& answered)
-        : FloodReader(context, std::move(options), std::move(request), depth), answered_(answered) {}
+        : FloodReader(context, std::move(options), std::move(request), depth),
+          answered_(answered) {}
 
-protected:
+  protected:
     void replied(const v1::Reply& reply, std::chrono::nanoseconds rtt) override {
         if (!reply.from_cache() && !client::failure_of(reply) && reply.device_us() > 0)
             answered_.add_us(static_cast<double>(reply.device_us()));
         FloodReader::replied(reply, rtt);
     }
 
-private:
+  private:
     Samples& answered_;
 };
 
 // The writer, telling writes whose reply the device lost (OUTCOME_UNKNOWN) from other failures.
 class CountingCoilWriter : public CoilWriter {
-public:
+  public:
     using CoilWriter::CoilWriter;
     // Round trip minus own device time of the writes answered OUTCOME_UNKNOWN: their wait.
     const Samples& unknown_wait_us() const { return unknown_wait_us_; }
@@ -101,7 +102,7 @@ public:
     // Writes answered ok that waited longer than long_wait_us.
     std::uint64_t long_waits() const { return long_waits_; }
 
-protected:
+  protected:
     void replied(const v1::Reply& reply, std::chrono::nanoseconds rtt) override {
         CoilWriter::replied(reply, rtt);
         // As CoilWriter's wait: round trip minus the write's own device time.
@@ -117,7 +118,7 @@ protected:
         }
     }
 
-private:
+  private:
     Samples unknown_wait_us_;
     std::uint64_t other_failures_ = 0;
     std::uint64_t long_waits_ = 0;
@@ -131,7 +132,8 @@ std::vector<std::unique_ptr<TimedFloodReader>> make_flood(zmq::context_t& contex
         // Fresh reads (max_age 0) of different slices of the live block, interactive class.
         const auto address = static_cast<std::uint16_t>(i * flood_count);
         flood.push_back(std::make_unique<TimedFloodReader>(
-            context, client_options(endpoint, "flood-" + std::to_string(i), v1::PRIORITY_INTERACTIVE),
+            context,
+            client_options(endpoint, "flood-" + std::to_string(i), v1::PRIORITY_INTERACTIVE),
             read_request(address, flood_count, 0), flood_depth, answered));
     }
     return flood;
@@ -146,8 +148,7 @@ RunFigures measure(const BenchOptions& options, const Setup& setup, const std::s
     const auto start = Clock::now();
     CountingCoilWriter writer(context,
                               client_options(endpoint, "tristar-ctl", v1::PRIORITY_INTERACTIVE),
-                              charge_disconnect_coil, write_interval, writes,
-                              start + flood_warmup);
+                              charge_disconnect_coil, write_interval, writes, start + flood_warmup);
     std::vector<Actor*> actors{&writer};
     for (auto& reader : flood) actors.push_back(reader.get());
     const auto per_write = 3 * write_interval + setup.worst_write + std::chrono::seconds{1};

@@ -9,7 +9,7 @@ namespace tristar::bench {
 
 // Latency samples in microseconds.
 class Samples {
-public:
+  public:
     void add(std::chrono::nanoseconds sample);
     void add_us(double us);
     std::size_t size() const { return us_.size(); }
@@ -19,7 +19,7 @@ public:
     double mean() const;
     double max() const;
 
-private:
+  private:
     mutable std::vector<double> us_;
     mutable bool sorted_ = false;
     void sort() const;

@@ -5,20 +5,19 @@
 #include <chrono>
 #include <string>
 #include <thread>
-
 #include <zmq.hpp>
 
 namespace tristar::bench {
 
 class ZmqEcho {
-public:
+  public:
     explicit ZmqEcho(zmq::context_t& context);
     ~ZmqEcho();
     ZmqEcho(const ZmqEcho&) = delete;
     ZmqEcho& operator=(const ZmqEcho&) = delete;
     const std::string& endpoint() const { return endpoint_; }
 
-private:
+  private:
     void serve(std::stop_token stop);
     zmq::socket_t router_;
     std::string endpoint_;

@@ -9,9 +9,9 @@
 // tristar-ctl and tristar-publisher) and one whose policy lets any client write anything, so
 // every valid write reaches the link's side; an FC16 with more than 123 values meets the
 // validation and the log line of its refusal (where a stack overflow once was).
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
-#include <google/protobuf/stubs/logging.h>
 
 #include <chrono>
 #include <cstddef>
@@ -47,7 +47,8 @@ Config open_config() {
 }
 
 struct Gateway {
-    explicit Gateway(Config c) : config(std::move(c)), queues(config.scheduler.max_queue_per_client) {}
+    explicit Gateway(Config c)
+        : config(std::move(c)), queues(config.scheduler.max_queue_per_client) {}
     Config config;
     FrontCounters counters;
     Scheduler queues;
@@ -72,7 +73,8 @@ void admit_into(Gateway& gateway, std::span<const std::uint8_t> payload) {
     Admission admission(gateway.config, gateway.counters, gateway.queues);
     const std::vector<std::string> envelope{std::string("\0\x80\0\0\x29", 5)};
     const auto verdict = admission.admit(envelope, payload, Clock::time_point{});
-    if (const auto* pending = std::get_if<Pending>(&verdict)) check_admitted(gateway.config, *pending);
+    if (const auto* pending = std::get_if<Pending>(&verdict))
+        check_admitted(gateway.config, *pending);
     if (const auto* reply = std::get_if<tristar::gateway::v1::Reply>(&verdict))
         if (!reply->has_error()) __builtin_trap();  // a refusal always says why
 }
@@ -82,9 +84,11 @@ void admit_into(Gateway& gateway, std::span<const std::uint8_t> payload) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     // The harness's own parse below may meet names that are not UTF-8 (admission refuses
     // those before protobuf sees them); protobuf's complaint about them is noise here.
-    google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+    google::protobuf::SetLogHandler(
+        [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
     // Every log line is formatted as in the daemon, then thrown away.
-    auto logger = std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_st>());
+    auto logger =
+        std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_st>());
     logger->set_level(spdlog::level::trace);
     spdlog::set_default_logger(logger);
     return 0;

@@ -21,18 +21,27 @@ using namespace tristar;
 namespace v1 = tristar::gateway::v1;
 
 // The gateway's reply to a planned request: one of several shapes, chosen by `choice`.
-v1::Reply made_up_reply(const bridge::Plan& plan, unsigned choice, std::span<const std::uint8_t> words) {
+v1::Reply made_up_reply(const bridge::Plan& plan, unsigned choice,
+                        std::span<const std::uint8_t> words) {
     v1::Reply reply;
     reply.set_id(1);
     const auto word = [&](std::size_t i) -> std::uint32_t {
         return words.empty() ? static_cast<std::uint32_t>(i) : words[i % words.size()] * 257u;
     };
-    std::size_t count = plan.target == bridge::Target::scaled ? bridge::live_block_words : plan.request.count;
+    std::size_t count =
+        plan.target == bridge::Target::scaled ? bridge::live_block_words : plan.request.count;
     switch (choice % 8) {
-        case 0: break;                              // exactly what was asked for
-        case 1: count = count > 0 ? count - 1 : 0; break;  // one short
-        case 2: count += 1; break;                  // one too many
-        case 3: reply.mutable_write_ok(); return reply;
+        case 0:
+            break;  // exactly what was asked for
+        case 1:
+            count = count > 0 ? count - 1 : 0;
+            break;  // one short
+        case 2:
+            count += 1;
+            break;  // one too many
+        case 3:
+            reply.mutable_write_ok();
+            return reply;
         case 4: {
             auto* bits = reply.mutable_bits();
             for (std::size_t i = 0; i < count; ++i) bits->add_values((word(i) & 1u) != 0);
@@ -44,15 +53,18 @@ v1::Reply made_up_reply(const bridge::Plan& plan, unsigned choice, std::span<con
             error->set_modbus_exception(choice / 8);
             return reply;
         }
-        case 6: return reply;                       // nothing at all
-        default: count = choice;                    // anything
+        case 6:
+            return reply;  // nothing at all
+        default:
+            count = choice;  // anything
     }
     if (modbus::is_bit_access(plan.request.function) && plan.target == bridge::Target::device) {
         auto* bits = reply.mutable_bits();
         for (std::size_t i = 0; i < count; ++i) bits->add_values((word(i) & 1u) != 0);
     } else {
         auto* registers = reply.mutable_registers();
-        for (std::size_t i = 0; i < count; ++i) registers->add_values(word(i) & (choice & 0x80 ? 0xFFFFFFFFu : 0xFFFFu));
+        for (std::size_t i = 0; i < count; ++i)
+            registers->add_values(word(i) & (choice & 0x80 ? 0xFFFFFFFFu : 0xFFFFu));
     }
     return reply;
 }
@@ -95,7 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (reply.has_error()) (void)bridge::exception_for(reply.error());
             }
             // What goes back on the socket.
-            const auto out = modbus::encode_tcp_adu(adu.header.transaction_id, adu.header.unit_id, answer);
+            const auto out =
+                modbus::encode_tcp_adu(adu.header.transaction_id, adu.header.unit_id, answer);
             if (out.size() > modbus::tcp_max_adu_size) __builtin_trap();
             ++index;
         }

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/bridge/config.h"
 #include "gateway/base/config_file.h"
+#include "gateway/bridge/config.h"
 #include "gateway/daemon/config.h"
 #include "publisher/config.h"
 

@@ -36,9 +36,12 @@ gateway::LinkRequest link_request(std::span<const std::uint8_t> head) {
     request.address = static_cast<std::uint16_t>(head[2] << 8 | head[3]);
     const unsigned raw = static_cast<unsigned>(head[4] << 8 | head[5]);
     std::size_t limit = 1;
-    if (request.function <= 2) limit = gateway::max_read_bits;
-    else if (request.function <= 4) limit = gateway::max_read_registers;
-    else if (request.function == 16) limit = gateway::max_write_registers;
+    if (request.function <= 2)
+        limit = gateway::max_read_bits;
+    else if (request.function <= 4)
+        limit = gateway::max_read_registers;
+    else if (request.function == 16)
+        limit = gateway::max_write_registers;
     request.count = static_cast<std::uint16_t>(1 + raw % limit);
     if (request.address + std::size_t{request.count} > 0x10000)  // the range ends at 0xFFFF
         request.address = static_cast<std::uint16_t>(0x10000 - request.count);

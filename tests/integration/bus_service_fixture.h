@@ -176,7 +176,7 @@ inline bool contains(const std::string& text, const std::string& part) {
 // dbus-python, velib's binding, calling `method` on `path` WITHOUT an interface field, as velib's
 // VeDbusItemImport does: the reply's repr(), or "error: <name>". `args`: a Python list.
 inline std::string without_interface(const DbusDaemon& bus, const std::string& path,
-                              const std::string& method, const std::string& args = "[]") {
+                                     const std::string& method, const std::string& args = "[]") {
     static const std::string script = R"(import sys, dbus, dbus.bus
 bus = dbus.bus.BusConnection(sys.argv[1])
 proxy = bus.get_object(sys.argv[2], sys.argv[3], introspect=False)

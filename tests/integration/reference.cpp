@@ -44,7 +44,8 @@ const std::vector<RefBlock>& reference_blocks() {
 
 std::vector<std::uint16_t> Reference::slice(std::uint16_t address, std::uint16_t count) const {
     std::vector<std::uint16_t> out;
-    for (int a = address; a < address + count; ++a) out.push_back(words.at(static_cast<std::uint16_t>(a)));
+    for (int a = address; a < address + count; ++a)
+        out.push_back(words.at(static_cast<std::uint16_t>(a)));
     return out;
 }
 
@@ -60,7 +61,8 @@ Reference read_reference(const std::string& uri) {
                                          modbus_strerror(errno));
             ++reference.transactions;
             for (int i = 0; i < count; ++i)
-                reference.words[static_cast<std::uint16_t>(start + i)] = buffer[static_cast<std::size_t>(i)];
+                reference.words[static_cast<std::uint16_t>(start + i)] =
+                    buffer[static_cast<std::size_t>(i)];
         }
     }
     return reference;

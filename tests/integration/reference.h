@@ -24,7 +24,7 @@ struct RefBlock {
 const std::vector<RefBlock>& reference_blocks();
 
 class Reference {
-public:
+  public:
     std::map<std::uint16_t, std::uint16_t> words;
     int transactions = 0;  // device transactions the direct reads took
     std::vector<std::uint16_t> slice(std::uint16_t address, std::uint16_t count) const;

@@ -15,19 +15,22 @@ namespace {
 
 // A raw DEALER socket so the test can send anything at all.
 class RawClient {
-public:
+  public:
     explicit RawClient(const std::string& endpoint) : socket_(context_, zmq::socket_type::dealer) {
         socket_.set(zmq::sockopt::linger, 0);
         socket_.connect(endpoint);
     }
-    void send_bytes(const std::string& bytes) { socket_.send(zmq::buffer(bytes), zmq::send_flags::none); }
+    void send_bytes(const std::string& bytes) {
+        socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
+    }
     std::optional<v1::Reply> receive(std::chrono::milliseconds timeout) {
         zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
         if (zmq::poll(&item, 1, timeout) == 0) return std::nullopt;
         zmq::message_t message;
         (void)socket_.recv(message);
         v1::Reply reply;
-        if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) return std::nullopt;
+        if (!reply.ParseFromArray(message.data(), static_cast<int>(message.size())))
+            return std::nullopt;
         return reply;
     }
     v1::Reply exchange(const v1::Request& request) {
@@ -38,7 +41,7 @@ public:
         return *reply;
     }
 
-private:
+  private:
     zmq::context_t context_;
     zmq::socket_t socket_;
 };
@@ -62,16 +65,18 @@ struct GoodClient {
         client::GatewayClient client(context, {endpoint, "good"});
         while (!stop) {
             auto answer = client.read_registers(4, 0x18, 4);
-            if (answer && answer->values == expected) ++right;
-            else ++wrong;
+            if (answer && answer->values == expected)
+                ++right;
+            else
+                ++wrong;
         }
     }
 };
 
 }  // namespace
 
-TEST_CASE_FIXTURE(ReferencedSimGateway<>, "malformed requests are refused without disturbing a concurrent client") {
-
+TEST_CASE_FIXTURE(ReferencedSimGateway<>,
+                  "malformed requests are refused without disturbing a concurrent client") {
     GoodClient good;
     std::jthread good_thread([&] { good.run(gateway.endpoint(), reference.slice(0x18, 4)); });
     RawClient raw(gateway.endpoint());
@@ -80,19 +85,19 @@ TEST_CASE_FIXTURE(ReferencedSimGateway<>, "malformed requests are refused withou
         raw.send_bytes(std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11));
         CHECK_FALSE(raw.receive(std::chrono::milliseconds{300}).has_value());  // dropped
 
-        check_invalid(raw, read_request(4, 0, 126), 1);          // more than 125 registers
-        check_invalid(raw, read_request(7, 0, 1), 2);            // unknown function code
-        check_invalid(raw, read_request(3, 65530, 10), 3);       // range past 0xFFFF
-        check_invalid(raw, read_request(3, 70000, 1), 4);        // address past 0xFFFF
-        check_invalid(raw, read_request(4, 0, 0), 5);            // zero registers
+        check_invalid(raw, read_request(4, 0, 126), 1);     // more than 125 registers
+        check_invalid(raw, read_request(7, 0, 1), 2);       // unknown function code
+        check_invalid(raw, read_request(3, 65530, 10), 3);  // range past 0xFFFF
+        check_invalid(raw, read_request(3, 70000, 1), 4);   // address past 0xFFFF
+        check_invalid(raw, read_request(4, 0, 0), 5);       // zero registers
         v1::Request bits;
         bits.mutable_read_bits()->set_function(1);
         bits.mutable_read_bits()->set_count(2001);
         check_invalid(raw, bits, 6);
         v1::Request many;
         for (int i = 0; i < 124; ++i) many.mutable_write_registers()->add_values(1);
-        check_invalid(raw, many, 7);                             // FC16 over 123 values
-        check_invalid(raw, v1::Request{}, 8);                    // no body
+        check_invalid(raw, many, 7);           // FC16 over 123 values
+        check_invalid(raw, v1::Request{}, 8);  // no body
         v1::Request big_value;
         big_value.mutable_write_register()->set_value(70000);
         check_invalid(raw, big_value, 9);

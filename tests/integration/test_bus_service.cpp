@@ -121,7 +121,6 @@ TEST_CASE("SetValue: a delayed answer arrives once; a dropped reply or a throw a
     CHECK(s.call("/Mode", "GetValue") == "v i 1");
 }
 
-
 TEST_CASE("publish signals only real changes: ItemsChanged on /, PropertiesChanged on the leaf") {
     Served s;
     Monitor monitor(s.bus);
@@ -182,7 +181,8 @@ TEST_CASE("the item list is checked: absolute, unique, valid, and no leaf with c
         CHECK_MESSAGE(contains(make({{bad, VenusType::number}}), "not a valid"), bad);
 }
 
-TEST_CASE("GetItems over 250 paths decodes whole from a second connection (timed in tristar-bench g)") {
+TEST_CASE(
+    "GetItems over 250 paths decodes whole from a second connection (timed in tristar-bench g)") {
     std::vector<ItemSpec> items;
     PathValues values;
     for (int i = 0; i < 250; ++i) {
@@ -204,7 +204,6 @@ TEST_CASE("GetItems over 250 paths decodes whole from a second connection (timed
     REQUIRE(decoded.size() == 250);
     CHECK(decoded["/Perf/0/Item1"]["Value"].get<std::int32_t>() == 1);
     CHECK(decoded["/Perf/0/Item4"]["Value"].peekValueType() == "ai");
-
 }
 
 namespace {
@@ -265,29 +264,34 @@ TEST_CASE("GetItems after a publish() returns the values published, never earlie
 }
 
 TEST_CASE("GetItems carries every type exactly as published, invalid values as empty ai") {
-    const std::vector<ItemSpec> items{
-        {"/A/Number", VenusType::number},     {"/A/Negative", VenusType::number},
-        {"/A/Tiny", VenusType::number},       {"/A/Zero", VenusType::number},
-        {"/A/Huge", VenusType::number},       {"/B/Integer", VenusType::integer},
-        {"/B/Least", VenusType::integer},     {"/B/Most", VenusType::integer},
-        {"/C/Text", VenusType::string},       {"/C/Empty", VenusType::string},
-        {"/C/Unicode", VenusType::string},    {"/D/NumberInvalid", VenusType::number},
-        {"/D/IntegerInvalid", VenusType::integer}, {"/D/StringInvalid", VenusType::string},
-        {"/E/Long", VenusType::string}};
-    const PathValues values{
-        {"/A/Number", publisher::number_value(13.43, "13.43 V")},
-        {"/A/Negative", publisher::number_value(-2.5, "-2.50 A")},
-        {"/A/Tiny", publisher::number_value(1e-300, "0")},
-        {"/A/Zero", publisher::number_value(-0.0, "0.00")},
-        {"/A/Huge", publisher::number_value(1.7976931348623157e308, "big")},
-        {"/B/Integer", publisher::integer_value(3, "Bulk")},
-        {"/B/Least", publisher::integer_value(INT32_MIN, "")},
-        {"/B/Most", publisher::integer_value(INT32_MAX, "2147483647")},
-        {"/C/Text", publisher::string_value("HQ1234")},
-        {"/C/Empty", publisher::string_value("")},
-        {"/C/Unicode", publisher::string_value("25 \u00b0C \u20ac \U0001d11e")},
-        {"/D/NumberInvalid", publisher::invalid_value()},
-        {"/E/Long", publisher::string_value(std::string(5000, 'x'))}};
+    const std::vector<ItemSpec> items{{"/A/Number", VenusType::number},
+                                      {"/A/Negative", VenusType::number},
+                                      {"/A/Tiny", VenusType::number},
+                                      {"/A/Zero", VenusType::number},
+                                      {"/A/Huge", VenusType::number},
+                                      {"/B/Integer", VenusType::integer},
+                                      {"/B/Least", VenusType::integer},
+                                      {"/B/Most", VenusType::integer},
+                                      {"/C/Text", VenusType::string},
+                                      {"/C/Empty", VenusType::string},
+                                      {"/C/Unicode", VenusType::string},
+                                      {"/D/NumberInvalid", VenusType::number},
+                                      {"/D/IntegerInvalid", VenusType::integer},
+                                      {"/D/StringInvalid", VenusType::string},
+                                      {"/E/Long", VenusType::string}};
+    const PathValues values{{"/A/Number", publisher::number_value(13.43, "13.43 V")},
+                            {"/A/Negative", publisher::number_value(-2.5, "-2.50 A")},
+                            {"/A/Tiny", publisher::number_value(1e-300, "0")},
+                            {"/A/Zero", publisher::number_value(-0.0, "0.00")},
+                            {"/A/Huge", publisher::number_value(1.7976931348623157e308, "big")},
+                            {"/B/Integer", publisher::integer_value(3, "Bulk")},
+                            {"/B/Least", publisher::integer_value(INT32_MIN, "")},
+                            {"/B/Most", publisher::integer_value(INT32_MAX, "2147483647")},
+                            {"/C/Text", publisher::string_value("HQ1234")},
+                            {"/C/Empty", publisher::string_value("")},
+                            {"/C/Unicode", publisher::string_value("25 \u00b0C \u20ac \U0001d11e")},
+                            {"/D/NumberInvalid", publisher::invalid_value()},
+                            {"/E/Long", publisher::string_value(std::string(5000, 'x'))}};
     Served s(items);
     auto expected = values;
     for (const auto& item : items) expected.try_emplace(item.path, publisher::invalid_value());
@@ -328,8 +332,11 @@ TEST_CASE("GetItems carries every type exactly as published, invalid values as e
     const auto json = s.call("/", "GetItems", {}, "--json=short");
     CHECK(contains(json, R"("/B/Least":{"Value":{"type":"i","data":-2147483648})"));
     CHECK(contains(json, R"("/C/Unicode":{"Value":{"type":"s","data":"25 °C € 𝄞"})"));
-    CHECK(contains(json, R"("/C/Empty":{"Value":{"type":"s","data":""},"Text":{"type":"s","data":""}})"));
-    CHECK(contains(json, R"("/D/StringInvalid":{"Value":{"type":"ai","data":[]},"Text":{"type":"s","data":"---"}})"));
+    CHECK(contains(json,
+                   R"("/C/Empty":{"Value":{"type":"s","data":""},"Text":{"type":"s","data":""}})"));
+    CHECK(contains(
+        json,
+        R"("/D/StringInvalid":{"Value":{"type":"ai","data":[]},"Text":{"type":"s","data":"---"}})"));
     // The tree on / from the same values, keys relative.
     auto root = sdbus::createProxy(*client, service_name, "/");
     sdbus::Variant tree;
@@ -350,15 +357,14 @@ TEST_CASE("GetItems carries every type exactly as published, invalid values as e
 
 TEST_CASE("a string D-Bus cannot carry is published as invalid, and GetItems still answers") {
     Served s;
-    const std::vector<std::string> bad{
-        "\xC3",              // cut short
-        "\xC0\x80",          // overlong NUL
-        "\xE0\x80\xAF",      // overlong '/'
-        "\xED\xA0\x80",      // a surrogate
-        "\xF4\x90\x80\x80",  // above U+10FFFF
-        "\xFF",              // never in UTF-8
-        "\x80",              // a continuation byte first
-        std::string("a\0b", 3)};  // a NUL inside
+    const std::vector<std::string> bad{"\xC3",                   // cut short
+                                       "\xC0\x80",               // overlong NUL
+                                       "\xE0\x80\xAF",           // overlong '/'
+                                       "\xED\xA0\x80",           // a surrogate
+                                       "\xF4\x90\x80\x80",       // above U+10FFFF
+                                       "\xFF",                   // never in UTF-8
+                                       "\x80",                   // a continuation byte first
+                                       std::string("a\0b", 3)};  // a NUL inside
     for (const auto& text : bad) {
         INFO(text.size());
         CHECK(s.publish({{"/Serial", publisher::string_value("ok")}}) == 1);

@@ -34,7 +34,9 @@ v1::Reply exchange(client::GatewayClient& client, v1::Request request) {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(ReferencedSimGateway<>, "a read with max_age is served from the cache when fresh, from the device when stale") {
+TEST_CASE_FIXTURE(
+    ReferencedSimGateway<>,
+    "a read with max_age is served from the cache when fresh, from the device when stale") {
     client::GatewayClient client(context, {gateway.endpoint(), "cache-test"});
 
     auto first = exchange(client, cached_read(0x18, 4, 0));  // max_age 0: always the device
@@ -55,7 +57,9 @@ TEST_CASE_FIXTURE(ReferencedSimGateway<>, "a read with max_age is served from th
     CHECK(sim.final_stat("overlaps") == 0);
 }
 
-TEST_CASE_FIXTURE(ReferencedSimGateway<>, "20 clients each reading one register of the live block cost at most 2 transactions a refresh") {
+TEST_CASE_FIXTURE(ReferencedSimGateway<>,
+                  "20 clients each reading one register of the live block cost at most 2 "
+                  "transactions a refresh") {
     const auto clients = named_clients(context, gateway.endpoint(), "entity", 20);
     constexpr int refreshes = 3;
     constexpr std::uint32_t max_age_ms = 300;
@@ -66,7 +70,8 @@ TEST_CASE_FIXTURE(ReferencedSimGateway<>, "20 clients each reading one register 
             auto reply = clients[i]->receive(5s);
             REQUIRE(reply.has_value());
             REQUIRE(reply->has_registers());
-            CHECK(values_of(*reply) == reference.slice(static_cast<std::uint16_t>(0x18 + i * 2), 1));
+            CHECK(values_of(*reply) ==
+                  reference.slice(static_cast<std::uint16_t>(0x18 + i * 2), 1));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds{max_age_ms + 50});  // next refresh
     }
@@ -78,13 +83,15 @@ TEST_CASE_FIXTURE(ReferencedSimGateway<>, "20 clients each reading one register 
     CHECK(sim.final_stat("overlaps") == 0);
 }
 
-TEST_CASE("read-ahead widens every read on TCP, only small reads on RTU, every read when set to block") {
+TEST_CASE(
+    "read-ahead widens every read on TCP, only small reads on RTU, every read when set to block") {
     struct Case {
         bool rtu;
         std::string read_ahead;  // empty: the default, "auto"
         bool big_read_widened;
     };
-    const Case cases[] = {{false, "", true}, {true, "", false}, {true, "block", true}, {false, "off", false}};
+    const Case cases[] = {
+        {false, "", true}, {true, "", false}, {true, "block", true}, {false, "off", false}};
     for (const auto& c : cases) {
         CAPTURE(c.rtu);
         CAPTURE(c.read_ahead);
@@ -93,14 +100,16 @@ TEST_CASE("read-ahead widens every read on TCP, only small reads on RTU, every r
         options.rtu = c.rtu;
         Sim sim(dir, options);
         auto toml = Gatewayd::test_config();
-        if (!c.read_ahead.empty()) toml = "[device]\nread_ahead = \"" + c.read_ahead + "\"\n\n" + toml;
+        if (!c.read_ahead.empty())
+            toml = "[device]\nread_ahead = \"" + c.read_ahead + "\"\n\n" + toml;
         Gatewayd gateway(dir, sim.uri(), toml);
         zmq::context_t context;
         client::GatewayClient client(context, {gateway.endpoint(), "read-ahead-test"});
 
         // A small read (4 of the live block's 92 registers) is widened unless read-ahead is off.
         exchange(client, cached_read(0x18, 4, 0));
-        CHECK(exchange(client, cached_read(0x40, 2, 60'000)).from_cache() == (c.read_ahead != "off"));
+        CHECK(exchange(client, cached_read(0x40, 2, 60'000)).from_cache() ==
+              (c.read_ahead != "off"));
 
         // A big one (56 registers, over a quarter of the block) only under "block".
         std::this_thread::sleep_for(100ms);  // what the small read left is now too old
@@ -110,8 +119,11 @@ TEST_CASE("read-ahead widens every read on TCP, only small reads on RTU, every r
     }
 }
 
-// The device takes 100 ms a transaction, so the small read arrives while the big one is on the wire.
-TEST_CASE_FIXTURE(ReferencedSimGateway<100>, "a read riding along in a bigger read the device refuses is read again on its own") {
+// The device takes 100 ms a transaction, so the small read arrives while the big one is on the
+// wire.
+TEST_CASE_FIXTURE(
+    ReferencedSimGateway<100>,
+    "a read riding along in a bigger read the device refuses is read again on its own") {
     client::GatewayClient bad(context, {gateway.endpoint(), "bad-range"});
     client::GatewayClient good(context, {gateway.endpoint(), "good"});
 
@@ -136,7 +148,9 @@ TEST_CASE_FIXTURE(ReferencedSimGateway<100>, "a read riding along in a bigger re
     CHECK(sim.final_stat("overlaps") == 0);
 }
 
-TEST_CASE_FIXTURE(ReferencedSimGateway<100>, "identical concurrent reads make one transaction; overlapping ones get their own slices") {
+TEST_CASE_FIXTURE(
+    ReferencedSimGateway<100>,
+    "identical concurrent reads make one transaction; overlapping ones get their own slices") {
     const auto clients = named_clients(context, gateway.endpoint(), "twin", 5);
 
     SUBCASE("identical") {
@@ -151,7 +165,8 @@ TEST_CASE_FIXTURE(ReferencedSimGateway<100>, "identical concurrent reads make on
     SUBCASE("overlapping") {
         const std::pair<std::uint16_t, std::uint16_t> ranges[] = {
             {0x18, 4}, {0x1A, 10}, {0x00, 0x5C}, {0x40, 0x10}, {0x5B, 1}};
-        for (std::size_t i = 0; i < 5; ++i) clients[i]->send(read_request(3 + i % 2, ranges[i].first, ranges[i].second));
+        for (std::size_t i = 0; i < 5; ++i)
+            clients[i]->send(read_request(3 + i % 2, ranges[i].first, ranges[i].second));
         for (std::size_t i = 0; i < 5; ++i) {
             auto reply = clients[i]->receive(5s);
             REQUIRE(reply.has_value());

@@ -4,7 +4,6 @@
 // connections under a low open-files limit (the gateway neither spins nor locks clients out).
 // The gateway runs its default configuration; each case prints its figures.
 #include <doctest/doctest.h>
-
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -54,13 +53,17 @@ struct Reader {
             const auto start = Clock::now();
             const auto answer = client.read_registers(4, 0x18, 4);
             round_trips_ms.push_back(ms_since(start));
-            if (answer && answer->values == expected) ++right;
-            else if (first_failure.empty()) first_failure = answer ? "wrong values" : answer.failure().describe();
+            if (answer && answer->values == expected)
+                ++right;
+            else if (first_failure.empty())
+                first_failure = answer ? "wrong values" : answer.failure().describe();
             std::this_thread::sleep_for(pause);
         }
     }
     std::int64_t worst_ms() const {
-        return round_trips_ms.empty() ? -1 : *std::max_element(round_trips_ms.begin(), round_trips_ms.end());
+        return round_trips_ms.empty()
+                   ? -1
+                   : *std::max_element(round_trips_ms.begin(), round_trips_ms.end());
     }
 };
 
@@ -102,7 +105,8 @@ v1::Status status_of(const std::string& endpoint) {
 
 }  // namespace
 
-TEST_CASE("a client keeping its interactive lane full does not starve the poll and background lanes") {
+TEST_CASE(
+    "a client keeping its interactive lane full does not starve the poll and background lanes") {
     TempDir dir;
     Sim sim(dir, {.extra = {"--delay-ms", "20"}});  // a TriStar-like 20 ms a transaction
     const auto reference = read_reference(sim.uri());
@@ -117,21 +121,24 @@ TEST_CASE("a client keeping its interactive lane full does not starve the poll a
     const auto expected = reference.slice(0x18, 4);
     {
         std::jthread bridge([&] {
-            bridge_like.run(gateway.endpoint(), "tristar-bridge", v1::PRIORITY_BACKGROUND, 8, 500ms, expected);
+            bridge_like.run(gateway.endpoint(), "tristar-bridge", v1::PRIORITY_BACKGROUND, 8, 500ms,
+                            expected);
         });
         std::jthread publisher([&] {
-            publisher_like.run(gateway.endpoint(), "tristar-publisher", v1::PRIORITY_POLL, 8, 500ms, expected);
+            publisher_like.run(gateway.endpoint(), "tristar-publisher", v1::PRIORITY_POLL, 8, 500ms,
+                               expected);
         });
     }
     const auto during = script_answered.load();
     stop = true;
     script.join();
     const auto figures = counters(gateway.endpoint());
-    std::printf("[starvation] background: %d/8 right, slowest %lld ms; poll: %d/8 right, slowest %lld ms; "
-                "script answered %d; fair-share reads %llu\n",
-                bridge_like.right, static_cast<long long>(bridge_like.worst_ms()), publisher_like.right,
-                static_cast<long long>(publisher_like.worst_ms()), during,
-                static_cast<unsigned long long>(figures.fair_share_reads()));
+    std::printf(
+        "[starvation] background: %d/8 right, slowest %lld ms; poll: %d/8 right, slowest %lld ms; "
+        "script answered %d; fair-share reads %llu\n",
+        bridge_like.right, static_cast<long long>(bridge_like.worst_ms()), publisher_like.right,
+        static_cast<long long>(publisher_like.worst_ms()), during,
+        static_cast<unsigned long long>(figures.fair_share_reads()));
     CHECK_MESSAGE(bridge_like.right == 8, bridge_like.first_failure);
     CHECK_MESSAGE(publisher_like.right == 8, publisher_like.first_failure);
     CHECK(figures.fair_share_reads() > 0);
@@ -184,7 +191,8 @@ TEST_CASE("a flood of refused writes costs the log a line, not thousands") {
     CHECK(counters(gateway.endpoint()).refused_writes() == 2000);
     std::ifstream log(dir.file("gatewayd.log"));
     int lines = 0;
-    for (std::string line; std::getline(log, line);) lines += line.find("WRITE_DENIED") != std::string::npos ? 1 : 0;
+    for (std::string line; std::getline(log, line);)
+        lines += line.find("WRITE_DENIED") != std::string::npos ? 1 : 0;
     std::printf("[log flood] 2000 refused writes, %d log lines\n", lines);
     CHECK(lines == 1);
 }
@@ -193,7 +201,8 @@ TEST_CASE("a flood of refused writes costs the log a line, not thousands") {
 
 int open_files(pid_t pid) {
     const std::filesystem::path dir = "/proc/" + std::to_string(pid) + "/fd";
-    return static_cast<int>(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator{}));
+    return static_cast<int>(std::distance(std::filesystem::directory_iterator(dir),
+                                          std::filesystem::directory_iterator{}));
 }
 
 // User + system CPU time of a process, in clock ticks.
@@ -230,7 +239,7 @@ int idle_connection(std::uint16_t port) {
 
 // The soft open-files limit of processes started while it lives (the test keeps its own high).
 class SoftFdLimit {
-public:
+  public:
     explicit SoftFdLimit(rlim_t soft) {
         REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved_) == 0);
         rlimit lower = saved_;
@@ -239,11 +248,13 @@ public:
     }
     ~SoftFdLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
 
-private:
+  private:
     rlimit saved_{};
 };
 
-TEST_CASE("a flood of idle connections under a low open-files limit neither spins the gateway nor locks clients out") {
+TEST_CASE(
+    "a flood of idle connections under a low open-files limit neither spins the gateway nor locks "
+    "clients out") {
     rlimit own{};
     REQUIRE(::getrlimit(RLIMIT_NOFILE, &own) == 0);
     if (own.rlim_max < 2048) {
@@ -270,17 +281,19 @@ TEST_CASE("a flood of idle connections under a low open-files limit neither spin
     // Held idle: measure the gateway's CPU over two seconds and what it keeps open.
     const long ticks_before = cpu_ticks(pid);
     std::this_thread::sleep_for(2s);
-    const double cpu = static_cast<double>(cpu_ticks(pid) - ticks_before) / static_cast<double>(::sysconf(_SC_CLK_TCK)) / 2.0;
+    const double cpu = static_cast<double>(cpu_ticks(pid) - ticks_before) /
+                       static_cast<double>(::sysconf(_SC_CLK_TCK)) / 2.0;
     const int fds = open_files(pid);
     // A client arriving after the flood is served, fresh reads reaching the device.
     Reader late;
     late.run(endpoint, "late", v1::PRIORITY_INTERACTIVE, 5, 0ms, reference.slice(0x18, 4));
     const auto status = status_of(endpoint);
-    std::printf("[fd flood] %zu idle connections opened; gateway cpu %.0f %%, %d fds open, %u connections "
-                "(max %u), %llu evicted; late client %d/5 right, slowest %lld ms\n",
-                flood.size(), cpu * 100, fds, status.connections(), status.max_connections(),
-                static_cast<unsigned long long>(status.counters().evicted_connections()), late.right,
-                static_cast<long long>(late.worst_ms()));
+    std::printf(
+        "[fd flood] %zu idle connections opened; gateway cpu %.0f %%, %d fds open, %u connections "
+        "(max %u), %llu evicted; late client %d/5 right, slowest %lld ms\n",
+        flood.size(), cpu * 100, fds, status.connections(), status.max_connections(),
+        static_cast<unsigned long long>(status.counters().evicted_connections()), late.right,
+        static_cast<long long>(late.worst_ms()));
     for (const int fd : flood) ::close(fd);
     CHECK(flood.size() == 600);
     CHECK(cpu < 0.5);

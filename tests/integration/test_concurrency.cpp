@@ -39,7 +39,8 @@ struct Range {
 
 Range random_range(std::mt19937& rng) {
     const auto& blocks = reference_blocks();
-    const auto& block = blocks[std::uniform_int_distribution<std::size_t>(0, blocks.size() - 1)(rng)];
+    const auto& block =
+        blocks[std::uniform_int_distribution<std::size_t>(0, blocks.size() - 1)(rng)];
     const auto start = std::uniform_int_distribution<int>(block.first, block.last)(rng);
     const int room = std::min(125, block.last - start + 1);
     const auto count = std::uniform_int_distribution<int>(1, room)(rng);
@@ -55,11 +56,13 @@ void check(const Reference& reference, const Range& range, const std::vector<std
         return;
     }
     ++tally.wrong;
-    tally.problem("wrong values for " + std::to_string(range.address) + "+" + std::to_string(range.count));
+    tally.problem("wrong values for " + std::to_string(range.address) + "+" +
+                  std::to_string(range.count));
 }
 
 // A DEALER client keeping up to four requests in flight.
-void dealer_client(const std::string& endpoint, const Reference& reference, unsigned seed, Tally& tally) {
+void dealer_client(const std::string& endpoint, const Reference& reference, unsigned seed,
+                   Tally& tally) {
     zmq::context_t context;
     client::GatewayClient client(context, {endpoint, "dealer-" + std::to_string(seed)});
     std::mt19937 rng(seed);
@@ -68,7 +71,8 @@ void dealer_client(const std::string& endpoint, const Reference& reference, unsi
     while (sent < reads_per_client || !in_flight.empty()) {
         while (sent < reads_per_client && in_flight.size() < 4) {
             const auto range = random_range(rng);
-            in_flight[client.send(read_request(range.function, range.address, range.count))] = range;
+            in_flight[client.send(read_request(range.function, range.address, range.count))] =
+                range;
             ++sent;
         }
         auto reply = client.receive(std::chrono::seconds{20});
@@ -79,7 +83,8 @@ void dealer_client(const std::string& endpoint, const Reference& reference, unsi
         }
         const auto it = in_flight.find(reply->id());
         if (it == in_flight.end()) continue;
-        if (reply->has_registers()) check(reference, it->second, values_of(*reply), tally);
+        if (reply->has_registers())
+            check(reference, it->second, values_of(*reply), tally);
         else {
             ++tally.failed;
             tally.problem("dealer: " + reply->error().message());
@@ -89,7 +94,8 @@ void dealer_client(const std::string& endpoint, const Reference& reference, unsi
 }
 
 // A REQ client: strict send/receive, the envelope's empty delimiter must come back.
-void req_client(const std::string& endpoint, const Reference& reference, unsigned seed, Tally& tally) {
+void req_client(const std::string& endpoint, const Reference& reference, unsigned seed,
+                Tally& tally) {
     zmq::context_t context;
     zmq::socket_t socket(context, zmq::socket_type::req);
     socket.set(zmq::sockopt::linger, 0);
@@ -104,13 +110,15 @@ void req_client(const std::string& endpoint, const Reference& reference, unsigne
         socket.send(zmq::buffer(request.SerializeAsString()), zmq::send_flags::none);
         zmq::message_t message;
         gateway::v1::Reply reply;
-        if (!socket.recv(message) || !reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+        if (!socket.recv(message) ||
+            !reply.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
             ++tally.failed;
             tally.problem("req: no reply");
             return;
         }
         if (reply.id() != request.id()) tally.problem("req: reply id mismatch");
-        if (reply.has_registers()) check(reference, range, values_of(reply), tally);
+        if (reply.has_registers())
+            check(reference, range, values_of(reply), tally);
         else {
             ++tally.failed;
             tally.problem("req: " + reply.error().message());
@@ -124,9 +132,11 @@ void run_clients(const Sim& sim, const Gatewayd& gateway, const Reference& refer
     for (int i = 0; i < client_count; ++i) {
         const auto seed = static_cast<unsigned>(100 + i);
         if (i % 2 == 0)
-            clients.emplace_back([&, seed] { dealer_client(gateway.endpoint(), reference, seed, tally); });
+            clients.emplace_back(
+                [&, seed] { dealer_client(gateway.endpoint(), reference, seed, tally); });
         else
-            clients.emplace_back([&, seed] { req_client(gateway.endpoint(), reference, seed, tally); });
+            clients.emplace_back(
+                [&, seed] { req_client(gateway.endpoint(), reference, seed, tally); });
     }
     clients.clear();  // joins
     INFO("first problem: " << tally.first_problem);
@@ -138,7 +148,9 @@ void run_clients(const Sim& sim, const Gatewayd& gateway, const Reference& refer
 
 }  // namespace
 
-TEST_CASE_FIXTURE(ReferencedSimGateway<>, "8 mixed DEALER and REQ clients over TCP get exactly the simulator's values, no overlap") {
+TEST_CASE_FIXTURE(
+    ReferencedSimGateway<>,
+    "8 mixed DEALER and REQ clients over TCP get exactly the simulator's values, no overlap") {
     run_clients(sim, gateway, reference);
     CHECK(sim.final_stat("overlaps") == 0);
 }

@@ -46,7 +46,8 @@ std::string describe(const Registers& result) {
 // buffer by then, not still on its way.
 void check_late_reply_is_not_crossed(const SimOptions& options, const std::string& mode) {
     const Reference reference = frozen_reference();
-    REQUIRE(reference.slice(live_address, span_words) != reference.slice(serial_address, span_words));
+    REQUIRE(reference.slice(live_address, span_words) !=
+            reference.slice(serial_address, span_words));
     TempDir dir;
     Sim sim(dir, options);
     {

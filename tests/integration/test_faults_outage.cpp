@@ -72,7 +72,8 @@ long long ms(Clock::duration d) {
 }
 
 // The circuit is open: once a read has found the device away, every later failing read is
-// DEVICE_UNAVAILABLE within the fail-fast bound. The first failure may take longer (it discovers the outage).
+// DEVICE_UNAVAILABLE within the fail-fast bound. The first failure may take longer (it discovers
+// the outage).
 void check_fails_fast(const std::vector<Probe>& probes) {
     bool found_outage = false;
     int fast = 0;

@@ -45,7 +45,8 @@ Memory memory_of(pid_t pid) {
         if (line.starts_with("VmRSS:")) m.resident_kb = std::stoll(line.substr(6));
     }
     const std::filesystem::path fd_dir = "/proc/" + std::to_string(pid) + "/fd";
-    m.fds = std::distance(std::filesystem::directory_iterator(fd_dir), std::filesystem::directory_iterator{});
+    m.fds = std::distance(std::filesystem::directory_iterator(fd_dir),
+                          std::filesystem::directory_iterator{});
     return m;
 }
 
@@ -63,9 +64,12 @@ struct GoodClient {
             const auto start = std::chrono::steady_clock::now();
             auto answer = client.read_registers(4, 0x18, 4);
             round_trips_us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
-                                         std::chrono::steady_clock::now() - start).count());
-            if (answer && answer->values == expected) ++right;
-            else ++wrong;
+                                         std::chrono::steady_clock::now() - start)
+                                         .count());
+            if (answer && answer->values == expected)
+                ++right;
+            else
+                ++wrong;
         }
     }
     std::int64_t p99_us() {
@@ -77,9 +81,10 @@ struct GoodClient {
 
 // The good client beside an attack: started with the stack, judged at the end.
 class Scene {
-public:
+  public:
     Scene() : reference_(read_reference(sim_.uri())), gateway_(dir_, sim_.uri()) {
-        thread_ = std::jthread([this] { good_.run(gateway_.endpoint(), reference_.slice(0x18, 4)); });
+        thread_ =
+            std::jthread([this] { good_.run(gateway_.endpoint(), reference_.slice(0x18, 4)); });
         REQUIRE(wait_until([&] { return good_.right > 5; }, 10s));
         before_ = memory_of(gateway_.process().pid());
     }
@@ -100,17 +105,18 @@ public:
         good_.stop = true;
         thread_.join();
         const auto after = now();
-        std::printf("[%s] gateway VmHWM %lld -> %lld kB, VmRSS %lld -> %lld kB, fds %lld -> %lld; "
-                    "good client %d right, %d wrong, p99 %lld us\n",
-                    name, static_cast<long long>(before_.peak_kb), static_cast<long long>(after.peak_kb),
-                    static_cast<long long>(before_.resident_kb), static_cast<long long>(after.resident_kb),
-                    static_cast<long long>(before_.fds), static_cast<long long>(after.fds), good_.right.load(),
-                    good_.wrong.load(), static_cast<long long>(good_.p99_us()));
+        std::printf(
+            "[%s] gateway VmHWM %lld -> %lld kB, VmRSS %lld -> %lld kB, fds %lld -> %lld; "
+            "good client %d right, %d wrong, p99 %lld us\n",
+            name, static_cast<long long>(before_.peak_kb), static_cast<long long>(after.peak_kb),
+            static_cast<long long>(before_.resident_kb), static_cast<long long>(after.resident_kb),
+            static_cast<long long>(before_.fds), static_cast<long long>(after.fds),
+            good_.right.load(), good_.wrong.load(), static_cast<long long>(good_.p99_us()));
         CHECK(good_.wrong == 0);
         return after;
     }
 
-private:
+  private:
     TempDir dir_;
     Sim sim_{dir_};
     Reference reference_;
@@ -122,7 +128,8 @@ private:
     client::GatewayClient judge_{judge_context_, {gateway_.endpoint(), "judge"}};
 };
 
-zmq::socket_t dealer(zmq::context_t& context, const std::string& endpoint, const std::string& routing_id = {}) {
+zmq::socket_t dealer(zmq::context_t& context, const std::string& endpoint,
+                     const std::string& routing_id = {}) {
     zmq::socket_t socket(context, zmq::socket_type::dealer);
     socket.set(zmq::sockopt::linger, 0);
     if (!routing_id.empty()) socket.set(zmq::sockopt::routing_id, routing_id);
@@ -141,14 +148,16 @@ std::optional<v1::Reply> receive(zmq::socket_t& socket, std::chrono::millisecond
         frames.push_back(std::move(frame));
     }
     v1::Reply reply;
-    if (frames.empty() || !reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())))
+    if (frames.empty() ||
+        !reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())))
         return std::nullopt;
     return reply;
 }
 
 // Sends `frames` frames of `frame_bytes` each (all pointing at one buffer: the attack costs its
 // sender no memory) and then `payload` as the last frame.
-void send_wide(zmq::socket_t& socket, const std::string& block, int frames, const std::string& payload) {
+void send_wide(zmq::socket_t& socket, const std::string& block, int frames,
+               const std::string& payload) {
     for (int i = 0; i < frames; ++i) {
         zmq::message_t frame(const_cast<char*>(block.data()), block.size(), nullptr, nullptr);
         if (!socket.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return;
@@ -182,13 +191,15 @@ TEST_CASE("a message over the size bound is dropped unread, whatever its frames"
     // Each attacker stays connected until the gateway has dropped all it sent: the sockets do
     // not linger, and a slow gateway (a sanitizer build) may not have read 128 MiB in a second.
     const auto dropped_since = [&](std::uint64_t before, std::uint64_t count) {
-        return wait_until([&] { return scene.counters().oversize_messages() >= before + count; }, 60s);
+        return wait_until([&] { return scene.counters().oversize_messages() >= before + count; },
+                          60s);
     };
     {
         // 32 requests, each behind 1000 envelope frames of 4 KiB (4 MiB of envelope each).
         const auto before = scene.counters().oversize_messages();
         auto attacker = dealer(context, scene.endpoint());
-        for (std::uint64_t id = 1; id <= 32; ++id) send_wide(attacker, block, 1000, read_payload(id));
+        for (std::uint64_t id = 1; id <= 32; ++id)
+            send_wide(attacker, block, 1000, read_payload(id));
         CHECK(dropped_since(before, 32));
         CHECK_FALSE(receive(attacker, 500ms).has_value());
     }
@@ -221,8 +232,8 @@ std::string padded_id(int i) {
 }
 
 // One read from a new client; the reply.
-v1::Reply read_as(zmq::context_t& context, const std::string& endpoint, const std::string& routing_id,
-                  const std::string& name) {
+v1::Reply read_as(zmq::context_t& context, const std::string& endpoint,
+                  const std::string& routing_id, const std::string& name) {
     auto socket = dealer(context, endpoint, routing_id);
     socket.send(zmq::buffer(read_payload(1, name)), zmq::send_flags::none);
     auto reply = receive(socket, 5s);
@@ -235,7 +246,8 @@ TEST_CASE("status stays small: client names and the client table are bounded") {
     zmq::context_t context;
     // 300 clients with 200-byte routing ids and 64-byte names, then 300 more with 4000-byte names.
     for (int i = 0; i < 300; ++i) {
-        const auto reply = read_as(context, scene.endpoint(), padded_id(i), std::string(64, static_cast<char>('a' + i % 26)));
+        const auto reply = read_as(context, scene.endpoint(), padded_id(i),
+                                   std::string(64, static_cast<char>('a' + i % 26)));
         CHECK(reply.has_registers());
     }
     int refused = 0;
@@ -248,7 +260,10 @@ TEST_CASE("status stays small: client names and the client table are bounded") {
     {
         auto socket = dealer(context, scene.endpoint());
         // Appended by hand (field 2, 11 bytes): protobuf would not serialize it.
-        const auto bad_name = read_payload(3, "") + std::string("\x12\x0b" "bad \xff\xfe name", 13);
+        const auto bad_name = read_payload(3, "") + std::string(
+                                                        "\x12\x0b"
+                                                        "bad \xff\xfe name",
+                                                        13);
         socket.send(zmq::buffer(bad_name), zmq::send_flags::none);
         const auto reply = receive(socket, 5s);
         CHECK(reply.has_value());
@@ -332,7 +347,8 @@ TEST_CASE("replies never vanish: a client with many requests in flight gets each
         auto client = pipeliner();
         for (std::uint64_t id = 1; id <= 1024; ++id)
             REQUIRE(client.send(zmq::buffer(live_block(id)), zmq::send_flags::none));
-        REQUIRE(wait_until([&] { return scene.counters().requests() >= counters_before.requests() + 1024; }, 60s));
+        REQUIRE(wait_until(
+            [&] { return scene.counters().requests() >= counters_before.requests() + 1024; }, 60s));
         std::set<std::uint64_t> ids;
         int values = 0;
         while (ids.size() < 1024) {

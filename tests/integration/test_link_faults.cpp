@@ -237,7 +237,9 @@ TEST_CASE("an exception code outside 1-11 reaches the client as it is, after one
 
 // ------------------------------------------------------------------------ oversized FC16
 
-TEST_CASE("FC16 with more than 123 values is INVALID_REQUEST, or beyond the message bound dropped, and harms nothing") {
+TEST_CASE(
+    "FC16 with more than 123 values is INVALID_REQUEST, or beyond the message bound dropped, and "
+    "harms nothing") {
     const Reference reference = frozen_reference();
     TempDir dir;
     // --accept-fc16 and a rule allowing every non-EEPROM register to any client (the default

@@ -32,15 +32,18 @@ std::map<v1::ErrorCode, int> tally_replies(client::GatewayClient& client, std::s
     for (std::size_t i = 0; i < expected; ++i) {
         auto reply = client.receive(10s);
         REQUIRE(reply.has_value());
-        if (reply->has_error()) ++errors[reply->error().code()];
-        else ++ok;
+        if (reply->has_error())
+            ++errors[reply->error().code()];
+        else
+            ++ok;
     }
     return errors;
 }
 
 }  // namespace
 
-TEST_CASE_FIXTURE(SlowDevice<200>, "a full client queue answers BUSY and those requests never reach the device") {
+TEST_CASE_FIXTURE(SlowDevice<200>,
+                  "a full client queue answers BUSY and those requests never reach the device") {
     client::GatewayClient client(context, {gateway.endpoint(), "flood"});
     // Network registers: outside every read-ahead block, so no two of these merge.
     for (std::uint32_t i = 0; i < 6; ++i) client.send(read_request(4, 0x1000 + i, 1));
@@ -51,7 +54,9 @@ TEST_CASE_FIXTURE(SlowDevice<200>, "a full client queue answers BUSY and those r
     CHECK(sim.final_stat("transactions") == ok);
 }
 
-TEST_CASE_FIXTURE(SlowDevice<300>, "a request whose deadline passes in the queue gets DEADLINE_EXCEEDED, not the device") {
+TEST_CASE_FIXTURE(
+    SlowDevice<300>,
+    "a request whose deadline passes in the queue gets DEADLINE_EXCEEDED, not the device") {
     client::GatewayClient slow(context, {gateway.endpoint(), "slow"});
     client::GatewayClient hurried(context, {gateway.endpoint(), "hurried"});
     // Two network registers: no read-ahead block holds them, so they cannot share a transaction.

@@ -12,20 +12,23 @@ namespace {
 void check_denied(const client::Result<client::Done>& result, const std::string& hint) {
     REQUIRE_FALSE(result.ok());
     CHECK(result.failure().code == v1::WRITE_DENIED);
-    CHECK_MESSAGE(result.failure().message.find(hint) != std::string::npos, result.failure().message);
+    CHECK_MESSAGE(result.failure().message.find(hint) != std::string::npos,
+                  result.failure().message);
 }
 
 }  // namespace
 
-TEST_CASE_FIXTURE(SimGateway<>, "the default write policy: profile writes for tristar-ctl pass, everything else is denied") {
+TEST_CASE_FIXTURE(
+    SimGateway<>,
+    "the default write policy: profile writes for tristar-ctl pass, everything else is denied") {
     client::GatewayClient ctl(context, {gateway.endpoint(), "tristar-ctl"});
     client::GatewayClient bridge(context, {gateway.endpoint(), "tristar-bridge"});
 
-    check_denied(ctl.write_coil(3, true), "0x0003");              // no rule for coil 3
-    check_denied(ctl.write_coil(0, false), "0x0000");             // equalize is set-only
-    check_denied(bridge.write_coil(2, true), "tristar-bridge");   // client not allowed
-    check_denied(ctl.write_register(0xE000, 1), "EEPROM");        // EEPROM without opt-in
-    check_denied(ctl.write_register(0x30, 1), "0x0030");          // DIP switches: read-only
+    check_denied(ctl.write_coil(3, true), "0x0003");                     // no rule for coil 3
+    check_denied(ctl.write_coil(0, false), "0x0000");                    // equalize is set-only
+    check_denied(bridge.write_coil(2, true), "tristar-bridge");          // client not allowed
+    check_denied(ctl.write_register(0xE000, 1), "EEPROM");               // EEPROM without opt-in
+    check_denied(ctl.write_register(0x30, 1), "0x0030");                 // DIP switches: read-only
     check_denied(ctl.write_registers(0x58, {1, 2, 3, 4, 5}), "0x005C");  // runs past 0x5B
 
     REQUIRE(ctl.write_coil(2, true).ok());  // charge disconnect: allowed

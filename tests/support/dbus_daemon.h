@@ -10,7 +10,7 @@
 namespace tristar::test {
 
 class DbusDaemon {
-public:
+  public:
     // Starts the daemon with a session-bus configuration listening on a socket in `dir`; returns
     // when it printed its address (it is then accepting connections).
     explicit DbusDaemon(const TempDir& dir);
@@ -23,7 +23,7 @@ public:
     const std::string& address() const { return address_; }
     pid_t pid() const { return process_->pid(); }
 
-private:
+  private:
     std::unique_ptr<Process> process_;
     std::string address_;
 };

@@ -18,7 +18,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, int out_fd, const std::string& err_file) {
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, int out_fd,
+                             const std::string& err_file) {
     ::dup2(out_fd, STDOUT_FILENO);
     if (!err_file.empty()) {
         const int fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -68,8 +69,10 @@ Process::Process(std::vector<std::string> argv, std::string stderr_file) {
 }
 
 Process::Process(Process&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), out_fd_(std::exchange(other.out_fd_, -1)),
-      buffer_(std::move(other.buffer_)), exit_code_(other.exit_code_) {}
+    : pid_(std::exchange(other.pid_, -1)),
+      out_fd_(std::exchange(other.out_fd_, -1)),
+      buffer_(std::move(other.buffer_)),
+      exit_code_(other.exit_code_) {}
 
 Process::~Process() {
     if (pid_ > 0) stop(std::chrono::seconds{3});
@@ -85,13 +88,15 @@ std::optional<std::string> Process::read_line(std::chrono::milliseconds timeout)
             buffer_.erase(0, nl + 1);
             return line;
         }
-        if (Clock::now() >= until || !fill(out_fd_, buffer_, left_until(until))) return std::nullopt;
+        if (Clock::now() >= until || !fill(out_fd_, buffer_, left_until(until)))
+            return std::nullopt;
     }
 }
 
 std::string Process::read_all(std::chrono::milliseconds timeout) {
     const auto until = Clock::now() + timeout;
-    while (Clock::now() < until && fill(out_fd_, buffer_, left_until(until))) {}
+    while (Clock::now() < until && fill(out_fd_, buffer_, left_until(until))) {
+    }
     return std::exchange(buffer_, {});
 }
 
@@ -132,8 +137,11 @@ int Process::stop(std::chrono::milliseconds grace) {
 
 std::string executable(const std::string& name) {
     static const std::pair<const char*, const char*> places[] = {
-        {"tristar-sim", "sim"}, {"tristar-gatewayd", "daemon"}, {"tristar-ctl", "ctl"},
-        {"tristar-bridge", "bridge"}, {"venus-settings-standin", "../tests/support"}};
+        {"tristar-sim", "sim"},
+        {"tristar-gatewayd", "daemon"},
+        {"tristar-ctl", "ctl"},
+        {"tristar-bridge", "bridge"},
+        {"venus-settings-standin", "../tests/support"}};
     for (const auto& [exe, dir] : places)
         if (name == exe) return std::string{TRISTAR_BIN_DIR} + "/" + dir + "/" + exe;
     return std::string{TRISTAR_BIN_DIR} + "/../publisher/" + name;

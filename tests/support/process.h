@@ -11,7 +11,7 @@
 namespace tristar::test {
 
 class Process {
-public:
+  public:
     // stdout is captured; stderr goes to `stderr_file` when given, else is inherited.
     explicit Process(std::vector<std::string> argv, std::string stderr_file = {});
     ~Process();  // stops the process if it still runs
@@ -31,7 +31,7 @@ public:
     int stop(std::chrono::milliseconds grace = std::chrono::seconds{5});
     void signal(int sig);
 
-private:
+  private:
     pid_t pid_ = -1;
     int out_fd_ = -1;
     std::string buffer_;
@@ -47,6 +47,7 @@ struct Ran {
     std::string out;
     std::string err;
 };
-Ran run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds{30});
+Ran run(const std::vector<std::string>& argv,
+        std::chrono::milliseconds timeout = std::chrono::seconds{30});
 
 }  // namespace tristar::test

@@ -15,9 +15,11 @@ PtyPair::PtyPair() {
     TempDir scratch;
     const auto log = scratch.file("socat.log");
     socat_ = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"}, log);
+        std::vector<std::string>{"/usr/bin/socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"},
+        log);
     std::smatch match;
-    const std::regex pty_re{R"(PTY is (/dev/pts/\d+)[\s\S]*PTY is (/dev/pts/\d+)[\s\S]*starting data)"};
+    const std::regex pty_re{
+        R"(PTY is (/dev/pts/\d+)[\s\S]*PTY is (/dev/pts/\d+)[\s\S]*starting data)"};
     const bool ready = wait_until(
         [&] {
             const auto text = read_file(log);

@@ -11,12 +11,12 @@ namespace tristar::test {
 
 // A pair of connected pseudo-terminals made by socat.
 class PtyPair {
-public:
+  public:
     PtyPair();
     std::string first;   // the simulator's end
     std::string second;  // the gateway's end
 
-private:
+  private:
     std::unique_ptr<Process> socat_;
 };
 

@@ -24,13 +24,18 @@ void stop_cleanly(Process& process, const std::string& log_file) {
     if (process.pid() <= 0) return;
     const int code = process.stop();
     const auto log = read_file(log_file);
-    INFO("exit code " << code << "; log ends with:\n" << log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+    INFO("exit code " << code << "; log ends with:\n"
+                      << log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
     CHECK(code == 0);
 }
 
-Sim::~Sim() { stop_cleanly(*process_, log_file_); }
+Sim::~Sim() {
+    stop_cleanly(*process_, log_file_);
+}
 
-Gatewayd::~Gatewayd() { stop_cleanly(*process_, log_file_); }
+Gatewayd::~Gatewayd() {
+    stop_cleanly(*process_, log_file_);
+}
 
 Sim::Sim(const TempDir& dir, SimOptions options)
     : log_file_(dir.file("sim.log")), stats_file_(dir.file("sim-stats.json")) {
@@ -48,7 +53,9 @@ Sim::Sim(const TempDir& dir, SimOptions options)
     uri_ = options.rtu ? "rtu://" + pty_->second : line;
 }
 
-std::string Sim::stats_text() const { return read_file(stats_file_); }
+std::string Sim::stats_text() const {
+    return read_file(stats_file_);
+}
 
 std::optional<std::int64_t> Sim::stat(const std::string& key) const {
     return json_number(stats_text(), key);

@@ -20,7 +20,7 @@ struct SimOptions {
 };
 
 class Sim {
-public:
+  public:
     Sim(const TempDir& dir, SimOptions options = {});
     ~Sim();  // stops the simulator and checks that it exited cleanly (0, no sanitizer report)
     const std::string& uri() const { return uri_; }  // tcp://127.0.0.1:PORT or rtu:///dev/pts/N
@@ -31,7 +31,7 @@ public:
     Process& process() { return *process_; }
     std::string stats_text() const;
 
-private:
+  private:
     std::unique_ptr<PtyPair> pty_;
     std::unique_ptr<Process> process_;
     std::string log_file_;
@@ -40,16 +40,17 @@ private:
 };
 
 class Gatewayd {
-public:
+  public:
     // `device` as the gateway's --device, `toml` the whole config file (test_config() by default).
-    Gatewayd(const TempDir& dir, const std::string& device, const std::string& toml = test_config());
+    Gatewayd(const TempDir& dir, const std::string& device,
+             const std::string& toml = test_config());
     ~Gatewayd();  // stops the gateway and checks that it exited cleanly
     // The defaults a user runs; only the log is quieter (warnings).
     static std::string test_config();
     const std::string& endpoint() const { return endpoint_; }
     Process& process() { return *process_; }
 
-private:
+  private:
     std::unique_ptr<Process> process_;
     std::string log_file_;
     std::string endpoint_;

@@ -11,7 +11,7 @@
 namespace tristar::test {
 
 class TzGuard {
-public:
+  public:
     explicit TzGuard(const char* tz) {
         if (const char* old = std::getenv("TZ")) old_ = old;
         ::setenv("TZ", tz, 1);
@@ -28,7 +28,7 @@ public:
     TzGuard(const TzGuard&) = delete;
     TzGuard& operator=(const TzGuard&) = delete;
 
-private:
+  private:
     std::optional<std::string> old_;
 };
 

@@ -46,5 +46,4 @@ inline std::filesystem::path example_config() {
            "tristar-gatewayd.toml";
 }
 
-
 }  // namespace tristar::gateway::test

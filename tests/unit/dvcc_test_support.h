@@ -11,7 +11,6 @@
 
 namespace tristar::publisher::dvcc_test {
 
-
 using namespace std::chrono_literals;
 
 inline constexpr std::uint16_t mppt = 5;
@@ -28,7 +27,8 @@ inline DeviceView bulk(double target_v = 28.8, bool disconnected = false) {
     return DeviceView{180.0, target_v, mppt, disconnected};
 }
 
-inline void dvcc_writes(Dvcc& dvcc, SteadyTime now, double volts, double amps, std::int32_t mode = 5) {
+inline void dvcc_writes(Dvcc& dvcc, SteadyTime now, double volts, double amps,
+                        std::int32_t mode = 5) {
     REQUIRE(dvcc.set("/Link/NetworkMode", mode, now) == set_result::accepted);
     REQUIRE(dvcc.set("/Link/ChargeVoltage", volts, now) == set_result::accepted);
     REQUIRE(dvcc.set("/Link/ChargeCurrent", amps, now) == set_result::accepted);

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "publisher/history.h"
 #include "gateway/base/local_zone.h"
+#include "publisher/history.h"
 #include "publisher/history_items.h"
 #include "tests/support/tz_guard.h"
 
@@ -26,7 +26,9 @@ inline TimePoint utc(int y, unsigned m, unsigned d, int h = 0, int min = 0, int 
     return sys_days{year{y} / month{m} / day{d}} + hours{h} + minutes{min} + seconds{s};
 }
 
-inline sys_days date(int y, unsigned m, unsigned d) { return sys_days{year{y} / month{m} / day{d}}; }
+inline sys_days date(int y, unsigned m, unsigned d) {
+    return sys_days{year{y} / month{m} / day{d}};
+}
 
 // A zone with one fixed offset.
 struct FixedZone final : LocalZone {
@@ -57,7 +59,8 @@ inline Sample power_at(TimePoint t, double watts, int charge_state = 5) {
 
 // A sample in absorption (charge state 6) with every live value the history keeps a daily
 // extreme of, and 1230 Wh yield so far today.
-inline Sample absorbing_at(TimePoint t, double watts, double pv_v, double battery_v, double battery_a) {
+inline Sample absorbing_at(TimePoint t, double watts, double pv_v, double battery_v,
+                           double battery_a) {
     Sample s = power_at(t, watts, 6);
     s.pv_v = pv_v;
     s.battery_v = battery_v;
@@ -68,13 +71,15 @@ inline Sample absorbing_at(TimePoint t, double watts, double pv_v, double batter
 
 // The value of `path` among `items`; nothing when no item has that path.
 inline const HistoryValue* find(const std::vector<HistoryItem>& items, const std::string& path) {
-    const auto it = std::find_if(items.begin(), items.end(), [&](const auto& i) { return i.path == path; });
+    const auto it =
+        std::find_if(items.begin(), items.end(), [&](const auto& i) { return i.path == path; });
     return it == items.end() ? nullptr : &it->value;
 }
 
 // What the device's registers say: whc_daily (Wh), the charge state (5 MPPT, 3 NIGHT), and
 // optionally kwhc_t (kWh) and fault_daily.
-inline Sample device_at(TimePoint t, double whc_wh, int charge_state = 5, std::optional<double> kwh_total = {},
+inline Sample device_at(TimePoint t, double whc_wh, int charge_state = 5,
+                        std::optional<double> kwh_total = {},
                         std::optional<std::uint16_t> faults_daily = {}) {
     Sample s;
     s.time = t;
@@ -86,7 +91,8 @@ inline Sample device_at(TimePoint t, double whc_wh, int charge_state = 5, std::o
 }
 
 // The same counter value every `step` from `from` to `to` inclusive (a frozen night).
-inline void hold(DailyHistory& h, TimePoint from, TimePoint to, seconds step, double whc_wh, int charge_state = 3) {
+inline void hold(DailyHistory& h, TimePoint from, TimePoint to, seconds step, double whc_wh,
+                 int charge_state = 3) {
     for (TimePoint t = from; t <= to; t += step) h.add(device_at(t, whc_wh, charge_state));
 }
 

@@ -2,12 +2,13 @@
 // What the simulator model and engine tests share: a model at an hour of the day, readers of its
 // registers and coils, requests and their PDUs, and a PDU runner.
 #include <doctest/doctest.h>
-
 #include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <vector>
+
 #include "gateway/sim/addresses.h"
 #include "gateway/sim/device_model.h"
 #include "gateway/sim/modbus_service.h"

@@ -1,12 +1,11 @@
 // [auth]: the config's tables, the ZAP decisions (CURVE keys, ipc peer credentials) and the
 // key files.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 #include "gateway/client/curve_keys.h"
 #include "gateway/daemon/config.h"
@@ -21,7 +20,9 @@ namespace {
 const std::string key_a = tristar::client::generate_key_pair().public_key;
 const std::string key_b = tristar::client::generate_key_pair().public_key;
 
-AuthConfig auth_of(const std::string& toml) { return parse_config(toml, "gatewayd.toml").auth; }
+AuthConfig auth_of(const std::string& toml) {
+    return parse_config(toml, "gatewayd.toml").auth;
+}
 
 ZapRequest curve_request(const std::string& z85_key) {
     return ZapRequest{curve_zap_domain, "127.0.0.1", "CURVE", tristar::client::key_bytes(z85_key)};
@@ -62,27 +63,33 @@ TEST_CASE("[auth] with CURVE endpoints, clients and ipc peers") {
     REQUIRE(auth.ipc_peers.size() == 2);
     CHECK(auth.ipc_peers[0] == IpcPeer{"tristar-ctl", 0u, std::nullopt});
     CHECK(auth.ipc_peers[1] == IpcPeer{"operators", std::nullopt, 1234u});
-    CHECK(auth_of("[auth]\nunauthenticated_writes = true\n[[auth.ipc_peers]]\nname = \"x\"\nuid = 5\n")
+    CHECK(auth_of(
+              "[auth]\nunauthenticated_writes = true\n[[auth.ipc_peers]]\nname = \"x\"\nuid = 5\n")
               .unauthenticated_may_write());
 }
 
 TEST_CASE("[auth] errors name the line and the key") {
-    CHECK(failure_of("[auth]\ncurve_endpoints = [\"tcp://127.0.0.1:0\"]\n").key == "auth.curve_endpoints");
+    CHECK(failure_of("[auth]\ncurve_endpoints = [\"tcp://127.0.0.1:0\"]\n").key ==
+          "auth.curve_endpoints");
     CHECK(failure_of("[auth]\ncurve_endpoints = [\"udp://x\"]\n").key == "auth.curve_endpoints");
     const auto bad_key = failure_of("[[auth.clients]]\nname = \"x\"\npublic_key = \"nope\"\n");
     CHECK(bad_key.key == "auth.clients[0].public_key");
     CHECK(bad_key.line == 3);
-    CHECK(failure_of("[[auth.clients]]\npublic_key = \"" + key_a + "\"\n").what.find("needs name") !=
-          std::string::npos);
-    const auto twice = failure_of("[[auth.clients]]\nname = \"a\"\npublic_key = \"" + key_a +
-                                  "\"\n[[auth.clients]]\nname = \"b\"\npublic_key = \"" + key_a + "\"\n");
+    CHECK(
+        failure_of("[[auth.clients]]\npublic_key = \"" + key_a + "\"\n").what.find("needs name") !=
+        std::string::npos);
+    const auto twice =
+        failure_of("[[auth.clients]]\nname = \"a\"\npublic_key = \"" + key_a +
+                   "\"\n[[auth.clients]]\nname = \"b\"\npublic_key = \"" + key_a + "\"\n");
     CHECK(twice.what.find("listed twice") != std::string::npos);
-    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\n").what.find("needs uid, user, gid or group") !=
-          std::string::npos);
-    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\nuid = 0\nuser = \"root\"\n").key == "auth.ipc_peers[0].user");
-    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\nuser = \"no-such-user-here\"\n").what.find("no such user") !=
-          std::string::npos);
-    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\nuid = 0\nshell = 1\n").key == "auth.ipc_peers[0].shell");
+    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\n")
+              .what.find("needs uid, user, gid or group") != std::string::npos);
+    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\nuid = 0\nuser = \"root\"\n").key ==
+          "auth.ipc_peers[0].user");
+    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\nuser = \"no-such-user-here\"\n")
+              .what.find("no such user") != std::string::npos);
+    CHECK(failure_of("[[auth.ipc_peers]]\nname = \"x\"\nuid = 0\nshell = 1\n").key ==
+          "auth.ipc_peers[0].shell");
     CHECK(failure_of("[auth]\nunauthenticated_writes = 1\n").key == "auth.unauthenticated_writes");
 }
 
@@ -112,7 +119,9 @@ TEST_CASE("ipc: the peer's uid and gid from the ZAP address") {
     AuthConfig auth;
     auth.ipc_peers = {{"root-ctl", 0u, std::nullopt}, {"operators", std::nullopt, 100u}};
     const ZapPolicy policy(auth);
-    auto ipc = [&](const std::string& address) { return policy.judge(ZapRequest{ipc_zap_domain, address, "NULL", ""}); };
+    auto ipc = [&](const std::string& address) {
+        return policy.judge(ZapRequest{ipc_zap_domain, address, "NULL", ""});
+    };
     CHECK(ipc("localhost:0:0:1").user_id == "root-ctl");
     CHECK(ipc("localhost:1000:100:1").user_id == "operators");
     CHECK_FALSE(ipc("localhost:1000:1000:1").allowed);
@@ -124,15 +133,17 @@ TEST_CASE("ipc: the peer's uid and gid from the ZAP address") {
 }
 
 TEST_CASE("key files: a pair is written once; the public key follows from the secret one") {
-    const auto dir = std::filesystem::temp_directory_path() / ("tristar-keys-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("tristar-keys-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto pair = tristar::client::write_key_pair(dir / "k");
     CHECK(tristar::client::read_key_file(dir / "k.key") == pair.secret_key);
     CHECK(tristar::client::read_key_file(dir / "k.pub") == pair.public_key);
     CHECK(tristar::client::public_key_of(pair.secret_key) == pair.public_key);
-    const auto owner_only = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
-    const bool secret_is_private = (std::filesystem::status(dir / "k.key").permissions() & std::filesystem::perms::all) ==
-                                   owner_only;
+    const auto owner_only =
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+    const bool secret_is_private = (std::filesystem::status(dir / "k.key").permissions() &
+                                    std::filesystem::perms::all) == owner_only;
     CHECK(secret_is_private);
     CHECK_THROWS(tristar::client::write_key_pair(dir / "k"));
     std::ofstream(dir / "bad.key") << "not a key\n";

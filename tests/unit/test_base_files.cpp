@@ -1,7 +1,6 @@
 // gateway/base's file and socket helpers: replacing a file whole, a listening TCP socket and
 // SIGINT/SIGTERM as a pollable fd.
 #include <doctest/doctest.h>
-
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>

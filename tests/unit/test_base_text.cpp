@@ -20,7 +20,7 @@ TEST_CASE("edit_distance: equal strings are 0 apart; from the empty string, the 
 TEST_CASE("edit_distance counts insertions, deletions and substitutions") {
     CHECK(edit_distance("kitten", "sitting") == 3);
     CHECK(edit_distance("flaw", "lawn") == 2);
-    CHECK(edit_distance("max_age", "max_ag") == 1);   // a deletion
+    CHECK(edit_distance("max_age", "max_ag") == 1);    // a deletion
     CHECK(edit_distance("max_age", "max_agee") == 1);  // an insertion
     CHECK(edit_distance("unit", "unix") == 1);         // a substitution
     CHECK(edit_distance("ab", "ba") == 2);             // a swap is two steps

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <string>
 
-#include "gateway/bridge/config.h"
 #include "gateway/base/config_file.h"
+#include "gateway/bridge/config.h"
 
 using namespace std::chrono_literals;
 using namespace tristar::bridge;

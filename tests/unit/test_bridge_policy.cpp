@@ -5,9 +5,9 @@
 
 #include <vector>
 
-#include "gateway/bridge/connection_policy.h"
 #include "gateway/base/log_limit.h"
 #include "gateway/base/rate_limiter.h"
+#include "gateway/bridge/connection_policy.h"
 
 using namespace std::chrono_literals;
 using namespace tristar::bridge;
@@ -138,11 +138,11 @@ TEST_CASE("log limit: the first line of a window is logged, the rest counted unt
     tristar::LogLimit limit("[test] lines", 60s);
     CHECK(limit.allow(t0));
     for (int i = 1; i < 100; ++i) CHECK_FALSE(limit.allow(t0 + i * 100ms));
-    limit.flush(t0 + 59s);     // the window is still open: nothing yet
+    limit.flush(t0 + 59s);  // the window is still open: nothing yet
     CHECK_FALSE(limit.allow(t0 + 59s));
-    limit.flush(t0 + 61s);     // summarised; the next window starts
+    limit.flush(t0 + 61s);  // summarised; the next window starts
     CHECK_FALSE(limit.allow(t0 + 62s));
-    limit.flush(t0 + 122s);    // summarised again
-    limit.flush(t0 + 200s);    // a quiet window ends the limit
+    limit.flush(t0 + 122s);  // summarised again
+    limit.flush(t0 + 200s);  // a quiet window ends the limit
     CHECK(limit.allow(t0 + 201s));
 }

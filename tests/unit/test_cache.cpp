@@ -17,9 +17,11 @@ TEST_CASE("a cached span is served only when every word is present and young eno
     auto hit = cache.lookup({Table::holding, 1, 0x19, 2}, t0 + 500ms, 1000ms);
     REQUIRE(hit.has_value());
     CHECK(*hit == std::vector<std::uint16_t>{11, 12});
-    CHECK(cache.lookup({Table::holding, 1, 0x19, 2}, t0 + 1000ms, 1000ms).has_value());  // exactly max_age
+    CHECK(cache.lookup({Table::holding, 1, 0x19, 2}, t0 + 1000ms, 1000ms)
+              .has_value());  // exactly max_age
     CHECK_FALSE(cache.lookup({Table::holding, 1, 0x19, 2}, t0 + 1001ms, 1000ms).has_value());
-    CHECK_FALSE(cache.lookup({Table::holding, 1, 0x17, 2}, t0, 1000ms).has_value());  // 0x17 never read
+    CHECK_FALSE(
+        cache.lookup({Table::holding, 1, 0x17, 2}, t0, 1000ms).has_value());  // 0x17 never read
     CHECK_FALSE(cache.lookup({Table::holding, 2, 0x18, 1}, t0, 1000ms).has_value());  // other unit
     CHECK_FALSE(cache.lookup({Table::coils, 1, 0x18, 1}, t0, 1000ms).has_value());    // other table
 }
@@ -32,7 +34,8 @@ TEST_CASE("newer reads replace older words; invalidation drops them") {
     cache.store({Table::holding, 1, 0, 3}, old_words, t0);
     cache.store({Table::holding, 1, 1, 1}, new_words, t0 + 2s);
     CHECK(*cache.lookup({Table::holding, 1, 1, 1}, t0 + 2s, 0ms) == std::vector<std::uint16_t>{9});
-    CHECK_FALSE(cache.lookup({Table::holding, 1, 0, 3}, t0 + 2s, 1s).has_value());  // word 0 too old
+    CHECK_FALSE(
+        cache.lookup({Table::holding, 1, 0, 3}, t0 + 2s, 1s).has_value());  // word 0 too old
     cache.invalidate({Table::holding, 1, 1, 1});
     CHECK_FALSE(cache.lookup({Table::holding, 1, 1, 1}, t0 + 2s, 1h).has_value());
     CHECK(cache.lookup({Table::holding, 1, 0, 1}, t0 + 2s, 1h).has_value());
@@ -61,7 +64,8 @@ TEST_CASE("the TriStar profile: FC03 = FC04, FC01 = FC02, and its read-ahead blo
     CHECK(eeprom->address == 0xE0C0);  // the serial's documented run, nothing around it
     CHECK(eeprom->end() == 0xE0C4u);
     CHECK_FALSE(widen({Table::holding, 1, 0x1000, 1}, profile, 125).has_value());  // network: no
-    CHECK_FALSE(widen({Table::holding, 1, 0x005A, 4}, profile, 125).has_value());  // runs past the block
+    CHECK_FALSE(
+        widen({Table::holding, 1, 0x005A, 4}, profile, 125).has_value());  // runs past the block
     CHECK_FALSE(widen({Table::coils, 1, 0x10FF, 1}, profile, 2000).has_value());
 }
 

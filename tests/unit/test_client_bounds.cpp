@@ -22,22 +22,22 @@ std::span<const std::uint8_t> bytes_of(const std::string& text) {
 TEST_CASE("UTF-8: well-formed text passes") {
     CHECK(is_utf8(""));
     CHECK(is_utf8("tristar-ctl"));
-    CHECK(is_utf8("K\xc3\xbche"));               // Kühe
-    CHECK(is_utf8("\xe2\x82\xac"));              // euro sign
-    CHECK(is_utf8("\xf0\x9f\x94\x8b"));          // U+1F50B
-    CHECK(is_utf8("\xf4\x8f\xbf\xbf"));          // U+10FFFF
+    CHECK(is_utf8("K\xc3\xbche"));       // Kühe
+    CHECK(is_utf8("\xe2\x82\xac"));      // euro sign
+    CHECK(is_utf8("\xf0\x9f\x94\x8b"));  // U+1F50B
+    CHECK(is_utf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
 }
 
 TEST_CASE("UTF-8: stray, cut, overlong, surrogate and out-of-range sequences fail") {
     CHECK_FALSE(is_utf8("\xff"));
-    CHECK_FALSE(is_utf8("\x80"));                // continuation without a lead
-    CHECK_FALSE(is_utf8("a\xc3"));               // cut at the end
-    CHECK_FALSE(is_utf8("\xc3\x28"));            // bad continuation
-    CHECK_FALSE(is_utf8("\xc0\xaf"));            // overlong '/'
-    CHECK_FALSE(is_utf8("\xe0\x80\xaf"));        // overlong, three bytes
-    CHECK_FALSE(is_utf8("\xf0\x80\x80\xaf"));    // overlong, four bytes
-    CHECK_FALSE(is_utf8("\xed\xa0\x80"));        // U+D800, a surrogate
-    CHECK_FALSE(is_utf8("\xf4\x90\x80\x80"));    // past U+10FFFF
+    CHECK_FALSE(is_utf8("\x80"));              // continuation without a lead
+    CHECK_FALSE(is_utf8("a\xc3"));             // cut at the end
+    CHECK_FALSE(is_utf8("\xc3\x28"));          // bad continuation
+    CHECK_FALSE(is_utf8("\xc0\xaf"));          // overlong '/'
+    CHECK_FALSE(is_utf8("\xe0\x80\xaf"));      // overlong, three bytes
+    CHECK_FALSE(is_utf8("\xf0\x80\x80\xaf"));  // overlong, four bytes
+    CHECK_FALSE(is_utf8("\xed\xa0\x80"));      // U+D800, a surrogate
+    CHECK_FALSE(is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
     CHECK_FALSE(is_utf8("\xf5\x80\x80\x80"));
 }
 
@@ -72,9 +72,11 @@ TEST_CASE("the request head is read without parsing: id and name, last one wins"
 }
 
 TEST_CASE("the request head: not protobuf at all is nothing") {
-    CHECK_FALSE(read_request_head(bytes_of(std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11))));
-    CHECK_FALSE(read_request_head(bytes_of(std::string("\x12\x10short", 7))));  // length past the end
-    CHECK_FALSE(read_request_head(bytes_of(std::string("\x08", 1))));           // cut varint
+    CHECK_FALSE(read_request_head(
+        bytes_of(std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11))));
+    CHECK_FALSE(
+        read_request_head(bytes_of(std::string("\x12\x10short", 7))));  // length past the end
+    CHECK_FALSE(read_request_head(bytes_of(std::string("\x08", 1))));   // cut varint
     const auto empty = read_request_head({});
     REQUIRE(empty.has_value());
     CHECK(empty->id == 0);
@@ -117,7 +119,8 @@ struct StatusOf {
     const std::string last_error;
 
     v1::Status operator()(const std::unordered_map<ClientId, ClientInfo>& clients) {
-        return make_status({config, link, "idle", 0, 1s, health, queues, clients, failures, last_error});
+        return make_status(
+            {config, link, "idle", 0, 1s, health, queues, clients, failures, last_error});
     }
 };
 
@@ -135,7 +138,8 @@ TEST_CASE("status lists the most recent clients within its bound and counts the 
 }
 
 TEST_CASE("a few clients are all listed") {
-    const auto status = StatusOf{}({{"x", {"tristar-ctl", 3, {}}}, {"y", {"tristar-publisher", 9, {}}}});
+    const auto status =
+        StatusOf{}({{"x", {"tristar-ctl", 3, {}}}, {"y", {"tristar-publisher", 9, {}}}});
     CHECK(status.clients_size() == 2);
     CHECK(status.clients_omitted() == 0);
 }

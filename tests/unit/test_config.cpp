@@ -1,4 +1,6 @@
 #include <doctest/doctest.h>
+#include <toml++/toml.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,9 +11,6 @@
 #include <string_view>
 #include <variant>
 
-#include <toml++/toml.h>
-#include <unistd.h>
-
 #include "gateway/daemon/config.h"
 #include "tests/unit/config_test_support.h"
 
@@ -19,7 +18,6 @@ using namespace std::chrono_literals;
 using namespace tristar::gateway;
 
 using namespace tristar::gateway::test;
-
 
 TEST_CASE("config: an empty file keeps every default") {
     const Config config = parse_config("", "empty.toml");
@@ -189,8 +187,9 @@ TEST_CASE("config: choices list what is allowed") {
     CHECK(failure_of("[device]\nconnection = \"always\"\n").what ==
           "gatewayd.toml:2: device.connection: must be one of auto, per-transaction, kept "
           "(got \"always\")");
-    CHECK(failure_of("[device]\nread_ahead = \"all\"\n").what ==
-          "gatewayd.toml:2: device.read_ahead: must be one of auto, block, small, off (got \"all\")");
+    CHECK(
+        failure_of("[device]\nread_ahead = \"all\"\n").what ==
+        "gatewayd.toml:2: device.read_ahead: must be one of auto, block, small, off (got \"all\")");
     CHECK(failure_of("[log]\nlevel = \"verbose\"\n").what ==
           "gatewayd.toml:2: log.level: must be one of trace, debug, info, warn, error, "
           "critical, off (got \"verbose\")");
@@ -282,9 +281,10 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
     const std::pair<std::string_view, std::vector<std::string_view>> keys[] = {
         {"device",
          {"uri", "unit", "response_timeout_ms", "byte_timeout_ms", "connect_timeout_ms",
-          "tcp_gap_ms", "rtu_pause_ms", "connect_settle_ms", "recovery_pause_ms", "read_retries", "connection",
-          "read_ahead",          "read_ahead_reprobe_ms", "backoff_min_ms", "backoff_max_ms"}},
-        {"scheduler", {"max_queue_per_client", "default_deadline_ms", "max_deadline_ms", "fair_share_after_ms"}},
+          "tcp_gap_ms", "rtu_pause_ms", "connect_settle_ms", "recovery_pause_ms", "read_retries",
+          "connection", "read_ahead", "read_ahead_reprobe_ms", "backoff_min_ms", "backoff_max_ms"}},
+        {"scheduler",
+         {"max_queue_per_client", "default_deadline_ms", "max_deadline_ms", "fair_share_after_ms"}},
         {"server", {"endpoints", "max_frame_bytes", "max_connections"}},
         {"log", {"level", "plain"}},
         {"write_policy", {"profile", "profile_clients", "allow_eeprom"}},

@@ -1,5 +1,7 @@
 // Config: the [write_policy] and [maintenance] tables.
 #include <doctest/doctest.h>
+#include <toml++/toml.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,9 +11,6 @@
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <toml++/toml.h>
-#include <unistd.h>
 
 #include "gateway/daemon/config.h"
 #include "tests/unit/config_test_support.h"
@@ -84,7 +83,10 @@ TEST_CASE("config: write rules in every form") {
     REQUIRE(rules.size() == 4);
     CHECK(rules[0] == WriteRule{Target::coil, 0, 0, {{1, 1}}, {"tristar-bridge"}});
     CHECK(rules[1] == WriteRule{Target::coil, 0x14, 0x15, {{1, 1}, {0, 0}, {1, 1}}, {"*"}});
-    CHECK(rules[2] == WriteRule{Target::holding_register, 0xE007, 0xE007, {{0, 0}, {65535, 65535}},
+    CHECK(rules[2] == WriteRule{Target::holding_register,
+                                0xE007,
+                                0xE007,
+                                {{0, 0}, {65535, 65535}},
                                 {"tristar-ctl", "b"}});
     CHECK(rules[3] == WriteRule{Target::holding_register, 0x58, 0x5B, {{0, 0xFFFF}}, {"ha"}});
 }
@@ -275,9 +277,8 @@ TEST_CASE("config: an unknown key in a rule is reported before any missing one")
           "\"clients\"?");
     CHECK(rule_error({"adress = 0", "values = [1]", "clients = [\"a\"]"}) ==
           "gatewayd.toml:2: write_policy.rules[0].adress: unknown key");
-    CHECK(rule_error({"coil = 0", "values = [1]", "clients = [\"a\"]",
-                      "[write_policy.rules.extra]", "a = 1"}) ==
-          "gatewayd.toml:5: write_policy.rules[0].extra: unknown table");
+    CHECK(rule_error({"coil = 0", "values = [1]", "clients = [\"a\"]", "[write_policy.rules.extra]",
+                      "a = 1"}) == "gatewayd.toml:5: write_policy.rules[0].extra: unknown table");
 }
 
 TEST_CASE("config: a rule's errors name its index and its own line") {

@@ -229,7 +229,8 @@ TEST_CASE("plan: blocks are never crossed, and spans stay within 125 registers")
     CHECK(spans[0] == ReadSpan{0x0000, 4});
     CHECK(spans[1] == ReadSpan{0x1000, 1});
     CHECK(spans[2] == ReadSpan{0xE000, 1});
-    CHECK(spans[3] == ReadSpan{0xE0C0, 4});  // serial: the words up to model 0xE0CC are undocumented
+    CHECK(spans[3] ==
+          ReadSpan{0xE0C0, 4});  // serial: the words up to model 0xE0CC are undocumented
     CHECK(spans[4] == ReadSpan{0xE0CC, 1});
     const auto split = plan_register_reads({{0, 2}, {10, 2}, {20, 2}}, 12);
     REQUIRE(split.size() == 2);
@@ -237,8 +238,11 @@ TEST_CASE("plan: blocks are never crossed, and spans stay within 125 registers")
     CHECK(split[1] == ReadSpan{20, 2});
 }
 
-TEST_CASE("plan: live names merge across reserved words, EEPROM and network names never span a gap") {
-    auto plan = [](std::vector<const Register*> wanted) { return plan_register_reads(ranges_for(wanted)); };
+TEST_CASE(
+    "plan: live names merge across reserved words, EEPROM and network names never span a gap") {
+    auto plan = [](std::vector<const Register*> wanted) {
+        return plan_register_reads(ranges_for(wanted));
+    };
     // The live block's reserved words (0x2D between faults and alarms) read without exception.
     CHECK(plan({&reg("faults"), &reg("alarms")}) == std::vector<ReadSpan>{{0x2C, 4}});
     // 0xE00C and 0xE01B-0xE01C have no register: a TriStar may refuse them.
@@ -247,9 +251,11 @@ TEST_CASE("plan: live names merge across reserved words, EEPROM and network name
     CHECK(plan({&reg("meterbus_id"), &reg("modbus_id"), &reg("battery_current_limit")}) ==
           std::vector<ReadSpan>{{0x0000, 4}, {0xE019, 2}, {0xE01D, 1}});
     // Documented neighbours still read together.
-    CHECK(plan({&reg("absorption_time"), &reg("float_exit_time")}) == std::vector<ReadSpan>{{0xE002, 5}});
+    CHECK(plan({&reg("absorption_time"), &reg("float_exit_time")}) ==
+          std::vector<ReadSpan>{{0xE002, 5}});
     // Identity: counters, serial, model and hardware version are three documented spans.
-    CHECK(plan({&reg("days_since_service"), &reg("serial"), &reg("model"), &reg("hardware_version")}) ==
+    CHECK(plan({&reg("days_since_service"), &reg("serial"), &reg("model"),
+                &reg("hardware_version")}) ==
           std::vector<ReadSpan>{{0xE08C, 1}, {0xE0C0, 4}, {0xE0CC, 2}});
     CHECK(plan({&reg("network_version"), &reg("network_flags")}) ==
           std::vector<ReadSpan>{{0x1000, 1}, {0x1025, 1}});
@@ -259,11 +265,13 @@ TEST_CASE("plan: a get of every register reads documented words only") {
     std::vector<const Register*> every;
     for (const auto& row : registers()) every.push_back(&row);
     for (const auto& span : plan_register_reads(ranges_for(every))) {
-        for (std::uint32_t address = span.address; address < std::uint32_t{span.address} + span.count; ++address) {
+        for (std::uint32_t address = span.address;
+             address < std::uint32_t{span.address} + span.count; ++address) {
             const auto* block = find_block(static_cast<std::uint16_t>(address));
             const bool live = block != nullptr && block->block == Block::ram;
-            CHECK_MESSAGE((live || find_register_covering(static_cast<std::uint16_t>(address)) != nullptr),
-                          "undocumented word " << address << " in the span at " << span.address);
+            CHECK_MESSAGE(
+                (live || find_register_covering(static_cast<std::uint16_t>(address)) != nullptr),
+                "undocumented word " << address << " in the span at " << span.address);
         }
     }
 }
@@ -352,13 +360,15 @@ TEST_CASE("watch: the main values, or a clear line when the gateway is gone") {
 
     // Who uses the gateway, added up per client name: shows that the publisher and bridge are up.
     client::v1::Status status;
-    for (const auto& [name, requests] : {std::pair{"tristar-publisher", 40u}, {"tristar-ctl", 2u}, {"tristar-ctl", 3u}}) {
+    for (const auto& [name, requests] :
+         {std::pair{"tristar-publisher", 40u}, {"tristar-ctl", 2u}, {"tristar-ctl", 3u}}) {
         auto* c = status.add_clients();
         c->set_client_name(name);
         c->set_requests(requests);
     }
     frame.status = status;
-    CHECK(watch_lines(frame).back() == "clients   tristar-ctl 5 requests   tristar-publisher 40 requests");
+    CHECK(watch_lines(frame).back() ==
+          "clients   tristar-ctl 5 requests   tristar-publisher 40 requests");
 }
 
 TEST_CASE("watch: every register the screen names exists and reads in one request") {

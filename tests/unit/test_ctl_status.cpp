@@ -85,8 +85,9 @@ TEST_CASE("status: the reads the device keeps failing, one line each") {
     failure->set_answer("MODBUS_EXCEPTION 2: device exception 2");
     failure->set_failures(7);
     const auto text = status_text(status, 0);
-    CHECK(contains(text, "failing reads (1)\n  fc 3 0xe080+78 unit 1 for 'tristar-publisher': "
-                         "MODBUS_EXCEPTION 2: device exception 2 (7 times since "));
+    CHECK(contains(text,
+                   "failing reads (1)\n  fc 3 0xe080+78 unit 1 for 'tristar-publisher': "
+                   "MODBUS_EXCEPTION 2: device exception 2 (7 times since "));
     CHECK(contains(text, "read_failures          7"));
 }
 

@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <filesystem>
 
 #include "gateway/base/config_file.h"
 #include "publisher/config.h"
 #include "publisher/dvcc.h"
-#include "tests/unit/dvcc_test_support.h"
 #include "publisher/service_items.h"
+#include "tests/unit/dvcc_test_support.h"
 
 namespace tristar::publisher {
 namespace {
@@ -37,7 +36,9 @@ TEST_CASE("dvcc: 27.6 V and 2 A on a 24 V bank become vb_ref_slave and Ib_ref_sl
     CHECK(reg(scaled, 0x58) == 819);
 }
 
-TEST_CASE("dvcc: the lower of DVCC's voltage and the TriStar's own target; the own target as read outside SLAVE") {
+TEST_CASE(
+    "dvcc: the lower of DVCC's voltage and the TriStar's own target; the own target as read "
+    "outside SLAVE") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0);
     auto step = dvcc.step(bulk(27.0), t0);
@@ -74,7 +75,9 @@ TEST_CASE("dvcc: no binding limit, no slave mode: the TriStar keeps its own char
     CHECK(reg(step, 0x59) == volts_raw(28.8));
 }
 
-TEST_CASE("dvcc: 0 A stops with coil 2 and leaves slave mode; current again enters slave mode, then releases") {
+TEST_CASE(
+    "dvcc: 0 A stops with coil 2 and leaves slave mode; current again enters slave mode, then "
+    "releases") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0);
     auto step = dvcc.step(bulk(), t0);
@@ -104,7 +107,9 @@ TEST_CASE("dvcc: 0 A stops with coil 2 and leaves slave mode; current again ente
     CHECK_FALSE(dvcc.memory().stop_held);
 }
 
-TEST_CASE("dvcc: a user's /Mode off is never released by DVCC, and /Mode on does not release DVCC's stop") {
+TEST_CASE(
+    "dvcc: a user's /Mode off is never released by DVCC, and /Mode on does not release DVCC's "
+    "stop") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0);
     ack(dvcc, dvcc.step(bulk(), t0), t0);
@@ -153,7 +158,9 @@ TEST_CASE("dvcc: a stop held at the last stop stays DVCC's after a restart") {
     CHECK(reg(step, 0x58) == amps_raw(2.0));
 }
 
-TEST_CASE("dvcc: slave registers are rewritten every 15 s while DVCC writes come (the unit faults after 60 s)") {
+TEST_CASE(
+    "dvcc: slave registers are rewritten every 15 s while DVCC writes come (the unit faults after "
+    "60 s)") {
     Dvcc dvcc(enabled(), t0);
     std::vector<SteadyTime> current_writes;
     for (auto now = t0; now < t0 + 180s; now += 1s) {
@@ -171,7 +178,8 @@ TEST_CASE("dvcc: slave registers are rewritten every 15 s while DVCC writes come
     }
 }
 
-TEST_CASE("dvcc: NetworkMode 0 leaves the TriStar to its own settings; a stale voltage is dropped") {
+TEST_CASE(
+    "dvcc: NetworkMode 0 leaves the TriStar to its own settings; a stale voltage is dropped") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0);
     ack(dvcc, dvcc.step(bulk(), t0), t0);
@@ -184,21 +192,26 @@ TEST_CASE("dvcc: NetworkMode 0 leaves the TriStar to its own settings; a stale v
     auto step = dvcc.step(bulk(), t0 + 68s);
     CHECK(reg(step, 0x59) == std::nullopt);  // written at 60 s already
     REQUIRE(dvcc.set("/Link/NetworkMode", 0, t0 + 69s) == set_result::accepted);
-    CHECK(dvcc.step(DeviceView{180.0, 28.8, slave, false}, t0 + 69s).writes.empty());  // the rest may follow
+    CHECK(dvcc.step(DeviceView{180.0, 28.8, slave, false}, t0 + 69s)
+              .writes.empty());  // the rest may follow
     step = dvcc.step(DeviceView{180.0, 28.8, slave, false}, t0 + 69s + dvcc_batch_wait);
     CHECK(reg(step, 0x58) == slave_exit_value);
     CHECK(reg(step, 0x59) == slave_exit_value);
 }
 
-TEST_CASE("dvcc: a failed write is retried after 3 s and shown until it succeeds; an unanswered one after 10 s") {
+TEST_CASE(
+    "dvcc: a failed write is retried after 3 s and shown until it succeeds; an unanswered one "
+    "after 10 s") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0);
     auto step = dvcc.step(bulk(), t0);
     REQUIRE(step.writes.size() == 2);
-    CHECK(dvcc.finished(step.writes[0], std::string("DEVICE_TIMEOUT: no reply"), t0 + 1s) == WriteNote::failing);
+    CHECK(dvcc.finished(step.writes[0], std::string("DEVICE_TIMEOUT: no reply"), t0 + 1s) ==
+          WriteNote::failing);
     CHECK(dvcc.finished(step.writes[1], std::nullopt, t0 + 1s) == WriteNote::none);
-    CHECK(std::get<std::string>(dvcc.values(bulk(), t0 + 1s).at("/Tristar/Dvcc/WriteError").value) ==
-          "register 0x0058: DEVICE_TIMEOUT: no reply");
+    CHECK(
+        std::get<std::string>(dvcc.values(bulk(), t0 + 1s).at("/Tristar/Dvcc/WriteError").value) ==
+        "register 0x0058: DEVICE_TIMEOUT: no reply");
     CHECK(dvcc.step(bulk(), t0 + 3s).writes.empty());
     step = dvcc.step(bulk(), t0 + 4s);
     REQUIRE(step.writes.size() == 1);
@@ -206,13 +219,15 @@ TEST_CASE("dvcc: a failed write is retried after 3 s and shown until it succeeds
     CHECK(dvcc.step(bulk(), t0 + 13s).writes.empty());  // still on its way
     step = dvcc.step(bulk(), t0 + 14s);                 // no reply for 10 s: sent again
     REQUIRE(step.writes.size() == 1);
-    CHECK(dvcc.finished(step.writes[0], std::string("DEVICE_TIMEOUT: no reply"), t0 + 14s) == WriteNote::none);
+    CHECK(dvcc.finished(step.writes[0], std::string("DEVICE_TIMEOUT: no reply"), t0 + 14s) ==
+          WriteNote::none);
     step = dvcc.step(bulk(), t0 + 17s);  // with 0x59's 15 s refresh
     REQUIRE(step.writes.size() == 2);
     CHECK(step.writes[0].address == 0x58);
     CHECK(dvcc.finished(step.writes[0], std::nullopt, t0 + 17s) == WriteNote::recovered);
     CHECK(dvcc.finished(step.writes[1], std::nullopt, t0 + 17s) == WriteNote::none);
-    CHECK(std::get<std::string>(dvcc.values(bulk(), t0 + 17s).at("/Tristar/Dvcc/WriteError").value).empty());
+    CHECK(std::get<std::string>(dvcc.values(bulk(), t0 + 17s).at("/Tristar/Dvcc/WriteError").value)
+              .empty());
 }
 
 TEST_CASE("dvcc: off: no path, no write, except one exit for a unit found in SLAVE at start") {
@@ -223,7 +238,8 @@ TEST_CASE("dvcc: off: no path, no write, except one exit for a unit found in SLA
     CHECK(off.values(bulk(), t0).empty());
     CHECK(off.user_switch(true) == true);
     for (auto now = t0; now < t0 + 120s; now += 1s) CHECK(off.step(bulk(), now).writes.empty());
-    CHECK(off.step(DeviceView{180.0, 27.6, slave, false}, t0 + 121s).writes.empty());  // not at start
+    CHECK(
+        off.step(DeviceView{180.0, 27.6, slave, false}, t0 + 121s).writes.empty());  // not at start
 
     Dvcc found(DvccConfig{}, t0);
     const DeviceView in_slave{180.0, 27.6, slave, false};
@@ -234,7 +250,8 @@ TEST_CASE("dvcc: off: no path, no write, except one exit for a unit found in SLA
     CHECK(reg(step, 0x59) == slave_exit_value);
     CHECK(step.events.size() == 1);
     ack(found, step, t0 + 1s);
-    for (auto now = t0 + 2s; now < t0 + 120s; now += 1s) CHECK(found.step(in_slave, now).writes.empty());
+    for (auto now = t0 + 2s; now < t0 + 120s; now += 1s)
+        CHECK(found.step(in_slave, now).writes.empty());
 }
 
 TEST_CASE("dvcc: a clean stop leaves slave mode when it is ours") {
@@ -251,8 +268,9 @@ TEST_CASE("dvcc: a clean stop leaves slave mode when it is ours") {
 TEST_CASE("dvcc: SetValue: the paths systemcalc writes, with their types and ranges") {
     Dvcc dvcc(enabled(), t0);
     const auto items = dvcc.items();
-    for (const char* path : {"/Link/NetworkMode", "/Link/ChargeVoltage", "/Link/ChargeCurrent", "/Link/BatteryCurrent",
-                             "/Link/VoltageSense", "/Link/TemperatureSense", "/Settings/BmsPresent"}) {
+    for (const char* path :
+         {"/Link/NetworkMode", "/Link/ChargeVoltage", "/Link/ChargeCurrent", "/Link/BatteryCurrent",
+          "/Link/VoltageSense", "/Link/TemperatureSense", "/Settings/BmsPresent"}) {
         const auto it = std::ranges::find(items, std::string(path), &ItemSpec::path);
         REQUIRE_MESSAGE(it != items.end(), path);
         CHECK_MESSAGE(it->writable, path);
@@ -264,7 +282,8 @@ TEST_CASE("dvcc: SetValue: the paths systemcalc writes, with their types and ran
         CHECK_FALSE(it->writable);
         CHECK_FALSE(dvcc.handles(path));
     }
-    CHECK(std::ranges::find(items, std::string("/N2kDeviceInstance"), &ItemSpec::path) == items.end());
+    CHECK(std::ranges::find(items, std::string("/N2kDeviceInstance"), &ItemSpec::path) ==
+          items.end());
     CHECK(dvcc.set("/Link/ChargeVoltage", -1.0, t0) == set_result::rejected);
     CHECK(dvcc.set("/Link/NetworkMode", std::string("5"), t0) == set_result::not_writable);
     CHECK(dvcc.set("/Link/VoltageSense", 27.1, t0) == set_result::accepted);
@@ -283,9 +302,11 @@ std::string config_error(const std::string& text) {
 TEST_CASE("dvcc config: off by default, 60 A; [dvcc] read, checked, unknown keys refused") {
     CHECK_FALSE(PublisherConfig{}.dvcc.enabled);
     CHECK(PublisherConfig{}.dvcc.charge_current_limit == 60.0);
-    const auto example = std::filesystem::path(__FILE__).parent_path() / "../../deploy/config/tristar-publisher.toml";
+    const auto example = std::filesystem::path(__FILE__).parent_path() /
+                         "../../deploy/config/tristar-publisher.toml";
     CHECK(load_publisher_config(example.string()).dvcc == DvccConfig{});
-    auto config = parse_publisher_config("[dvcc]\nenabled = true\ncharge_current_limit = 25\n", "p.toml");
+    auto config =
+        parse_publisher_config("[dvcc]\nenabled = true\ncharge_current_limit = 25\n", "p.toml");
     CHECK(config.dvcc.enabled);
     CHECK(config.dvcc.charge_current_limit == 25.0);
     config = parse_publisher_config("[dvcc]\ncharge_current_limit = 12.5\n", "p.toml");
@@ -293,24 +314,30 @@ TEST_CASE("dvcc config: off by default, 60 A; [dvcc] read, checked, unknown keys
     CHECK(config.dvcc.charge_current_limit == 12.5);
     CHECK(config_error("[dvcc]\ncharge_current_limit = 61\n") ==
           "p.toml:2: dvcc.charge_current_limit: must be between 0 and 60 (got 61)");
-    CHECK(config_error("[dvcc]\ncharge_current_limit = -0.5\n").starts_with("p.toml:2: dvcc.charge_current_limit: must be"));
-    CHECK(config_error("[dvcc]\nenable = true\n").starts_with("p.toml:2: dvcc.enable: unknown key"));
+    CHECK(config_error("[dvcc]\ncharge_current_limit = -0.5\n")
+              .starts_with("p.toml:2: dvcc.charge_current_limit: must be"));
+    CHECK(
+        config_error("[dvcc]\nenable = true\n").starts_with("p.toml:2: dvcc.enable: unknown key"));
     CHECK(config_error("[dvcc]\nenabled = 1\n").starts_with("p.toml:2: dvcc.enabled: must be"));
 }
 
-TEST_CASE("dvcc service items: /Link/* and the two settings only when enabled, never /N2kDeviceInstance") {
+TEST_CASE(
+    "dvcc service items: /Link/* and the two settings only when enabled, never "
+    "/N2kDeviceInstance") {
     PublisherConfig config;
     auto has = [](const std::vector<ItemSpec>& items, const std::string& path) {
         return std::ranges::find(items, path, &ItemSpec::path) != items.end();
     };
     auto items = service_items(config);
-    CHECK_FALSE(std::ranges::any_of(items, [](const ItemSpec& i) { return i.path.starts_with("/Link/"); }));
+    CHECK_FALSE(
+        std::ranges::any_of(items, [](const ItemSpec& i) { return i.path.starts_with("/Link/"); }));
     CHECK_FALSE(has(items, "/Settings/ChargeCurrentLimit"));
     CHECK_FALSE(has(items, "/Settings/BmsPresent"));
     config.dvcc.enabled = true;
     items = service_items(config);
-    for (const char* path : {"/Link/NetworkMode", "/Link/ChargeVoltage", "/Link/ChargeCurrent", "/Link/NetworkStatus",
-                             "/Settings/ChargeCurrentLimit", "/Settings/BmsPresent", "/Tristar/Dvcc/WriteError"})
+    for (const char* path :
+         {"/Link/NetworkMode", "/Link/ChargeVoltage", "/Link/ChargeCurrent", "/Link/NetworkStatus",
+          "/Settings/ChargeCurrentLimit", "/Settings/BmsPresent", "/Tristar/Dvcc/WriteError"})
         CHECK_MESSAGE(has(items, path), path);
     CHECK_FALSE(has(items, "/N2kDeviceInstance"));
 }

@@ -15,7 +15,8 @@ TEST_CASE("dvcc: a restart during a BMS loss keeps the stop and #67 until DVCC w
     Dvcc dvcc(enabled(), t0, DvccMemory{.bms_present = true, .stop_held = true});
     const DeviceView off{180.0, 0.0, disconnect, true};
     for (auto t = 0s; t <= 120s; t += 3s) {
-        REQUIRE(dvcc.set("/Link/BatteryCurrent", 1.5, t0 + t) == set_result::accepted);  // a shunt only
+        REQUIRE(dvcc.set("/Link/BatteryCurrent", 1.5, t0 + t) ==
+                set_result::accepted);  // a shunt only
         CHECK(coil(dvcc.step(off, t0 + t)) == std::nullopt);
         CHECK(integer_at(dvcc.values(off, t0 + t), "/ErrorCode") == 67);
     }
@@ -26,7 +27,9 @@ TEST_CASE("dvcc: a restart during a BMS loss keeps the stop and #67 until DVCC w
     CHECK(coil(step) == false);
 }
 
-TEST_CASE("dvcc: a restart during a 0 A stop without a BMS holds it until DVCC writes or for the loss delay") {
+TEST_CASE(
+    "dvcc: a restart during a 0 A stop without a BMS holds it until DVCC writes or for the loss "
+    "delay") {
     Dvcc dvcc(enabled(), t0, DvccMemory{.bms_present = false, .stop_held = true});
     const DeviceView off{180.0, 0.0, disconnect, true};
     CHECK(coil(dvcc.step(off, t0 + 59s)) == std::nullopt);
@@ -38,7 +41,8 @@ TEST_CASE("dvcc: nothing acts on half of systemcalc's writes") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0, 13);
     ack(dvcc, dvcc.step(bulk(), t0), t0);
-    ack(dvcc, dvcc.step(DeviceView{180.0, 27.6, slave, false}, t0 + 60s), t0 + 60s);  // BMS lost: stopped
+    ack(dvcc, dvcc.step(DeviceView{180.0, 27.6, slave, false}, t0 + 60s),
+        t0 + 60s);  // BMS lost: stopped
     const DeviceView off{180.0, 27.6, disconnect, true};
     // The BMS is back. NetworkMode, then ChargeVoltage: the current is still to come; neither
     // releases the stop nor enters slave mode at the configured 60 A.
@@ -54,7 +58,8 @@ TEST_CASE("dvcc: nothing acts on half of systemcalc's writes") {
     CHECK(coil(step) == false);
 }
 
-TEST_CASE("dvcc: 60 s without a DVCC write leaves slave mode (0xFFF0); the TriStar charges on its own") {
+TEST_CASE(
+    "dvcc: 60 s without a DVCC write leaves slave mode (0xFFF0); the TriStar charges on its own") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0, 5);
     ack(dvcc, dvcc.step(bulk(), t0), t0);
@@ -101,7 +106,9 @@ TEST_CASE("dvcc: 60 s without a DVCC write under a BMS stops with error 67; DVCC
     CHECK(dvcc.values(stopped, t0 + 90s).count("/ErrorCode") == 0);
 }
 
-TEST_CASE("dvcc: sensing writes alone are no DVCC: a BMS gone while a battery monitor stays stops with 67") {
+TEST_CASE(
+    "dvcc: sensing writes alone are no DVCC: a BMS gone while a battery monitor stays stops with "
+    "67") {
     Dvcc dvcc(enabled(), t0);
     dvcc_writes(dvcc, t0, 27.6, 2.0, 13);
     ack(dvcc, dvcc.step(bulk(), t0), t0);
@@ -122,8 +129,8 @@ TEST_CASE("dvcc: sensing writes alone are no DVCC: a BMS gone while a battery mo
     const auto values = dvcc.values(stopped, t0 + 63s);
     CHECK(integer_at(values, "/ErrorCode") == 67);
     CHECK(integer_at(values, "/Link/NetworkStatus") == 4);  // not driven any more
-    CHECK_FALSE(values.at("/Link/ChargeVoltage").valid());    // 63 s old: no limit shown
-    CHECK(values.at("/Link/BatteryCurrent").valid());         // fresh
+    CHECK_FALSE(values.at("/Link/ChargeVoltage").valid());  // 63 s old: no limit shown
+    CHECK(values.at("/Link/BatteryCurrent").valid());       // fresh
 }
 
 TEST_CASE("dvcc: resetting BmsPresent during a BMS loss releases the stop") {

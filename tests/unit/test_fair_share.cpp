@@ -33,7 +33,9 @@ std::vector<ClientId> serve(Scheduler& scheduler, Clock::time_point now, int n) 
 
 }  // namespace
 
-TEST_CASE("strict lanes starve a background reader while another client keeps its interactive lane full") {
+TEST_CASE(
+    "strict lanes starve a background reader while another client keeps its interactive lane "
+    "full") {
     Scheduler strict(64);  // fair share off
     REQUIRE(strict.submit(job(1, "bridge", Lane::background, t0)) == Scheduler::Admission::queued);
     Ticket ticket = 100;
@@ -56,7 +58,8 @@ TEST_CASE("a read that waited fair_after is served before the lanes, round robin
     // At 500 ms the bridge's first read is promoted and served; by 520 ms the script's reads
     // (queued at 10 ms) and the bridge's second (15 ms) are too, and the clients alternate.
     CHECK(serve(fair, t0 + 500ms, 1) == std::vector<ClientId>{"bridge"});
-    CHECK(serve(fair, t0 + 520ms, 4) == std::vector<ClientId>{"script", "bridge", "script", "script"});
+    CHECK(serve(fair, t0 + 520ms, 4) ==
+          std::vector<ClientId>{"script", "bridge", "script", "script"});
 }
 
 TEST_CASE("writes still go first, and a retried read keeps its promoted place") {

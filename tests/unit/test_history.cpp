@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "publisher/history.h"
 #include "gateway/base/local_zone.h"
+#include "publisher/history.h"
 #include "tests/unit/history_test_support.h"
 
 namespace tristar::publisher::test {
@@ -50,10 +50,10 @@ struct MidnightCase {
 
 TEST_CASE("local midnight follows the zone through the C library (TZ)") {
     const MidnightCase cases[] = {
-        {"Europe/Amsterdam", utc(2024, 6, 9, 22), date(2024, 6, 10)},   // CEST, +2
-        {"Europe/Amsterdam", utc(2024, 1, 9, 23), date(2024, 1, 10)},   // CET, +1
-        {"America/New_York", utc(2024, 6, 10, 4), date(2024, 6, 10)},   // EDT, -4
-        {"America/New_York", utc(2024, 1, 10, 5), date(2024, 1, 10)},   // EST, -5
+        {"Europe/Amsterdam", utc(2024, 6, 9, 22), date(2024, 6, 10)},  // CEST, +2
+        {"Europe/Amsterdam", utc(2024, 1, 9, 23), date(2024, 1, 10)},  // CET, +1
+        {"America/New_York", utc(2024, 6, 10, 4), date(2024, 6, 10)},  // EDT, -4
+        {"America/New_York", utc(2024, 1, 10, 5), date(2024, 1, 10)},  // EST, -5
         {"UTC", utc(2024, 6, 10), date(2024, 6, 10)},
     };
     for (const auto& c : cases) {

@@ -21,7 +21,9 @@ HistoryState saved_at(TimePoint t, double whc_wh, int charge_state = mppt) {
     return h.state();
 }
 
-double today(const DailyHistory& h) { return h.days().front().yield_wh; }
+double today(const DailyHistory& h) {
+    return h.days().front().yield_wh;
+}
 
 TEST_CASE("a first start mid-day publishes the device's counter at once") {
     DailyHistory h(config_in(utc_zone()));
@@ -46,7 +48,8 @@ TEST_CASE("a restart keeps today's yield equal to the counter, however old the s
         const TimePoint restart = utc(2024, 6, 10, 13);
         // 600 W: 10 Wh a minute.
         const double saved_wh = 1910.0 - 10.0 * (saved_minutes_before + 1);
-        DailyHistory h(config_in(utc_zone()), saved_at(restart - minutes{saved_minutes_before + 1}, saved_wh));
+        DailyHistory h(config_in(utc_zone()),
+                       saved_at(restart - minutes{saved_minutes_before + 1}, saved_wh));
         h.add(device_at(restart, 1910));
         CHECK(today(h) == 1910.0);
         h.add(device_at(restart + seconds{5}, 1920));
@@ -54,7 +57,9 @@ TEST_CASE("a restart keeps today's yield equal to the counter, however old the s
     }
 }
 
-TEST_CASE("after midnight the frozen counter gives today 0; yesterday keeps its yield; dawn starts today") {
+TEST_CASE(
+    "after midnight the frozen counter gives today 0; yesterday keeps its yield; dawn starts "
+    "today") {
     DailyHistory h(config_in(utc_zone()));
     counting(h, utc(2024, 6, 10, 6), utc(2024, 6, 10, 20), utc(2024, 6, 10, 6), 500);  // 7000 Wh
     hold(h, utc(2024, 6, 10, 20, 0, 30), utc(2024, 6, 11, 5), seconds{30}, 7000);
@@ -207,14 +212,16 @@ TEST_CASE("the day follows local time: midnight at 22:00 UTC in UTC+2") {
     CHECK(today(h) == 0.0);
 }
 
-TEST_CASE("a restart continues the same day with what the device counted meanwhile, totals never down") {
+TEST_CASE(
+    "a restart continues the same day with what the device counted meanwhile, totals never down") {
     DailyHistory h(config_in(utc_zone()));
     double last_total = 0;
     double last_today = 0;
     HistoryState save = h.state();
     for (int minute = 0; minute < 240; ++minute) {
         const TimePoint t = utc(2024, 6, 10, 10) + minutes{minute};
-        if (minute % 37 == 36) h = DailyHistory(config_in(utc_zone()), save);  // kill -9: back to the save
+        if (minute % 37 == 36)
+            h = DailyHistory(config_in(utc_zone()), save);  // kill -9: back to the save
         h.add(device_at(t, 10.0 * minute, mppt));
         if (minute % 5 == 0) save = h.state();
         CHECK(today(h) == 10.0 * minute);

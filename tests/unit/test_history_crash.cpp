@@ -6,7 +6,6 @@
 // as new as the last acknowledged save, every completed day holds exactly its yield, and the
 // total never went down.
 #include <doctest/doctest.h>
-
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -37,9 +36,15 @@ struct Ack {
 
 const sys_days first_day = date(2024, 1, 1);
 
-std::int64_t sim_nr(TimePoint t) { return (floor<days>(t) - first_day).count(); }
-double sim_power(std::int64_t nr) { return 100.0 + static_cast<double>(nr % 50); }
-double sim_day_wh(std::int64_t nr) { return sim_power(nr) * 600 / 3600; }
+std::int64_t sim_nr(TimePoint t) {
+    return (floor<days>(t) - first_day).count();
+}
+double sim_power(std::int64_t nr) {
+    return 100.0 + static_cast<double>(nr % 50);
+}
+double sim_day_wh(std::int64_t nr) {
+    return sim_power(nr) * 600 / 3600;
+}
 
 // whc_daily at `t`: the counter starts at 10:00 each day (dawn, after a night without polls).
 Sample sim_sample(TimePoint t) {
@@ -58,7 +63,8 @@ TimePoint sim_next(TimePoint t) {
         const HistoryStore store(dir);
         auto loaded = store.load();
         DailyHistory h(config_in(utc_zone()), loaded ? std::move(loaded->state) : HistoryState{});
-        TimePoint t = h.state().last ? sim_next(h.state().last->time) : TimePoint{first_day + hours{10}};
+        TimePoint t =
+            h.state().last ? sim_next(h.state().last->time) : TimePoint{first_day + hours{10}};
         for (;;) {
             h.add(sim_sample(t));
             store.save(h);
@@ -108,7 +114,8 @@ Round run_and_kill(const fs::path& dir, milliseconds after) {
     const auto deadline = steady_clock::now() + after;
     while (steady_clock::now() < deadline) {
         const auto left = duration_cast<milliseconds>(deadline - steady_clock::now());
-        read_acks(fds[0], buffer, round.acked, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+        read_acks(fds[0], buffer, round.acked,
+                  static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
     }
     ::kill(pid, SIGKILL);
     int status = 0;

@@ -20,12 +20,12 @@ constexpr int mppt = 5;
 constexpr int night = 3;
 
 // fault_daily bits (tristar-modbus.md 7) and their /ErrorCode (venus-dbus.md 17).
-constexpr std::uint16_t overcurrent = 1U << 0;     // 18
-constexpr std::uint16_t battery_hvd = 1U << 3;     // 2
-constexpr std::uint16_t array_hvd = 1U << 4;       // 33
+constexpr std::uint16_t overcurrent = 1U << 0;       // 18
+constexpr std::uint16_t battery_hvd = 1U << 3;       // 2
+constexpr std::uint16_t array_hvd = 1U << 4;         // 33
 constexpr std::uint16_t rts_disconnected = 1U << 8;  // 5
-constexpr std::uint16_t eeprom_retry = 1U << 9;    // 113
-constexpr std::uint16_t fault_13 = 1U << 12;       // no row: 255
+constexpr std::uint16_t eeprom_retry = 1U << 9;      // 113
+constexpr std::uint16_t fault_13 = 1U << 12;         // no row: 255
 
 Sample faults_at(TimePoint t, std::uint16_t faults, double whc_wh = 1000, int charge_state = mppt) {
     return device_at(t, whc_wh, charge_state, {}, faults);
@@ -61,7 +61,8 @@ TEST_CASE("a day keeps the last 4 distinct errors, most recent first") {
     CHECK(h.days().front().last_errors == LastErrors{5, 0, 0, 0});
     add_faults(2, battery_hvd);
     CHECK(h.days().front().last_errors == LastErrors{2, 5, 0, 0});
-    add_faults(3, array_hvd | overcurrent);  // together: the one /ErrorCode shows counts as the latest
+    add_faults(3,
+               array_hvd | overcurrent);  // together: the one /ErrorCode shows counts as the latest
     CHECK(h.days().front().last_errors == LastErrors{18, 33, 2, 5});
     add_faults(4, eeprom_retry);
     CHECK(h.days().front().last_errors == LastErrors{113, 18, 33, 2});
@@ -114,7 +115,8 @@ TEST_CASE("a restart across midnight in the night credits new bits to the old da
     CHECK(h.days()[0].last_errors == LastErrors{});
 }
 
-TEST_CASE("history_items: LastError1..4 as integers, per day and overall, invalid beyond the days held") {
+TEST_CASE(
+    "history_items: LastError1..4 as integers, per day and overall, invalid beyond the days held") {
     DailyHistory h(config_in(utc_zone()));
     h.add(faults_at(utc(2024, 6, 10, 12), rts_disconnected | battery_hvd));
     const auto items = history_items(h);

@@ -1,8 +1,8 @@
 // Unit tests of the history's persistence (design.md 8): the file format round-trips exactly and
 // rejects any truncation or corruption, files of the earlier text formats load and the next save
-// writes the protobuf format, the store falls back to the previous good copy, a restart continues the same day without double counting, totals
-// stay monotonic across rollovers and restarts, and the save schedule. The kill -9 test:
-// test_history_crash.cpp.
+// writes the protobuf format, the store falls back to the previous good copy, a restart continues
+// the same day without double counting, totals stay monotonic across rollovers and restarts, and
+// the save schedule. The kill -9 test: test_history_crash.cpp.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -144,7 +144,8 @@ void check_version_2_state(const HistoryState& state) {
     CHECK_FALSE(state.days[1].max_power_w.has_value());
 }
 
-TEST_CASE("a file of the earlier text format is read, and the next save writes the protobuf format") {
+TEST_CASE(
+    "a file of the earlier text format is read, and the next save writes the protobuf format") {
     TempDir tmp;
     const HistoryStore store(tmp.path());
     write_file(store.file().string(), std::string(version_2_file));
@@ -173,8 +174,18 @@ HistoryState every_field_set() {
     state.overall = {70.1, 29.9, 23.2, LastErrors{5, 113, 3, 255}};
     state.last = LastSample{utc(2024, 6, 11, 9, 30, 1) + milliseconds{250}, 5, 1520.0};
     state.counter = {100.5, 20.25, 990.0, utc(2024, 6, 11, 9, 30), 0x8101};
-    DayRecord day{date(2024, 6, 11), 41, 1345.6, 812.5, 69.9, 24.1, 28.8, 31.4, 3600.5, 1800.25,
-                  900.125, LastErrors{113, 5, 0, 0}};
+    DayRecord day{date(2024, 6, 11),
+                  41,
+                  1345.6,
+                  812.5,
+                  69.9,
+                  24.1,
+                  28.8,
+                  31.4,
+                  3600.5,
+                  1800.25,
+                  900.125,
+                  LastErrors{113, 5, 0, 0}};
     state.days.push_back(day);
     day = {date(2024, 6, 10), 40, -0.5, {}, {}, {}, {}, {}, 0.1, 0.2, 0.3, LastErrors{1, 2, 3, 4}};
     state.days.push_back(day);
@@ -189,8 +200,9 @@ void check_same_day(const DayRecord& a, const DayRecord& b) {
                              &DayRecord::float_s}) {
         CHECK(a.*field == b.*field);
     }
-    for (const auto field : {&DayRecord::max_power_w, &DayRecord::max_pv_v, &DayRecord::min_battery_v,
-                             &DayRecord::max_battery_v, &DayRecord::max_battery_a}) {
+    for (const auto field :
+         {&DayRecord::max_power_w, &DayRecord::max_pv_v, &DayRecord::min_battery_v,
+          &DayRecord::max_battery_v, &DayRecord::max_battery_a}) {
         CHECK(a.*field == b.*field);
     }
 }
@@ -216,7 +228,8 @@ TEST_CASE("a round trip keeps every field") {
     CHECK(parsed->counter.last_at == state.counter.last_at);
     CHECK(parsed->counter.last_faults == state.counter.last_faults);
     REQUIRE(parsed->days.size() == state.days.size());
-    for (std::size_t i = 0; i < state.days.size(); ++i) check_same_day(parsed->days[i], state.days[i]);
+    for (std::size_t i = 0; i < state.days.size(); ++i)
+        check_same_day(parsed->days[i], state.days[i]);
 }
 
 TEST_CASE("an empty history round-trips too") {
@@ -269,7 +282,9 @@ TEST_CASE("the store saves atomically and falls back to the previous good copy")
         CHECK(store.load()->from == store.backup());
         CHECK(store.load()->state.system_wh == first_total);
     }
-    SUBCASE("killed between the two renames: the newest file is missing, the backup has the last save") {
+    SUBCASE(
+        "killed between the two renames: the newest file is missing, the backup has the last "
+        "save") {
         fs::rename(store.file(), store.backup());
         REQUIRE(store.load());
         CHECK(store.load()->state.system_wh == h.state().system_wh);

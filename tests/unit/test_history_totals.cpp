@@ -79,7 +79,8 @@ struct Device {
     }
     Sample sample(TimePoint t) const {
         const double kwh = std::floor((running ? lifetime_wh : lifetime_at_dawn_wh) / 1000);
-        return device_at(t, 10 * std::floor(day_wh / 10), hour(t) >= 6 && hour(t) < 18 ? mppt : night, kwh);
+        return device_at(t, 10 * std::floor(day_wh / 10),
+                         hour(t) >= 6 && hour(t) < 18 ? mppt : night, kwh);
     }
     double today_wh(TimePoint t) const { return hour(t) < 6 ? 0 : day_wh; }
 };
@@ -101,7 +102,8 @@ void run_days(bool running) {
     std::optional<double> prev_kwh;
     TimePoint t = start;
     for (int minute = 0; minute < 4 * 24 * 60; ++minute, t += minutes{1}) {
-        const double watts = 300.0 + 60.0 * static_cast<double>((floor<days>(t) - floor<days>(start)).count());
+        const double watts =
+            300.0 + 60.0 * static_cast<double>((floor<days>(t) - floor<days>(start)).count());
         if (minute > 0) device.advance_to(t, t - minutes{1}, watts);
         const bool killed = minute % 97 == 96;
         if (killed) {
@@ -131,9 +133,13 @@ void run_days(bool running) {
     CHECK(h.days()[4].yield_wh == 1910 + 8 * 300.0);
 }
 
-TEST_CASE("System never decreases and never counts today twice: kwhc_t a running total") { run_days(true); }
+TEST_CASE("System never decreases and never counts today twice: kwhc_t a running total") {
+    run_days(true);
+}
 
-TEST_CASE("System never decreases and never counts today twice: kwhc_t steps once a day") { run_days(false); }
+TEST_CASE("System never decreases and never counts today twice: kwhc_t steps once a day") {
+    run_days(false);
+}
 
 TEST_CASE("System grows by the days when the device has no kwhc_t") {
     DailyHistory h(config_in(utc_zone()));
@@ -195,7 +201,9 @@ TEST_CASE("history_items: a fixed path set, today's values, invalid beyond the d
     CHECK(std::get<double>(*find(items, "/Yield/User")) == doctest::Approx(1.23));
 }
 
-TEST_CASE("history_items after a restart: today's yield and the totals invalid until the counter is believed") {
+TEST_CASE(
+    "history_items after a restart: today's yield and the totals invalid until the counter is "
+    "believed") {
     DailyHistory before(config_in(utc_zone()));
     before.add(device_at(utc(2024, 6, 10, 12), 1230));
     DailyHistory h(config_in(utc_zone()), before.state());

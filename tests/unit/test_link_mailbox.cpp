@@ -20,8 +20,12 @@ void* operator new(std::size_t size) {
     if (void* p = std::malloc(size ? size : 1)) return p;
     throw std::bad_alloc{};
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
 
 namespace tristar::gateway {
 
@@ -59,7 +63,8 @@ TEST_CASE("a request and its result cross the mailbox without one allocation") {
     worker.join();
     CHECK(answered == round_trips);
     CHECK(during == 0);
-    // The counter counts: an allocation made here (kept where the compiler cannot elide it) is seen.
+    // The counter counts: an allocation made here (kept where the compiler cannot elide it) is
+    // seen.
     const long probe = allocations.load();
     static int* volatile made = nullptr;
     made = new int(7);

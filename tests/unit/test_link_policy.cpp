@@ -3,10 +3,10 @@
 
 #include <cerrno>
 
-#include "gateway/daemon/backoff.h"
 #include "gateway/daemon/admission.h"
-#include "gateway/daemon/translate.h"
+#include "gateway/daemon/backoff.h"
 #include "gateway/daemon/modbus_context.h"
+#include "gateway/daemon/translate.h"
 
 namespace tristar::gateway {
 
@@ -113,7 +113,8 @@ TEST_CASE("link_request_of clamps an oversized FC16 instead of overflowing") {
     for (const int n : {123, 124, 125, 200, 100'000}) {
         v1::Request r;
         r.mutable_write_registers()->set_address(0x58);
-        for (int i = 0; i < n; ++i) r.mutable_write_registers()->add_values(static_cast<std::uint32_t>(i));
+        for (int i = 0; i < n; ++i)
+            r.mutable_write_registers()->add_values(static_cast<std::uint32_t>(i));
         const auto link = link_request_of(r, 1);
         CHECK(link.count == std::min(n, 123));
         CHECK(link.values[122] == 122);

@@ -42,8 +42,9 @@ TEST_CASE("a write issued during a swallowed read goes first once the recovery p
     REQUIRE(d.action == LinkScheduler::Action::dispatch);
     link.started(t0);
     link.queues().submit(job(2, "writer", Lane::write));  // 0.3 s later
-    CHECK(link.next(t0 + 300ms).action == LinkScheduler::Action::idle);  // busy: one try on the wire
-    const auto end = t0 + 1s;  // the read timed out
+    CHECK(link.next(t0 + 300ms).action ==
+          LinkScheduler::Action::idle);  // busy: one try on the wire
+    const auto end = t0 + 1s;            // the read timed out
     link.finished(result(LinkStatus::timeout), end);
     REQUIRE(link.may_retry(LinkStatus::timeout, 1));
     link.requeue_retry(*d.job, end);
@@ -61,7 +62,8 @@ TEST_CASE("a write issued during a swallowed read goes first once the recovery p
     CHECK(d.job->ticket == 1);
 }
 
-TEST_CASE("the gap is kept between tries; a request whose deadline passes meanwhile is never sent") {
+TEST_CASE(
+    "the gap is kept between tries; a request whose deadline passes meanwhile is never sent") {
     LinkScheduler link(tcp_timing(), 64);
     link.queues().submit(job(1, "a", Lane::poll));
     link.started(t0);
@@ -101,7 +103,8 @@ TEST_CASE("reads are tried 1 + read_retries times, and only for failures worth a
     CHECK_FALSE(link.may_retry(LinkStatus::outcome_unknown, 1));
 }
 
-TEST_CASE("refused or unanswered connections open the breaker: requests fail fast until the probe") {
+TEST_CASE(
+    "refused or unanswered connections open the breaker: requests fail fast until the probe") {
     LinkScheduler link(tcp_timing(), 64);
     link.queues().submit(job(1, "a", Lane::interactive));
     link.next(t0);

@@ -146,9 +146,8 @@ TEST_CASE("a skipped local day: one run where its hour would have been, none twi
     // Midnight of 30 December never came: the jump at 10:00 UTC made it 31 December 00:00,
     // which is also 31 December's own midnight. One run.
     const auto midnight = runs(0, utc(2011, 12, 28, hours{12}), 3, zone);
-    const std::vector<TimePoint> at_midnight{utc(2011, 12, 29, hours{10}),
-                                             utc(2011, 12, 30, hours{10}),
-                                             utc(2011, 12, 31, hours{10})};
+    const std::vector<TimePoint> at_midnight{
+        utc(2011, 12, 29, hours{10}), utc(2011, 12, 30, hours{10}), utc(2011, 12, 31, hours{10})};
     CHECK(midnight == at_midnight);
     // Noon of 30 December never came either: the run is at the jump, then 31 December's noon.
     const auto noon = runs(12, utc(2011, 12, 29, hours{12}), 3, zone);

@@ -28,7 +28,8 @@ TEST_CASE("a closed connection names the client that spoke on it, once") {
     CHECK(peers.open() == 0);
 }
 
-TEST_CASE("beyond the bound the oldest silent connection goes first, then the longest silent client") {
+TEST_CASE(
+    "beyond the bound the oldest silent connection goes first, then the longest silent client") {
     PeerTable peers(3);
     peers.accepted(1, t0);
     peers.accepted(2, t0 + 1s);

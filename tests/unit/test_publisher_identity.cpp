@@ -32,7 +32,8 @@ VenusValue at(const Snapshot& snapshot, std::string_view path, const MappingOpti
 
 }  // namespace
 
-TEST_CASE("identity: the TriStar's serial once the live block, serial and model spans are settled") {
+TEST_CASE(
+    "identity: the TriStar's serial once the live block, serial and model spans are settled") {
     CHECK(resolve_identity(settled()) == ServiceIdentity{"01234567", IdSource::device});
     auto in = settled();
     in.live_read = false;
@@ -47,7 +48,8 @@ TEST_CASE("identity: the TriStar's serial once the live block, serial and model 
     CHECK_FALSE(resolve_identity(in).has_value());
 }
 
-TEST_CASE("identity: a serial the TriStar cannot report falls back to an id of the gateway's device") {
+TEST_CASE(
+    "identity: a serial the TriStar cannot report falls back to an id of the gateway's device") {
     auto in = settled();
     in.serial = SpanState::failed;
     in.device_serial.clear();
@@ -86,16 +88,21 @@ TEST_CASE("identity: bus name element and log text") {
 }
 
 TEST_CASE("publisher config: serial, at most 16 letters and digits") {
-    CHECK(parse_publisher_config("[publisher]\nserial = \"01234567\"\n", "p.toml").serial == "01234567");
+    CHECK(parse_publisher_config("[publisher]\nserial = \"01234567\"\n", "p.toml").serial ==
+          "01234567");
     CHECK(PublisherConfig{}.serial.empty());
     using test::config_error_of;
     CHECK(config_error_of("[publisher]\nserial = \"01 23\"\n") ==
-          "p.toml:2: publisher.serial: must be at most 16 letters and digits, like \"01234567\" (got \"01 23\")");
-    CHECK(config_error_of("[publisher]\nserial = \"12345678901234567\"\n").starts_with("p.toml:2: publisher.serial: must"));
-    CHECK(config_error_of("[publisher]\nserial = 1234\n").starts_with("p.toml:2: publisher.serial: must be a string"));
+          "p.toml:2: publisher.serial: must be at most 16 letters and digits, like \"01234567\" "
+          "(got \"01 23\")");
+    CHECK(config_error_of("[publisher]\nserial = \"12345678901234567\"\n")
+              .starts_with("p.toml:2: publisher.serial: must"));
+    CHECK(config_error_of("[publisher]\nserial = 1234\n")
+              .starts_with("p.toml:2: publisher.serial: must be a string"));
 }
 
-TEST_CASE("identity paths: what is known is published, the rest invalid; /ProductName never empty") {
+TEST_CASE(
+    "identity paths: what is known is published, the rest invalid; /ProductName never empty") {
     Snapshot snapshot;
     snapshot.serial = SerialWords{0x3130, 0x3332, 0x3534, 0x3736};
     CHECK(std::get<std::string>(at(snapshot, "/Serial").value) == "01234567");

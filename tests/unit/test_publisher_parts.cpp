@@ -53,8 +53,10 @@ void check_due_from(const PollPlan& plan, Poll kind, SteadyTime not_yet, SteadyT
 }  // namespace
 
 TEST_CASE("controls: /Mode and the charger switch drive coil 2; bad values are refused") {
-    CHECK(coil_write(decide("/Mode", std::int32_t{4}, mppt)) == CoilWrite{coil_charge_disconnect, true});
-    CHECK(coil_write(decide("/Mode", std::int32_t{1}, mppt)) == CoilWrite{coil_charge_disconnect, false});
+    CHECK(coil_write(decide("/Mode", std::int32_t{4}, mppt)) ==
+          CoilWrite{coil_charge_disconnect, true});
+    CHECK(coil_write(decide("/Mode", std::int32_t{1}, mppt)) ==
+          CoilWrite{coil_charge_disconnect, false});
     CHECK(refusal_code(decide("/Mode", std::int32_t{2}, mppt)) == set_result::rejected);
     CHECK(refusal_code(decide("/Mode", std::string("4"), mppt)) == set_result::not_writable);
     CHECK(coil_write(decide("/SwitchableOutput/0/State", std::int32_t{0}, mppt)) ==
@@ -82,13 +84,16 @@ TEST_CASE("controls: one-shot commands send their coil on 1, nothing on 0") {
 
 TEST_CASE("controls: a controller reset only at night or disconnected, unless forced with 2") {
     const auto reset = CoilWrite{coil_reset_controller, true};
-    CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{1}, mppt)) == set_result::rejected);
+    CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{1}, mppt)) ==
+          set_result::rejected);
     CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{1}, std::nullopt)) ==
           set_result::rejected);
     CHECK(coil_write(decide("/Tristar/Control/ResetController", std::int32_t{1}, night)) == reset);
-    CHECK(coil_write(decide("/Tristar/Control/ResetController", std::int32_t{1}, std::uint16_t{2})) == reset);
+    CHECK(coil_write(decide("/Tristar/Control/ResetController", std::int32_t{1},
+                            std::uint16_t{2})) == reset);
     CHECK(coil_write(decide("/Tristar/Control/ResetController", std::int32_t{2}, mppt)) == reset);
-    CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{3}, night)) == set_result::rejected);
+    CHECK(refusal_code(decide("/Tristar/Control/ResetController", std::int32_t{3}, night)) ==
+          set_result::rejected);
 }
 
 TEST_CASE("controls: /CustomName takes up to 32 characters") {
@@ -99,7 +104,8 @@ TEST_CASE("controls: /CustomName takes up to 32 characters") {
     CHECK(refusal_code(decide("/CustomName", std::int32_t{1}, mppt)) == set_result::not_writable);
 }
 
-TEST_CASE("poll plan: everything at start, then each kind in its own rhythm, one outstanding each") {
+TEST_CASE(
+    "poll plan: everything at start, then each kind in its own rhythm, one outstanding each") {
     const SteadyTime t0{};
     PollPlan plan(PollPeriods{}, t0);
     const auto first = plan.due(t0);
@@ -112,8 +118,8 @@ TEST_CASE("poll plan: everything at start, then each kind in its own rhythm, one
     CHECK(plan.due(t0 + 999ms).empty());
     CHECK(plan.due(t0 + 1s) == std::vector<Poll>{Poll::live});
     CHECK(plan.due(t0 + 10s) == std::vector<Poll>{Poll::live, Poll::coils});
-    CHECK(plan.due(t0 + 30min) == std::vector<Poll>{Poll::live, Poll::coils, Poll::counters, Poll::serial,
-                                                    Poll::model});
+    CHECK(plan.due(t0 + 30min) ==
+          std::vector<Poll>{Poll::live, Poll::coils, Poll::counters, Poll::serial, Poll::model});
 }
 
 TEST_CASE("poll plan: the live rhythm holds despite late sends; a long stall restarts it") {
@@ -186,7 +192,8 @@ TEST_CASE("service items: every path once, with a stable type, the controls writ
     }
     CHECK(paths.contains("/History/Daily/29/TimeInFloat"));
     CHECK_FALSE(paths.contains("/History/Daily/30/Yield"));
-    CHECK(std::ranges::none_of(paths, [](const std::string& p) { return p.starts_with("/Solar"); }));
+    CHECK(
+        std::ranges::none_of(paths, [](const std::string& p) { return p.starts_with("/Solar"); }));
     // Equalize is in the switch pane only when the config asks for it.
     CHECK_FALSE(paths.contains("/SwitchableOutput/1/State"));
     CHECK(paths.contains("/Settings/Tristar/ForceEqualize"));
@@ -205,9 +212,11 @@ TEST_CASE("service items: every path once, with a stable type, the controls writ
 TEST_CASE("publisher config: defaults, every key of the example, errors with file and line") {
     const PublisherConfig defaults;
     CHECK(defaults.effective_max_age() == 500ms);
-    CHECK(defaults.effective_stale_after(4150ms) == 5150ms);  // the gateway's read budget + a period
+    CHECK(defaults.effective_stale_after(4150ms) ==
+          5150ms);  // the gateway's read budget + a period
     CHECK(defaults.release_after == 10000ms);
-    const auto example = std::filesystem::path(__FILE__).parent_path() / "../../deploy/config/tristar-publisher.toml";
+    const auto example = std::filesystem::path(__FILE__).parent_path() /
+                         "../../deploy/config/tristar-publisher.toml";
     const auto loaded = load_publisher_config(example.string());
     CHECK(loaded.polls == defaults.polls);
     CHECK(loaded.effective_max_age() == defaults.effective_max_age());
@@ -217,7 +226,9 @@ TEST_CASE("publisher config: defaults, every key of the example, errors with fil
     CHECK(loaded.release_after == defaults.release_after);
 
     const auto config = parse_publisher_config(
-        "[publisher]\ngateway = \"ipc:///tmp/g\"\ndbus = \"unix:path=/tmp/bus\"\nlive_poll_ms = 2000\n", "p.toml");
+        "[publisher]\ngateway = \"ipc:///tmp/g\"\ndbus = \"unix:path=/tmp/bus\"\nlive_poll_ms = "
+        "2000\n",
+        "p.toml");
     CHECK(config.gateway == "ipc:///tmp/g");
     CHECK(config.bus == BusKind::address);
     CHECK(config.bus_address == "unix:path=/tmp/bus");
@@ -226,8 +237,10 @@ TEST_CASE("publisher config: defaults, every key of the example, errors with fil
     using test::config_error_of;
     CHECK(config_error_of("[publisher]\nlive_poll_ms = 50\n") ==
           "p.toml:2: publisher.live_poll_ms: must be between 100 and 60000 (got 50)");
-    CHECK(config_error_of("[publisher]\ndbus = \"bus\"\n").starts_with("p.toml:2: publisher.dbus: must be"));
-    CHECK(config_error_of("[publisher]\npoll_ms = 1\n").starts_with("p.toml:2: publisher.poll_ms: unknown key"));
+    CHECK(config_error_of("[publisher]\ndbus = \"bus\"\n")
+              .starts_with("p.toml:2: publisher.dbus: must be"));
+    CHECK(config_error_of("[publisher]\npoll_ms = 1\n")
+              .starts_with("p.toml:2: publisher.poll_ms: unknown key"));
 }
 
 }  // namespace tristar::publisher

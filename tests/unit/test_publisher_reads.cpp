@@ -18,7 +18,8 @@ using Note = ReadFailures::Note;
 
 bool documented_word(std::uint16_t address) {
     const auto* block = find_block(address);
-    if (block != nullptr && block->block == Block::ram) return true;  // reserved words read (spec 8)
+    if (block != nullptr && block->block == Block::ram)
+        return true;  // reserved words read (spec 8)
     return find_register_covering(address) != nullptr;
 }
 
@@ -28,7 +29,8 @@ bool contains(const std::string& text, std::string_view part) {
 
 // The function, address and count of a register or bit read request.
 template <typename Read>
-void check_span(const Read& read, std::uint32_t function, std::uint32_t address, std::uint32_t count) {
+void check_span(const Read& read, std::uint32_t function, std::uint32_t address,
+                std::uint32_t count) {
     CHECK(read.function() == function);
     CHECK(read.address() == address);
     CHECK(read.count() == count);
@@ -57,10 +59,12 @@ TEST_CASE("poll reads: every register and coil the publisher reads on its own is
         if (!split_parts(read.poll).empty()) continue;  // split when refused; its parts are checked
         if (read.kind == ReadKind::registers) {
             for (std::uint32_t a = read.address; a < std::uint32_t{read.address} + read.count; ++a)
-                CHECK_MESSAGE(documented_word(static_cast<std::uint16_t>(a)), "undocumented word " << a);
+                CHECK_MESSAGE(documented_word(static_cast<std::uint16_t>(a)),
+                              "undocumented word " << a);
         }
         if (read.kind == ReadKind::coils) {
-            for (std::uint32_t a = read.address; a < std::uint32_t{read.address} + read.count; ++a) {
+            for (std::uint32_t a = read.address; a < std::uint32_t{read.address} + read.count;
+                 ++a) {
                 const auto* coil = find_coil_at(static_cast<std::uint16_t>(a));
                 CHECK_MESSAGE((coil != nullptr && coil->readable), "coil " << a);
             }
@@ -68,7 +72,8 @@ TEST_CASE("poll reads: every register and coil the publisher reads on its own is
     }
 }
 
-TEST_CASE("poll reads: the identity is three spans, the coils one read or two, the live block one") {
+TEST_CASE(
+    "poll reads: the identity is three spans, the coils one read or two, the live block one") {
     auto span = [](Poll poll) {
         const auto& r = read_of(poll);
         return std::vector<unsigned>{r.function, r.address, r.count};
@@ -125,7 +130,8 @@ TEST_CASE("poll reads: answers go to their part; a reply that does not fit chang
     CHECK_FALSE(store(snapshot, Poll::status, v1::Reply{}));
 }
 
-TEST_CASE("read failures: a refusal is persistent at once and logged once, however often it repeats") {
+TEST_CASE(
+    "read failures: a refusal is persistent at once and logged once, however often it repeats") {
     ReadFailures failures;
     CHECK(failures.failed(Poll::serial, refused) == Note::warning);
     for (int i = 0; i < 100; ++i) CHECK(failures.failed(Poll::serial, refused) == Note::none);
@@ -150,7 +156,7 @@ TEST_CASE("read failures: timeouts become persistent after three in a row; the l
     CHECK(failures.failed(Poll::coil_equalize, timeout) == Note::none);
     CHECK(failures.failed(Poll::coil_equalize, timeout) == Note::warning);
     CHECK(failures.failed(Poll::coil_equalize, refused) == Note::none);  // already reported
-    CHECK(failures.failed(Poll::live, timeout) == Note::warning);       // the live read is the link
+    CHECK(failures.failed(Poll::live, timeout) == Note::warning);  // the live read is the link
     CHECK(failures.persistent_failures() == 2);
     CHECK_FALSE(failures.persistent(Poll::coil_disconnect));  // each read on its own
 }
@@ -168,13 +174,17 @@ TEST_CASE("read failures: link failures are told apart from answers about the re
 TEST_CASE("read failures: the lines name the read, the function, the answer and the count") {
     const auto warning = failure_warning(read_of(Poll::serial), refused, 1, 3);
     CHECK(warning ==
-          "[reads] FC03 0xE0C0-0xE0C3 (serial) fails: MODBUS_EXCEPTION 2 (illegal data address): the device "
+          "[reads] FC03 0xE0C0-0xE0C3 (serial) fails: MODBUS_EXCEPTION 2 (illegal data address): "
+          "the device "
           "answered exception 2; persistent read failure #3, not logged again until it reads");
     const auto slow = failure_warning(read_of(Poll::coil_equalize), timeout, 3, 1);
-    CHECK(contains(slow, "[reads] FC01 coil 0 (equalize) fails (3 times in a row): DEVICE_TIMEOUT: no reply"));
-    CHECK(recovery_info(read_of(Poll::model), 4) == "[reads] FC03 0xE0CC-0xE0CD (model and hardware version) "
-                                                    "reads again after 4 failures");
-    CHECK(answer_text({v1::MODBUS_EXCEPTION, 1, "", false}) == "MODBUS_EXCEPTION 1 (illegal function)");
+    CHECK(contains(
+        slow, "[reads] FC01 coil 0 (equalize) fails (3 times in a row): DEVICE_TIMEOUT: no reply"));
+    CHECK(recovery_info(read_of(Poll::model), 4) ==
+          "[reads] FC03 0xE0CC-0xE0CD (model and hardware version) "
+          "reads again after 4 failures");
+    CHECK(answer_text({v1::MODBUS_EXCEPTION, 1, "", false}) ==
+          "MODBUS_EXCEPTION 1 (illegal function)");
 }
 
 TEST_CASE("read failures: exception 2 on coils 0-2 means split, said once at info") {
@@ -182,8 +192,10 @@ TEST_CASE("read failures: exception 2 on coils 0-2 means split, said once at inf
     CHECK_FALSE(refused_addresses({v1::MODBUS_EXCEPTION, 1, "", false}));
     CHECK_FALSE(refused_addresses(timeout));
     CHECK(split_info(Poll::coils, refused) ==
-          "[reads] FC01 coils 0-2 (equalize, charge disconnect) refused: MODBUS_EXCEPTION 2 (illegal data "
-          "address): the device answered exception 2; reading FC01 coil 0 (equalize) and FC01 coil 2 (charge "
+          "[reads] FC01 coils 0-2 (equalize, charge disconnect) refused: MODBUS_EXCEPTION 2 "
+          "(illegal data "
+          "address): the device answered exception 2; reading FC01 coil 0 (equalize) and FC01 coil "
+          "2 (charge "
           "disconnect) apart from now on");
 }
 

@@ -12,7 +12,9 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 const Clock::time_point t0 = Clock::time_point{} + 1h;
 
-Span holding(std::uint16_t address, std::uint16_t count) { return Span{Table::holding, 1, address, count}; }
+Span holding(std::uint16_t address, std::uint16_t count) {
+    return Span{Table::holding, 1, address, count};
+}
 
 ReadPlanner planner(ReadAhead mode = ReadAhead::block) {
     return ReadPlanner(tristar_device_profile(), mode, 3600s);

@@ -52,7 +52,8 @@ TEST_CASE("a register reply of the right size is taken; any other is corrupt") {
     auto cut = registers_pdu({1, 2});
     cut.pop_back();
     CHECK(check_reply_pdu(request, cut, result).status == LinkStatus::corrupt);
-    CHECK(check_reply_pdu(read(4, 0x18, 2), registers_pdu({1, 2}), result).status == LinkStatus::corrupt);
+    CHECK(check_reply_pdu(read(4, 0x18, 2), registers_pdu({1, 2}), result).status ==
+          LinkStatus::corrupt);
 }
 
 TEST_CASE("exceptions pass through with any code, in spec or not") {
@@ -64,13 +65,15 @@ TEST_CASE("exceptions pass through with any code, in spec or not") {
         CHECK(check.exception == code);
     }
     CHECK(check_reply_pdu(request, modbus::Bytes{0x84, 2}, result).status == LinkStatus::corrupt);
-    CHECK(check_reply_pdu(request, modbus::Bytes{0x83, 2, 0}, result).status == LinkStatus::corrupt);
+    CHECK(check_reply_pdu(request, modbus::Bytes{0x83, 2, 0}, result).status ==
+          LinkStatus::corrupt);
 }
 
 TEST_CASE("bit replies unpack LSB first and must have the right byte count") {
     LinkResult result;
     const auto request = read(1, 0, 10);
-    CHECK(check_reply_pdu(request, modbus::Bytes{1, 2, 0b0000'0101, 0b10}, result).status == LinkStatus::ok);
+    CHECK(check_reply_pdu(request, modbus::Bytes{1, 2, 0b0000'0101, 0b10}, result).status ==
+          LinkStatus::ok);
     CHECK(result.bits[0] == 1);
     CHECK(result.bits[1] == 0);
     CHECK(result.bits[2] == 1);
@@ -84,9 +87,12 @@ TEST_CASE("write replies must echo the address and value of their own request") 
     write.function = 6;
     write.address = 0x59;
     write.values[0] = 2611;
-    CHECK(check_reply_pdu(write, modbus::Bytes{6, 0, 0x59, 0x0A, 0x33}, result).status == LinkStatus::ok);
-    CHECK(check_reply_pdu(write, modbus::Bytes{6, 0, 0x58, 0x0A, 0x33}, result).status == LinkStatus::corrupt);
-    CHECK(check_reply_pdu(write, modbus::Bytes{6, 0, 0x59, 0x0A, 0x34}, result).status == LinkStatus::corrupt);
+    CHECK(check_reply_pdu(write, modbus::Bytes{6, 0, 0x59, 0x0A, 0x33}, result).status ==
+          LinkStatus::ok);
+    CHECK(check_reply_pdu(write, modbus::Bytes{6, 0, 0x58, 0x0A, 0x33}, result).status ==
+          LinkStatus::corrupt);
+    CHECK(check_reply_pdu(write, modbus::Bytes{6, 0, 0x59, 0x0A, 0x34}, result).status ==
+          LinkStatus::corrupt);
 }
 
 TEST_CASE("TCP replies need the request's transaction id and unit; RTU replies its unit") {
@@ -97,14 +103,16 @@ TEST_CASE("TCP replies need the request's transaction id and unit; RTU replies i
     const auto adu = modbus::encode_tcp_adu(7, 1, pdu);
     CHECK(check_reply(request, {true, 7}, adu, result).status == LinkStatus::ok);
     CHECK(check_reply(request, {true, 8}, adu, result).status == LinkStatus::corrupt);
-    CHECK(check_reply(request, {true, 7}, modbus::encode_tcp_adu(7, 2, pdu), result).status == LinkStatus::corrupt);
+    CHECK(check_reply(request, {true, 7}, modbus::encode_tcp_adu(7, 2, pdu), result).status ==
+          LinkStatus::corrupt);
     auto longer = adu;
     longer.push_back(0);
     CHECK(check_reply(request, {true, 7}, longer, result).status == LinkStatus::corrupt);
     const auto frame = modbus::build_rtu_frame(1, pdu);
     CHECK(check_reply(request, {false, 0}, frame, result).status == LinkStatus::ok);
     CHECK(result.registers[0] == 42);
-    CHECK(check_reply(request, {false, 0}, modbus::build_rtu_frame(2, pdu), result).status == LinkStatus::corrupt);
+    CHECK(check_reply(request, {false, 0}, modbus::build_rtu_frame(2, pdu), result).status ==
+          LinkStatus::corrupt);
 }
 
 }  // namespace tristar::gateway

@@ -1,12 +1,13 @@
 // The simulator's transaction engine: overlaps, unit ids and the fault switches (busy, drop, slow,
 // corrupt replies).
 #include <doctest/doctest.h>
-
 #include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <vector>
+
 #include "gateway/sim/addresses.h"
 #include "gateway/sim/device_model.h"
 #include "gateway/sim/modbus_service.h"

@@ -1,5 +1,6 @@
 // Unit tests for tristar-sim's device model (day curve, registers, identity) and the Modbus service
-// on top of it; commands are in test_sim_commands.cpp, the transaction engine in test_sim_engine.cpp.
+// on top of it; commands are in test_sim_commands.cpp, the transaction engine in
+// test_sim_engine.cpp.
 #include <doctest/doctest.h>
 #include <spdlog/spdlog.h>
 
@@ -22,7 +23,6 @@ using namespace tristar::sim;
 using namespace tristar::sim::model_test;
 using tristar::modbus::ExceptionCode;
 namespace modbus = tristar::modbus;
-
 
 // ------------------------------------------------------------------------------------ identity
 

@@ -17,10 +17,13 @@ bool writable(const SwitchPane& pane, const std::string& path) {
     return it->writable;
 }
 
-TEST_CASE("switch pane: the charger always, equalize only when asked for; every setting the GUI offers is writable") {
+TEST_CASE(
+    "switch pane: the charger always, equalize only when asked for; every setting the GUI offers "
+    "is writable") {
     const SwitchPane charger_only(false);
     CHECK(charger_only.outputs() == 1);
-    for (const auto& item : charger_only.items()) CHECK_FALSE(item.path.starts_with("/SwitchableOutput/1/"));
+    for (const auto& item : charger_only.items())
+        CHECK_FALSE(item.path.starts_with("/SwitchableOutput/1/"));
     const SwitchPane both(true);
     CHECK(writable(both, "/SwitchableOutput/0/State"));
     CHECK(writable(both, "/SwitchableOutput/1/State"));
@@ -40,16 +43,25 @@ TEST_CASE("switch pane: settings are validated, shown and kept across a restart"
     tristar::test::TempDir dir;
     const auto file = dir.path() / "switch-pane";
     SwitchPane pane(true);
-    CHECK(pane.set("/SwitchableOutput/0/Settings/ShowUIControl", std::int32_t{0}) == set_result::accepted);
-    CHECK(pane.set("/SwitchableOutput/0/Settings/ShowUIControl", std::int32_t{3}) == set_result::rejected);
-    CHECK(pane.set("/SwitchableOutput/0/Settings/ShowUIControl", std::string("1")) == set_result::not_writable);
-    CHECK(pane.set("/SwitchableOutput/1/Settings/CustomName", std::string("Equalise bank A")) == set_result::accepted);
-    CHECK(pane.set("/SwitchableOutput/1/Settings/CustomName", std::string(33, 'x')) == set_result::rejected);
-    CHECK(pane.set("/SwitchableOutput/0/Settings/Group", std::string("Solar")) == set_result::accepted);
-    CHECK(pane.set("/SwitchableOutput/0/Settings/Group", std::string("a\nb")) == set_result::rejected);
-    CHECK(pane.set("/SwitchableOutput/0/State", std::int32_t{1}) == set_result::not_writable);  // a control
+    CHECK(pane.set("/SwitchableOutput/0/Settings/ShowUIControl", std::int32_t{0}) ==
+          set_result::accepted);
+    CHECK(pane.set("/SwitchableOutput/0/Settings/ShowUIControl", std::int32_t{3}) ==
+          set_result::rejected);
+    CHECK(pane.set("/SwitchableOutput/0/Settings/ShowUIControl", std::string("1")) ==
+          set_result::not_writable);
+    CHECK(pane.set("/SwitchableOutput/1/Settings/CustomName", std::string("Equalise bank A")) ==
+          set_result::accepted);
+    CHECK(pane.set("/SwitchableOutput/1/Settings/CustomName", std::string(33, 'x')) ==
+          set_result::rejected);
+    CHECK(pane.set("/SwitchableOutput/0/Settings/Group", std::string("Solar")) ==
+          set_result::accepted);
+    CHECK(pane.set("/SwitchableOutput/0/Settings/Group", std::string("a\nb")) ==
+          set_result::rejected);
+    CHECK(pane.set("/SwitchableOutput/0/State", std::int32_t{1}) ==
+          set_result::not_writable);  // a control
     const auto values = pane.values(std::nullopt, std::nullopt);
-    CHECK(std::get<std::int32_t>(values.at("/SwitchableOutput/0/Settings/ShowUIControl").value) == 0);
+    CHECK(std::get<std::int32_t>(values.at("/SwitchableOutput/0/Settings/ShowUIControl").value) ==
+          0);
     CHECK(std::get<std::string>(values.at("/SwitchableOutput/0/Settings/Group").value) == "Solar");
     CHECK(values.at("/SwitchableOutput/0/State") == invalid_value());  // coil 2 not read yet
     REQUIRE(pane.save(file));

@@ -26,7 +26,9 @@ v1::Request bits(std::uint32_t fc, std::uint32_t address, std::uint32_t count) {
     return r;
 }
 
-bool ok(const v1::Request& r) { return !validate(r, {}).has_value(); }
+bool ok(const v1::Request& r) {
+    return !validate(r, {}).has_value();
+}
 
 }  // namespace
 
@@ -89,7 +91,6 @@ TEST_CASE("envelope fields: unit, deadline, priority") {
     CHECK_FALSE(ok(r));
     r.set_priority(v1::PRIORITY_BACKGROUND);
     CHECK(ok(r));
-
 }
 
 TEST_CASE("the refusal names the problem") {
@@ -100,8 +101,7 @@ TEST_CASE("the refusal names the problem") {
 }
 
 bool unknown(const std::string& bytes) {
-    return has_unknown_fields(
-        {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    return has_unknown_fields({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
 }
 
 // Every field of Request and of each body set: the table in known_fields.cpp must know them all.

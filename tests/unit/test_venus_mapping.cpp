@@ -113,9 +113,11 @@ TEST_CASE("/FirmwareVersion: the 24-bit form DVCC accepts, or invalid") {
     const auto v12 = at(with_word(dump_9_1(), 0x04, 0x0012), "/FirmwareVersion");
     CHECK(std::get<std::int32_t>(v12.value) == 0x120000);
     CHECK(v12.text == "v12.00");
-    CHECK(std::get<std::int32_t>(at(with_word(dump_9_1(), 0x04, 0x0009), "/FirmwareVersion").value) == 0x090000);
+    CHECK(std::get<std::int32_t>(
+              at(with_word(dump_9_1(), 0x04, 0x0009), "/FirmwareVersion").value) == 0x090000);
     // Not 2 BCD digits, or below DVCC's 0x10200 (alarm #48): invalid, which DVCC accepts.
-    for (std::uint16_t ver_sw : {std::uint16_t{0x0129}, std::uint16_t{0x001A}, std::uint16_t{0}, std::uint16_t{1}}) {
+    for (std::uint16_t ver_sw :
+         {std::uint16_t{0x0129}, std::uint16_t{0x001A}, std::uint16_t{0}, std::uint16_t{1}}) {
         CHECK_FALSE(at(with_word(dump_9_1(), 0x04, ver_sw), "/FirmwareVersion").valid());
     }
     CHECK(firmware_version_24bit(0x0002) == 0x020000);  // the lowest accepted: 0x20000 >= 0x10200

@@ -34,22 +34,15 @@ Message parsed(std::string_view hex) {
 
 constexpr std::string_view request_read_registers =
     "082a120b747269737461722d63746c180120882728e80730025206080410181838";
-constexpr std::string_view request_read_bits =
-    "08071201785a0408011803";
+constexpr std::string_view request_read_bits = "08071201785a0408011803";
 constexpr std::string_view request_write_coil =
     "08081211747269737461722d7075626c6973686572620408021001";
-constexpr std::string_view request_write_register =
-    "08096a070880c00310b314";
-constexpr std::string_view request_write_registers =
-    "080a72080859120401ffff03";
-constexpr std::string_view request_status =
-    "080b7a00";
-constexpr std::string_view reply_registers =
-    "082a1001180c20878e0252080a0600b424ffff03";
-constexpr std::string_view reply_bits =
-    "08075a050a03010001";
-constexpr std::string_view reply_write_ok =
-    "080820a09c016200";
+constexpr std::string_view request_write_register = "08096a070880c00310b314";
+constexpr std::string_view request_write_registers = "080a72080859120401ffff03";
+constexpr std::string_view request_status = "080b7a00";
+constexpr std::string_view reply_registers = "082a1001180c20878e0252080a0600b424ffff03";
+constexpr std::string_view reply_bits = "08075a050a03010001";
+constexpr std::string_view reply_write_ok = "080820a09c016200";
 constexpr std::string_view reply_error =
     "0809721a080710021a14696c6c6567616c20646174612061646472657373";
 constexpr std::string_view reply_status =
