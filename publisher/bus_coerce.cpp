@@ -87,10 +87,8 @@ std::optional<SetArgument> coerce(const sdbus::Variant& value, VenusType type) {
     if (value.isEmpty()) return std::nullopt;
     const auto sig = value.peekValueType();
     switch (type) {
-        case VenusType::integer:
-            return to_integer(value, sig);
-        case VenusType::number:
-            return to_number(value, sig);
+        case VenusType::integer: return to_integer(value, sig);
+        case VenusType::number: return to_number(value, sig);
         case VenusType::string:
             if (sig != "s") return std::nullopt;
             return SetArgument{value.get<std::string>()};

@@ -59,12 +59,10 @@ PublisherConfig resolve(const CommandLine& line) {
 
 std::unique_ptr<sdbus::IConnection> connect_bus(const PublisherConfig& config) {
     switch (config.bus) {
-        case BusKind::session:
-            return sdbus::createSessionBusConnection();
+        case BusKind::session: return sdbus::createSessionBusConnection();
         case BusKind::address:
             return sdbus::createSessionBusConnectionWithAddress(config.bus_address);
-        case BusKind::system:
-            break;
+        case BusKind::system: break;
     }
     return sdbus::createSystemBusConnection();
 }

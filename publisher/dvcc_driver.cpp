@@ -111,8 +111,7 @@ void DvccDriver::on_reply(const Outstanding& done, const v1::Reply& reply) {
         case WriteNote::recovered:
             spdlog::info("[dvcc] {} succeeds again", write_text(write));
             break;
-        case WriteNote::none:
-            break;
+        case WriteNote::none: break;
     }
     if (!failure && write.target == DvccWrite::Target::coil) {
         // The device took it: show it now rather than at the next coil poll.

@@ -30,19 +30,15 @@ PollPlan::PollPlan(PollPeriods periods, SteadyTime start) : periods_(periods) {
 
 milliseconds PollPlan::period(Poll poll) const {
     switch (poll) {
-        case Poll::live:
-            return periods_.live;
+        case Poll::live: return periods_.live;
         case Poll::coils:
         case Poll::coil_equalize:
-        case Poll::coil_disconnect:
-            return periods_.coils;
+        case Poll::coil_disconnect: return periods_.coils;
         case Poll::counters:
         case Poll::serial:
-        case Poll::model:
-            return periods_.counters;
+        case Poll::model: return periods_.counters;
         case Poll::network:
-        case Poll::status:
-            break;
+        case Poll::status: break;
     }
     return milliseconds::max();  // asked again only after a reconnect
 }

@@ -89,8 +89,7 @@ std::string read_text(const PollRead& read) {
         case registers:
             return fmt::format("FC{:02d} 0x{:04X}-0x{:04X} ({})", read.function, read.address,
                                read.address + read.count - 1U, read.what);
-        case status:
-            break;
+        case status: break;
     }
     return std::string(read.what);
 }
@@ -111,42 +110,29 @@ v1::Request request_for(const PollRead& read, std::chrono::milliseconds max_age)
     v1::Request request;
     if (read.cached) request.set_max_age_ms(static_cast<std::uint32_t>(max_age.count()));
     switch (read.kind) {
-        case registers:
-            set_span(*request.mutable_read_registers(), read);
-            break;
-        case coils:
-            set_span(*request.mutable_read_bits(), read);
-            break;
-        case status:
-            request.mutable_status();
-            break;
+        case registers: set_span(*request.mutable_read_registers(), read); break;
+        case coils: set_span(*request.mutable_read_bits(), read); break;
+        case status: request.mutable_status(); break;
     }
     return request;
 }
 
 bool store(Snapshot& snapshot, Poll poll, const v1::Reply& reply) {
     switch (poll) {
-        case Poll::live:
-            return store_words(snapshot.live, reply);
-        case Poll::coils:
-            return store_coils(snapshot, reply);
+        case Poll::live: return store_words(snapshot.live, reply);
+        case Poll::coils: return store_coils(snapshot, reply);
         case Poll::coil_equalize:
-        case Poll::coil_disconnect:
-            return store_coil(snapshot, read_of(poll), reply);
-        case Poll::counters:
-            return store_words(snapshot.counters, reply);
-        case Poll::serial:
-            return store_words(snapshot.serial, reply);
-        case Poll::model:
-            return store_words(snapshot.model, reply);
+        case Poll::coil_disconnect: return store_coil(snapshot, read_of(poll), reply);
+        case Poll::counters: return store_words(snapshot.counters, reply);
+        case Poll::serial: return store_words(snapshot.serial, reply);
+        case Poll::model: return store_words(snapshot.model, reply);
         case Poll::network: {
             std::optional<std::array<std::uint16_t, 1>> word;
             if (!store_words(word, reply)) return false;
             snapshot.network_version = (*word)[0];
             return true;
         }
-        case Poll::status:
-            break;
+        case Poll::status: break;
     }
     return false;
 }

@@ -40,10 +40,8 @@ bool link_failure(const client::Failure& failure) {
         case v1::BUSY:
         case v1::DEADLINE_EXCEEDED:
         case v1::DEVICE_TIMEOUT:
-        case v1::DEVICE_UNAVAILABLE:
-            return true;
-        default:
-            return false;
+        case v1::DEVICE_UNAVAILABLE: return true;
+        default: return false;
     }
 }
 

@@ -21,14 +21,12 @@ std::optional<ServiceIdentity> resolve_identity(const IdentityInputs& in) {
     if (!in.configured_serial.empty())
         return ServiceIdentity{in.configured_serial, IdSource::config};
     switch (in.serial) {
-        case SpanState::pending:
-            return std::nullopt;
+        case SpanState::pending: return std::nullopt;
         case SpanState::read:
             if (!in.device_serial.empty())
                 return ServiceIdentity{in.device_serial, IdSource::device};
             return fallback_identity(in);  // read, but blank: no serial to name the service by
-        case SpanState::failed:
-            break;
+        case SpanState::failed: break;
     }
     return fallback_identity(in);
 }
@@ -51,12 +49,9 @@ std::string bus_ident(std::string_view id) {
 
 std::string identity_text(const ServiceIdentity& identity) {
     switch (identity.source) {
-        case IdSource::config:
-            return fmt::format("serial {} (from the config)", identity.id);
-        case IdSource::device:
-            return fmt::format("serial {} (from the TriStar)", identity.id);
-        case IdSource::fallback:
-            break;
+        case IdSource::config: return fmt::format("serial {} (from the config)", identity.id);
+        case IdSource::device: return fmt::format("serial {} (from the TriStar)", identity.id);
+        case IdSource::fallback: break;
     }
     return fmt::format(
         "fallback id {} (the TriStar reports no serial; set [publisher] serial to use its own)",

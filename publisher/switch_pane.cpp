@@ -53,16 +53,11 @@ bool show_value_valid(std::int32_t value) {
 
 std::string_view show_text(std::int32_t value) {
     switch (value) {
-        case 0:
-            return "Hidden";
-        case 1:
-            return "Always";
-        case 2:
-            return "Local only";
-        case 4:
-            return "Remote only";
-        default:
-            return "";
+        case 0: return "Hidden";
+        case 1: return "Always";
+        case 2: return "Local only";
+        case 4: return "Remote only";
+        default: return "";
     }
 }
 

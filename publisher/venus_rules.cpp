@@ -95,14 +95,10 @@ std::int32_t mpp_operation_mode(std::uint16_t charge_state) {
 
 std::string mpp_operation_mode_text(std::int32_t mode) {
     switch (mode) {
-        case 0:
-            return "Off";
-        case 1:
-            return "Voltage/current limited";
-        case 2:
-            return "MPPT active";
-        default:
-            return "Not available";
+        case 0: return "Off";
+        case 1: return "Voltage/current limited";
+        case 2: return "MPPT active";
+        default: return "Not available";
     }
 }
 
@@ -149,14 +145,10 @@ std::int32_t any_fault_alarm(std::uint16_t faults) {
 
 std::string alarm_level_text(std::int32_t level) {
     switch (level) {
-        case alarm_ok:
-            return "OK";
-        case alarm_warning:
-            return "Warning";
-        case alarm_alarm:
-            return "Alarm";
-        default:
-            return "Level " + std::to_string(level);
+        case alarm_ok: return "OK";
+        case alarm_warning: return "Warning";
+        case alarm_alarm: return "Alarm";
+        default: return "Level " + std::to_string(level);
     }
 }
 

@@ -31,23 +31,17 @@ std::optional<std::span<const std::uint16_t>> Snapshot::words(std::uint16_t firs
 
 std::optional<bool> Snapshot::coil(std::uint16_t address) const {
     switch (address) {
-        case tristar::addr::coil_equalize:
-            return coils.equalize;
-        case tristar::addr::coil_charge_disconnect:
-            return coils.charge_disconnect;
-        default:
-            return std::nullopt;
+        case tristar::addr::coil_equalize: return coils.equalize;
+        case tristar::addr::coil_charge_disconnect: return coils.charge_disconnect;
+        default: return std::nullopt;
     }
 }
 
 std::optional<bool>* Snapshot::coil_state(std::uint16_t address) {
     switch (address) {
-        case tristar::addr::coil_equalize:
-            return &coils.equalize;
-        case tristar::addr::coil_charge_disconnect:
-            return &coils.charge_disconnect;
-        default:
-            return nullptr;
+        case tristar::addr::coil_equalize: return &coils.equalize;
+        case tristar::addr::coil_charge_disconnect: return &coils.charge_disconnect;
+        default: return nullptr;
     }
 }
 

@@ -8,12 +8,9 @@ namespace tristar::publisher {
 
 char signature(VenusType type) {
     switch (type) {
-        case VenusType::number:
-            return 'd';
-        case VenusType::integer:
-            return 'i';
-        case VenusType::string:
-            return 's';
+        case VenusType::number: return 'd';
+        case VenusType::integer: return 'i';
+        case VenusType::string: return 's';
     }
     return '?';
 }

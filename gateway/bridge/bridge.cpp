@@ -7,12 +7,8 @@
 #include "gateway/base/version.h"
 
 namespace tristar::bridge {
-namespace {
 
 using namespace std::chrono_literals;
-using Steady = std::chrono::steady_clock;
-
-}  // namespace
 
 Bridge::Bridge(const BridgeConfig& config, zmq::context_t& context)
     : config_(config),
@@ -32,7 +28,7 @@ int Bridge::run(int stop_fd) {
                                  : "on unit " + std::to_string(config_.scaled_unit));
     bool stop = false;
     while (!stop) {
-        const auto now = Steady::now();
+        const auto now = std::chrono::steady_clock::now();
         requests_.expire_overdue(now);
         connections_.expire(now);
         poll_once(stop_fd, stop);
@@ -55,7 +51,7 @@ void Bridge::poll_once(int stop_fd, bool& stop) {
         items.push_back({nullptr, c.fd(), events, 0});
         polled.push_back(id);
     }
-    zmq::poll(items, wait_time(Steady::now()));
+    zmq::poll(items, wait_time(std::chrono::steady_clock::now()));
     if (items[1].revents != 0) {
         stop = true;
         return;
@@ -80,7 +76,7 @@ std::chrono::milliseconds Bridge::wait_time(SteadyTime now) const {
 void Bridge::accept_all() {
     // Never refused: a full table makes room (connection_policy.h).
     while (auto accepted = listener_.accept())
-        connections_.admit(std::move(*accepted), Steady::now());
+        connections_.admit(std::move(*accepted), std::chrono::steady_clock::now());
 }
 
 void Bridge::serve(std::uint64_t id, short revents) {

@@ -22,10 +22,8 @@ spdlog::level::level_enum ConnectionLog::level(Event event) {
         case Event::malformed:
         case Event::partial_frame:
         case Event::evicted_per_address:
-        case Event::evicted_total:
-            return spdlog::level::warn;
-        default:
-            return spdlog::level::info;
+        case Event::evicted_total: return spdlog::level::warn;
+        default: return spdlog::level::info;
     }
 }
 

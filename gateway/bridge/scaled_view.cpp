@@ -57,9 +57,7 @@ void put(const ScaledField& field, std::optional<double> value,
             out[field.offset + 1U] = words[1];
             break;
         }
-        case u16:
-            out[field.offset] = static_cast<std::uint16_t>(value.value_or(0.0));
-            break;
+        case u16: out[field.offset] = static_cast<std::uint16_t>(value.value_or(0.0)); break;
         case u32: {
             const auto bits = static_cast<std::uint32_t>(value.value_or(0.0));
             out[field.offset] = static_cast<std::uint16_t>(bits >> 16U);

@@ -105,8 +105,7 @@ v1::Request device_request(const modbus::Request& request, std::uint32_t max_age
             for (const auto value : request.values) body->add_values(value);
             break;
         }
-        default:
-            break;  // parse_request lets no other function through
+        default: break;  // parse_request lets no other function through
     }
     return out;
 }
@@ -118,18 +117,14 @@ ExceptionCode exception_for(const v1::Error& error) {
         case v1::OUTCOME_UNKNOWN:  // a write may or may not have run: the master must check
             return ExceptionCode::gateway_target_failed;
         case v1::BUSY:
-        case v1::DEADLINE_EXCEEDED:
-            return ExceptionCode::server_device_busy;
-        case v1::WRITE_DENIED:
-            return ExceptionCode::illegal_function;
-        case v1::INVALID_REQUEST:
-            return ExceptionCode::illegal_data_value;
+        case v1::DEADLINE_EXCEEDED: return ExceptionCode::server_device_busy;
+        case v1::WRITE_DENIED: return ExceptionCode::illegal_function;
+        case v1::INVALID_REQUEST: return ExceptionCode::illegal_data_value;
         case v1::MODBUS_EXCEPTION:
             if (error.modbus_exception() >= 1 && error.modbus_exception() <= 0xFF)
                 return static_cast<ExceptionCode>(error.modbus_exception());
             return ExceptionCode::server_device_failure;
-        default:
-            return ExceptionCode::server_device_failure;
+        default: return ExceptionCode::server_device_failure;
     }
 }
 

@@ -9,14 +9,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A read's body: read_registers or read_bits, which have the same three fields.
+template <typename Body>
+void set_read(Body& body, int function, std::uint16_t address, std::uint16_t count) {
+    body.set_function(static_cast<std::uint32_t>(function));
+    body.set_address(address);
+    body.set_count(count);
+}
+
 v1::Request read_registers_request(int function, std::uint16_t address, std::uint16_t count,
                                    std::uint32_t max_age_ms) {
     v1::Request request;
     request.set_max_age_ms(max_age_ms);
-    auto* body = request.mutable_read_registers();
-    body->set_function(static_cast<std::uint32_t>(function));
-    body->set_address(address);
-    body->set_count(count);
+    set_read(*request.mutable_read_registers(), function, address, count);
     return request;
 }
 
@@ -136,10 +141,7 @@ Result<Answer<std::vector<bool>>> GatewayClient::read_bits(int function, std::ui
                                                            std::uint32_t max_age_ms) {
     v1::Request request;
     request.set_max_age_ms(max_age_ms);
-    auto* body = request.mutable_read_bits();
-    body->set_function(static_cast<std::uint32_t>(function));
-    body->set_address(address);
-    body->set_count(count);
+    set_read(*request.mutable_read_bits(), function, address, count);
     auto reply = call(std::move(request));
     if (!reply) return reply.failure();
     if (auto failure = failure_of(*reply)) return *failure;

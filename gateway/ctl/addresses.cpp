@@ -97,11 +97,9 @@ bool parse_coil_state(std::string_view text) {
 bool is_bit_function(int function) {
     switch (function) {
         case 1:
-        case 2:
-            return true;
+        case 2: return true;
         case 3:
-        case 4:
-            return false;
+        case 4: return false;
         default:
             throw UsageError("bad function code " + std::to_string(function) +
                              ": expected 1, 2 (bits) or 3, 4 (registers)");

@@ -57,10 +57,8 @@ bool needs_scale(const Register& reg) {
         case Scaling::voltage:
         case Scaling::current:
         case Scaling::power:
-        case Scaling::tempco:
-            return true;
-        default:
-            return false;
+        case Scaling::tempco: return true;
+        default: return false;
     }
 }
 

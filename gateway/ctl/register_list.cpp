@@ -13,14 +13,10 @@ namespace {
 
 std::string_view block_name(Block block) {
     switch (block) {
-        case Block::ram:
-            return "ram";
-        case Block::network:
-            return "network";
-        case Block::eeprom_settings:
-            return "eeprom_settings";
-        case Block::eeprom_identity:
-            return "eeprom_identity";
+        case Block::ram: return "ram";
+        case Block::network: return "network";
+        case Block::eeprom_settings: return "eeprom_settings";
+        case Block::eeprom_identity: return "eeprom_identity";
     }
     return "unknown";
 }

@@ -132,8 +132,7 @@ std::string describe_write(const v1::Request& request) {
         case v1::Request::kWriteRegisters:
             return "fc 16 address " + std::to_string(request.write_registers().address()) +
                    " values " + list_values(request.write_registers());
-        default:
-            return "not a write";
+        default: return "not a write";
     }
 }
 

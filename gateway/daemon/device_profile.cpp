@@ -49,14 +49,10 @@ DeviceProfile tristar_device_profile() {
 
 Table table_of(int function, const DeviceProfile& profile) {
     switch (function) {
-        case 1:
-            return Table::coils;
-        case 2:
-            return profile.bits_shared ? Table::coils : Table::discrete;
-        case 4:
-            return profile.registers_shared ? Table::holding : Table::input;
-        default:
-            return Table::holding;
+        case 1: return Table::coils;
+        case 2: return profile.bits_shared ? Table::coils : Table::discrete;
+        case 4: return profile.registers_shared ? Table::holding : Table::input;
+        default: return Table::holding;
     }
 }
 

@@ -32,17 +32,14 @@ CallOutcome classify_errno(int err) {
     if (err > MODBUS_ENOBASE && err <= MODBUS_ENOBASE + MODBUS_EXCEPTION_GATEWAY_TARGET)
         return {CallError::exception, err - MODBUS_ENOBASE, err};
     switch (err) {
-        case ETIMEDOUT:
-            return {CallError::timeout, 0, err};
+        case ETIMEDOUT: return {CallError::timeout, 0, err};
         case EMBBADCRC:
         case EMBBADDATA:
         case EMBBADEXC:
         case EMBUNKEXC:
         case EMBMDATA:
-        case EMBBADSLAVE:
-            return {CallError::corrupt, 0, err};
-        default:
-            return {CallError::disconnected, 0, err};
+        case EMBBADSLAVE: return {CallError::corrupt, 0, err};
+        default: return {CallError::disconnected, 0, err};
     }
 }
 

@@ -106,18 +106,12 @@ LinkStatus ModbusLink::transact(const LinkRequest& request, LinkResult& result,
         case Received::frame:
             check = check_reply(request, framing, std::span(reply, got.size), result);
             break;
-        case Received::timeout:
-            check = {LinkStatus::timeout, 0, "no reply in time"};
-            break;
-        case Received::cut:
-            check = {LinkStatus::corrupt, 0, "reply cut short"};
-            break;
+        case Received::timeout: check = {LinkStatus::timeout, 0, "no reply in time"}; break;
+        case Received::cut: check = {LinkStatus::corrupt, 0, "reply cut short"}; break;
         case Received::closed:
             check = {LinkStatus::closed, 0, "connection closed before any reply"};
             break;
-        case Received::bad:
-            check = {LinkStatus::corrupt, 0, got.why};
-            break;
+        case Received::bad: check = {LinkStatus::corrupt, 0, got.why}; break;
     }
     if (check.status != LinkStatus::ok) error = check.why;
     if (check.status == LinkStatus::exception)
@@ -293,34 +287,23 @@ void ModbusLink::drop_connection() {
 
 const char* to_string(DetectedMode mode) {
     switch (mode) {
-        case DetectedMode::detecting:
-            return "detecting";
-        case DetectedMode::per_transaction:
-            return "per-transaction";
-        case DetectedMode::kept:
-            return "kept";
-        case DetectedMode::serial:
-            return "serial";
+        case DetectedMode::detecting: return "detecting";
+        case DetectedMode::per_transaction: return "per-transaction";
+        case DetectedMode::kept: return "kept";
+        case DetectedMode::serial: return "serial";
     }
     return "unknown";
 }
 
 const char* to_string(LinkStatus status) {
     switch (status) {
-        case LinkStatus::ok:
-            return "ok";
-        case LinkStatus::exception:
-            return "exception";
-        case LinkStatus::timeout:
-            return "timeout";
-        case LinkStatus::corrupt:
-            return "corrupt reply";
-        case LinkStatus::closed:
-            return "connection closed";
-        case LinkStatus::unavailable:
-            return "unavailable";
-        case LinkStatus::outcome_unknown:
-            return "outcome unknown";
+        case LinkStatus::ok: return "ok";
+        case LinkStatus::exception: return "exception";
+        case LinkStatus::timeout: return "timeout";
+        case LinkStatus::corrupt: return "corrupt reply";
+        case LinkStatus::closed: return "connection closed";
+        case LinkStatus::unavailable: return "unavailable";
+        case LinkStatus::outcome_unknown: return "outcome unknown";
     }
     return "unknown";
 }

@@ -48,15 +48,12 @@ void Replies::answer_error(const Pending& pending, v1::ErrorCode code, const std
 void Replies::send(const std::vector<std::string>& envelope, const v1::Reply& reply) {
     if (envelope.empty()) return;  // the gateway's own request: nobody to answer
     switch (send_message(router_, envelope, reply.SerializeAsString())) {
-        case Sent::queued:
-            return;
+        case Sent::queued: return;
         case Sent::dropped:
             ++health_.counters.dropped_replies;
             spdlog::debug("[front] reply {} dropped: the client's reply queue is full", reply.id());
             return;
-        case Sent::unroutable:
-            ++health_.counters.unroutable_replies;
-            return;
+        case Sent::unroutable: ++health_.counters.unroutable_replies; return;
     }
 }
 

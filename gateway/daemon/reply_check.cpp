@@ -52,12 +52,8 @@ modbus::Bytes request_pdu(const LinkRequest& request) {
     modbus::Bytes pdu{request.function};
     put_u16(pdu, request.address);
     switch (request.function) {
-        case 5:
-            put_u16(pdu, request.coil_value ? modbus::coil_on : modbus::coil_off);
-            break;
-        case 6:
-            put_u16(pdu, request.values[0]);
-            break;
+        case 5: put_u16(pdu, request.coil_value ? modbus::coil_on : modbus::coil_off); break;
+        case 6: put_u16(pdu, request.values[0]); break;
         case 16: {
             const auto count = std::min<std::size_t>(request.count, max_write_registers);
             put_u16(pdu, static_cast<std::uint16_t>(count));
@@ -65,9 +61,7 @@ modbus::Bytes request_pdu(const LinkRequest& request) {
             for (std::size_t i = 0; i < count; ++i) put_u16(pdu, request.values[i]);
             break;
         }
-        default:
-            put_u16(pdu, request.count);
-            break;
+        default: put_u16(pdu, request.count); break;
     }
     return pdu;
 }
@@ -82,13 +76,10 @@ ReplyCheck check_reply_pdu(const LinkRequest& request, std::span<const std::uint
     if (pdu[0] != request.function) return corrupt("reply is for another function code");
     switch (request.function) {
         case 1:
-        case 2:
-            return check_bits(request, pdu, result);
+        case 2: return check_bits(request, pdu, result);
         case 3:
-        case 4:
-            return check_registers(request, pdu, result);
-        default:
-            return check_echo(request, pdu);
+        case 4: return check_registers(request, pdu, result);
+        default: return check_echo(request, pdu);
     }
 }
 

@@ -28,18 +28,13 @@ Lane lane_of(const v1::Request& request) {
     switch (request.body_case()) {
         case v1::Request::kWriteCoil:
         case v1::Request::kWriteRegister:
-        case v1::Request::kWriteRegisters:
-            return Lane::write;
-        default:
-            break;
+        case v1::Request::kWriteRegisters: return Lane::write;
+        default: break;
     }
     switch (request.priority()) {
-        case v1::PRIORITY_POLL:
-            return Lane::poll;
-        case v1::PRIORITY_BACKGROUND:
-            return Lane::background;
-        default:
-            return Lane::interactive;
+        case v1::PRIORITY_POLL: return Lane::poll;
+        case v1::PRIORITY_BACKGROUND: return Lane::background;
+        default: return Lane::interactive;
     }
 }
 
@@ -93,13 +88,9 @@ v1::Reply reply_of(const v1::Request& request, const LinkResult& result) {
             reply.mutable_write_ok();
             break;
         case LinkStatus::timeout:
-        case LinkStatus::corrupt:
-            set_error(reply, v1::DEVICE_TIMEOUT, message);
-            break;
+        case LinkStatus::corrupt: set_error(reply, v1::DEVICE_TIMEOUT, message); break;
         case LinkStatus::closed:
-        case LinkStatus::unavailable:
-            set_error(reply, v1::DEVICE_UNAVAILABLE, message);
-            break;
+        case LinkStatus::unavailable: set_error(reply, v1::DEVICE_UNAVAILABLE, message); break;
         case LinkStatus::outcome_unknown:
             set_error(reply, v1::OUTCOME_UNKNOWN,
                       "the write was sent but its reply was lost; it may or may not have been "

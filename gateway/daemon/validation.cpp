@@ -51,20 +51,13 @@ Problem check(const v1::WriteRegisters& body) {
 
 Problem check_body(const v1::Request& request) {
     switch (request.body_case()) {
-        case v1::Request::kReadRegisters:
-            return check(request.read_registers());
-        case v1::Request::kReadBits:
-            return check(request.read_bits());
-        case v1::Request::kWriteCoil:
-            return check(request.write_coil());
-        case v1::Request::kWriteRegister:
-            return check(request.write_register());
-        case v1::Request::kWriteRegisters:
-            return check(request.write_registers());
-        case v1::Request::kStatus:
-            return std::nullopt;
-        case v1::Request::BODY_NOT_SET:
-            break;
+        case v1::Request::kReadRegisters: return check(request.read_registers());
+        case v1::Request::kReadBits: return check(request.read_bits());
+        case v1::Request::kWriteCoil: return check(request.write_coil());
+        case v1::Request::kWriteRegister: return check(request.write_register());
+        case v1::Request::kWriteRegisters: return check(request.write_registers());
+        case v1::Request::kStatus: return std::nullopt;
+        case v1::Request::BODY_NOT_SET: break;
     }
     return "request has no body (read_registers, read_bits, write_*, status)";
 }

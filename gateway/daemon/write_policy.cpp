@@ -113,10 +113,8 @@ std::optional<std::string> WritePolicy::refuse(const v1::Request& request) const
             const auto& body = request.write_register();
             return refuse_one(Target::holding_register, body.address(), body.value(), client);
         }
-        case v1::Request::kWriteRegisters:
-            return refuse_each(request.write_registers(), client);
-        default:
-            return std::nullopt;  // reads and status write nothing
+        case v1::Request::kWriteRegisters: return refuse_each(request.write_registers(), client);
+        default: return std::nullopt;  // reads and status write nothing
     }
 }
 

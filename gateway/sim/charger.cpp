@@ -89,18 +89,15 @@ ElectricalPoint operating_point(ChargeState state, const ChargeInputs& in, const
                                 bool present) {
     const auto& t = in.targets;
     switch (state) {
-        case ChargeState::mppt:
-            return bulk_point(in, battery);
+        case ChargeState::mppt: return bulk_point(in, battery);
         case ChargeState::absorption:
             return regulated_point(in, battery, t.absorption_v, t.current_limit_a);
         case ChargeState::floating:
             return regulated_point(in, battery, t.float_v, t.current_limit_a);
         case ChargeState::equalize:
             return regulated_point(in, battery, t.equalize_v, t.current_limit_a);
-        case ChargeState::slave:
-            return slave_point(in, battery, present);
-        default:
-            return idle_point(in, battery);
+        case ChargeState::slave: return slave_point(in, battery, present);
+        default: return idle_point(in, battery);
     }
 }
 
@@ -129,8 +126,7 @@ ChargeState Charger::charging_next(const ChargeInputs& in, ChargeStep& step) {
             step.equalize_finished = true;
             step.entered_float = true;
             return ChargeState::floating;
-        default:
-            return stage_;
+        default: return stage_;
     }
 }
 

@@ -76,17 +76,14 @@ WriteOutcome DeviceCommands::command_coil(std::uint16_t address, bool on) {
         case coil::equalize:  // set only (TECHDOC); runs only if EV_eq != 0
             if (on && image_.get(reg::ev_eq) != 0) state_.equalize_requested = true;
             return {};
-        case coil::charge_disconnect:
-            state_.disconnect = on;
-            return {};
+        case coil::charge_disconnect: state_.disconnect = on; return {};
         case coil::reset_controller:
             if (!on) return {};
             reset_controller();
             return {std::nullopt, CommandEffect::reset_controller};
         case coil::reset_comm_server:
             return {std::nullopt, on ? CommandEffect::reset_comm_server : CommandEffect::none};
-        default:
-            break;
+        default: break;
     }
     if (is_counter_coil(address)) {
         if (on) clear_counters(address);
@@ -105,24 +102,17 @@ void DeviceCommands::clear_counters(std::uint16_t address) {
     }
     switch (address) {
         case coil::clear_ah_resettable:  // vb_min/vb_max reset with Ah_r (spec 0x28/0x29)
-        case coil::clear_vb_extremes:
-            state_.totals.clear_vb_extremes();
-            break;
-        case coil::reset_service_calendar:
-            state_.totals.days_since_service = 0;
-            break;
+        case coil::clear_vb_extremes: state_.totals.clear_vb_extremes(); break;
+        case coil::reset_service_calendar: state_.totals.days_since_service = 0; break;
         case coil::clear_faults:  // a settings edit faults the unit until a reset (spec 6.4)
             state_.faults &= static_cast<std::uint16_t>(1U << bit::fault_custom_settings_edit);
             slave_.clear_timeout();
             break;
-        case coil::clear_alarms:
-            state_.alarms = 0;
-            break;
+        case coil::clear_alarms: state_.alarms = 0; break;
         case coil::force_eeprom_update:
             store_lifetime_eeprom(image_, state_.totals, state_.daily);
             break;
-        default:
-            break;
+        default: break;
     }
 }
 

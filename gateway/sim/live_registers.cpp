@@ -17,23 +17,15 @@ constexpr double rail_1v8_scale = 3.0 / 32768.0;
 // LED (spec section 7): battery state of charge by night, blink codes while charging.
 std::uint16_t led_for(ChargeState state, double vb_per_12v) {
     switch (state) {
-        case ChargeState::start:
-            return 0;
+        case ChargeState::start: return 0;
         case ChargeState::mppt:
-        case ChargeState::slave:
-            return 5;  // green blink 1 Hz
-        case ChargeState::absorption:
-            return 4;  // slow green blink
-        case ChargeState::equalize:
-            return 3;  // fast green blink
-        case ChargeState::floating:
-            return 6;  // GREEN
-        case ChargeState::disconnect:
-            return 8;  // YELLOW
-        case ChargeState::fault:
-            return 10;  // blink red
-        default:
-            return vb_per_12v >= 12.4 ? 6 : vb_per_12v >= 12.0 ? 8 : 11;
+        case ChargeState::slave: return 5;       // green blink 1 Hz
+        case ChargeState::absorption: return 4;  // slow green blink
+        case ChargeState::equalize: return 3;    // fast green blink
+        case ChargeState::floating: return 6;    // GREEN
+        case ChargeState::disconnect: return 8;  // YELLOW
+        case ChargeState::fault: return 10;      // blink red
+        default: return vb_per_12v >= 12.4 ? 6 : vb_per_12v >= 12.0 ? 8 : 11;
     }
 }
 

@@ -126,20 +126,15 @@ ServiceOutcome execute_request(DeviceModel& model, std::span<const std::uint8_t>
     }
     switch (r.function) {
         case fc::read_coils:
-        case fc::read_discrete_inputs:
-            return read_bits(model, r);
+        case fc::read_discrete_inputs: return read_bits(model, r);
         case fc::read_holding_registers:
-        case fc::read_input_registers:
-            return read_registers(model, r);
-        case fc::write_single_coil:
-            return write_coil(model, r);
-        case fc::write_single_register:
-            return write_register(model, r);
+        case fc::read_input_registers: return read_registers(model, r);
+        case fc::write_single_coil: return write_coil(model, r);
+        case fc::write_single_register: return write_register(model, r);
         case fc::write_multiple_registers:
             if (!options.accept_fc16) break;
             return write_registers(model, r);
-        default:
-            break;
+        default: break;
     }
     return exception_outcome(r.function, ExceptionCode::illegal_function);
 }

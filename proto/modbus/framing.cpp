@@ -147,8 +147,7 @@ ExpectedLength expected_rtu_request_length(std::span<const std::uint8_t> head) {
             return {6, false};
         case 0x2B:  // encapsulated interface (device id): MEI type, code, object id
             return {7, false};
-        default:
-            return {std::nullopt, false};
+        default: return {std::nullopt, false};
     }
 }
 

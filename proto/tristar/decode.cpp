@@ -81,17 +81,12 @@ std::string join(const std::vector<std::string>& items, std::string_view empty) 
 int decimals(Scaling scaling) {
     switch (scaling) {
         case Scaling::raw:
-        case Scaling::power:
-            return 0;
+        case Scaling::power: return 0;
         case Scaling::tenth:
-        case Scaling::percent_2_16:
-            return 1;
-        case Scaling::tempco:
-            return 4;
-        case Scaling::scale_pu:
-            return -1;  // 16.16 fixed point: "78.014252", "180"
-        default:
-            return 2;  // volts and amps
+        case Scaling::percent_2_16: return 1;
+        case Scaling::tempco: return 4;
+        case Scaling::scale_pu: return -1;  // 16.16 fixed point: "78.014252", "180"
+        default: return 2;                  // volts and amps
     }
 }
 
@@ -219,30 +214,18 @@ Scale scale_from_words(std::span<const std::uint16_t> words) {
 
 double scaled(Scaling scaling, double raw, const Scale& scale) {
     switch (scaling) {
-        case Scaling::raw:
-            return raw;
-        case Scaling::voltage:
-            return raw * scale.v_pu / two_15;
-        case Scaling::current:
-            return raw * scale.i_pu / two_15;
-        case Scaling::power:
-            return raw * scale.v_pu * scale.i_pu / two_17;
-        case Scaling::tenth:
-            return raw * 0.1;
-        case Scaling::rail_12v:
-            return raw * 18.612 / two_15;
-        case Scaling::rail_3v:
-            return raw * 6.6 / two_15;
-        case Scaling::rail_1v8:
-            return raw * 3.0 / two_15;
-        case Scaling::slave_current:
-            return raw * 80.0 / two_15;
-        case Scaling::percent_2_16:
-            return raw * 100.0 / two_16;
-        case Scaling::tempco:
-            return -raw * scale.v_pu / two_16;
-        case Scaling::scale_pu:
-            return raw / two_16;  // the u32 hi:lo is hi + lo/65536 in 16.16
+        case Scaling::raw: return raw;
+        case Scaling::voltage: return raw * scale.v_pu / two_15;
+        case Scaling::current: return raw * scale.i_pu / two_15;
+        case Scaling::power: return raw * scale.v_pu * scale.i_pu / two_17;
+        case Scaling::tenth: return raw * 0.1;
+        case Scaling::rail_12v: return raw * 18.612 / two_15;
+        case Scaling::rail_3v: return raw * 6.6 / two_15;
+        case Scaling::rail_1v8: return raw * 3.0 / two_15;
+        case Scaling::slave_current: return raw * 80.0 / two_15;
+        case Scaling::percent_2_16: return raw * 100.0 / two_16;
+        case Scaling::tempco: return -raw * scale.v_pu / two_16;
+        case Scaling::scale_pu: return raw / two_16;  // the u32 hi:lo is hi + lo/65536 in 16.16
     }
     return raw;
 }
@@ -269,32 +252,21 @@ Value decode(const Register& reg, std::span<const std::uint16_t> words, const Sc
         case Format::u16:
         case Format::s16:
         case Format::u32_hi_first:
-        case Format::u32_lo_first:
-            return numeric(reg, words, scale);
-        case Format::bcd:
-            return bcd(words[0]);
-        case Format::temperature:
-            return temperature(reg, words[0]);
-        case Format::charge_state:
-            return named(words[0], charge_state_name(words[0]));
-        case Format::led_state:
-            return named(words[0], led_state_name(words[0]));
-        case Format::model:
-            return named(words[0], model_name(words[0]));
-        case Format::faults:
-            return bitfield(words[0], fault_names(words[0]));
-        case Format::daily_flags:
-            return bitfield(words[0], daily_flag_names(words[0]));
+        case Format::u32_lo_first: return numeric(reg, words, scale);
+        case Format::bcd: return bcd(words[0]);
+        case Format::temperature: return temperature(reg, words[0]);
+        case Format::charge_state: return named(words[0], charge_state_name(words[0]));
+        case Format::led_state: return named(words[0], led_state_name(words[0]));
+        case Format::model: return named(words[0], model_name(words[0]));
+        case Format::faults: return bitfield(words[0], fault_names(words[0]));
+        case Format::daily_flags: return bitfield(words[0], daily_flag_names(words[0]));
         case Format::alarms: {
             std::uint32_t bits = u32_hi_first(words[0], words[1]);
             return bitfield(bits, alarm_names(bits));
         }
-        case Format::dip_switches:
-            return dip(words[0]);
-        case Format::serial:
-            return {{}, serial_text(words.first(4)), ""};
-        case Format::hw_version:
-            return {{}, hw_version_text(words[0]), ""};
+        case Format::dip_switches: return dip(words[0]);
+        case Format::serial: return {{}, serial_text(words.first(4)), ""};
+        case Format::hw_version: return {{}, hw_version_text(words[0]), ""};
     }
     return {{}, "unknown format", reg.unit};
 }

@@ -15,12 +15,9 @@ std::string fixed(double value, int decimals) {
 
 std::string target_text(const FigureSpec& spec) {
     switch (spec.goal) {
-        case Goal::info:
-            return "";
-        case Goal::at_most:
-            return "<= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
-        case Goal::at_least:
-            return ">= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
+        case Goal::info: return "";
+        case Goal::at_most: return "<= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
+        case Goal::at_least: return ">= " + fixed(spec.target, spec.decimals) + " " + spec.unit;
     }
     return "";
 }
@@ -35,12 +32,9 @@ std::string runs_text(const std::vector<double>& values, int decimals) {
 
 std::string verdict(const FigureSpec& spec, double value) {
     switch (spec.goal) {
-        case Goal::info:
-            return "";
-        case Goal::at_most:
-            return value <= spec.target ? "PASS" : "MISS";
-        case Goal::at_least:
-            return value >= spec.target ? "PASS" : "MISS";
+        case Goal::info: return "";
+        case Goal::at_most: return value <= spec.target ? "PASS" : "MISS";
+        case Goal::at_least: return value >= spec.target ? "PASS" : "MISS";
     }
     return "";
 }

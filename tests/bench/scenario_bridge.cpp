@@ -85,12 +85,9 @@ class Probe {
   private:
     void time_path(Path path) {
         switch (path) {
-            case Path::direct:
-                return time_read(direct_, via_direct);
-            case Path::gateway:
-                return time_gateway();
-            case Path::bridge:
-                return time_read(bridge_, via_bridge);
+            case Path::direct: return time_read(direct_, via_direct);
+            case Path::gateway: return time_gateway();
+            case Path::bridge: return time_read(bridge_, via_bridge);
         }
     }
 

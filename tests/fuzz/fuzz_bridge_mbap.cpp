@@ -31,17 +31,10 @@ v1::Reply made_up_reply(const bridge::Plan& plan, unsigned choice,
     std::size_t count =
         plan.target == bridge::Target::scaled ? bridge::live_block_words : plan.request.count;
     switch (choice % 8) {
-        case 0:
-            break;  // exactly what was asked for
-        case 1:
-            count = count > 0 ? count - 1 : 0;
-            break;  // one short
-        case 2:
-            count += 1;
-            break;  // one too many
-        case 3:
-            reply.mutable_write_ok();
-            return reply;
+        case 0: break;                                     // exactly what was asked for
+        case 1: count = count > 0 ? count - 1 : 0; break;  // one short
+        case 2: count += 1; break;                         // one too many
+        case 3: reply.mutable_write_ok(); return reply;
         case 4: {
             auto* bits = reply.mutable_bits();
             for (std::size_t i = 0; i < count; ++i) bits->add_values((word(i) & 1u) != 0);
@@ -53,10 +46,8 @@ v1::Reply made_up_reply(const bridge::Plan& plan, unsigned choice,
             error->set_modbus_exception(choice / 8);
             return reply;
         }
-        case 6:
-            return reply;  // nothing at all
-        default:
-            count = choice;  // anything
+        case 6: return reply;     // nothing at all
+        default: count = choice;  // anything
     }
     if (modbus::is_bit_access(plan.request.function) && plan.target == bridge::Target::device) {
         auto* bits = reply.mutable_bits();

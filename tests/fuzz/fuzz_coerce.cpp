@@ -42,39 +42,26 @@ std::vector<T> read_array(std::span<const std::uint8_t> bytes) {
 std::optional<sdbus::Variant> make_variant(std::uint8_t type, std::span<const std::uint8_t> bytes) {
     const std::string text(bytes.begin(), bytes.end());
     switch (type % 16) {
-        case 0:
-            return sdbus::Variant(read_value<std::int32_t>(bytes));
-        case 1:
-            return sdbus::Variant(read_value<std::int64_t>(bytes));
-        case 2:
-            return sdbus::Variant(read_value<std::uint32_t>(bytes));
-        case 3:
-            return sdbus::Variant(read_value<std::uint8_t>(bytes));
-        case 4:
-            return sdbus::Variant(read_value<std::int16_t>(bytes));
-        case 5:
-            return sdbus::Variant(read_value<std::uint16_t>(bytes));
-        case 6:
-            return sdbus::Variant(!bytes.empty() && bytes[0] != 0);
-        case 7:
-            return sdbus::Variant(read_value<std::uint64_t>(bytes));
-        case 8:
-            return sdbus::Variant(read_value<double>(bytes));
+        case 0: return sdbus::Variant(read_value<std::int32_t>(bytes));
+        case 1: return sdbus::Variant(read_value<std::int64_t>(bytes));
+        case 2: return sdbus::Variant(read_value<std::uint32_t>(bytes));
+        case 3: return sdbus::Variant(read_value<std::uint8_t>(bytes));
+        case 4: return sdbus::Variant(read_value<std::int16_t>(bytes));
+        case 5: return sdbus::Variant(read_value<std::uint16_t>(bytes));
+        case 6: return sdbus::Variant(!bytes.empty() && bytes[0] != 0);
+        case 7: return sdbus::Variant(read_value<std::uint64_t>(bytes));
+        case 8: return sdbus::Variant(read_value<double>(bytes));
         case 9:
-        case 10:
-            return sdbus::Variant(text);  // the common case: numbers as text
-        case 11:
-            return sdbus::Variant(read_array<std::int32_t>(bytes));
-        case 12:
-            return sdbus::Variant(read_array<double>(bytes));
+        case 10: return sdbus::Variant(text);  // the common case: numbers as text
+        case 11: return sdbus::Variant(read_array<std::int32_t>(bytes));
+        case 12: return sdbus::Variant(read_array<double>(bytes));
         case 13:
             return sdbus::Variant(
                 sdbus::Struct<std::int32_t, std::string>(read_value<std::int32_t>(bytes), text));
         case 14:
             return sdbus::Variant(
                 std::map<std::string, std::int32_t>{{text, read_value<std::int32_t>(bytes)}});
-        default:
-            return sdbus::Variant{};  // empty
+        default: return sdbus::Variant{};  // empty
     }
 }
 

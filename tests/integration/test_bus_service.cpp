@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstring>
+#include <optional>
 
 #include "tests/integration/bus_service_fixture.h"
 
@@ -264,34 +265,36 @@ TEST_CASE("GetItems after a publish() returns the values published, never earlie
 }
 
 TEST_CASE("GetItems carries every type exactly as published, invalid values as empty ai") {
-    const std::vector<ItemSpec> items{{"/A/Number", VenusType::number},
-                                      {"/A/Negative", VenusType::number},
-                                      {"/A/Tiny", VenusType::number},
-                                      {"/A/Zero", VenusType::number},
-                                      {"/A/Huge", VenusType::number},
-                                      {"/B/Integer", VenusType::integer},
-                                      {"/B/Least", VenusType::integer},
-                                      {"/B/Most", VenusType::integer},
-                                      {"/C/Text", VenusType::string},
-                                      {"/C/Empty", VenusType::string},
-                                      {"/C/Unicode", VenusType::string},
-                                      {"/D/NumberInvalid", VenusType::number},
-                                      {"/D/IntegerInvalid", VenusType::integer},
-                                      {"/D/StringInvalid", VenusType::string},
-                                      {"/E/Long", VenusType::string}};
-    const PathValues values{{"/A/Number", publisher::number_value(13.43, "13.43 V")},
-                            {"/A/Negative", publisher::number_value(-2.5, "-2.50 A")},
-                            {"/A/Tiny", publisher::number_value(1e-300, "0")},
-                            {"/A/Zero", publisher::number_value(-0.0, "0.00")},
-                            {"/A/Huge", publisher::number_value(1.7976931348623157e308, "big")},
-                            {"/B/Integer", publisher::integer_value(3, "Bulk")},
-                            {"/B/Least", publisher::integer_value(INT32_MIN, "")},
-                            {"/B/Most", publisher::integer_value(INT32_MAX, "2147483647")},
-                            {"/C/Text", publisher::string_value("HQ1234")},
-                            {"/C/Empty", publisher::string_value("")},
-                            {"/C/Unicode", publisher::string_value("25 \u00b0C \u20ac \U0001d11e")},
-                            {"/D/NumberInvalid", publisher::invalid_value()},
-                            {"/E/Long", publisher::string_value(std::string(5000, 'x'))}};
+    // One row a path: its type and what is published (nothing: never published, so invalid).
+    struct Row {
+        const char* path;
+        VenusType type;
+        std::optional<publisher::VenusValue> value;
+    };
+    using publisher::integer_value, publisher::number_value, publisher::string_value;
+    const Row rows[] = {
+        {"/A/Number", VenusType::number, number_value(13.43, "13.43 V")},
+        {"/A/Negative", VenusType::number, number_value(-2.5, "-2.50 A")},
+        {"/A/Tiny", VenusType::number, number_value(1e-300, "0")},
+        {"/A/Zero", VenusType::number, number_value(-0.0, "0.00")},
+        {"/A/Huge", VenusType::number, number_value(1.7976931348623157e308, "big")},
+        {"/B/Integer", VenusType::integer, integer_value(3, "Bulk")},
+        {"/B/Least", VenusType::integer, integer_value(INT32_MIN, "")},
+        {"/B/Most", VenusType::integer, integer_value(INT32_MAX, "2147483647")},
+        {"/C/Text", VenusType::string, string_value("HQ1234")},
+        {"/C/Empty", VenusType::string, string_value("")},
+        {"/C/Unicode", VenusType::string, string_value("25 \u00b0C \u20ac \U0001d11e")},
+        {"/D/NumberInvalid", VenusType::number, publisher::invalid_value()},
+        {"/D/IntegerInvalid", VenusType::integer, std::nullopt},
+        {"/D/StringInvalid", VenusType::string, std::nullopt},
+        {"/E/Long", VenusType::string, string_value(std::string(5000, 'x'))},
+    };
+    std::vector<ItemSpec> items;
+    PathValues values;
+    for (const auto& row : rows) {
+        items.push_back(ItemSpec{row.path, row.type, false});
+        if (row.value) values.emplace(row.path, *row.value);
+    }
     Served s(items);
     auto expected = values;
     for (const auto& item : items) expected.try_emplace(item.path, publisher::invalid_value());

@@ -39,6 +39,12 @@ inline void ack(Dvcc& dvcc, const DvccStep& step, SteadyTime now) {
     for (const auto& w : step.writes) dvcc.finished(w, std::nullopt, now);
 }
 
+// DVCC asks 27.6 V and 2 A at t0 and the device takes the writes: slave mode.
+inline void enter_slave_mode(Dvcc& dvcc) {
+    dvcc_writes(dvcc, t0, 27.6, 2.0);
+    ack(dvcc, dvcc.step(bulk(), t0), t0);
+}
+
 inline std::optional<std::uint16_t> reg(const DvccStep& step, std::uint16_t address) {
     for (const auto& w : step.writes)
         if (w.target == DvccWrite::Target::holding_register && w.address == address) return w.value;

@@ -79,11 +79,9 @@ TEST_CASE(
     "dvcc: 0 A stops with coil 2 and leaves slave mode; current again enters slave mode, then "
     "releases") {
     Dvcc dvcc(enabled(), t0);
-    dvcc_writes(dvcc, t0, 27.6, 2.0);
-    auto step = dvcc.step(bulk(), t0);
-    ack(dvcc, step, t0);
+    enter_slave_mode(dvcc);
     dvcc_writes(dvcc, t0 + 3s, 27.6, 0.0);
-    step = dvcc.step(DeviceView{180.0, 27.6, slave, false}, t0 + 3s);
+    auto step = dvcc.step(DeviceView{180.0, 27.6, slave, false}, t0 + 3s);
     REQUIRE(step.writes.size() == 3);
     CHECK(step.writes[0].target == DvccWrite::Target::coil);  // stop first
     CHECK(coil(step) == true);
@@ -111,8 +109,7 @@ TEST_CASE(
     "dvcc: a user's /Mode off is never released by DVCC, and /Mode on does not release DVCC's "
     "stop") {
     Dvcc dvcc(enabled(), t0);
-    dvcc_writes(dvcc, t0, 27.6, 2.0);
-    ack(dvcc, dvcc.step(bulk(), t0), t0);
+    enter_slave_mode(dvcc);
     CHECK(dvcc.user_switch(true) == true);  // the user's off: coil 2 ON, through the usual write
     const DeviceView off{180.0, 0.0, disconnect, true};
     dvcc_writes(dvcc, t0 + 3s, 27.6, 0.0);
@@ -181,8 +178,7 @@ TEST_CASE(
 TEST_CASE(
     "dvcc: NetworkMode 0 leaves the TriStar to its own settings; a stale voltage is dropped") {
     Dvcc dvcc(enabled(), t0);
-    dvcc_writes(dvcc, t0, 27.6, 2.0);
-    ack(dvcc, dvcc.step(bulk(), t0), t0);
+    enter_slave_mode(dvcc);
     for (auto now = t0 + 3s; now <= t0 + 66s; now += 3s) {  // the current only, from now on
         REQUIRE(dvcc.set("/Link/ChargeCurrent", 2.0, now) == set_result::accepted);
         ack(dvcc, dvcc.step(bulk(), now), now);
@@ -257,8 +253,7 @@ TEST_CASE("dvcc: off: no path, no write, except one exit for a unit found in SLA
 TEST_CASE("dvcc: a clean stop leaves slave mode when it is ours") {
     Dvcc dvcc(enabled(), t0);
     CHECK(dvcc.leave(bulk()).empty());
-    dvcc_writes(dvcc, t0, 27.6, 2.0);
-    ack(dvcc, dvcc.step(bulk(), t0), t0);
+    enter_slave_mode(dvcc);
     const auto writes = dvcc.leave(bulk());
     REQUIRE(writes.size() == 2);
     CHECK(writes[0].value == slave_exit_value);
