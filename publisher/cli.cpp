@@ -1,4 +1,5 @@
-// tristar-publisher's command line: an optional TOML config plus overrides.
+#include "publisher/cli.h"
+
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>

@@ -1,4 +1,4 @@
-#include "publisher/publisher.h"
+#include "publisher/cli.h"
 
 int main(int argc, char** argv) {
     return tristar::publisher::publisher_main(argc, argv);

@@ -66,7 +66,4 @@ class Publisher {
     std::set<std::string> warned_;  // mapping warnings logged once each
 };
 
-// Runs tristar-publisher with argv; returns the exit code (0 ok, 1 runtime failure, 2 usage).
-int publisher_main(int argc, char** argv);
-
 }  // namespace tristar::publisher

@@ -46,7 +46,4 @@ class Bridge {
     GatewayRequests requests_;
 };
 
-// Runs tristar-bridge with argv; returns the exit code (0 ok, 1 runtime failure, 2 usage).
-int bridge_main(int argc, char** argv);
-
 }  // namespace tristar::bridge

@@ -1,4 +1,5 @@
-// tristar-bridge's command line: an optional TOML config ([bridge] table) plus overrides.
+#include "gateway/bridge/cli.h"
+
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>

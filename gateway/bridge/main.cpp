@@ -1,4 +1,4 @@
-#include "gateway/bridge/bridge.h"
+#include "gateway/bridge/cli.h"
 
 int main(int argc, char** argv) {
     return tristar::bridge::bridge_main(argc, argv);
