@@ -31,7 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # What the project links against (CMakeLists.txt) and the headers it compiles with.
 packages=(
   libmodbus-dev libzmq3-dev cppzmq-dev libprotobuf-dev libsdbus-c++-dev libsystemd-dev
-  libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev doctest-dev
+  libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev doctest-dev
 )
 # Provided by the cross toolchain (and by the target): never unpacked into DEPS_ROOT.
 toolchain_packages='^(libc6|libc6-dev|libgcc-s1|libgcc-12-dev|libstdc\+\+6|libstdc\+\+-12-dev|linux-libc-dev|libcrypt1|libcrypt-dev|libnsl2|libnsl-dev|libtirpc3|libtirpc-dev|gcc-12-base|libasan8|libubsan1|libatomic1|libgomp1)$'
