@@ -4,6 +4,7 @@
 
 #include "gateway/base/log_limit.h"
 #include "gateway/daemon/client_name.h"
+#include "gateway/daemon/device_list.h"
 #include "gateway/daemon/known_fields.h"
 #include "gateway/daemon/translate.h"
 
@@ -34,10 +35,10 @@ std::string list_values(const v1::WriteRegisters& body) {
 
 }  // namespace
 
-Admission::Admission(const Config& config, FrontCounters& counters, const Scheduler& queues)
+Admission::Admission(const Config& config, FrontCounters& counters, HasQueued has_queued)
     : config_(config),
       counters_(counters),
-      queues_(queues),
+      has_queued_(std::move(has_queued)),
       limits_{static_cast<std::uint32_t>(config.scheduler.max_deadline.count())},
       write_policy_(config.write_policy) {}
 
@@ -76,7 +77,7 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
                            " bytes is over the limit of " +
                            std::to_string(config_.server.max_frame_bytes));
     clients_.note(pending.client, pending.request.client_name(), now,
-                  [this](const ClientId& client) { return queues_.depth(client) > 0; });
+                  [this](const ClientId& client) { return has_queued_(client); });
     // Unknown fields mean a client built against a schema we do not speak: refuse, don't guess.
     auto problem = has_unknown_fields(payload)
                        ? std::optional<std::string>("request has fields this gateway does not know")
@@ -87,6 +88,12 @@ Admission::Verdict Admission::admit(const std::vector<std::string>& envelope,
                          pending.request.client_name(), describe_write(pending.request), *problem);
         return refusal(pending.request, v1::INVALID_REQUEST, *problem);
     }
+    // The device it names (empty: the first). The name is the client's: it is not echoed.
+    const auto device = find_device(config_.devices, pending.request.device());
+    if (!device)
+        return refusal(pending.request, v1::INVALID_REQUEST,
+                       "no device of that name; this gateway has " + device_names(config_.devices));
+    pending.device = *device;
     auto refused = authenticated_as || config_.auth.unauthenticated_may_write() ||
                            lane_of(pending.request) != Lane::write
                        ? write_policy_.refuse(pending.request)
@@ -119,6 +126,12 @@ v1::Reply Admission::refusal(const v1::Request& request, v1::ErrorCode code,
     reply.mutable_error()->set_code(code);
     reply.mutable_error()->set_message(message);
     return reply;
+}
+
+std::string device_names(const std::vector<DeviceConfig>& devices) {
+    std::string names;
+    for (const auto& device : devices) names += (names.empty() ? "" : ", ") + device.name;
+    return names;
 }
 
 std::string describe_write(const v1::Request& request) {

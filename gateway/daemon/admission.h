@@ -4,6 +4,7 @@
 // answer the client gets at once; nothing refused reaches the scheduler or the device.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,8 +23,9 @@ namespace tristar::gateway {
 
 class Admission {
   public:
-    // `queues` tells which clients have work queued: those are never forgotten.
-    Admission(const Config& config, FrontCounters& counters, const Scheduler& queues);
+    // `has_queued` tells which clients have work queued: those are never forgotten.
+    using HasQueued = std::function<bool(const ClientId&)>;
+    Admission(const Config& config, FrontCounters& counters, HasQueued has_queued);
 
     struct Drop {};        // not a Request at all: nobody to answer
     struct StatusWanted {  // answer with the gateway's status
@@ -46,7 +48,7 @@ class Admission {
 
     const Config& config_;
     FrontCounters& counters_;
-    const Scheduler& queues_;
+    HasQueued has_queued_;
     ValidationLimits limits_;
     WritePolicy write_policy_;
     ClientTable clients_{max_remembered_clients};
@@ -55,5 +57,8 @@ class Admission {
 // How a write is logged: the values as the client sent them (not as a link would carry them),
 // at most a few of a long FC16, e.g. "fc 16 address 88 values 1, 70000 (+198 more)".
 std::string describe_write(const v1::Request& request);
+
+// "a, b, c": the configured devices' names, for people.
+std::string device_names(const std::vector<DeviceConfig>& devices);
 
 }  // namespace tristar::gateway

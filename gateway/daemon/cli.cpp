@@ -31,6 +31,16 @@ void add_options(CLI::App& app, CommandLine& line) {
         ->type_name("BASE");
 }
 
+// "device tcp://... unit 1" for one device; "3 devices: a (tcp://... unit 1), ..." for several.
+std::string describe_devices(const std::vector<DeviceConfig>& devices) {
+    if (devices.size() == 1) return "device " + device_uri(devices.front().address);
+    std::string text = std::to_string(devices.size()) + " devices: ";
+    for (const auto& device : devices)
+        text += (&device == &devices.front() ? "" : ", ") + device.name + " (" +
+                device_uri(device.address) + " unit " + std::to_string(device.unit) + ")";
+    return text;
+}
+
 int serve(const Config& config) {
     // Every client connection holds a descriptor: the soft limit (often 1024) is raised to the
     // hard one, and the front keeps its connections below it (connection_watch.h).
@@ -49,15 +59,20 @@ int serve(const Config& config) {
 
 Config resolve_config(const CommandLine& line) {
     Config config = line.daemon.config_file ? load_config(*line.daemon.config_file) : Config{};
+    if ((line.device || line.unit) && config.devices.size() > 1)
+        throw ConfigError("command line", 0, line.device ? "--device" : "--unit",
+                          "the config lists several devices ([[devices]]): set each one's uri "
+                          "and unit there");
+    DeviceConfig& device = config.devices.front();
     try {
-        if (line.device) config.device.address = parse_device_uri(*line.device);
+        if (line.device) device.address = parse_device_uri(*line.device);
     } catch (const ConfigError& e) {
         throw ConfigError("command line", 0, "--device", e.what());
     }
     if (!line.endpoints.empty()) config.server.endpoints = line.endpoints;
-    if (line.unit) config.device.unit = *line.unit;
+    if (line.unit) device.unit = *line.unit;
     apply_log_options(line.daemon, config.log.level, config.log.plain);
-    const auto* tcp = std::get_if<TcpDevice>(&config.device.address);
+    const auto* tcp = std::get_if<TcpDevice>(&device.address);
     if (tcp != nullptr && tcp->host.empty())
         throw ConfigError(
             "command line", 0, "device.uri",
@@ -86,7 +101,7 @@ int gatewayd_main(int argc, char** argv) {
                         .checked = [&]() -> std::optional<std::string> {
                             if (line.gen_key) return generated;
                             if (!line.daemon.check_config) return std::nullopt;
-                            return "configuration ok: device " + device_uri(config.device.address);
+                            return "configuration ok: " + describe_devices(config.devices);
                         },
                         .serve = [&] { return serve(config); }});
 }

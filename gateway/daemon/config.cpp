@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gateway/daemon/config_reader.h"
+#include "gateway/daemon/device_list.h"
 
 namespace tristar::gateway {
 
@@ -36,8 +37,16 @@ void read_uri(TableReader& in, DeviceConfig& device) {
     }
 }
 
-void read_device(TableReader& in, Config& config) {
-    DeviceConfig& device = config.device;
+void read_name(TableReader& in, DeviceConfig& device) {
+    const auto* name = in.typed<std::string>("name", "a string");
+    if (name == nullptr) return;
+    if (auto problem = device_name_problem(name->get())) in.fail(*name, "name", *problem);
+    device.name = name->get();
+}
+
+// Every key of a device, in [device] and in each [[devices]] entry.
+void read_device_keys(TableReader& in, DeviceConfig& device) {
+    read_name(in, device);
     read_uri(in, device);
     in.read("unit", device.unit, 1, 247);  // Modbus unicast addresses
     in.read("response_timeout_ms", device.response_timeout, 10ms, 60000ms);
@@ -57,6 +66,37 @@ void read_device(TableReader& in, Config& config) {
     in.read("backoff_max_ms", device.backoff_max, 10ms, 3600000ms);
     in.require_order("backoff_min_ms", device.backoff_min.count(), "backoff_max_ms",
                      device.backoff_max.count());
+}
+
+void read_device(TableReader& in, Config& config) {
+    read_device_keys(in, config.devices.front());
+}
+
+// [[devices]]: each entry starts from [device] (read before it) and names its own device.
+void read_devices(TableReader& in, const toml::array& list, Config& config) {
+    if (list.empty()) in.fail(list, "devices", "must list at least one device");
+    if (list.size() > max_devices)
+        in.fail(list, "devices", "at most " + std::to_string(max_devices) + " devices");
+    if (const auto* defaults = in.table().get_as<toml::table>("device");
+        defaults != nullptr && (defaults->contains("uri") || defaults->contains("name")))
+        in.fail(*defaults, "device",
+                "with [[devices]], uri and name belong to each [[devices]] entry, not [device]");
+    const DeviceConfig defaults = config.devices.front();
+    config.devices.clear();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const toml::node& item = *list.get(i);
+        if (!item.is_table())
+            in.fail(item, "devices", "entries must be tables (got " + type_name(item) + ")");
+        TableReader entry = in.nested(*item.as_table(), "devices[" + std::to_string(i) + "]");
+        for (const std::string_view required : {"name", "uri"})
+            if (!item.as_table()->contains(required))
+                entry.fail_table("needs " + std::string(required));
+        DeviceConfig device = defaults;
+        read_device_keys(entry, device);
+        entry.reject_unknown();
+        config.devices.push_back(std::move(device));
+    }
+    if (auto problem = device_list_problem(config.devices)) in.fail(list, "devices", *problem);
 }
 
 void read_scheduler(TableReader& in, Config& config) {
@@ -109,6 +149,8 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
         read(section, config);
         section.reject_unknown();
     }
+    if (const auto* list = top.typed<toml::array>("devices", "an array of tables ([[devices]])"))
+        read_devices(top, *list, config);
     top.reject_unknown();
     return config;
 }

@@ -31,6 +31,9 @@ enum class ConnectionMode { automatic, per_transaction, kept };
 enum class ReadAhead { automatic, block, small, off };
 
 struct DeviceConfig {
+    // How requests (Request.device), status, the log and ctl --device name it:
+    // [A-Za-z0-9_-], 1..32 characters.
+    std::string name = "tristar";
     DeviceAddress address = TcpDevice{};
     int unit = 1;                         // TriStar EEPROM 0xE019 default
     milliseconds response_timeout{1000};  // design.md 3.2
@@ -85,8 +88,14 @@ struct MaintenanceConfig {
     bool operator==(const MaintenanceConfig&) const = default;
 };
 
+// The most devices one gateway serves ([[devices]]).
+inline constexpr std::size_t max_devices = 16;
+
 struct Config {
-    DeviceConfig device;
+    // At least one. A single [device] table is one device; [[devices]] lists several, each
+    // starting from [device]'s keys as defaults. Devices that share a wire (device_list.h) are
+    // served by one link.
+    std::vector<DeviceConfig> devices{DeviceConfig{}};
     SchedulerConfig scheduler;
     ServerConfig server;
     LogConfig log;

@@ -11,6 +11,13 @@ void Histogram::add(std::uint64_t us) {
     sum_us_ += us;
 }
 
+Histogram& Histogram::operator+=(const Histogram& other) {
+    for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+    total_ += other.total_;
+    sum_us_ += other.sum_us_;
+    return *this;
+}
+
 void Histogram::to_proto(v1::Histogram& out) const {
     out.Clear();
     for (auto bound : bounds_us) out.add_bounds_us(bound);

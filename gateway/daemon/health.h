@@ -18,6 +18,7 @@ class Histogram {
         50'000, 100'000, 200'000, 300'000, 500'000, 1'000'000, 2'000'000, 5'000'000, 10'000'000};
 
     void add(std::uint64_t us);
+    Histogram& operator+=(const Histogram& other);
     void to_proto(v1::Histogram& out) const;
 
   private:

@@ -41,6 +41,7 @@ constexpr Field request_fields[] = {
     {4, varint},                                      // deadline_ms
     {5, varint},                                      // max_age_ms
     {6, varint},                                      // priority
+    {7, length_delimited},                            // device
     {10, length_delimited, &span_schema},             // read_registers
     {11, length_delimited, &span_schema},             // read_bits
     {12, length_delimited, &write_coil_schema},       // write_coil

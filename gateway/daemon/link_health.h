@@ -12,7 +12,9 @@ namespace tristar::gateway {
 
 class LinkHealth {
   public:
-    explicit LinkHealth(int read_retries) : read_retries_(read_retries) {}
+    // `name`: empty with one device ("device lost"), else the device's ("device NAME lost").
+    explicit LinkHealth(int read_retries, std::string name = {})
+        : read_retries_(read_retries), name_(std::move(name)) {}
 
     // A try ended; `breaker_open` after it. Logs "device lost" / "answering again" once each.
     void note(const LinkResult& result, bool breaker_open, std::int64_t unix_ms);
@@ -24,6 +26,7 @@ class LinkHealth {
 
   private:
     int read_retries_;
+    std::string name_;
     LinkInfo info_;
     std::int64_t connected_since_unix_ms_ = 0;
     int failed_in_a_row_ = 0;

@@ -7,8 +7,15 @@
 // read's retries, only behind the one try on the wire. While the circuit breaker is open
 // (the device refused connections or closed them unanswered) requests fail fast.
 //
-// Pure: no I/O, every time-dependent call takes `now`. One per link; the queues and the
-// breaker are per device (one device per link today).
+// Several devices on one link (distinct unit ids on one serial line or behind one TCP address):
+// each has its own queues and its own unit breaker; the link's time (gap, recovery pause, the
+// one try on the wire) and its connection breaker are shared. The link takes turns between its
+// devices, round robin. On such a link a timeout opens the device's unit breaker: until its
+// backoff ends that device's requests fail fast, then one of them is the probe, sent only when
+// no answering device of the link has work waiting (or once it has been passed over for a whole
+// backoff_max). So one dead unit costs its own requests a fast failure, not the others' time.
+//
+// Pure: no I/O, every time-dependent call takes `now`. One per link.
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -32,16 +39,19 @@ struct LinkTiming {
 
 class LinkScheduler {
   public:
-    // fair_after: see Scheduler (the fair-share queue); 0 = strict lanes.
+    // fair_after: see Scheduler (the fair-share queue); 0 = strict lanes. `devices` >= 1.
     LinkScheduler(LinkTiming timing, std::size_t max_queue_per_client,
-                  std::chrono::milliseconds fair_after = std::chrono::milliseconds{0});
+                  std::chrono::milliseconds fair_after = std::chrono::milliseconds{0},
+                  std::size_t devices = 1);
 
-    Scheduler& queues() { return queues_; }
-    const Scheduler& queues() const { return queues_; }
+    std::size_t devices() const { return units_.size(); }
+    Scheduler& queues(std::size_t device = 0) { return units_.at(device).queues; }
+    const Scheduler& queues(std::size_t device = 0) const { return units_.at(device).queues; }
+    std::size_t queued() const;  // all devices together
 
     // A request that may be tried again goes back to the head of its lane (see the header).
-    void requeue_retry(Job job, Clock::time_point now) {
-        queues_.submit_front(std::move(job), now);
+    void requeue_retry(Job job, Clock::time_point now, std::size_t device = 0) {
+        queues(device).submit_front(std::move(job), now);
     }
 
     enum class Action { idle, wait, dispatch, fail_fast };
@@ -49,15 +59,18 @@ class LinkScheduler {
         Action action = Action::idle;
         std::optional<Job> job;     // dispatch, fail_fast
         Clock::time_point until{};  // wait: when to ask again
+        std::size_t device = 0;     // dispatch, fail_fast: whose job
     };
     // Call after expire(now). Reads that have waited fair_after are promoted first. dispatch: put
     // the job on the wire now (then call started); fail_fast: answer it DEVICE_UNAVAILABLE; wait:
     // nothing before `until`; idle: no work.
     Decision next(Clock::time_point now);
-    std::vector<Job> expire(Clock::time_point now) { return queues_.expire(now); }
+    // Every device's expired jobs.
+    std::vector<Job> expire(Clock::time_point now);
 
-    void started(Clock::time_point now);
-    // The try ended at `now` with `result`: pacing, recovery pause and the breaker follow.
+    void started(Clock::time_point now, std::size_t device = 0);
+    // The try of the device passed to started() ended at `now` with `result`: pacing, recovery
+    // pause and the breakers follow.
     void finished(const LinkResult& result, Clock::time_point now);
     bool busy() const { return busy_; }
 
@@ -66,21 +79,38 @@ class LinkScheduler {
         return retryable(status) && tries <= timing_.read_retries;
     }
 
-    // When the loop must wake for the link (a pause or the breaker ending), if it waits.
+    // When the loop must wake for the link (a pause or a breaker ending), if it waits.
     std::optional<Clock::time_point> wake_at(Clock::time_point now) const;
-    bool circuit_open(Clock::time_point now) const { return !breaker_.may_try(now); }
-    Clock::time_point next_attempt() const { return breaker_.next_attempt(); }
+    // Whether `device`'s requests fail fast now: the link's breaker or the unit's is open.
+    bool circuit_open(Clock::time_point now, std::size_t device = 0) const;
+    // When the open breaker that holds `device` lets the next try through.
+    Clock::time_point next_attempt(std::size_t device = 0) const;
+    // A unit of a shared link that timed out and has not answered since (it is probed).
+    bool suspect(std::size_t device) const { return units_.at(device).breaker.failures() > 0; }
+    // Earliest deadline of every device's queues.
+    std::optional<Clock::time_point> earliest_deadline() const;
     // Reads promoted to the fair-share queue so far: how often a client's read waited
     // fair_after behind other requests.
     std::uint64_t fair_share_reads() const { return fair_share_reads_; }
 
   private:
+    struct Unit {
+        Scheduler queues;
+        Backoff breaker;  // a unit of a shared link that stopped answering
+    };
     Clock::time_point ready_at() const { return std::max(last_end_ + timing_.gap, quiet_until_); }
+    bool unit_open(const Unit& unit, Clock::time_point now) const {
+        return shared() && !unit.breaker.may_try(now);
+    }
+    bool shared() const { return units_.size() > 1; }
+    std::optional<std::size_t> pick(Clock::time_point now) const;
 
     LinkTiming timing_;
-    Scheduler queues_;
-    Backoff breaker_;
+    std::vector<Unit> units_;
+    Backoff breaker_;  // the link's: refused or dropped connections
     bool busy_ = false;
+    std::size_t on_wire_ = 0;  // the device of the try on the wire
+    std::size_t turn_ = 0;     // the device served last (round robin)
     Clock::time_point last_end_{};
     Clock::time_point quiet_until_{};
     std::uint64_t fair_share_reads_ = 0;

@@ -16,6 +16,7 @@ struct Pending {
         envelope;  // routing frames, echoed before the reply; empty: the gateway's own
     v1::Request request;
     ClientId client;
+    std::size_t device = 0;  // index into Config::devices
     Clock::time_point arrival;
     Lane lane = Lane::interactive;
     Clock::time_point deadline;

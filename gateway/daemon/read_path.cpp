@@ -39,7 +39,7 @@ std::string answer_text(const v1::Error& error) {
 
 std::optional<Span> ReadPath::span_of(const v1::Request& request) const {
     const auto unit = static_cast<std::uint8_t>(
-        request.unit() == 0 ? static_cast<std::uint32_t>(p_.config.device.unit) : request.unit());
+        request.unit() == 0 ? static_cast<std::uint32_t>(p_.device.unit) : request.unit());
     const auto make = [&](const auto& body) {
         return Span{p_.planner.table_of(static_cast<int>(body.function())), unit,
                     static_cast<std::uint16_t>(body.address()),
@@ -83,13 +83,13 @@ void ReadPath::plan_read(InFlight& plan, const Pending& first, Clock::time_point
     plan.widened = plan.span->count != first.span->count;
     plan.link = read_transaction(*plan.span, read_function(first.request));
     std::vector<Ticket> covered;
-    p_.link.queues().for_each([&](const Job& job) {
+    p_.link.queues(p_.slot).for_each([&](const Job& job) {
         const auto& other = p_.pending.at(job.ticket);
         if (other.span && ReadPlanner::answers(*plan.span, *other.span, other.alone))
             covered.push_back(job.ticket);
     });
     for (auto t : covered) {
-        p_.link.queues().remove(t);
+        p_.link.queues(p_.slot).remove(t);
         plan.waiters.push_back(t);
         auto& rider = p_.pending.at(t);
         ++rider.tries;
@@ -107,9 +107,9 @@ void ReadPath::finish(const InFlight& done, const LinkResult& result) {
         ++p_.health.counters.read_ahead_refusals;
         if (p_.planner.refused(*done.span, Clock::now()))
             spdlog::warn(
-                "[reads] the device refused a read-ahead of {} words at {:#06x}; reading as "
+                "[reads] {}the device refused a read-ahead of {} words at {:#06x}; reading as "
                 "asked there for now (probed again later)",
-                done.span->count, done.span->address);
+                p_.log_prefix, done.span->count, done.span->address);
         requeue_riders(done, true);
         return;
     }
@@ -121,8 +121,8 @@ void ReadPath::finish(const InFlight& done, const LinkResult& result) {
         words = words_of(result, is_bits(done.span->table));
         p_.planner.store(*done.span, words, done.started);
         for (const auto& ended : p_.failures.succeeded(*done.span))
-            spdlog::info("[reads] fc {} {:#06x}+{} reads again (failed {} times)", ended.function,
-                         ended.span.address, ended.span.count, ended.failures);
+            spdlog::info("[reads] {}fc {} {:#06x}+{} reads again (failed {} times)", p_.log_prefix,
+                         ended.function, ended.span.address, ended.span.count, ended.failures);
     }
     for (auto ticket : done.waiters) {
         if (std::ranges::find(riders, ticket) != riders.end()) continue;
@@ -158,7 +158,8 @@ std::vector<Ticket> ReadPath::requeue_riders(const InFlight& done, bool all) {
         pending.alone = !all;
         pending.tries = 0;  // a refusal is not a failed try
         p_.link.requeue_retry(
-            Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
+            Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now,
+            p_.slot);
         requeued.push_back(ticket);
     }
     return requeued;
@@ -174,7 +175,7 @@ bool ReadPath::retry(Ticket ticket, const LinkResult& result) {
     const auto now = Clock::now();
     if (!p_.link.may_retry(result.status, pending.tries) || now >= pending.deadline) return false;
     p_.link.requeue_retry(
-        Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now);
+        Job{ticket, pending.client, pending.lane, pending.deadline, pending.arrival}, now, p_.slot);
     return true;
 }
 
@@ -188,9 +189,9 @@ void ReadPath::note_failure(const Pending& pending, const v1::Reply& reply) {
     if (p_.failures.failed(function, *pending.span, answer, pending.request.client_name(),
                            unix_ms_now()))
         spdlog::warn(
-            "[reads] fc {} {:#06x}+{} for '{}' failed: {} (logged once; see tristar-ctl status)",
-            function, pending.span->address, pending.span->count, pending.request.client_name(),
-            answer);
+            "[reads] {}fc {} {:#06x}+{} for '{}' failed: {} (logged once; see tristar-ctl status)",
+            p_.log_prefix, function, pending.span->address, pending.span->count,
+            pending.request.client_name(), answer);
 }
 
 }  // namespace tristar::gateway

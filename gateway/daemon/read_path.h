@@ -1,8 +1,9 @@
 #pragma once
 // ReadPath: the front loop's read path (design.md 3.4), carrying out what the ReadPlanner decides:
 // cache hits, merging into the try on the wire or into one being planned, read-ahead, each waiter
-// its own slice, refused ranges, retries, and the reads that keep failing (FailureLog). It works
-// on the Front's pending requests and link queues (references: it lives and dies with the Front).
+// its own slice, refused ranges, retries, and the reads that keep failing (FailureLog). One per
+// device; it works on the Front's pending requests and on its device's queues (references: it
+// lives and dies with the Front).
 #include <optional>
 #include <vector>
 
@@ -18,14 +19,18 @@ namespace tristar::gateway {
 
 class ReadPath {
   public:
+    // One device's: its config, planner, queues (its slot in its link's scheduler), health and
+    // failures; the pending requests and the replies are the front's.
     struct Parts {
-        const Config& config;
+        const DeviceConfig& device;
         ReadPlanner& planner;
         LinkScheduler& link;
+        std::size_t slot;
         Health& health;
         FailureLog& failures;
         PendingMap& pending;
         Replies& replies;
+        std::string log_prefix;  // "" with one device, "device NAME: " with several
     };
     explicit ReadPath(const Parts& parts) : p_(parts) {}
 

@@ -1,7 +1,10 @@
 #pragma once
 // The Status message (design.md 3.6): a snapshot of the link, the counters, the queues, the
 // clients and the reads that keep failing, put together from the front loop's parts.
+#include <chrono>
 #include <cstddef>
+#include <functional>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -11,20 +14,39 @@
 #include "gateway/daemon/health.h"
 #include "gateway/daemon/link_types.h"
 #include "gateway/daemon/scheduler.h"
+#include "gateway/daemon/served_device.h"
 
 namespace tristar::gateway {
 
-struct StatusParts {
-    const Config& config;
-    const LinkInfo& link;
-    const char* link_state;                // idle, connecting, connected, backoff
-    std::int64_t connected_since_unix_ms;  // 0 when not connected
-    Clock::duration uptime;
+// One device as status reports it.
+struct DeviceView {
+    const DeviceConfig& config;
+    const char* state;                     // idle, connecting, connected, backoff
+    std::int64_t answering_since_unix_ms;  // 0 while it does not answer
     const Health& health;
-    const Scheduler& queues;
-    const std::unordered_map<ClientId, ClientInfo>& clients;
+    const TryCounts& tries;
     const FailureLog& failures;
     const std::string& last_error;
+    std::size_t queued;
+    std::string link;  // its link's key
+};
+
+// One link as status reports it.
+struct LinkView {
+    std::string key;
+    const LinkInfo& info;
+    bool busy;
+    std::vector<std::string> devices;
+    std::uint64_t fair_share_reads;
+};
+
+struct StatusParts {
+    std::span<const DeviceView> devices;  // at least one; the first is also the top level's
+    std::span<const LinkView> links;
+    Clock::duration uptime;
+    const Health& health;  // the gateway's own counters (admission, replies, connections)
+    std::function<std::size_t(const ClientId&)> queue_depth;  // a client's, every device
+    const std::unordered_map<ClientId, ClientInfo>& clients;
 };
 
 // A status reply stays within this (clients beyond it are counted in clients_omitted): a client

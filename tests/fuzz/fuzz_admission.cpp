@@ -56,7 +56,8 @@ struct Gateway {
 
 void check_admitted(const Config& config, const Pending& pending) {
     const auto& request = pending.request;
-    const auto link = link_request_of(request, static_cast<std::uint8_t>(config.device.unit));
+    const auto link =
+        link_request_of(request, static_cast<std::uint8_t>(config.devices.front().unit));
     const auto pdu = request_pdu(link);
     if (pdu.size() > tristar::modbus::max_pdu_size) __builtin_trap();
     if (link.count > max_read_bits) __builtin_trap();
@@ -70,7 +71,9 @@ void check_admitted(const Config& config, const Pending& pending) {
 }
 
 void admit_into(Gateway& gateway, std::span<const std::uint8_t> payload) {
-    Admission admission(gateway.config, gateway.counters, gateway.queues);
+    Admission admission(gateway.config, gateway.counters, [&gateway](const ClientId& client) {
+        return gateway.queues.depth(client) > 0;
+    });
     const std::vector<std::string> envelope{std::string("\0\x80\0\0\x29", 5)};
     const auto verdict = admission.admit(envelope, payload, Clock::time_point{});
     if (const auto* pending = std::get_if<Pending>(&verdict))

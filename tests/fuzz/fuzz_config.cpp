@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string source = "fuzz.toml";
     try {
         const auto config = tristar::gateway::parse_config(text, source);
-        (void)tristar::gateway::device_uri(config.device.address);
+        (void)tristar::gateway::device_uri(config.devices.front().address);
     } catch (const tristar::ConfigError& error) {
         (void)error.what();
     }

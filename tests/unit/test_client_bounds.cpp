@@ -114,13 +114,23 @@ struct StatusOf {
     Config config;
     LinkInfo link;
     Health health;
-    Scheduler queues{64};
+    TryCounts tries;
     FailureLog failures;
     const std::string last_error;
 
     v1::Status operator()(const std::unordered_map<ClientId, ClientInfo>& clients) {
-        return make_status(
-            {config, link, "idle", 0, 1s, health, queues, clients, failures, last_error});
+        const DeviceView device{config.devices.front(),
+                                "idle",
+                                0,
+                                health,
+                                tries,
+                                failures,
+                                last_error,
+                                0,
+                                "tcp://:502"};
+        const LinkView link_view{"tcp://:502", link, false, {"tristar"}, 0};
+        return make_status({std::span(&device, 1), std::span(&link_view, 1), 1s, health,
+                            [](const ClientId&) { return std::size_t{0}; }, clients});
     }
 };
 

@@ -22,13 +22,13 @@ using namespace tristar::gateway::test;
 TEST_CASE("config: an empty file keeps every default") {
     const Config config = parse_config("", "empty.toml");
     CHECK(config == Config{});
-    CHECK(std::get<TcpDevice>(config.device.address) == TcpDevice{"", 502});
-    CHECK(config.device.unit == 1);
-    CHECK(config.device.response_timeout == 1000ms);
-    CHECK(config.device.tcp_gap == 50ms);
-    CHECK(config.device.read_retries == 2);
-    CHECK(config.device.connection == ConnectionMode::automatic);
-    CHECK(config.device.read_ahead == ReadAhead::automatic);
+    CHECK(std::get<TcpDevice>(config.devices.front().address) == TcpDevice{"", 502});
+    CHECK(config.devices.front().unit == 1);
+    CHECK(config.devices.front().response_timeout == 1000ms);
+    CHECK(config.devices.front().tcp_gap == 50ms);
+    CHECK(config.devices.front().read_retries == 2);
+    CHECK(config.devices.front().connection == ConnectionMode::automatic);
+    CHECK(config.devices.front().read_ahead == ReadAhead::automatic);
     CHECK(config.scheduler.max_queue_per_client == 64);
     CHECK(config.server.endpoints == std::vector<std::string>{"tcp://127.0.0.1:5555"});
     CHECK(config.log.level == "info");
@@ -73,7 +73,7 @@ TEST_CASE("config: every key is read") {
                          "plain = true",
                      }),
                      "full.toml");
-    const DeviceConfig& device = config.device;
+    const DeviceConfig& device = config.devices.front();
     CHECK(std::get<RtuDevice>(device.address) == RtuDevice{"/dev/ttyS1", 19200, 'E', 7, 1});
     CHECK(device.unit == 17);
     CHECK(device.response_timeout == 1500ms);
@@ -103,8 +103,8 @@ TEST_CASE("config: a missing key keeps its default next to keys that are set") {
     const Config config =
         parse_config("[device]\nuri = \"tcp://tristar\"\nconnection = \"kept\"\n", "gatewayd.toml");
     Config expected;
-    expected.device.address = TcpDevice{"tristar", 502};
-    expected.device.connection = ConnectionMode::kept;
+    expected.devices.front().address = TcpDevice{"tristar", 502};
+    expected.devices.front().connection = ConnectionMode::kept;
     CHECK(config == expected);
 }
 
@@ -225,7 +225,7 @@ TEST_CASE("config: related bounds blame the key the file set") {
           "(got 500)");
     const Config equal =
         parse_config("[device]\nbackoff_min_ms = 500\nbackoff_max_ms = 500\n", "x");
-    CHECK(equal.device.backoff_max == 500ms);
+    CHECK(equal.devices.front().backoff_max == 500ms);
 }
 
 TEST_CASE("config: a bad uri in the file names the file, its line and device.uri") {
@@ -267,11 +267,11 @@ TEST_CASE("config: load_config reports errors with the path") {
 TEST_CASE("config: the example in deploy/config parses and shows the defaults") {
     const Config example = load_config(example_config());
     // The two values the file marks as examples; everything else must be the default.
-    CHECK(std::get<TcpDevice>(example.device.address) == TcpDevice{"192.168.1.253", 502});
+    CHECK(std::get<TcpDevice>(example.devices.front().address) == TcpDevice{"192.168.1.253", 502});
     CHECK(example.server.endpoints ==
           std::vector<std::string>{"tcp://127.0.0.1:5555", "ipc:///run/tristar/gateway.sock"});
     Config expected;
-    expected.device.address = example.device.address;
+    expected.devices.front().address = example.devices.front().address;
     expected.server.endpoints = example.server.endpoints;
     CHECK(example == expected);
 }

@@ -160,4 +160,106 @@ TEST_CASE("read budget: every try with its gap, and the recovery pauses between 
     CHECK(read_budget(device) == 3 * 1010ms + 2 * 500ms);
 }
 
+// Several devices on one link (distinct unit ids on one serial line).
+
+namespace {
+
+LinkTiming rtu_timing() {
+    LinkTiming timing = tcp_timing();
+    timing.gap = 4ms;
+    timing.recovery_pause = 0ms;
+    return timing;
+}
+
+// Runs the try the scheduler picks to its end with `status`; returns the device it was for.
+std::size_t run_next(LinkScheduler& link, Clock::time_point at, LinkStatus status) {
+    auto d = link.next(at);
+    REQUIRE(d.action == LinkScheduler::Action::dispatch);
+    link.started(at, d.device);
+    link.finished(result(status), at + 10ms);
+    return d.device;
+}
+
+}  // namespace
+
+TEST_CASE("a shared link takes turns between its devices, round robin") {
+    LinkScheduler link(rtu_timing(), 64, 0ms, 3);
+    for (Ticket t = 1; t <= 3; ++t) {
+        link.queues(0).submit(job(t, "a", Lane::poll));
+        link.queues(1).submit(job(10 + t, "a", Lane::poll));
+        link.queues(2).submit(job(20 + t, "a", Lane::poll));
+    }
+    CHECK(link.queued() == 9);
+    std::vector<std::size_t> order;
+    auto at = t0;
+    for (int i = 0; i < 6; ++i, at += 20ms) order.push_back(run_next(link, at, LinkStatus::ok));
+    CHECK(order == std::vector<std::size_t>{1, 2, 0, 1, 2, 0});
+}
+
+TEST_CASE("a device of a shared link that times out fails fast; the others keep the wire") {
+    LinkScheduler link(rtu_timing(), 64, 0ms, 2);
+    link.queues(1).submit(job(1, "a", Lane::poll));
+    REQUIRE(run_next(link, t0, LinkStatus::timeout) == 1);
+    const auto after = t0 + 20ms;
+    CHECK(link.circuit_open(after, 1));
+    CHECK_FALSE(link.circuit_open(after, 0));
+    CHECK(link.suspect(1));
+    link.queues(1).submit(job(2, "a", Lane::poll));
+    link.queues(0).submit(job(3, "a", Lane::poll));
+    auto d = link.next(after);
+    CHECK(d.action == LinkScheduler::Action::fail_fast);
+    CHECK(d.device == 1);
+    CHECK(d.job->ticket == 2);
+    d = link.next(after);
+    REQUIRE(d.action == LinkScheduler::Action::dispatch);
+    CHECK(d.device == 0);
+}
+
+TEST_CASE("the probe of a silent unit waits behind the answering units' work") {
+    LinkScheduler link(rtu_timing(), 64, 0ms, 2);
+    link.queues(1).submit(job(1, "a", Lane::poll));
+    run_next(link, t0, LinkStatus::timeout);
+    const auto probe_time = link.next_attempt(1);
+    link.queues(1).submit(job(2, "a", Lane::interactive));
+    link.queues(0).submit(job(3, "a", Lane::background));
+    link.queues(0).submit(job(4, "a", Lane::background));
+    // Its backoff has ended, but unit 0 has work: unit 0 first, whatever the lanes.
+    CHECK(run_next(link, probe_time, LinkStatus::ok) == 0);
+    CHECK(run_next(link, probe_time + 20ms, LinkStatus::ok) == 0);
+    // Now the probe; it answers and the unit is back in the rotation.
+    CHECK(run_next(link, probe_time + 40ms, LinkStatus::ok) == 1);
+    CHECK_FALSE(link.suspect(1));
+    CHECK_FALSE(link.circuit_open(probe_time + 60ms, 1));
+}
+
+TEST_CASE("a silent unit passed over for a whole backoff_max is probed in its turn") {
+    LinkScheduler link(rtu_timing(), 64, 0ms, 2);
+    link.queues(1).submit(job(1, "a", Lane::poll));
+    run_next(link, t0, LinkStatus::timeout);
+    const auto overdue = link.next_attempt(1) + tcp_timing().backoff_max;
+    link.queues(1).submit(job(2, "a", Lane::poll, overdue + 10s));
+    link.queues(0).submit(job(3, "a", Lane::poll, overdue + 10s));
+    link.queues(0).submit(job(4, "a", Lane::poll, overdue + 10s));
+    // The last try was unit 1's: unit 0 has its turn, then unit 1's probe, although unit 0
+    // still has work.
+    CHECK(run_next(link, overdue, LinkStatus::ok) == 0);
+    CHECK(run_next(link, overdue + 20ms, LinkStatus::ok) == 1);
+}
+
+TEST_CASE("on a link of one device a timeout is retried, never a fast failure") {
+    LinkScheduler link(rtu_timing(), 64);
+    link.queues().submit(job(1, "a", Lane::poll));
+    run_next(link, t0, LinkStatus::timeout);
+    CHECK_FALSE(link.circuit_open(t0 + 20ms));
+    CHECK_FALSE(link.suspect(0));
+}
+
+TEST_CASE("a refused connection holds every device of the link") {
+    LinkScheduler link(tcp_timing(), 64, 0ms, 2);
+    link.queues(0).submit(job(1, "a", Lane::poll));
+    run_next(link, t0, LinkStatus::unavailable);
+    CHECK(link.circuit_open(t0 + 20ms, 0));
+    CHECK(link.circuit_open(t0 + 20ms, 1));
+}
+
 }  // namespace tristar::gateway
