@@ -81,6 +81,7 @@ GatewayClient::GatewayClient(zmq::context_t& context, Options options)
 std::uint64_t GatewayClient::send(v1::Request request) {
     if (request.id() == 0) request.set_id(next_id_++);
     if (request.client_name().empty()) request.set_client_name(options_.client_name);
+    if (request.device().empty() && !options_.device.empty()) request.set_device(options_.device);
     if (request.priority() == v1::PRIORITY_UNSPECIFIED) request.set_priority(options_.priority);
     if (request.deadline_ms() == 0) request.set_deadline_ms(options_.deadline_ms);
     const std::string payload = request.SerializeAsString();

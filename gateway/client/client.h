@@ -58,6 +58,8 @@ struct Options {
     std::chrono::milliseconds timeout{5000};  // how long a blocking call waits for its reply
     std::uint32_t deadline_ms = 0;            // sent with each request; 0 = gateway default
     std::optional<CurveKeys> curve{};         // nothing: no authentication (NULL mechanism)
+    // The device requests name (the gateway's [[devices]] name); empty: the gateway's first.
+    std::string device{};
 };
 
 // Why a call failed: the gateway's error, or no reply at all (gateway not running).
