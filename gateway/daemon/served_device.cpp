@@ -11,8 +11,7 @@ ServedDevice::ServedDevice(const DeviceConfig& config_, std::size_t link_, std::
       slot(slot_),
       log_prefix(named ? "device " + config_.name + ": " : ""),
       answering(config_.read_retries, named ? config_.name : ""),
-      planner(tristar_device_profile(), resolved_read_ahead(config_),
-              config_.read_ahead_reprobe) {}
+      planner(tristar_device_profile(), resolved_read_ahead(config_), config_.read_ahead_reprobe) {}
 
 void ServedDevice::wire(ServedLink& served_link, PendingMap& pending, Replies& replies) {
     reads.emplace(ReadPath::Parts{config, planner, served_link.scheduler, slot, health, failures,

@@ -280,7 +280,7 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
     const toml::table example = toml::parse_file(example_config().string());
     const std::pair<std::string_view, std::vector<std::string_view>> keys[] = {
         {"device",
-         {"uri", "unit", "response_timeout_ms", "byte_timeout_ms", "connect_timeout_ms",
+         {"name", "uri", "unit", "response_timeout_ms", "byte_timeout_ms", "connect_timeout_ms",
           "tcp_gap_ms", "rtu_pause_ms", "connect_settle_ms", "recovery_pause_ms", "read_retries",
           "connection", "read_ahead", "read_ahead_reprobe_ms", "backoff_min_ms", "backoff_max_ms"}},
         {"scheduler",
@@ -301,7 +301,7 @@ TEST_CASE("config: the example in deploy/config sets every key, so every key is 
         count += names.size();
     }
     CHECK(example.size() == 6);
-    CHECK(count == 28);
+    CHECK(count == 29);
 }
 
 TEST_CASE("config: the example documents every write rule key in its comments") {
