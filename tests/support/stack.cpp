@@ -76,10 +76,10 @@ Gatewayd::Gatewayd(const TempDir& dir, const std::string& device, const std::str
     : log_file_(dir.file("gatewayd.log")) {
     const auto config = dir.file("gatewayd.toml");
     write_file(config, toml);
-    process_ = std::make_unique<Process>(
-        std::vector<std::string>{executable("tristar-gatewayd"), "--config", config, "--device",
-                                 device, "--endpoint", "tcp://127.0.0.1:0"},
-        log_file_);
+    std::vector<std::string> args{executable("tristar-gatewayd"), "--config", config, "--endpoint",
+                                  "tcp://127.0.0.1:0"};
+    if (!device.empty()) args.insert(args.end(), {"--device", device});
+    process_ = std::make_unique<Process>(std::move(args), log_file_);
     endpoint_ = first_line_or_throw(*process_, "tristar-gatewayd");
 }
 

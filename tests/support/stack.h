@@ -41,7 +41,8 @@ class Sim {
 
 class Gatewayd {
   public:
-    // `device` as the gateway's --device, `toml` the whole config file (test_config() by default).
+    // `device` as the gateway's --device (none when empty: the config's [[devices]]), `toml` the
+    // whole config file (test_config() by default).
     Gatewayd(const TempDir& dir, const std::string& device,
              const std::string& toml = test_config());
     ~Gatewayd();  // stops the gateway and checks that it exited cleanly
