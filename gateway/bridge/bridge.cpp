@@ -30,6 +30,7 @@ int Bridge::run(int stop_fd) {
     while (!stop) {
         const auto now = std::chrono::steady_clock::now();
         requests_.expire_overdue(now);
+        requests_.discover(now);
         connections_.expire(now);
         poll_once(stop_fd, stop);
     }

@@ -11,6 +11,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using config_file::TableReader;
+using config_file::type_name;
 
 constexpr std::string_view level_names[] = {"trace", "debug",    "info", "warn",
                                             "error", "critical", "off"};
@@ -45,6 +46,40 @@ void read_idle_timeout(TableReader& in, BridgeConfig& config) {
     config.idle_timeout = milliseconds{*ms};
 }
 
+constexpr std::string_view view_names[] = {"raw", "scaled"};
+
+UnitRoute read_route(TableReader& in) {
+    UnitRoute route;
+    const auto unit = in.integer("unit", 1, max_unit);
+    if (!unit) in.fail_table("needs unit (1..247)");
+    route.unit = static_cast<std::uint8_t>(*unit);
+    const auto* device = in.typed<std::string>("device", "a string");
+    if (device == nullptr)
+        in.fail_table("needs device (the gateway's device name; \"\" for its first device)");
+    route.device = device->get();
+    if (const auto i = in.choice("view", view_names)) route.scaled = *i == 1;
+    return route;
+}
+
+// [[bridge.units]]: the whole mapping, instead of the default one and scaled_unit.
+void read_units(TableReader& in, BridgeConfig& config) {
+    const auto* list = in.typed<toml::array>("units", "an array of tables ([[bridge.units]])");
+    if (list == nullptr) return;
+    if (in.table().contains("scaled_unit"))
+        in.fail(*list, "units", "replaces scaled_unit: give the scaled view's unit here");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const toml::node& item = *list->get(i);
+        if (!item.is_table())
+            in.fail(item, "units", "entries must be tables (got " + type_name(item) + ")");
+        TableReader entry =
+            in.nested(*item.as_table(), in.path("units") + "[" + std::to_string(i) + "]");
+        config.units.push_back(read_route(entry));
+        entry.reject_unknown();
+    }
+    if (config.units.empty()) in.fail(*list, "units", "must map at least one unit");
+    if (auto problem = routes_problem(config.units)) in.fail(*list, "units", *problem);
+}
+
 void read_bridge(TableReader& in, BridgeConfig& config) {
     read_listen(in, config);
     if (const auto* gateway = in.typed<std::string>("gateway", "a string")) {
@@ -55,6 +90,7 @@ void read_bridge(TableReader& in, BridgeConfig& config) {
                       config.client_public_key_file);
     in.read("max_age_ms", config.max_age, 0ms, 600000ms);
     read_scaled_unit(in, config);
+    read_units(in, config);
     in.read("gateway_timeout_ms", config.gateway_timeout, 100ms, 60000ms);
     in.read("max_connections", config.max_connections, 1, 1024);
     in.read("max_connections_per_address", config.max_connections_per_address, 1, 1024);

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "gateway/bridge/unit_map.h"
 
 namespace tristar::bridge {
 
@@ -32,6 +35,9 @@ struct BridgeConfig {
     milliseconds max_age{1000};
     // The unit id of the scaled view (float32 engineering values); 0 = off.
     int scaled_unit = 2;
+    // [[bridge.units]]: which device and view each unit id serves; empty = the default mapping
+    // over the gateway's devices (unit_map.h).
+    std::vector<UnitRoute> units;
     // No reply from the gateway within this long: answered 0x0B. Below the 3-5 s a Home Assistant
     // or pymodbus master waits, so the master gets an exception rather than a timeout.
     milliseconds gateway_timeout{3000};

@@ -13,6 +13,9 @@ using namespace std::chrono_literals;
 using Steady = std::chrono::steady_clock;
 
 constexpr const char* client_name = "tristar-bridge";
+// How often the default mapping asks the gateway for its devices once it knows them: a gateway
+// restarted with another config is picked up within this.
+constexpr auto rediscover_every = 5min;
 
 std::string request_text(const modbus::Request& request) {
     std::string text =
@@ -49,11 +52,13 @@ GatewayRequests::GatewayRequests(const BridgeConfig& config, zmq::context_t& con
     : config_(config),
       translate_{static_cast<std::uint32_t>(config.max_age.count()),
                  static_cast<std::uint8_t>(config.scaled_unit)},
+      units_(config.units.empty() ? default_routes({}, config.scaled_unit) : config.units),
       context_(context),
       connections_(connections),
       curve_(client::load_curve_keys(client::CurveKeyFiles{config.server_public_key_file,
                                                            config.client_secret_key_file,
                                                            config.client_public_key_file})) {
+    if (config.units.empty()) next_discovery_ = Steady::now();
     connect_gateway();
 }
 
@@ -77,13 +82,38 @@ void GatewayRequests::connect_gateway() {
 }
 
 std::optional<SteadyTime> GatewayRequests::next_deadline() const {
-    if (outstanding_.empty()) return std::nullopt;
-    return outstanding_.begin()->second.sent + config_.gateway_timeout;
+    std::optional<SteadyTime> due = next_discovery_;
+    if (outstanding_.empty()) return due;
+    const auto reply_due = outstanding_.begin()->second.sent + config_.gateway_timeout;
+    return due ? std::min(*due, reply_due) : reply_due;
+}
+
+void GatewayRequests::discover(SteadyTime now) {
+    if (!next_discovery_ || now < *next_discovery_) return;
+    v1::Request request;
+    request.mutable_status();
+    discovery_id_ = next_request_++;
+    request.set_id(*discovery_id_);
+    gateway_->send(std::move(request));
+    next_discovery_ = now + config_.gateway_timeout;  // asked again unless answered
+}
+
+// The default mapping over the gateway's devices; logged when it changes.
+void GatewayRequests::on_devices(const v1::Status& status) {
+    discovery_id_.reset();
+    next_discovery_ = Steady::now() + rediscover_every;
+    std::vector<std::string> names;
+    for (const auto& device : status.devices()) names.push_back(device.name());
+    UnitMap units(default_routes(names, config_.scaled_unit));
+    if (units.routes() == units_.routes()) return;
+    units_ = std::move(units);
+    spdlog::info("[bridge] {} device(s) behind the gateway; unit ids: {}", names.size(),
+                 describe(units_));
 }
 
 void GatewayRequests::dispatch(std::uint64_t id, Connection& c, const modbus::TcpAdu& adu) {
     const auto slot = c.expect(adu.header);
-    Plan plan = plan_request(adu.header.unit_id, adu.pdu, translate_);
+    Plan plan = plan_request(adu.header.unit_id, adu.pdu, translate_, units_);
     if (plan.target == Target::local) {
         if (spdlog::should_log(spdlog::level::debug))
             spdlog::debug("[bridge] {} unit {} {} -> {}", c.peer(), adu.header.unit_id,
@@ -113,6 +143,10 @@ void GatewayRequests::on_reply(const v1::Reply& reply) {
     last_reply_ = Steady::now();
     if (gateway_silent_) spdlog::info("[bridge] the gateway answers again");
     gateway_silent_ = false;
+    if (discovery_id_ == reply.id()) {
+        if (reply.has_status()) on_devices(reply.status());
+        return;
+    }
     const auto it = outstanding_.find(reply.id());
     if (it == outstanding_.end()) return;  // answered 0x0B already, when it took too long
     const Outstanding done = std::move(it->second);

@@ -38,8 +38,12 @@ class GatewayRequests {
     void dispatch(std::uint64_t id, Connection& connection, const modbus::TcpAdu& adu);
     void receive_replies();
     void expire_overdue(SteadyTime now);
-    // When the oldest outstanding request is due, if any.
+    // Asks the gateway for its devices when the default mapping needs them (at start, again
+    // while unanswered, then every few minutes): unit_map.h.
+    void discover(SteadyTime now);
+    // When the oldest outstanding request is due, or the next discovery, if any.
     std::optional<SteadyTime> next_deadline() const;
+    const UnitMap& units() const { return units_; }
     std::size_t outstanding() const { return outstanding_.size(); }
 
   private:
@@ -54,6 +58,7 @@ class GatewayRequests {
 
     void connect_gateway();
     void on_reply(const v1::Reply& reply);
+    void on_devices(const v1::Status& status);
     void deliver(std::uint64_t connection, std::uint64_t slot, const modbus::Bytes& pdu);
     void answer_no_reply(const Outstanding& done);
     void log_outcome(const Outstanding& done, const modbus::Bytes& pdu,
@@ -61,6 +66,9 @@ class GatewayRequests {
 
     BridgeConfig config_;
     TranslateOptions translate_;
+    UnitMap units_;
+    std::optional<std::uint64_t> discovery_id_;  // the status request in flight
+    std::optional<SteadyTime> next_discovery_;   // nothing: [[bridge.units]] is the mapping
     zmq::context_t& context_;
     ConnectionTable& connections_;
     // Read once at start (a key file that cannot be read stops the program with its name).

@@ -56,26 +56,31 @@ modbus::Bytes write_response(const modbus::Request& request, const v1::Reply& re
 }  // namespace
 
 Plan plan_request(std::uint8_t unit, std::span<const std::uint8_t> pdu,
-                  const TranslateOptions& options) {
+                  const TranslateOptions& options, const UnitMap& units) {
     const auto parsed = modbus::parse_request(pdu);
     if (!parsed.ok()) return local(parsed.request, *parsed.error);
     const modbus::Request& request = parsed.request;
-    if (options.scaled_unit != 0 && unit == options.scaled_unit) {
-        if (const auto refused = check_scaled_request(request)) return local(request, *refused);
-        Plan plan;
-        plan.request = request;
-        plan.target = Target::scaled;
-        plan.gateway = live_block_request(options.max_age_ms);
-        return plan;
-    }
-    // No device behind any other unit id: 0x0B, as tristar-sim answers (what a TriStar does with
+    // No device behind the unit id: 0x0B, as tristar-sim answers (what a TriStar does with
     // another unit id over TCP is undocumented, spec 8).
-    if (unit != device_unit) return local(request, ExceptionCode::gateway_target_failed);
+    const UnitRoute* route = units.find(unit);
+    if (route == nullptr) return local(request, ExceptionCode::gateway_target_failed);
     Plan plan;
     plan.request = request;
-    plan.target = Target::device;
-    plan.gateway = device_request(request, options.max_age_ms);
+    if (route->scaled) {
+        if (const auto refused = check_scaled_request(request)) return local(request, *refused);
+        plan.target = Target::scaled;
+        plan.gateway = live_block_request(options.max_age_ms);
+    } else {
+        plan.target = Target::device;
+        plan.gateway = device_request(request, options.max_age_ms);
+    }
+    plan.gateway.set_device(route->device);
     return plan;
+}
+
+Plan plan_request(std::uint8_t unit, std::span<const std::uint8_t> pdu,
+                  const TranslateOptions& options) {
+    return plan_request(unit, pdu, options, UnitMap(default_routes({}, options.scaled_unit)));
 }
 
 v1::Request device_request(const modbus::Request& request, std::uint32_t max_age_ms) {

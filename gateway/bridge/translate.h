@@ -14,6 +14,7 @@
 #include <span>
 
 #include "gateway.pb.h"
+#include "gateway/bridge/unit_map.h"
 #include "proto/modbus/pdu.h"
 
 namespace tristar::bridge {
@@ -36,7 +37,11 @@ struct Plan {
     v1::Request gateway;   // otherwise: what to ask the gateway (id and client left to the caller)
 };
 
-// Parses the PDU sent to `unit` and decides who serves it.
+// Parses the PDU sent to `unit` and decides who serves it: the device and view `units` maps
+// the unit id to (Plan::gateway names the device), or a local 0x0B when it maps none.
+Plan plan_request(std::uint8_t unit, std::span<const std::uint8_t> pdu,
+                  const TranslateOptions& options, const UnitMap& units);
+// As above, with one device: raw on unit 1, scaled on options.scaled_unit.
 Plan plan_request(std::uint8_t unit, std::span<const std::uint8_t> pdu,
                   const TranslateOptions& options);
 
