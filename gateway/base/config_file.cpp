@@ -58,6 +58,21 @@ void TableReader::section(std::string_view key, const std::function<void(TableRe
     }
 }
 
+std::size_t TableReader::each_table(std::string_view key, const std::string& expected,
+                                    const std::function<void(TableReader&, std::size_t)>& read) {
+    const auto* list = typed<toml::array>(key, expected);
+    if (list == nullptr) return 0;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const toml::node& item = *list->get(i);
+        if (!item.is_table())
+            fail(item, key, "entries must be tables (got " + type_name(item) + ")");
+        TableReader entry = nested(*item.as_table(), path(key) + "[" + std::to_string(i) + "]");
+        read(entry, i);
+        entry.reject_unknown();
+    }
+    return list->size();
+}
+
 std::string TableReader::path(std::string_view key) const {
     return name_.empty() ? std::string(key) : name_ + "." + std::string(key);
 }

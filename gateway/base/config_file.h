@@ -63,6 +63,12 @@ class TableReader {
     // it did not ask for: a daemon's [bridge] or [publisher] section.
     void section(std::string_view key, const std::function<void(TableReader&)>& read);
 
+    // Each entry of the array of tables at `key` ([[key]]), named "key[i]", given to `read` with
+    // its index and then checked for keys it did not ask for; an entry that is not a table is an
+    // error. Returns how many there were (0 when the key is absent).
+    std::size_t each_table(std::string_view key, const std::string& expected,
+                           const std::function<void(TableReader&, std::size_t)>& read);
+
     std::string path(std::string_view key) const;
     [[noreturn]] void fail(const toml::node& at, std::string_view key,
                            const std::string& message) const;

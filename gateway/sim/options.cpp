@@ -55,7 +55,7 @@ std::uint16_t to_address(const std::string& text) {
     return static_cast<std::uint16_t>(parse_number(text, 0xFFFF).value_or(0));
 }
 
-void add_transport_options(CLI::App& app, SimOptions& o) {
+void add_transport_options(CLI::App& app, DeviceOptions& o) {
     app.add_option_function<std::string>(
            "--tcp", [&o](const std::string& text) { o.tcp = parse_host_port(text); },
            "serve Modbus TCP on HOST:PORT (port 0: any free port); prints tcp://HOST:PORT")
@@ -78,7 +78,7 @@ void add_transport_options(CLI::App& app, SimOptions& o) {
         ->check(CLI::IsMember({1U, 2U}));
 }
 
-void add_device_options(CLI::App& app, SimOptions& o) {
+void add_identity_options(CLI::App& app, DeviceOptions& o) {
     app.add_option_function<int>(
            "--unit", [&o](int unit) { o.model.unit_id = static_cast<std::uint8_t>(unit); },
            "Modbus unit id, 1-247 (EEPROM 0xE019; default 1)")
@@ -102,7 +102,7 @@ void add_device_options(CLI::App& app, SimOptions& o) {
         ->capture_default_str();
 }
 
-void add_quirk_options(CLI::App& app, SimOptions& o) {
+void add_quirk_options(CLI::App& app, DeviceOptions& o) {
     auto& q = o.quirks;
     app.add_flag("--keep-connection", q.keep_connection,
                  "keep TCP connections open (default: close after each response, per the spec)");
@@ -132,7 +132,7 @@ void add_quirk_options(CLI::App& app, SimOptions& o) {
                  "delay each reply by its RTU wire time at --baud/--parity/--stop-bits (TCP too)");
 }
 
-void add_fault_options(CLI::App& app, SimOptions& o) {
+void add_fault_options(CLI::App& app, DeviceOptions& o) {
     auto& q = o.quirks;
     app.add_option("--busy-rate", q.busy_rate, "probability of answering exception 0x06 instead")
         ->check(CLI::Range(0.0, 1.0));
@@ -155,7 +155,7 @@ void add_fault_options(CLI::App& app, SimOptions& o) {
         ->check(CLI::Range(0.0, 3600.0));
 }
 
-void add_refusal_options(CLI::App& app, SimOptions& o) {
+void add_refusal_options(CLI::App& app, DeviceOptions& o) {
     app.add_flag("--refuse-undocumented", o.refusals.undocumented,
                  "answer exception 2 to every request touching a register or coil the spec does "
                  "not document");
@@ -170,7 +170,7 @@ void add_refusal_options(CLI::App& app, SimOptions& o) {
         ->check(CLI::Validator(check_ranges, "RANGES"));
 }
 
-void add_reply_fault_options(CLI::App& app, SimOptions& o) {
+void add_reply_fault_options(CLI::App& app, DeviceOptions& o) {
     auto& q = o.quirks;
     app.add_option_function<std::string>(
            "--swallow-reads",
@@ -209,16 +209,27 @@ std::optional<HostPort> parse_host_port(std::string_view text) {
     }
 }
 
-void add_options(CLI::App& app, SimOptions& options) {
-    add_transport_options(app, options);
-    add_device_options(app, options);
-    add_quirk_options(app, options);
-    add_fault_options(app, options);
-    add_refusal_options(app, options);
-    add_reply_fault_options(app, options);
+void add_device_options(CLI::App& app, DeviceOptions& device) {
+    add_transport_options(app, device);
+    add_identity_options(app, device);
+    add_quirk_options(app, device);
+    add_fault_options(app, device);
+    add_refusal_options(app, device);
+    add_reply_fault_options(app, device);
     app.add_flag(
-        "--accept-fc16", options.accept_fc16,
+        "--accept-fc16", device.accept_fc16,
         "accept FC16 write multiple registers (default: illegal function, as in the spec)");
+}
+
+void add_options(CLI::App& app, SimOptions& options) {
+    auto* device = app.add_option_group("Device", "the one simulated TriStar (without --config)");
+    add_device_options(*device, options.device);
+    app.add_option_function<std::string>(
+        "--config", [&options](const std::string& path) { options.config_path = path; },
+        "simulate the devices of this TOML file's [[device]] tables (docs/simulator.md)");
+    app.add_option_function<std::string>(
+        "--control", [&options](const std::string& path) { options.control_path = path; },
+        "read commands (silence NAME [SECONDS], revive NAME) from this FIFO, made if absent");
     app.add_option_function<std::string>(
         "--stats", [&options](const std::string& path) { options.stats_path = path; },
         "write counters as JSON to FILE at least once a second and at exit");
@@ -226,6 +237,12 @@ void add_options(CLI::App& app, SimOptions& options) {
                    "trace, debug, info, warn, error, critical or off (to stderr)")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+    app.final_callback([device, &options] {
+        if (options.config_path && device->count_all() > 0)
+            throw CLI::ExcludesError("--config", "the device options (they go in the file)");
+        if (!options.config_path && !options.device.tcp && !options.device.rtu)
+            throw CLI::RequiredError("--tcp or --rtu");
+    });
 }
 
 }  // namespace tristar::sim

@@ -21,52 +21,28 @@ constexpr std::chrono::microseconds min_silence{10000};
 
 }  // namespace
 
-RtuServer::RtuServer(const std::string& device, const modbus::SerialFormat& format, Stats& stats)
+RtuServer::RtuServer(const std::string& device, const modbus::SerialFormat& format)
     : device_(device),
       fd_(open_serial_port(device, format)),
-      framer_(std::max(modbus::t3_5(format), min_silence)),
-      stats_(stats) {}
+      framer_(std::max(modbus::t3_5(format), min_silence)) {}
 
 pollfd RtuServer::poll_entry() const {
     const short events = static_cast<short>(POLLIN | (out_.empty() ? 0 : POLLOUT));
     return {fd_.get(), events, 0};
 }
 
-std::vector<Incoming> RtuServer::on_events(short revents, Clock::time_point now,
-                                           std::uint8_t unit_id) {
+std::vector<modbus::RtuFrame> RtuServer::on_events(short revents, Clock::time_point now) {
     if ((revents & POLLOUT) != 0) flush();
-    std::vector<Incoming> requests;
-    if ((revents & (POLLIN | POLLERR | POLLHUP)) == 0) return requests;
+    if ((revents & (POLLIN | POLLERR | POLLHUP)) == 0) return {};
     std::array<std::uint8_t, 512> buffer{};
     const ssize_t n = ::read(fd_.get(), buffer.data(), buffer.size());
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return requests;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return {};
     if (n <= 0) {
         // A pty whose other end is closed reports POLLHUP / EIO: nothing to serve any more.
         throw std::runtime_error(device_ + ": serial line closed (" +
                                  (n < 0 ? std::string(std::strerror(errno)) : "EOF") + ")");
     }
-    auto frames = framer_.feed(std::span(buffer.data(), static_cast<std::size_t>(n)), now);
-    return accept_frames(std::move(frames), unit_id);
-}
-
-std::vector<Incoming> RtuServer::on_timer(Clock::time_point now, std::uint8_t unit_id) {
-    return accept_frames(framer_.on_silence(now), unit_id);
-}
-
-std::vector<Incoming> RtuServer::accept_frames(std::vector<modbus::RtuFrame> frames,
-                                               std::uint8_t unit_id) {
-    stats_.bad_frames += framer_.bad_frames() - bad_frames_seen_;
-    if (framer_.bad_frames() != bad_frames_seen_) spdlog::debug("[sim rtu] frame discarded");
-    bad_frames_seen_ = framer_.bad_frames();
-    std::vector<Incoming> requests;
-    for (auto& frame : frames) {
-        if (frame.unit_id != unit_id && frame.unit_id != 0) {
-            ++stats_.other_units;
-            continue;
-        }
-        requests.push_back({{Transport::rtu, 0}, 0, frame.unit_id, std::move(frame.pdu)});
-    }
-    return requests;
+    return framer_.feed(std::span(buffer.data(), static_cast<std::size_t>(n)), now);
 }
 
 void RtuServer::send(const modbus::Bytes& frame) {

@@ -6,21 +6,19 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <numeric>
 #include <stdexcept>
 
 #include "gateway/base/atomic_file.h"
+#include "gateway/sim/report.h"
 
 namespace tristar::sim {
 
 namespace {
 
-// The loop wakes at least this often: the model moves and the stats file stays fresh.
+// The loop wakes at least this often: the models move and the stats file stays fresh.
 constexpr std::chrono::milliseconds max_sleep{1000};
 constexpr std::chrono::milliseconds stats_period{1000};
-
-EngineConfig engine_config(const SimOptions& options) {
-    return {ServiceOptions{options.accept_fc16, options.refusals}, options.serial};
-}
 
 timespec to_timespec(Clock::duration d) {
     const auto ns = std::max<std::int64_t>(0, std::chrono::nanoseconds(d).count());
@@ -29,138 +27,185 @@ timespec to_timespec(Clock::duration d) {
 
 }  // namespace
 
-SimLoop::SimLoop(const SimOptions& options, const std::function<void(const std::string&)>& announce)
-    : options_(options),
+// The fds of one poll: the signal fd first, then the control FIFO, each TCP line's entries, and
+// one entry per RTU line.
+struct SimLoop::PollSet {
+    std::vector<pollfd> fds;
+    std::optional<std::size_t> control;
+    std::vector<std::pair<std::size_t, std::size_t>> tcp;  // each line's [first, end)
+    std::size_t rtu = 0;                                   // the first RTU line's
+};
+
+SimLoop::SimLoop(const SimConfig& config, const std::function<void(const std::string&)>& announce)
+    : config_(config),
       started_(Clock::now()),
-      model_(options.model),
-      quirks_(options.quirks, options.model.seed + 1),
-      stats_(started_),
-      engine_(model_, quirks_, stats_, engine_config(options)),
-      last_advance_(started_),
+      tcp_of_(config.devices.size(), nullptr),
+      rtu_of_(config.devices.size(), nullptr),
       next_stats_(started_) {
-    if (options.tcp) {
-        tcp_.emplace(options.tcp->host, options.tcp->port, stats_);
-        spdlog::info("[sim tcp] listening on {}", tcp_->endpoint());
-        announce(tcp_->endpoint());
+    for (const auto& options : config.devices)
+        devices_.push_back(std::make_unique<Device>(options, started_));
+    open_lines();
+    if (config.control_path) control_.emplace(*config.control_path);
+    for (const auto& line : tcp_lines_) announce(ready_line(*line, config.from_file));
+    for (const auto& line : rtu_lines_) announce(ready_line(*line, config.from_file));
+}
+
+void SimLoop::open_lines() {
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& options = devices_[i]->options();
+        if (options.tcp) {
+            tcp_lines_.push_back(std::make_unique<TcpLine>(*options.tcp, *devices_[i]));
+            tcp_of_[i] = tcp_lines_.back().get();
+            spdlog::info("[sim tcp] listening on {}", tcp_of_[i]->endpoint());
+        }
+        if (options.rtu && rtu_of_[i] == nullptr) open_rtu_line(*options.rtu);
     }
-    if (options.rtu) {
-        rtu_.emplace(*options.rtu, options.serial, stats_);
-        spdlog::info("[sim rtu] serving {} at {} {}{}{}", *options.rtu, options.serial.baud,
-                     options.serial.data_bits, options.serial.parity, options.serial.stop_bits);
-        announce(rtu_->endpoint());
-    }
+}
+
+// The line at `path` with every device naming it (their serial settings agree: sim_config.h).
+void SimLoop::open_rtu_line(const std::string& path) {
+    std::vector<Device*> devices;
+    for (const auto& device : devices_)
+        if (device->options().rtu == path) devices.push_back(device.get());
+    const auto& format = devices.front()->options().serial;
+    rtu_lines_.push_back(std::make_unique<RtuLine>(path, format, devices));
+    for (std::size_t i = 0; i < devices_.size(); ++i)
+        if (devices_[i]->options().rtu == path) rtu_of_[i] = rtu_lines_.back().get();
+    spdlog::info("[sim rtu] serving {} at {} {}{}{}", path, format.baud, format.data_bits,
+                 format.parity, format.stop_bits);
 }
 
 int SimLoop::run() {
     while (!stop_) {
-        std::vector<pollfd> fds{{signals_.fd(), POLLIN, 0}};
-        const std::size_t tcp_begin = fds.size();
-        if (tcp_) std::ranges::copy(tcp_->poll_entries(), std::back_inserter(fds));
-        const std::size_t rtu_index = fds.size();
-        if (rtu_) fds.push_back(rtu_->poll_entry());
+        PollSet set = poll_set();
         const timespec timeout = to_timespec(next_wakeup(Clock::now()) - Clock::now());
-        if (::ppoll(fds.data(), fds.size(), &timeout, nullptr) < 0 && errno != EINTR) {
+        if (::ppoll(set.fds.data(), set.fds.size(), &timeout, nullptr) < 0 && errno != EINTR) {
             throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
         }
         const auto now = Clock::now();
-        advance_model(now);
-        if ((fds[0].revents & POLLIN) != 0 && signals_.read()) break;
-        if (tcp_) handle_tcp(std::span(fds).subspan(tcp_begin, rtu_index - tcp_begin), now);
-        if (rtu_) handle_rtu(fds[rtu_index].revents, now);
-        for (auto done = engine_.run_due(now); !done.empty(); done = engine_.run_due(now)) {
-            for (auto& out : done) deliver(std::move(out), now);
-        }
-        if (options_.stats_path && now >= next_stats_) write_stats(now);
+        advance_devices(now);
+        if ((set.fds[0].revents & POLLIN) != 0 && signals_.read()) break;
+        handle_events(set, now);
+        run_devices(now);
+        if (config_.stats_path && now >= next_stats_) write_stats(now);
     }
-    spdlog::info("[sim] stopping after {} transactions ({} overlaps)", stats_.transactions,
-                 stats_.overlaps);
-    if (options_.stats_path) write_stats(Clock::now());
+    const auto sum = [this](auto field) {
+        return std::accumulate(
+            devices_.begin(), devices_.end(), std::uint64_t{0},
+            [&](std::uint64_t n, const auto& d) { return n + d->stats().*field; });
+    };
+    spdlog::info("[sim] stopping after {} transactions ({} overlaps)", sum(&Stats::transactions),
+                 sum(&Stats::overlaps));
+    if (config_.stats_path) write_stats(Clock::now());
     return 0;
+}
+
+SimLoop::PollSet SimLoop::poll_set() {
+    PollSet set;
+    set.fds.push_back({signals_.fd(), POLLIN, 0});
+    if (control_) {
+        set.control = set.fds.size();
+        set.fds.push_back(control_->poll_entry());
+    }
+    for (const auto& line : tcp_lines_) {
+        const std::size_t first = set.fds.size();
+        std::ranges::copy(line->poll_entries(), std::back_inserter(set.fds));
+        set.tcp.emplace_back(first, set.fds.size());
+    }
+    set.rtu = set.fds.size();
+    for (const auto& line : rtu_lines_) set.fds.push_back(line->poll_entry());
+    return set;
 }
 
 Clock::time_point SimLoop::next_wakeup(Clock::time_point now) const {
     Clock::time_point wake = now + max_sleep;
-    if (const auto due = engine_.next_deadline()) wake = std::min(wake, *due);
-    if (rtu_) {
-        if (const auto silence = rtu_->next_deadline()) wake = std::min(wake, *silence);
-    }
-    if (options_.stats_path) wake = std::min(wake, next_stats_);
+    for (const auto& device : devices_)
+        if (const auto due = device->next_deadline()) wake = std::min(wake, *due);
+    for (const auto& line : rtu_lines_)
+        if (const auto silence = line->next_deadline()) wake = std::min(wake, *silence);
+    if (config_.stats_path) wake = std::min(wake, next_stats_);
     return wake;
 }
 
-void SimLoop::advance_model(Clock::time_point now) {
-    model_.advance(std::chrono::duration<double>(now - last_advance_).count());
-    last_advance_ = now;
-}
-
-void SimLoop::handle_tcp(std::span<const pollfd> entries, Clock::time_point now) {
-    std::vector<Incoming> requests;
-    std::vector<std::uint64_t> closed;
-    const TcpPolicy policy{!tcp_available(now), options_.quirks.single_connection};
-    tcp_->on_events(entries, policy, requests, closed);
-    for (const auto id : closed) engine_.discard({Transport::tcp, id});
-    submit(std::move(requests), now);
-}
-
-void SimLoop::handle_rtu(short revents, Clock::time_point now) {
-    auto requests = rtu_->on_events(revents, now, model_.unit_id());
-    auto after_silence = rtu_->on_timer(now, model_.unit_id());
-    std::ranges::move(after_silence, std::back_inserter(requests));
-    submit(std::move(requests), now);
-}
-
-void SimLoop::submit(std::vector<Incoming> requests, Clock::time_point now) {
-    for (auto& request : requests) {
-        const bool tcp = request.origin.transport == Transport::tcp;
-        if (!device_available(now) || (tcp && !tcp_available(now))) {
-            ++stats_.ignored;  // rebooting: frames fall on deaf ears
-            continue;
+void SimLoop::advance_devices(Clock::time_point now) {
+    for (auto& device : devices_) {
+        device->advance(now);
+        if (device->end_silence(now)) {
+            spdlog::info("[sim control] {} answers again (its silence is over)", device->name());
+            next_stats_ = now;  // the stats show it at once
         }
-        engine_.submit(std::move(request));
     }
 }
 
-void SimLoop::deliver(Outgoing out, Clock::time_point now) {
-    if (out.frame && out.origin.transport == Transport::tcp && tcp_) {
-        std::vector<std::uint64_t> closed;
-        const bool close_after = !options_.quirks.keep_connection || out.cut;
-        tcp_->send(out.origin.connection, *out.frame, close_after, closed);
-        for (const auto id : closed) engine_.discard({Transport::tcp, id});
-    } else if (out.frame && rtu_) {
-        rtu_->send(*out.frame);
+// Control first: a command written before a request is in force when the request is read.
+void SimLoop::handle_events(const PollSet& set, Clock::time_point now) {
+    if (set.control && (set.fds[*set.control].revents & POLLIN) != 0) handle_control(now);
+    const std::span fds(set.fds);
+    for (std::size_t i = 0; i < tcp_lines_.size(); ++i) {
+        const auto [first, end] = set.tcp[i];
+        tcp_lines_[i]->on_events(fds.subspan(first, end - first), now);
     }
-    apply_effect(out.effect, now);
+    for (std::size_t i = 0; i < rtu_lines_.size(); ++i)
+        rtu_lines_[i]->on_events(set.fds[set.rtu + i].revents, now);
 }
 
-void SimLoop::apply_effect(CommandEffect effect, Clock::time_point now) {
-    if (effect == CommandEffect::none) return;
-    ++stats_.resets;
-    if (effect == CommandEffect::reset_controller) {
-        spdlog::info("[sim] controller reset: unavailable for {} ms",
-                     options_.quirks.reset_unavailable.count());
-        device_unavailable_until_ = now + options_.quirks.reset_unavailable;
-        tcp_unavailable_until_ = device_unavailable_until_;
-        engine_.discard_all();
+void SimLoop::handle_control(Clock::time_point now) {
+    bool acted = false;
+    for (const auto& line : control_->read_lines()) {
+        std::string error;
+        if (const auto command = parse_control_command(line, error)) {
+            carry_out(*command, now);
+            acted = true;
+        } else {
+            spdlog::warn("[sim control] {}", error);
+        }
+    }
+    if (acted && config_.stats_path) write_stats(now);  // the stats show it at once
+}
+
+void SimLoop::carry_out(const ControlCommand& command, Clock::time_point now) {
+    const auto found = std::ranges::find_if(
+        devices_, [&](const auto& device) { return device->name() == command.device; });
+    if (found == devices_.end()) {
+        spdlog::warn("[sim control] no device named '{}'", command.device);
+        return;
+    }
+    Device& device = **found;
+    if (command.verb == ControlCommand::Verb::revive) {
+        device.revive();
+        spdlog::info("[sim control] {} answers again", device.name());
+        return;
+    }
+    device.silence(command.period, now);
+    if (command.period) {
+        spdlog::info("[sim control] {} silenced for {} ms", device.name(), command.period->count());
     } else {
-        spdlog::info("[sim] comm server reset: TCP unavailable for {} ms",
-                     options_.quirks.comm_reset_unavailable.count());
-        tcp_unavailable_until_ = now + options_.quirks.comm_reset_unavailable;
+        spdlog::info("[sim control] {} silenced until revived", device.name());
     }
-    drop_connections();
 }
 
-void SimLoop::drop_connections() {
-    if (!tcp_) return;
-    std::vector<std::uint64_t> closed;
-    tcp_->close_all(closed);
-    for (const auto id : closed) engine_.discard({Transport::tcp, id});
+void SimLoop::run_devices(Clock::time_point now) {
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        for (auto done = devices_[i]->run_due(now); !done.empty(); done = devices_[i]->run_due(now))
+            for (const auto& out : done) deliver(i, out, now);
+    }
+}
+
+void SimLoop::deliver(std::size_t device, const Outgoing& out, Clock::time_point now) {
+    if (out.frame && out.origin.transport == Transport::tcp && tcp_of_[device] != nullptr) {
+        tcp_of_[device]->send(out);
+    } else if (out.frame && rtu_of_[device] != nullptr) {
+        rtu_of_[device]->send(*out.frame);
+    }
+    if (devices_[device]->apply_effect(out.effect, now) && tcp_of_[device] != nullptr)
+        tcp_of_[device]->drop_connections();
 }
 
 void SimLoop::write_stats(Clock::time_point now) {
     next_stats_ = now + stats_period;
-    stats_.slave = model_.slave_status();
-    if (!replace_file(*options_.stats_path, stats_.to_json(now))) {
-        spdlog::warn("[sim] cannot write stats file {}", *options_.stats_path);
+    const SimState state{devices_, tcp_lines_, rtu_lines_};
+    if (!replace_file(*config_.stats_path, stats_document(state, config_.from_file, now))) {
+        spdlog::warn("[sim] cannot write stats file {}", *config_.stats_path);
     }
 }
 

@@ -5,7 +5,9 @@
 
 #include <iostream>
 
+#include "gateway/base/config_file.h"
 #include "gateway/sim/options.h"
+#include "gateway/sim/sim_config.h"
 #include "gateway/sim/sim_loop.h"
 
 namespace tristar::sim {
@@ -15,7 +17,7 @@ namespace {
 constexpr int exit_runtime = 1;
 constexpr int exit_usage = 2;
 
-// stderr only: stdout carries nothing but the endpoint lines.
+// stderr only: stdout carries nothing but the endpoint lines (report.h).
 void setup_logging(const std::string& level) {
     auto logger = spdlog::stderr_color_mt("tristar-sim");
     logger->set_level(spdlog::level::from_str(level));
@@ -36,13 +38,19 @@ int sim_main(int argc, char** argv) {
     add_options(app, options);
     try {
         app.parse(argc, argv);
-        if (!options.tcp && !options.rtu) throw CLI::RequiredError("--tcp or --rtu");
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : exit_usage;
     }
+    SimConfig config;
+    try {
+        config = make_sim_config(options);
+    } catch (const ConfigError& e) {
+        std::cerr << "tristar-sim: " << e.what() << '\n';
+        return exit_usage;
+    }
     setup_logging(options.log_level);
     try {
-        SimLoop loop(options, announce);
+        SimLoop loop(config, announce);
         return loop.run();
     } catch (const std::exception& e) {
         spdlog::critical("[sim] {}", e.what());

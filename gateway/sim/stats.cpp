@@ -2,8 +2,6 @@
 
 #include <cstdio>
 
-#include "gateway/base/json_text.h"
-
 namespace tristar::sim {
 
 namespace {
@@ -70,7 +68,15 @@ void Stats::record_write(const WriteRecord& write) {
     while (write_log.size() > write_log_size) write_log.pop_front();
 }
 
+std::string stats_text(const Json& document) {
+    return json_text(document, fixed3) + "\n";
+}
+
 std::string Stats::to_json(Clock::time_point now) const {
+    return stats_text(to_json_value(now));
+}
+
+Json Stats::to_json_value(Clock::time_point now) const {
     Json json;
     json["transactions"] = transactions;
     json["overlaps"] = overlaps;
@@ -96,7 +102,7 @@ std::string Stats::to_json(Clock::time_point now) const {
     json["write_log"] = write_log_json(write_log);
     json["slave"] = slave_json(slave);
     json["uptime_s"] = std::chrono::duration<double>(now - started).count();
-    return json_text(json, fixed3) + "\n";
+    return json;
 }
 
 }  // namespace tristar::sim

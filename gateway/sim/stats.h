@@ -1,14 +1,15 @@
 #pragma once
 // What the simulator saw, for tests and benchmarks: transactions, overlaps (a request arriving
 // while another is being served), reads, writes, exceptions by code, quirks applied, refusals by
-// request range, connections, and the last 1000 executed writes. to_json builds the JSON text
-// (nlohmann, json_text.h); write_file_atomically puts it on disk.
+// request range, connections, and the last 1000 executed writes. to_json_value builds the JSON
+// object (nlohmann, json_text.h), to_json its text; the loop puts it on disk (replace_file).
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
 
+#include "gateway/base/json_text.h"
 #include "gateway/sim/modbus_service.h"
 
 namespace tristar::sim {
@@ -21,7 +22,8 @@ struct Stats {
     void record_outcome(const ServiceOutcome& outcome);
     void record_write(const WriteRecord& write);
     void record_refusal(const RefusedRequest& refused);
-    std::string to_json(Clock::time_point now) const;
+    Json to_json_value(Clock::time_point now) const;
+    std::string to_json(Clock::time_point now) const;  // stats_text(to_json_value(now))
 
     Clock::time_point started;
     std::uint64_t transactions = 0;
@@ -52,5 +54,8 @@ struct Stats {
     static constexpr std::size_t write_log_size = 1000;
     static constexpr std::size_t refused_keys_max = 64;
 };
+
+// A stats document as the file holds it: doubles with three decimals ("1.500"), a final newline.
+std::string stats_text(const Json& document);
 
 }  // namespace tristar::sim

@@ -20,12 +20,12 @@ TransactionEngine::TransactionEngine(DeviceModel& model, Quirks& quirks, Stats& 
                                      const EngineConfig& config)
     : model_(model), quirks_(quirks), stats_(stats), config_(config), shaper_(quirks, stats) {}
 
-void TransactionEngine::submit(Incoming request) {
+bool TransactionEngine::submit(Incoming request) {
     if (stats_.hung) {
         ++stats_.ignored;
         spdlog::debug("[sim engine] hung: ignoring a {} request",
                       transport_name(request.origin.transport));
-        return;
+        return false;
     }
     if (current_ || !queue_.empty()) {
         ++stats_.overlaps;
@@ -37,6 +37,7 @@ void TransactionEngine::submit(Incoming request) {
     queue_.push_back(std::move(request));
     const std::size_t waiting = current_ ? queue_.size() : queue_.size() - 1;  // behind the head
     stats_.max_queue = std::max(stats_.max_queue, waiting);
+    return true;
 }
 
 std::vector<Outgoing> TransactionEngine::run_due(Clock::time_point now) {
@@ -73,6 +74,17 @@ void TransactionEngine::discard(const Origin& origin) {
 void TransactionEngine::discard_all() {
     stats_.ignored += queue_.size();
     queue_.clear();
+}
+
+void TransactionEngine::withhold_all() {
+    discard_all();
+    if (current_) current_->out.frame.reset();
+}
+
+bool TransactionEngine::serving(Transport transport) const {
+    const auto from = [transport](const Origin& origin) { return origin.transport == transport; };
+    return (current_ && from(current_->out.origin)) ||
+           std::ranges::any_of(queue_, [&](const Incoming& r) { return from(r.origin); });
 }
 
 void TransactionEngine::hang() {

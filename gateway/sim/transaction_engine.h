@@ -30,7 +30,8 @@ class TransactionEngine {
   public:
     TransactionEngine(DeviceModel& model, Quirks& quirks, Stats& stats, const EngineConfig& config);
 
-    void submit(Incoming request);
+    // False when the device ignores it (hung).
+    bool submit(Incoming request);
     // Finishes what is due at `now` and starts what waits. Returns at most one finished
     // transaction, before the next one starts, so that the caller can deliver it and act on what
     // follows (a connection closed after its reply takes its queued requests along; a reset drops
@@ -40,7 +41,11 @@ class TransactionEngine {
     // The origin went away: its queued requests are dropped, its in-flight reply goes nowhere.
     void discard(const Origin& origin);
     void discard_all();
+    // The queue goes and the reply in flight is withheld (the device still busy until it is due).
+    void withhold_all();
     bool serving() const { return current_.has_value(); }
+    // A request that came over `transport` is in flight or waits.
+    bool serving(Transport transport) const;
     std::size_t queued() const { return queue_.size(); }
 
   private:

@@ -246,8 +246,8 @@ TEST_CASE("stats JSON: the new counters and the bounded refusal breakdown") {
 
 TEST_CASE("command line: the refusal and reply-fault switches") {
     CLI::App app;
-    SimOptions o;
-    add_options(app, o);
+    DeviceOptions o;
+    add_device_options(app, o);
     app.parse(
         "--refuse-undocumented --refuse 0xE0C0-0xE0C3,0xE0CC --swallow-reads 0x1A "
         "--swallow-coil-reads 0x00 --cut-rate 0.1 --bad-exception-rate 0.25 "
@@ -268,8 +268,8 @@ TEST_CASE("command line: bad values are usage errors") {
           "--bad-exception-rate 1 --bad-exception-code 6", "--bad-exception-code 0x55"}) {
         CAPTURE(args);
         CLI::App app;
-        SimOptions o;
-        add_options(app, o);
+        DeviceOptions o;
+        add_device_options(app, o);
         CHECK_THROWS_AS(app.parse(args, false), CLI::ParseError);
     }
 }
