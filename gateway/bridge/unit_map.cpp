@@ -16,13 +16,15 @@ UnitRoute route(int unit, const std::string& device, bool scaled) {
 std::vector<UnitRoute> default_routes(std::span<const std::string> devices, int scaled_unit) {
     const std::string first;  // the first device: "" reaches it with or without its name
     std::vector<UnitRoute> routes{route(1, first, false)};
-    if (scaled_unit != 0 && scaled_unit != 2) return {route(1, first, false), route(scaled_unit, first, true)};
+    if (scaled_unit != 0 && scaled_unit != 2)
+        return {route(1, first, false), route(scaled_unit, first, true)};
     if (scaled_unit == 2) routes.push_back(route(2, first, true));
     for (std::size_t k = 1; k < devices.size(); ++k) {
         const int raw = scaled_unit == 0 ? static_cast<int>(k) + 1 : 2 * static_cast<int>(k) + 1;
         if (raw > max_unit) break;
         routes.push_back(route(raw, devices[k], false));
-        if (scaled_unit == 2 && raw + 1 <= max_unit) routes.push_back(route(raw + 1, devices[k], true));
+        if (scaled_unit == 2 && raw + 1 <= max_unit)
+            routes.push_back(route(raw + 1, devices[k], true));
     }
     return routes;
 }
@@ -47,7 +49,8 @@ const UnitRoute* UnitMap::find(std::uint8_t unit) const {
 std::string describe(const UnitMap& map) {
     std::string text;
     for (const auto& r : map.routes())
-        text += (text.empty() ? "" : ", ") + std::to_string(r.unit) + (r.scaled ? " scaled " : " raw ") +
+        text += (text.empty() ? "" : ", ") + std::to_string(r.unit) +
+                (r.scaled ? " scaled " : " raw ") +
                 (r.device.empty() ? "(first device)" : r.device);
     return text;
 }

@@ -34,6 +34,7 @@ LinkTiming link_timing(const DeviceConfig& device) {
     timing.read_retries = device.read_retries;
     timing.backoff_min = device.backoff_min;
     timing.backoff_max = device.backoff_max;
+    timing.unit_backoff_min = std::max(device.backoff_min, device.response_timeout);
     timing.seed = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
     return timing;
 }

@@ -1,5 +1,6 @@
 #include "gateway/daemon/link_scheduler.h"
 
+#include <algorithm>
 #include <iterator>
 #include <stdexcept>
 
@@ -12,7 +13,8 @@ LinkScheduler::LinkScheduler(LinkTiming timing, std::size_t max_queue_per_client
     units_.reserve(devices);
     for (std::size_t i = 0; i < devices; ++i)
         units_.push_back({Scheduler(max_queue_per_client, fair_after),
-                          Backoff(timing.backoff_min, timing.backoff_max, timing.seed + i + 1)});
+                          Backoff(std::min(timing.unit_backoff_min, timing.backoff_max),
+                                  timing.backoff_max, timing.seed + i + 1)});
 }
 
 std::size_t LinkScheduler::queued() const {

@@ -34,6 +34,9 @@ struct LinkTiming {
     int read_retries = 2;  // extra tries of a read
     std::chrono::milliseconds backoff_min{100};
     std::chrono::milliseconds backoff_max{30000};
+    // The first wait before a silent unit of a shared link is probed: at least the response
+    // timeout, so a dead unit never holds more than about half of the wire.
+    std::chrono::milliseconds unit_backoff_min{1000};
     std::uint64_t seed = 0;  // backoff jitter
 };
 

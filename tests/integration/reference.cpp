@@ -16,7 +16,7 @@ void close_and_free(modbus_t* ctx) {
     modbus_free(ctx);
 }
 
-Context open_device(const std::string& uri) {
+Context open_device(const std::string& uri, int unit) {
     modbus_t* ctx = nullptr;
     if (uri.starts_with("tcp://")) {
         const auto rest = uri.substr(6);
@@ -26,7 +26,7 @@ Context open_device(const std::string& uri) {
         ctx = modbus_new_rtu(uri.substr(6).c_str(), 9600, 'N', 8, 2);
     }
     if (ctx == nullptr) throw std::runtime_error("bad device uri " + uri);
-    modbus_set_slave(ctx, 1);
+    modbus_set_slave(ctx, unit);
     modbus_set_response_timeout(ctx, 2, 0);
     if (modbus_connect(ctx) != 0) {
         modbus_free(ctx);
@@ -49,12 +49,12 @@ std::vector<std::uint16_t> Reference::slice(std::uint16_t address, std::uint16_t
     return out;
 }
 
-Reference read_reference(const std::string& uri) {
+Reference read_reference(const std::string& uri, int unit) {
     Reference reference;
     for (const auto& block : reference_blocks()) {
         for (int start = block.first; start <= block.last; start += 100) {
             const int count = std::min(100, block.last - start + 1);
-            auto ctx = open_device(uri);
+            auto ctx = open_device(uri, unit);
             std::vector<std::uint16_t> buffer(static_cast<std::size_t>(count));
             if (modbus_read_input_registers(ctx.get(), start, count, buffer.data()) != count)
                 throw std::runtime_error("direct read failed at " + std::to_string(start) + ": " +

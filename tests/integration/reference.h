@@ -30,9 +30,10 @@ class Reference {
     std::vector<std::uint16_t> slice(std::uint16_t address, std::uint16_t count) const;
 };
 
-// Reads every reference block from the device at `uri` (tcp://HOST:PORT or rtu://PATH),
+// Reads every reference block from the device at `uri` (tcp://HOST:PORT or rtu://PATH; `unit`
+// on a line of several),
 // reconnecting for each read (the simulator closes after each response by default).
-Reference read_reference(const std::string& uri);
+Reference read_reference(const std::string& uri, int unit = 1);
 
 // The spans the end-to-end tests read, 4 registers each.
 inline constexpr std::uint16_t serial_address = 0xE0C0;  // 8 ASCII characters in 4 registers

@@ -64,7 +64,8 @@ TEST_CASE("a request is planned for the device and view its unit id maps to") {
     CHECK(raw.target == Target::device);
     CHECK(raw.gateway.device() == "west");
     CHECK(raw.gateway.read_registers().address() == 0x18);
-    const auto scaled = plan_request(4, std::array<std::uint8_t, 5>{0x04, 0, 0, 0, 2}, options, units);
+    const auto scaled =
+        plan_request(4, std::array<std::uint8_t, 5>{0x04, 0, 0, 0, 2}, options, units);
     CHECK(scaled.target == Target::scaled);
     CHECK(scaled.gateway.device() == "west");
     const auto first = plan_request(1, read_battery, options, units);
