@@ -49,6 +49,10 @@ void add_globals(App::Parts& p) {
         ->type_name("MS")
         ->capture_default_str();
     p.cli.add_flag("--json", p.settings.json, "print JSON instead of text");
+    p.cli
+        .add_option("--device", p.settings.device,
+                    "the gateway's device to use, by its [[devices]] name (default: its first)")
+        ->type_name("NAME");
     p.cli.add_option("--client-name", p.settings.client_name, "the name the gateway logs")
         ->type_name("NAME")
         ->capture_default_str();

@@ -114,7 +114,9 @@ void run_registers(const Settings& settings, std::ostream& out) {
 
 void run_status(Session& session, std::ostream& out) {
     const auto status = take(session.client().status());
-    out << (session.settings().json ? status_json(status) : status_text(status, now_unix_ms()));
+    const auto& settings = session.settings();
+    out << (settings.json ? status_json(status)
+                          : status_text(status, now_unix_ms(), settings.device));
 }
 
 }  // namespace tristar::ctl

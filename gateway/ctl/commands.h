@@ -1,7 +1,10 @@
 #pragma once
 // The one-shot commands: read, write, get, registers, status (design.md section 6). Each checks
 // its arguments before it sends anything (UsageError), prints its result to `out` as text or
-// JSON, and throws GatewayError when the gateway reports a failure or does not answer.
+// JSON, and throws GatewayError when the gateway reports a failure or does not answer. Every
+// request is for the device Settings::device names (the gateway's first when empty; a name the
+// gateway does not know is its INVALID_REQUEST). `status` shows that device alone in text;
+// `status --json` is the whole Status whichever device was named.
 #include <cstdint>
 #include <optional>
 #include <ostream>

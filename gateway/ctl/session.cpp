@@ -12,6 +12,7 @@ client::GatewayClient& Session::client() {
     client::Options options;
     options.endpoint = settings_.endpoint;
     options.client_name = settings_.client_name;
+    options.device = settings_.device;
     options.priority = client::v1::PRIORITY_INTERACTIVE;
     options.timeout = std::chrono::milliseconds{settings_.timeout_ms};
     // The gateway may drop what we have given up on: the deadline is our own timeout.

@@ -19,6 +19,8 @@ struct Settings {
     std::string client_name = "tristar-ctl";
     std::string server_key_file;  // CURVE: the gateway's public key; both or neither
     std::string key_file;         // CURVE: our secret key
+    // The gateway's device every request is for ([[devices]] name); empty: the gateway's first.
+    std::string device;
 };
 
 class Session {

@@ -90,7 +90,38 @@ Json read_failure_json(const v1::ReadFailure& failure) {
             {"client_name", failure.client_name()},
             {"failures", int64_text(failure.failures())},
             {"first_unix_ms", int64_text(failure.first_unix_ms())},
-            {"last_unix_ms", int64_text(failure.last_unix_ms())}};
+            {"last_unix_ms", int64_text(failure.last_unix_ms())},
+            {"device", failure.device()}};
+}
+
+Json device_status_json(const v1::DeviceStatus& device) {
+    Json json;
+    json["name"] = device.name();
+    json["device"] = device.device();
+    json["unit"] = device.unit();
+    json["link"] = device.link();
+    json["state"] = device.state();
+    if (device.has_counters()) json["counters"] = counters_json(device.counters());
+    if (device.has_device_time()) json["device_time"] = histogram_json(device.device_time());
+    if (device.has_queue_time()) json["queue_time"] = histogram_json(device.queue_time());
+    json["last_error"] = device.last_error();
+    json["queued"] = device.queued();
+    json["read_budget_ms"] = device.read_budget_ms();
+    json["answering_since_unix_ms"] = int64_text(device.answering_since_unix_ms());
+    return json;
+}
+
+Json link_status_json(const v1::LinkStatus& link) {
+    Json devices = Json::array();
+    for (const auto& name : link.devices()) devices.push_back(name);
+    return {{"link", link.link()},
+            {"transport", link.transport()},
+            {"connection_mode", link.connection_mode()},
+            {"devices", devices},
+            {"transactions", int64_text(link.transactions())},
+            {"reconnects", int64_text(link.reconnects())},
+            {"connected", link.connected()},
+            {"busy", link.busy()}};
 }
 
 template <typename Messages, typename ToJson>
@@ -138,6 +169,8 @@ std::string status_json(const v1::Status& status) {
     json["clients_omitted"] = status.clients_omitted();
     json["connections"] = status.connections();
     json["max_connections"] = status.max_connections();
+    json["devices"] = json_array(status.devices(), device_status_json);
+    json["links"] = json_array(status.links(), link_status_json);
     return json_document(json);
 }
 

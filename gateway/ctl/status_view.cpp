@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,8 +26,8 @@ std::string line(std::string_view label, const std::string& value) {
     return out + value + "\n";
 }
 
-std::string connected_text(const v1::Status& status, std::uint64_t now_unix_ms) {
-    const auto since = status.connected_since_unix_ms();
+// "since 2024-05-01 09:12:40 (2h 14m)", or "no" for 0.
+std::string since_text(std::uint64_t since, std::uint64_t now_unix_ms) {
     if (since == 0) return "no";
     const auto age = now_unix_ms > since ? now_unix_ms - since : 0;
     return "since " + local_time_text(since) + " (" + duration_text(age) + ")";
@@ -86,18 +87,28 @@ std::string exceptions_text(const v1::Counters& counters) {
     return line("exceptions", text);
 }
 
+// Which failing reads to list, and whether each names its device.
+struct FailureFilter {
+    std::string_view device;  // only this device's; empty: all
+    bool named = false;       // " on DEVICE" after the unit
+};
+
 // The reads the device keeps failing, one line each: what, who, the answer, how often, since.
-std::string read_failures_text(const v1::Status& status) {
-    if (status.read_failures().empty()) return "";
-    std::string out = "failing reads (" + std::to_string(status.read_failures_size()) + ")\n";
+std::string read_failures_text(const v1::Status& status, const FailureFilter& filter = {}) {
+    std::string lines;
+    int listed = 0;
     for (const auto& f : status.read_failures()) {
+        if (!filter.device.empty() && f.device() != filter.device) continue;
         char range[48];
         std::snprintf(range, sizeof range, "fc %u 0x%04x+%u", f.function(), f.address(), f.count());
-        out += "  " + std::string(range) + " unit " + std::to_string(f.unit()) + " for '" +
-               f.client_name() + "': " + f.answer() + " (" + std::to_string(f.failures()) +
-               " times since " + local_time_text(f.first_unix_ms()) + ")\n";
+        lines += "  " + std::string(range) + " unit " + std::to_string(f.unit()) +
+                 (filter.named ? " on " + f.device() : "") + " for '" + f.client_name() +
+                 "': " + f.answer() + " (" + std::to_string(f.failures()) + " times since " +
+                 local_time_text(f.first_unix_ms()) + ")\n";
+        ++listed;
     }
-    return out;
+    if (listed == 0) return "";
+    return "failing reads (" + std::to_string(listed) + ")\n" + lines;
 }
 
 }  // namespace
@@ -200,13 +211,23 @@ std::string histogram_text(const v1::Histogram& histogram) {
            "  (n=" + std::to_string(histogram.total()) + ", mean " + micros_text(mean) + ")";
 }
 
-std::string status_text(const v1::Status& status, std::uint64_t now_unix_ms) {
-    std::string out;
-    out += line("gateway", "tristar-gatewayd " + status.version() + ", up " +
+namespace {
+
+std::string gateway_line(const v1::Status& status) {
+    return line("gateway", "tristar-gatewayd " + status.version() + ", up " +
                                duration_text(status.uptime_ms()));
+}
+
+std::string error_text(const std::string& error) {
+    return error.empty() ? "none" : error;
+}
+
+// One device: the top level of the status is the gateway's first (and only) device.
+std::string one_device_text(const v1::Status& status, std::uint64_t now_unix_ms) {
+    std::string out = gateway_line(status);
     out += line("link", link_text(status));
     out += line("device", status.device());
-    out += line("connected", connected_text(status, now_unix_ms));
+    out += line("connected", since_text(status.connected_since_unix_ms(), now_unix_ms));
     out += line("queued", std::to_string(status.queued()));
     out += counters_text(status.counters());
     out += exceptions_text(status.counters());
@@ -214,8 +235,101 @@ std::string status_text(const v1::Status& status, std::uint64_t now_unix_ms) {
     out += clients_text(status);
     out += line("device time", histogram_text(status.device_time()));
     out += line("queue time", histogram_text(status.queue_time()));
-    out += line("last error", status.last_error().empty() ? "none" : status.last_error());
+    out += line("last error", error_text(status.last_error()));
     return out;
+}
+
+std::string joined(const google::protobuf::RepeatedPtrField<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
+// "2 (a, b) on 2 links".
+std::string devices_summary(const v1::Status& status) {
+    std::string names;
+    for (const auto& device : status.devices())
+        names += (names.empty() ? "" : ", ") + device.name();
+    const auto links = status.links_size();
+    return std::to_string(status.devices_size()) + " (" + names + ") on " + std::to_string(links) +
+           (links == 1 ? " link" : " links");
+}
+
+// A line of a section: indented, the values one column right of the top-level ones.
+std::string item(std::string_view label, const std::string& value) {
+    return "  " + line(label, value);
+}
+
+std::string device_section(const v1::DeviceStatus& device, std::uint64_t now_unix_ms) {
+    const auto& counters = device.counters();
+    std::string out = "device " + device.name() + "\n";
+    out += item("uri", device.device());
+    out += item("unit", std::to_string(device.unit()));
+    out += item("link", device.link());
+    out += item("state", device.state().empty() ? "unknown" : device.state());
+    out += item("answering", since_text(device.answering_since_unix_ms(), now_unix_ms));
+    out += item("queued", std::to_string(device.queued()));
+    out += item("transactions", std::to_string(counters.transactions()) + "   timeouts " +
+                                    std::to_string(counters.timeouts()) + "   read failures " +
+                                    std::to_string(counters.read_failures()));
+    out += item("last error", error_text(device.last_error()));
+    return out;
+}
+
+// Two lines: "  tcp://10.0.0.2:502  (tcp, kept)  devices a, b" and its counts and state.
+std::string link_lines(const v1::LinkStatus& link) {
+    std::string mode = link.transport();
+    if (!link.connection_mode().empty()) mode += ", " + link.connection_mode();
+    return "  " + link.link() + "  (" + mode + ")  devices " + joined(link.devices()) +
+           "\n    transactions " + std::to_string(link.transactions()) + "   reconnects " +
+           std::to_string(link.reconnects()) + "   " +
+           (link.connected() ? "connected" : "not connected") +
+           (link.busy() ? ", busy" : ", idle") + "\n";
+}
+
+bool has_device(const v1::LinkStatus& link, std::string_view device) {
+    for (const auto& name : link.devices())
+        if (name == device) return true;
+    return false;
+}
+
+// The links, or only the one `device` is on.
+std::string links_text(const v1::Status& status, std::string_view device) {
+    std::string lines;
+    int listed = 0;
+    for (const auto& link : status.links()) {
+        if (!device.empty() && !has_device(link, device)) continue;
+        lines += link_lines(link);
+        ++listed;
+    }
+    if (listed == 0) return "";
+    return (device.empty() ? "links (" + std::to_string(listed) + ")\n" : "link\n") + lines;
+}
+
+// Several devices, or one chosen: the gateway as a whole (counters and latencies of every
+// device together), then a section per device and the links.
+std::string devices_text(const v1::Status& status, std::uint64_t now_unix_ms,
+                         std::string_view device) {
+    std::string out = gateway_line(status);
+    out += line("devices", devices_summary(status));
+    out += line("queued", std::to_string(status.queued()));
+    out += counters_text(status.counters());
+    out += exceptions_text(status.counters());
+    out += read_failures_text(status, {device, device.empty()});
+    out += clients_text(status);
+    out += line("device time", histogram_text(status.device_time()));
+    out += line("queue time", histogram_text(status.queue_time()));
+    for (const auto& d : status.devices())
+        if (device.empty() || d.name() == device) out += device_section(d, now_unix_ms);
+    return out + links_text(status, device);
+}
+
+}  // namespace
+
+std::string status_text(const v1::Status& status, std::uint64_t now_unix_ms,
+                        std::string_view device) {
+    if (device.empty() && status.devices_size() <= 1) return one_device_text(status, now_unix_ms);
+    return devices_text(status, now_unix_ms, device);
 }
 
 }  // namespace tristar::ctl

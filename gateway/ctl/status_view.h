@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "gateway/client/client.h"
 
@@ -34,6 +35,12 @@ std::map<std::string, ClientTotals> client_totals(const client::v1::Status& stat
 // "connected (tcp, kept)".
 std::string link_text(const client::v1::Status& status);
 
-std::string status_text(const client::v1::Status& status, std::uint64_t now_unix_ms);
+// With one device (status.devices lists at most one) and no `device`: the gateway and its
+// device, as the top level of the status describes them. With several devices: the gateway as a
+// whole (counters and latencies of all devices together, the failing reads each with its
+// device), then a section per device (uri, unit, link, state, queue, counts, last error) and the
+// links. `device` names one device: the gateway as a whole, then that device's section and link.
+std::string status_text(const client::v1::Status& status, std::uint64_t now_unix_ms,
+                        std::string_view device = {});
 
 }  // namespace tristar::ctl

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <optional>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/base/signal_fd.h"
@@ -101,18 +103,19 @@ std::string no_reply(const Session& session) {
            " ms";
 }
 
-void take_reads(WatchFrame& frame, const Plan& plan, std::span<const Pending> reads,
-                const Session& session) {
+// One device's values from the replies to its reads (one per span of the plan).
+DeviceValues values_of(const Plan& plan, std::span<const Pending> reads, const Session& session) {
+    DeviceValues values;
     RegisterImage image;
     for (std::size_t i = 0; i < reads.size(); ++i) {
         if (!reads[i].reply) {
-            frame.read_error = no_reply(session);
-            return;
+            values.read_error = no_reply(session);
+            return values;
         }
         const auto& reply = *reads[i].reply;
         if (auto failure = client::failure_of(reply)) {
-            frame.read_error = failure->describe();
-            return;
+            values.read_error = failure->describe();
+            return values;
         }
         std::vector<std::uint16_t> words(reply.registers().values().begin(),
                                          reply.registers().values().end());
@@ -120,7 +123,47 @@ void take_reads(WatchFrame& frame, const Plan& plan, std::span<const Pending> re
     }
     Wanted wanted;
     for (const auto* reg : plan.registers) wanted.items.emplace_back(reg);
-    frame.readings = readings_of(wanted, image, {});
+    values.readings = readings_of(wanted, image, {});
+    return values;
+}
+
+// The reads of every device in `targets` (see targets_of), the plan's spans for each in turn.
+void take_reads(WatchFrame& frame, const Plan& plan, const std::vector<std::string>& targets,
+                std::span<const Pending> reads, const Session& session) {
+    const auto per_device = plan.spans.size();
+    if (targets.size() == 1) {
+        auto values = values_of(plan, reads.first(per_device), session);
+        frame.readings = std::move(values.readings);
+        frame.read_error = std::move(values.read_error);
+        return;
+    }
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        auto values = values_of(plan, reads.subspan(i * per_device, per_device), session);
+        values.name = targets[i];
+        frame.devices.push_back(std::move(values));
+    }
+}
+
+// The devices a refresh reads, by name: every device when the gateway listed several at the
+// last status and --device chose none; else the one device (the name left to the client's
+// options: --device, or the gateway's first).
+std::vector<std::string> targets_of(const Session& session,
+                                    const std::optional<v1::Status>& status) {
+    if (!session.settings().device.empty() || !status || status->devices_size() <= 1) return {""};
+    std::vector<std::string> names;
+    for (const auto& device : status->devices()) names.push_back(device.name());
+    return names;
+}
+
+void send_reads(client::GatewayClient& gateway, const Plan& plan,
+                const std::vector<std::string>& targets, std::vector<Pending>& pending) {
+    for (const auto& name : targets) {
+        for (const auto& span : plan.spans) {
+            auto request = read_request(span, plan.max_age_ms);
+            request.set_device(name);
+            pending.push_back({gateway.send(request), {}});
+        }
+    }
 }
 
 void take_status(WatchFrame& frame, const Pending& pending, const Session& session) {
@@ -145,28 +188,40 @@ std::uint64_t now_unix_ms() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<milliseconds>(now).count());
 }
 
-// One refresh: send everything, wait for the replies, turn them into a frame.
-WatchFrame refresh(Session& session, const Plan& plan, SignalFd& stop) {
+// One refresh: send everything, wait for the replies, turn them into a frame. `targets` are the
+// devices the last status listed (targets_of); when this status lists others (the first refresh
+// of a gateway with several devices, a gateway restarted with another config), their reads are
+// sent once it came, and `targets` is updated.
+WatchFrame refresh(Session& session, const Plan& plan, std::vector<std::string>& targets,
+                   SignalFd& stop) {
     WatchFrame frame;
     frame.endpoint = session.settings().endpoint;
+    frame.device = session.settings().device;
     frame.now_unix_ms = now_unix_ms();
     frame.interval_ms = plan.interval_ms;
     auto& gateway = session.client();
+    const milliseconds timeout{session.settings().timeout_ms};
     std::vector<Pending> pending;
     auto status = polling_request();
     status.mutable_status();
     pending.push_back({gateway.send(status), {}});
-    for (const auto& span : plan.spans) {
-        pending.push_back({gateway.send(read_request(span, plan.max_age_ms)), {}});
-    }
-    collect(gateway, pending, stop, milliseconds{session.settings().timeout_ms});
+    send_reads(gateway, plan, targets, pending);
+    collect(gateway, pending, stop, timeout);
     frame.answering = any_answered(pending);
     if (!frame.answering) {
         if (!stop.stopped()) session.reconnect();  // drop what is still queued for the gateway
         return frame;
     }
     take_status(frame, pending.front(), session);
-    take_reads(frame, plan, std::span<const Pending>(pending).subspan(1), session);
+    if (frame.status && !stop.stopped()) {
+        if (auto listed = targets_of(session, frame.status); listed != targets) {
+            targets = std::move(listed);
+            pending.resize(1);
+            send_reads(gateway, plan, targets, pending);
+            collect(gateway, pending, stop, timeout);
+        }
+    }
+    take_reads(frame, plan, targets, std::span<const Pending>(pending).subspan(1), session);
     return frame;
 }
 
@@ -200,8 +255,9 @@ void run_watch(Session& session, const WatchArgs& args, std::ostream& out, bool 
     Screen screen(out, tty);
     const auto period = milliseconds{plan.interval_ms};
     auto next = Clock::now();
+    std::vector<std::string> targets{""};
     for (std::uint32_t n = 0; plan.count == 0 || n < plan.count; ++n) {
-        const auto frame = refresh(session, plan, stop);
+        const auto frame = refresh(session, plan, targets, stop);
         if (stop.stopped()) break;
         screen.draw(watch_lines(frame));
         if (plan.count != 0 && n + 1 == plan.count) break;

@@ -2,6 +2,8 @@
 // `watch`: a live view of the main values and the gateway's health. Each refresh sends one read
 // of the registers shown (one span of the live block) and one status request, both in flight at
 // once; a gateway that does not answer is shown as such and tried again at the next refresh.
+// A gateway with several devices (its status lists them) gets that read once per device, each
+// shown in a block of its own; --device (Settings::device) reads and shows that one alone.
 // Ends after `count` refreshes (0 = never) or on SIGINT/SIGTERM, with exit code 0.
 #include <optional>
 #include <ostream>

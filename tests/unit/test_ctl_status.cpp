@@ -1,4 +1,5 @@
-// tristar-ctl status: durations, percentiles, the text and JSON views, the failing reads.
+// tristar-ctl status: durations, percentiles, the text and JSON views, the failing reads, a
+// gateway with several devices.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -6,6 +7,8 @@
 
 #include "gateway/ctl/status_json.h"
 #include "gateway/ctl/status_view.h"
+#include "tests/support/tz_guard.h"
+#include "tests/unit/ctl_test_support.h"
 
 using namespace tristar;
 using namespace tristar::ctl;
@@ -118,4 +121,102 @@ TEST_CASE("status: connections, departed clients' requests, evictions and fair-s
     CHECK(contains(text, "departed               4"));
     CHECK(contains(text, "evicted_conns        345"));
     CHECK(contains(text, "fair_share           194"));
+}
+
+TEST_CASE("status: a gateway that lists its one device shows it as before") {
+    auto status = ctl::test::two_device_status();
+    const auto before = [&] {
+        auto one = status;
+        one.clear_devices();
+        one.clear_links();
+        one.mutable_read_failures(0)->clear_device();
+        return status_text(one, 1733300060000ULL);
+    }();
+    status.mutable_devices()->DeleteSubrange(1, 1);
+    status.mutable_links()->DeleteSubrange(1, 1);
+    status.mutable_read_failures(0)->set_device("house");
+    CHECK(status_text(status, 1733300060000ULL) == before);
+    CHECK(contains(before, "link          connected (tcp, kept)\n"));
+    CHECK_FALSE(contains(before, "device house"));
+}
+
+TEST_CASE("status: two devices, a section each, and the links") {
+    const tristar::test::TzGuard utc("UTC");
+    const auto text = status_text(ctl::test::two_device_status(), 1733300060000ULL);
+    const std::string head =
+        "gateway       tristar-gatewayd 0.1.0, up 1m 00s\n"
+        "devices       2 (house, shed) on 2 links\n"
+        "queued        1\n"
+        "counters\n";
+    CHECK(text.substr(0, head.size()) == head);
+    const std::string tail =
+        "failing reads (1)\n"
+        "  fc 4 0x0018+1 unit 2 on shed for 'tristar-ctl': DEVICE_TIMEOUT (2 times since "
+        "2024-12-04 08:13:21)\n"
+        "clients (0), connections 1 of 256\n"
+        "device time   no samples\n"
+        "queue time    no samples\n"
+        "device house\n"
+        "  uri           tcp://10.0.0.2:502\n"
+        "  unit          1\n"
+        "  link          tcp://10.0.0.2:502\n"
+        "  state         connected\n"
+        "  answering     since 2024-12-04 08:13:20 (1m 00s)\n"
+        "  queued        0\n"
+        "  transactions  20   timeouts 0   read failures 0\n"
+        "  last error    none\n"
+        "device shed\n"
+        "  uri           rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2&data=8\n"
+        "  unit          2\n"
+        "  link          rtu:///dev/ttyUSB0\n"
+        "  state         backoff\n"
+        "  answering     no\n"
+        "  queued        1\n"
+        "  transactions  5   timeouts 5   read failures 1\n"
+        "  last error    no reply within 1000 ms\n"
+        "links (2)\n"
+        "  tcp://10.0.0.2:502  (tcp, kept)  devices house\n"
+        "    transactions 20   reconnects 0   connected, idle\n"
+        "  rtu:///dev/ttyUSB0  (rtu, serial)  devices shed\n"
+        "    transactions 5   reconnects 1   not connected, busy\n";
+    REQUIRE(text.size() > tail.size());
+    CHECK(text.substr(text.size() - tail.size()) == tail);
+    // The top level's first-device lines would say nothing of the second: left out.
+    CHECK_FALSE(contains(text, "\nlink "));
+    CHECK_FALSE(contains(text, "\nconnected "));
+    CHECK_FALSE(contains(text, "\nlast error"));
+}
+
+TEST_CASE("status --device: the gateway, then that device alone with its link") {
+    const auto status = ctl::test::two_device_status();
+    const auto shed = status_text(status, 0, "shed");
+    CHECK(contains(shed, "devices       2 (house, shed) on 2 links\n"));
+    CHECK(contains(shed, "failing reads (1)\n  fc 4 0x0018+1 unit 2 for 'tristar-ctl'"));
+    CHECK(contains(shed, "device shed\n  uri           rtu:///dev/ttyUSB0?"));
+    CHECK(contains(shed, "\nlink\n  rtu:///dev/ttyUSB0  (rtu, serial)  devices shed\n"));
+    CHECK_FALSE(contains(shed, "device house"));
+    CHECK_FALSE(contains(shed, "tcp://10.0.0.2:502  (tcp"));
+
+    const auto house = status_text(status, 0, "house");
+    CHECK(contains(house, "device house\n"));
+    CHECK_FALSE(contains(house, "device shed"));
+    CHECK_FALSE(contains(house, "failing reads"));  // only shed's read fails
+
+    // A gateway of one device, named: the summary and its section too.
+    auto one = status;
+    one.mutable_devices()->DeleteSubrange(1, 1);
+    one.mutable_links()->DeleteSubrange(1, 1);
+    const auto named = status_text(one, 0, "house");
+    CHECK(contains(named, "devices       1 (house) on 1 link\n"));
+    CHECK(contains(named, "device house\n"));
+}
+
+TEST_CASE("status --json: every device and link, failing reads with their device") {
+    const auto json = status_json(ctl::test::two_device_status());
+    CHECK(contains(json, R"("devices":[{"name":"house","device":"tcp://10.0.0.2:502","unit":1,)"));
+    CHECK(contains(json, R"("links":[{"link":"tcp://10.0.0.2:502","transport":"tcp",)"));
+    CHECK(contains(json, R"("last_unix_ms":"1733300002000","device":"shed"})"));
+    // A device without histograms leaves them out, as protobuf does for unset messages.
+    CHECK(contains(json, R"("state":"backoff","counters":{)"));
+    CHECK(contains(json, R"(},"last_error":"no reply within 1000 ms","queued":1,)"));
 }

@@ -11,6 +11,7 @@
 
 #include "gateway/client/client.h"
 #include "gateway/ctl/status_json.h"
+#include "tests/unit/ctl_test_support.h"
 
 namespace tristar::ctl {
 namespace {
@@ -73,13 +74,58 @@ constexpr std::string_view recorded_status_json =
     R"json("7","1"],"total":"13","sum_us":"56789"},"last_error":"timeout \u0001 ctl",)json"
     R"json("queued":2,"read_failures":[{"function":4,"address":4096,"count":2,"unit":1,)json"
     R"json("answer":"MODBUS_EXCEPTION 2 (illegal data address)","client_name":"tristar-publisher",)json"
-    R"json("failures":"3","first_unix_ms":"1733300000001","last_unix_ms":"1733300000002"}],)json"
-    R"json("read_budget_ms":3500,"clients_omitted":0,"connections":3,"max_connections":256})json";
+    R"json("failures":"3","first_unix_ms":"1733300000001","last_unix_ms":"1733300000002",)json"
+    R"json("device":""}],"read_budget_ms":3500,"clients_omitted":0,"connections":3,)json"
+    R"json("max_connections":256,"devices":[],"links":[]})json";
 constexpr std::string_view recorded_empty_status_json =
     R"json({"version":"","transport":"","device":"","link_state":"","connection_mode":"",)json"
     R"json("connected_since_unix_ms":"0","uptime_ms":"0","clients":[],"last_error":"",)json"
     R"json("queued":0,"read_failures":[],"read_budget_ms":0,"clients_omitted":0,"connections":0,)json"
-    R"json("max_connections":0})json";
+    R"json("max_connections":0,"devices":[],"links":[]})json";
+
+// What the same printer printed for test::two_device_status() (ctl_test_support.h).
+constexpr std::string_view recorded_two_device_status_json =
+    R"json({"version":"0.1.0","transport":"tcp","device":"tcp://10.0.0.2:502",)json"
+    R"json("link_state":"connected","connection_mode":"kept",)json"
+    R"json("connected_since_unix_ms":"1733300000000","uptime_ms":"60000",)json"
+    R"json("counters":{"requests":"30","transactions":"25","retries":"0","timeouts":"0",)json"
+    R"json("exceptions":"0","exceptions_by_code":{},"cache_hits":"0","merged_reads":"0",)json"
+    R"json("writes":"0","refused_writes":"0","deadline_misses":"0","busy_rejects":"0",)json"
+    R"json("invalid_requests":"0","reconnects":"0","outcome_unknown":"0","corrupt_replies":"0",)json"
+    R"json("read_failures":"0","read_ahead_refusals":"0","oversize_messages":"0",)json"
+    R"json("dropped_replies":"0","unroutable_replies":"0","departed_requests":"0",)json"
+    R"json("evicted_connections":"0","fair_share_reads":"0","refused_handshakes":"0"},)json"
+    R"json("clients":[],"last_error":"","queued":1,"read_failures":[{"function":4,"address":24,)json"
+    R"json("count":1,"unit":2,"answer":"DEVICE_TIMEOUT","client_name":"tristar-ctl",)json"
+    R"json("failures":"2","first_unix_ms":"1733300001000","last_unix_ms":"1733300002000",)json"
+    R"json("device":"shed"}],"read_budget_ms":3500,"clients_omitted":0,"connections":1,)json"
+    R"json("max_connections":256,"devices":[{"name":"house","device":"tcp://10.0.0.2:502",)json"
+    R"json("unit":1,"link":"tcp://10.0.0.2:502","state":"connected","counters":{"requests":"0",)json"
+    R"json("transactions":"20","retries":"0","timeouts":"0","exceptions":"0",)json"
+    R"json("exceptions_by_code":{},"cache_hits":"4","merged_reads":"0","writes":"0",)json"
+    R"json("refused_writes":"0","deadline_misses":"0","busy_rejects":"0","invalid_requests":"0",)json"
+    R"json("reconnects":"0","outcome_unknown":"0","corrupt_replies":"0","read_failures":"0",)json"
+    R"json("read_ahead_refusals":"0","oversize_messages":"0","dropped_replies":"0",)json"
+    R"json("unroutable_replies":"0","departed_requests":"0","evicted_connections":"0",)json"
+    R"json("fair_share_reads":"0","refused_handshakes":"0"},"device_time":{"bounds_us":["1000"],)json"
+    R"json("counts":["20","0"],"total":"20","sum_us":"9000"},"queue_time":{"bounds_us":[],)json"
+    R"json("counts":[],"total":"0","sum_us":"0"},"last_error":"","queued":0,)json"
+    R"json("read_budget_ms":3500,"answering_since_unix_ms":"1733300000000"},{"name":"shed",)json"
+    R"json("device":"rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2&data=8","unit":2,)json"
+    R"json("link":"rtu:///dev/ttyUSB0","state":"backoff","counters":{"requests":"0",)json"
+    R"json("transactions":"5","retries":"0","timeouts":"5","exceptions":"0",)json"
+    R"json("exceptions_by_code":{},"cache_hits":"0","merged_reads":"0","writes":"0",)json"
+    R"json("refused_writes":"0","deadline_misses":"0","busy_rejects":"0","invalid_requests":"0",)json"
+    R"json("reconnects":"0","outcome_unknown":"0","corrupt_replies":"0","read_failures":"1",)json"
+    R"json("read_ahead_refusals":"0","oversize_messages":"0","dropped_replies":"0",)json"
+    R"json("unroutable_replies":"0","departed_requests":"0","evicted_connections":"0",)json"
+    R"json("fair_share_reads":"0","refused_handshakes":"0"},)json"
+    R"json("last_error":"no reply within 1000 ms","queued":1,"read_budget_ms":7000,)json"
+    R"json("answering_since_unix_ms":"0"}],"links":[{"link":"tcp://10.0.0.2:502",)json"
+    R"json("transport":"tcp","connection_mode":"kept","devices":["house"],"transactions":"20",)json"
+    R"json("reconnects":"0","connected":true,"busy":false},{"link":"rtu:///dev/ttyUSB0",)json"
+    R"json("transport":"rtu","connection_mode":"serial","devices":["shed"],"transactions":"5",)json"
+    R"json("reconnects":"1","connected":false,"busy":true}]})json";
 
 v1::Status recorded_status() {
     v1::Status s;
@@ -234,6 +280,11 @@ TEST_CASE("messages built today encode as the recorded frames") {
 TEST_CASE("status --json prints what protobuf's JSON printer printed") {
     CHECK(status_json(recorded_status()) == std::string(recorded_status_json) + "\n");
     CHECK(status_json(v1::Status{}) == std::string(recorded_empty_status_json) + "\n");
+}
+
+TEST_CASE("status --json of two devices on two links as protobuf's JSON printer prints it") {
+    CHECK(status_json(test::two_device_status()) ==
+          std::string(recorded_two_device_status_json) + "\n");
 }
 
 TEST_CASE("base64 as protobuf's JSON writes bytes") {
