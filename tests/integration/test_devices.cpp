@@ -45,7 +45,8 @@ struct TwoTcpDevices {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(TwoTcpDevices, "each request reaches the device it names, values as read direct") {
+TEST_CASE_FIXTURE(TwoTcpDevices,
+                  "each request reaches the device it names, values as read direct") {
     client::Options options{gateway.endpoint(), "devices-test"};
     options.device = "east";
     client::GatewayClient to_east(context, options);
