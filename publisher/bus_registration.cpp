@@ -10,6 +10,7 @@
 #include "gateway/base/atomic_file.h"
 #include "gateway/base/local_zone.h"
 #include "publisher/controls.h"
+#include "publisher/device_files.h"
 #include "publisher/venus_value.h"
 
 namespace tristar::publisher {
@@ -125,7 +126,7 @@ void BusRegistration::add_values(PathValues& values) const {
 }
 
 std::string BusRegistration::custom_name_file() const {
-    return (std::filesystem::path(config_.data_dir) / "custom-name").string();
+    return device_file(config_, "custom-name").string();
 }
 
 std::string BusRegistration::load_custom_name() const {

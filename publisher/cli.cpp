@@ -8,7 +8,7 @@
 #include "gateway/base/daemon_main.h"
 #include "gateway/base/logging.h"
 #include "gateway/base/signal_fd.h"
-#include "publisher/publisher.h"
+#include "publisher/chargers.h"
 
 namespace tristar::publisher {
 namespace {
@@ -21,11 +21,16 @@ struct CommandLine {
     std::optional<std::string> data_dir;
     std::optional<int> poll_ms;
     std::optional<int> device_instance;
+    std::vector<std::string> devices;
 };
 
 void add_options(CLI::App& app, CommandLine& line) {
     add_config_option(app, line.daemon, "TOML config file ([publisher] table)");
     add_gateway_option(app, line.client);
+    app.add_option("--device", line.devices,
+                   "publish this device of the gateway (its [[devices]] name; repeat for "
+                   "several); default: every device the gateway lists")
+        ->check([](const std::string& name) { return device_name_problem(name).value_or(""); });
     app.add_option("--dbus", line.dbus, "bus: system (default) or session")
         ->check(CLI::IsMember({"system", "session"}));
     app.add_option("--dbus-address", line.dbus_address,
@@ -54,6 +59,10 @@ PublisherConfig resolve(const CommandLine& line) {
     if (line.data_dir) config.data_dir = *line.data_dir;
     if (line.poll_ms) config.polls.live = milliseconds{*line.poll_ms};
     if (line.device_instance) config.device_instance = *line.device_instance;
+    if (!line.devices.empty()) config.devices = line.devices;
+    if (config.devices.size() > 1 && !config.serial.empty())
+        throw ConfigError("command line", 0, "device",
+                          "several devices, but [publisher] serial names a single one");
     apply_log_options(line.daemon, config.log_level, config.log_plain);
     return config;
 }
@@ -90,9 +99,8 @@ int publisher_main(int argc, char** argv) {
                             // SIGTERM and SIGINT arrive as a readable fd, so the loop stops between
                             // two steps.
                             const SignalFd stop;
-                            auto bus = connect_bus(config);
-                            Publisher publisher(config, *bus);
-                            return publisher.run(stop.fd());
+                            Chargers chargers(config, [&] { return connect_bus(config); });
+                            return chargers.run(stop.fd());
                         }});
 }
 

@@ -49,11 +49,34 @@ void read_serial(TableReader& in, PublisherConfig& config) {
     config.serial = value;
 }
 
+void read_devices(TableReader& in, PublisherConfig& config) {
+    auto names = in.names("devices");
+    if (!names) return;
+    const toml::node& node = *in.table().get("devices");
+    if (names->empty())
+        in.fail(node, "devices",
+                "must name at least one of the gateway's devices; leave it out to publish every "
+                "device the gateway has");
+    for (const auto& name : *names)
+        if (const auto problem = device_name_problem(name))
+            in.fail(node, "devices", *problem + " (got " + config_file::in_quotes(name) + ")");
+    config.devices = std::move(*names);
+}
+
+// A configured serial names one service: with several devices each has its own TriStar's.
+void check_serial_for_devices(TableReader& in, const PublisherConfig& config) {
+    if (config.serial.empty() || config.devices.size() < 2) return;
+    in.fail(*in.table().get("serial"), "serial",
+            "names a single device; with several devices each service is named after its own "
+            "TriStar's serial");
+}
+
 void read_publisher(TableReader& in, PublisherConfig& config) {
     if (const auto* gateway = in.typed<std::string>("gateway", "a string")) {
         if (gateway->get().empty()) in.fail(*gateway, "gateway", "must name a ZeroMQ endpoint");
         config.gateway = gateway->get();
     }
+    read_devices(in, config);
     in.read_key_files(config.server_public_key_file, config.client_secret_key_file,
                       config.client_public_key_file);
     read_bus(in, config);
@@ -73,6 +96,7 @@ void read_publisher(TableReader& in, PublisherConfig& config) {
     }
     in.read("device_instance", config.device_instance, 0, 999);
     read_serial(in, config);
+    check_serial_for_devices(in, config);
     if (const auto id = in.integer("product_id", 0, 0xFFFF))
         config.product_id = static_cast<std::int32_t>(*id);
     in.read("history_days", config.history_days, 1, 31);
@@ -102,6 +126,14 @@ void read_dvcc(TableReader& in, DvccConfig& config) {
 }
 
 }  // namespace
+
+std::optional<std::string> device_name_problem(std::string_view name) {
+    const bool ok = !name.empty() && name.size() <= 32 && std::ranges::all_of(name, [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+    });
+    if (ok) return std::nullopt;
+    return "a device name is 1 to 32 characters of A-Z, a-z, 0-9, _ and -";
+}
 
 PublisherConfig parse_publisher_config(std::string_view toml_text, const std::string& source) {
     const toml::table root = parse_toml(toml_text, source);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "publisher/dvcc_config.h"
@@ -16,6 +17,13 @@ enum class BusKind { system, session, address };
 
 struct PublisherConfig {
     std::string gateway = "tcp://127.0.0.1:5555";  // the gateway's ZeroMQ endpoint
+    // [publisher] devices: the gateway's devices to publish, by their [[devices]] names, each as
+    // a service of its own (chargers.h); empty: every device the gateway's status lists.
+    std::vector<std::string> devices;
+    // The one device a Publisher serves, by its gateway name; "": the gateway's first device,
+    // with the file names and log lines of a publisher of one device (device_choice.h). Set per
+    // device, never read from the file.
+    std::string device;
     // CURVE key files (server_public_key_file, client_secret_key_file, client_public_key_file);
     // empty: no authentication.
     std::string server_public_key_file;
@@ -59,6 +67,10 @@ struct PublisherConfig {
     }
     bool operator==(const PublisherConfig&) const = default;
 };
+
+// Why `name` cannot name one of the gateway's devices (its [[devices]] rule: 1 to 32 characters
+// of A-Z, a-z, 0-9, _ and -); nothing when it can.
+std::optional<std::string> device_name_problem(std::string_view name);
 
 // Parses the [publisher] and [dvcc] tables of a TOML document; throws tristar::ConfigError naming
 // the file, line and key.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "publisher/controls.h"
+#include "publisher/device_files.h"
 #include "publisher/service_items.h"
 
 namespace tristar::publisher {
@@ -124,7 +125,7 @@ void ControlWrites::add_values(PathValues& values) const {
 }
 
 std::filesystem::path ControlWrites::switch_pane_file() const {
-    return std::filesystem::path(config_.data_dir) / "switch-pane";
+    return device_file(config_, "switch-pane");
 }
 
 }  // namespace tristar::publisher

@@ -6,9 +6,9 @@ namespace tristar::publisher {
 namespace {
 
 // "Modbus TCP 192.168.1.20:502" or "Modbus RTU /dev/ttyUSB0" from the gateway's status.
-std::string transport_text(const v1::Status& status) {
-    const bool rtu = status.transport() == "rtu";
-    std::string_view device = status.device();
+std::string transport_text(const GatewayDevice& view) {
+    const bool rtu = view.rtu;
+    std::string_view device = view.uri;
     if (const auto scheme = device.find("://"); scheme != std::string_view::npos)
         device.remove_prefix(scheme + 3);
     device = device.substr(0, device.find('?'));
@@ -24,7 +24,7 @@ SpanState span_state(bool present, bool failed) {
 }  // namespace
 
 DeviceReads::DeviceReads(const PublisherConfig& config, SteadyTime start)
-    : max_age_(config.effective_max_age()), plan_(config.polls, start) {
+    : device_(config.device), max_age_(config.effective_max_age()), plan_(config.polls, start) {
     mapping_options_.serial = config.serial;
 }
 
@@ -41,8 +41,11 @@ void DeviceReads::send_due(GatewayRequests& requests, SteadyTime now) {
 bool DeviceReads::take(Poll poll, const v1::Reply& reply) {
     if (poll != Poll::status) return store(snapshot_, poll, reply);
     if (!reply.has_status()) return false;
-    mapping_options_.transport = transport_text(reply.status());
-    device_uri_ = reply.status().device();
+    const auto view = gateway_device(reply.status(), device_);
+    if (!view) return false;
+    mapping_options_.transport = transport_text(*view);
+    device_uri_ = view->identity_source;
+    read_budget_ = view->read_budget;
     return true;
 }
 

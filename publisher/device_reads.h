@@ -11,6 +11,7 @@
 
 #include "gateway/client/client.h"
 #include "publisher/config.h"
+#include "publisher/device_status.h"
 #include "publisher/gateway_requests.h"
 #include "publisher/poll_plan.h"
 #include "publisher/poll_reads.h"
@@ -29,8 +30,11 @@ class DeviceReads {
     void send_due(GatewayRequests& requests, SteadyTime now);
     SteadyTime next_due() const { return plan_.next_due(); }
 
-    // Stores a successful answer: false when it does not fit the read. The status is remembered.
+    // Stores a successful answer: false when it does not fit the read. The status is remembered:
+    // what it says of this publisher's device (device_status.h); false when it does not list it.
     bool take(Poll poll, const v1::Reply& reply);
+    // The gateway's read budget for this device, from its last status; 0 before one.
+    milliseconds read_budget() const { return read_budget_; }
     // A read answered (`failure` empty) or failed, while the link is `connected` or not.
     void finished(Poll poll, const std::optional<client::Failure>& failure, bool connected,
                   SteadyTime now);
@@ -50,12 +54,14 @@ class DeviceReads {
     Outcome note_failure(Poll poll, const client::Failure& failure, bool connected);
     Outcome note_success(Poll poll);
 
+    std::string device_;  // the gateway's name of the device; "": its first
     milliseconds max_age_;
     PollPlan plan_;
     ReadFailures failures_;  // persistent read failures: logged once each, and counted
     Snapshot snapshot_;
     MappingOptions mapping_options_;
     std::optional<std::string> device_uri_;  // the gateway's device, for a fallback id
+    milliseconds read_budget_{0};
 };
 
 }  // namespace tristar::publisher

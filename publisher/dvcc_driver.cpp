@@ -8,6 +8,7 @@
 
 #include "gateway/base/atomic_file.h"
 #include "publisher/controls.h"
+#include "publisher/device_files.h"
 
 namespace tristar::publisher {
 namespace {
@@ -18,8 +19,8 @@ using namespace std::chrono_literals;
 // A clean stop waits this long for the gateway to confirm that slave mode was left.
 constexpr milliseconds leave_wait{2000};
 
-std::filesystem::path memory_file(const std::string& data_dir) {
-    return std::filesystem::path(data_dir) / "dvcc-state";
+std::filesystem::path memory_file(const PublisherConfig& config) {
+    return device_file(config, "dvcc-state");
 }
 
 DvccMemory load_memory(const std::filesystem::path& file) {
@@ -64,7 +65,7 @@ DvccDriver::DvccDriver(const PublisherConfig& config, GatewayRequests& requests,
 
 void DvccDriver::start() {
     if (!config_.dvcc.enabled) return;
-    saved_ = load_memory(memory_file(config_.data_dir));
+    saved_ = load_memory(memory_file(config_));
     dvcc_ = Dvcc(config_.dvcc, Steady::now(), saved_);
     spdlog::info("[dvcc] on: charge current limit {} A{}{}", config_.dvcc.charge_current_limit,
                  saved_.bms_present ? ", BMS present" : "",
@@ -166,8 +167,8 @@ void DvccDriver::leave_slave_mode(bool connected) {
 void DvccDriver::save_memory() {
     if (!dvcc_.enabled() || dvcc_.memory() == saved_) return;
     saved_ = dvcc_.memory();
-    if (!save_memory_file(memory_file(config_.data_dir), saved_))
-        spdlog::error("[dvcc] cannot save {}", memory_file(config_.data_dir).string());
+    if (!save_memory_file(memory_file(config_), saved_))
+        spdlog::error("[dvcc] cannot save {}", memory_file(config_).string());
 }
 
 }  // namespace tristar::publisher

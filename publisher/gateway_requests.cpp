@@ -8,8 +8,10 @@ namespace tristar::publisher {
 
 using namespace std::chrono_literals;
 
-GatewayRequests::GatewayRequests(const PublisherConfig& config)
+GatewayRequests::GatewayRequests(const PublisherConfig& config, zmq::context_t& context)
     : endpoint_(config.gateway),
+      device_(config.device),
+      context_(context),
       curve_(client::load_curve_keys(client::CurveKeyFiles{config.server_public_key_file,
                                                            config.client_secret_key_file,
                                                            config.client_public_key_file})) {}
@@ -21,6 +23,7 @@ void GatewayRequests::connect(std::chrono::milliseconds deadline) {
     options.curve = curve_;
     options.priority = v1::PRIORITY_POLL;
     options.deadline_ms = static_cast<std::uint32_t>(deadline.count());
+    options.device = device_;
     gateway_ = std::make_unique<client::GatewayClient>(context_, options);
 }
 

@@ -4,7 +4,8 @@
 // unanswered for too long means the gateway is gone or stuck: the owner gives up on them all
 // (give_up(): each counts as failed) and connects again, which replaces the socket and so also
 // discards requests still queued in it (a control write must never run minutes later, when the
-// gateway comes back). One thread: the publisher's loop.
+// gateway comes back). Every request is for the config's device (PublisherConfig::device). One
+// thread: the publisher's loop.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -40,8 +41,9 @@ struct Outstanding {
 class GatewayRequests {
   public:
     // Reads the CURVE keys the config names (a key file that cannot be read stops the program
-    // with its name); connects only in connect().
-    explicit GatewayRequests(const PublisherConfig& config);
+    // with its name); connects only in connect(). Its sockets are of `context`, which must
+    // outlive this (one context for every device a process publishes).
+    GatewayRequests(const PublisherConfig& config, zmq::context_t& context);
 
     // A new socket whose requests carry `deadline`; what the old one held is dropped.
     void connect(std::chrono::milliseconds deadline);
@@ -70,7 +72,8 @@ class GatewayRequests {
 
   private:
     std::string endpoint_;
-    zmq::context_t context_{1};
+    std::string device_;
+    zmq::context_t& context_;
     std::optional<client::CurveKeys> curve_;
     std::unique_ptr<client::GatewayClient> gateway_;
     std::unordered_map<std::uint64_t, Outstanding> outstanding_;

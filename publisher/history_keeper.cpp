@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "publisher/device_files.h"
 #include "publisher/service_items.h"
 
 namespace tristar::publisher {
@@ -38,7 +39,7 @@ HistoryState restored_state(const HistoryStore& store) {
 }  // namespace
 
 HistoryKeeper::HistoryKeeper(const PublisherConfig& config)
-    : store_(config.data_dir),
+    : store_(config.data_dir, device_file_name("history", config.device)),
       history_(HistoryConfig{.max_days = config.history_days}, restored_state(store_)),
       save_schedule_(config.history_save) {}
 

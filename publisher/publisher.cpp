@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "gateway/base/local_zone.h"
 #include "gateway/base/version.h"
 #include "publisher/service_items.h"
 
@@ -17,10 +16,11 @@ using Steady = std::chrono::steady_clock;
 
 }  // namespace
 
-Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
+Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus,
+                     zmq::context_t& context)
     : config_(config),
       bus_(bus),
-      requests_(config_),
+      requests_(config_, context),
       service_(bus, service_items(config),
                [this](const std::string& path, const SetArgument& value, SetReply reply) {
                    controls_.on_set(path, value, std::move(reply));
@@ -34,9 +34,6 @@ Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
       controls_(config_, {requests_, reads_.snapshot(), link_, registration_, dvcc_, switch_pane_},
                 [this] { publish_all(); }) {
     controls_.load_switch_pane();
-    if (!config_.timezone.empty() && !apply_timezone(config_.timezone))
-        spdlog::warn("[timezone] timezone {:?} is not known; local time follows TZ",
-                     config_.timezone);
     dvcc_.start();
     // Long enough for every retry the gateway makes of a read: a read given up on while the
     // gateway still retries it would be a failure of the publisher's own making.
@@ -46,36 +43,35 @@ Publisher::Publisher(const PublisherConfig& config, sdbus::IConnection& bus)
 
 Publisher::~Publisher() = default;
 
-int Publisher::run(int stop_fd) {
-    spdlog::info("[publisher] tristar-publisher {}: gateway {}, polling every {} ms", version,
-                 config_.gateway, config_.polls.live.count());
-    for (;;) {
-        while (bus_.processPendingRequest()) {
-        }
-        turn(Steady::now());
-
-        const auto bus_poll = bus_.getEventLoopPollData();
-        auto wait = std::chrono::duration_cast<milliseconds>(next_wakeup() - Steady::now());
-        if (const auto bus_timeout = bus_poll.getRelativeTimeout())
-            wait = std::min(wait, std::chrono::duration_cast<milliseconds>(*bus_timeout));
-        wait = std::clamp(wait, 0ms, 1000ms);
-        const short bus_events =
-            static_cast<short>(((bus_poll.events & POLLIN) ? ZMQ_POLLIN : 0) |
-                               ((bus_poll.events & POLLOUT) ? ZMQ_POLLOUT : 0));
-        zmq::pollitem_t items[] = {{requests_.socket_handle(), 0, ZMQ_POLLIN, 0},
-                                   {nullptr, bus_poll.fd, bus_events, 0},
-                                   {nullptr, stop_fd, ZMQ_POLLIN, 0}};
-        zmq::poll(items, 3, wait);
-        if (items[2].revents != 0) break;
-        if ((items[0].revents & ZMQ_POLLIN) != 0)
-            requests_.receive_replies(
-                [this](Outstanding& done, const v1::Reply& reply) { on_reply(done, reply); });
+void Publisher::step() {
+    while (bus_.processPendingRequest()) {
     }
-    spdlog::info("[publisher] stopping");
+    turn(Steady::now());
+}
+
+milliseconds Publisher::prepare_wait(std::vector<zmq::pollitem_t>& items) {
+    const auto bus_poll = bus_.getEventLoopPollData();
+    auto wait = std::chrono::duration_cast<milliseconds>(next_wakeup() - Steady::now());
+    if (const auto bus_timeout = bus_poll.getRelativeTimeout())
+        wait = std::min(wait, std::chrono::duration_cast<milliseconds>(*bus_timeout));
+    const short bus_events = static_cast<short>(((bus_poll.events & POLLIN) ? ZMQ_POLLIN : 0) |
+                                                ((bus_poll.events & POLLOUT) ? ZMQ_POLLOUT : 0));
+    items.push_back({requests_.socket_handle(), 0, ZMQ_POLLIN, 0});
+    items.push_back({nullptr, bus_poll.fd, bus_events, 0});
+    return std::clamp(wait, 0ms, 1000ms);
+}
+
+void Publisher::after_wait(const zmq::pollitem_t* mine) {
+    if ((mine[0].revents & ZMQ_POLLIN) != 0)
+        requests_.receive_replies(
+            [this](Outstanding& done, const v1::Reply& reply) { on_reply(done, reply); });
+}
+
+bool Publisher::stop() {
     dvcc_.leave_slave_mode(link_.connected());
-    if (!history_.save_at_exit()) return 1;
+    if (!history_.save_at_exit()) return false;
     registration_.release();
-    return 0;
+    return true;
 }
 
 // What the loop does on every turn, before it waits.
@@ -130,8 +126,7 @@ void Publisher::on_poll(Poll poll, const v1::Reply& reply, SteadyTime now) {
 // The status names the gateway's read budget: the live deadline and the staleness follow it.
 bool Publisher::take_answer(Poll poll, const v1::Reply& reply) {
     if (!reads_.take(poll, reply)) return false;
-    if (poll == Poll::status &&
-        link_.learn_read_budget(milliseconds{reply.status().read_budget_ms()}))
+    if (poll == Poll::status && link_.learn_read_budget(reads_.read_budget()))
         requests_.set_deadline(link_.request_deadline());
     return true;
 }

@@ -1,15 +1,18 @@
 #pragma once
-// Publisher: tristar-publisher's one loop (design.md 8), and the wiring of its parts. DeviceReads
-// polls the gateway (through GatewayRequests) and keeps what it reads; LinkState says whether the
-// TriStar answers; BusRegistration puts the service on D-Bus once its identity is known; the
-// values go out on the BusService; HistoryKeeper keeps the daily history; ControlWrites carries
-// out SetValue, DvccDriver DVCC. One thread: the loop polls the gateway's socket, the D-Bus
-// connection's fd and a stop fd together, so every D-Bus callback runs here too and nothing
-// needs a lock.
+// Publisher: one device's solar charger service (design.md 8), and the wiring of its parts.
+// DeviceReads polls the gateway (through GatewayRequests) and keeps what it reads; LinkState says
+// whether the TriStar answers; BusRegistration puts the service on D-Bus once its identity is
+// known; the values go out on the BusService; HistoryKeeper keeps the daily history;
+// ControlWrites carries out SetValue, DvccDriver DVCC. Every request is for the config's device.
+// The loop is the caller's (chargers.h): step(), then a poll of what prepare_wait() adds, then
+// after_wait(), all on one thread, so every D-Bus callback runs there too and nothing needs a
+// lock.
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <set>
 #include <string>
+#include <vector>
+#include <zmq.hpp>
 
 #include "gateway/client/client.h"
 #include "publisher/bus_registration.h"
@@ -30,14 +33,23 @@ namespace v1 = tristar::gateway::v1;
 class Publisher {
   public:
     // Exports every path on `bus` at once (values invalid until read); the name comes later.
-    Publisher(const PublisherConfig& config, sdbus::IConnection& bus);
+    // `bus` and `context` (its gateway sockets') must outlive it.
+    Publisher(const PublisherConfig& config, sdbus::IConnection& bus, zmq::context_t& context);
     ~Publisher();
     Publisher(const Publisher&) = delete;
     Publisher& operator=(const Publisher&) = delete;
 
-    // Runs until `stop_fd` becomes readable (a signalfd for SIGTERM/SIGINT); saves the history
-    // and releases the bus name on the way out. Returns the exit code.
-    int run(int stop_fd);
+    // One turn: what the D-Bus connection received is handled, then the reads due are sent and
+    // what is overdue is dealt with.
+    void step();
+    // Adds the two things it waits for to `items` (the gateway's socket, the D-Bus connection's
+    // fd); returns how long it may wait at most.
+    milliseconds prepare_wait(std::vector<zmq::pollitem_t>& items);
+    // After the wait: `mine` is the first of the two entries prepare_wait() added.
+    void after_wait(const zmq::pollitem_t* mine);
+    // At SIGTERM: leaves slave mode, saves the history and releases the bus name. False when the
+    // history could not be saved.
+    bool stop();
 
   private:
     void turn(SteadyTime now);

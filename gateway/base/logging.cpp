@@ -11,6 +11,10 @@ const char* log_level_names() {
     return "trace, debug, info, warn, error, critical, off";
 }
 
+std::string log_pattern(bool plain) {
+    return plain ? "%l %v" : "%Y-%m-%d %H:%M:%S.%e %l %v";
+}
+
 void setup_logging(std::string_view level, bool plain) {
     const auto parsed = spdlog::level::from_str(std::string{level});
     // from_str answers "off" for anything it does not know; only "off" itself may mean off.
@@ -20,7 +24,7 @@ void setup_logging(std::string_view level, bool plain) {
     spdlog::drop("tristar");
     auto logger = spdlog::stderr_color_mt("tristar");
     logger->set_level(parsed);
-    logger->set_pattern(plain ? "%l %v" : "%Y-%m-%d %H:%M:%S.%e %l %v");
+    logger->set_pattern(log_pattern(plain));
     logger->flush_on(spdlog::level::info);
     spdlog::set_default_logger(logger);
 }

@@ -87,7 +87,8 @@ class SettingsStandin:
 
 
 class Publisher:
-    """tristar-publisher on a private bus; ready when its name is on the bus."""
+    """tristar-publisher on a private bus; ready when its name is on the bus (name None: started,
+    not waited for)."""
 
     def __init__(self, directory, bus, gateway, name, extra=(), config=None, timeout=15.0):
         self.log_path = os.path.join(directory, "publisher.log")
@@ -102,7 +103,7 @@ class Publisher:
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=self.log)
         self.bus = bus
         self.name = name
-        if not wait_until(lambda: name in bus.names() or self.proc.poll() is not None, timeout) or \
+        if name is not None and not wait_until(lambda: name in bus.names() or self.proc.poll() is not None, timeout) or \
                 self.proc.poll() is not None:
             self.stop()
             raise RuntimeError("publisher did not register %s; log:\n%s" % (name, self.log_text()[-3000:]))
