@@ -11,7 +11,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using config_file::TableReader;
-using config_file::type_name;
 
 constexpr std::string_view level_names[] = {"trace", "debug",    "info", "warn",
                                             "error", "critical", "off"};
@@ -63,21 +62,14 @@ UnitRoute read_route(TableReader& in) {
 
 // [[bridge.units]]: the whole mapping, instead of the default one and scaled_unit.
 void read_units(TableReader& in, BridgeConfig& config) {
-    const auto* list = in.typed<toml::array>("units", "an array of tables ([[bridge.units]])");
-    if (list == nullptr) return;
+    const auto count = in.each_table(
+        "units", "an array of tables ([[bridge.units]])",
+        [&](TableReader& entry, std::size_t) { config.units.push_back(read_route(entry)); });
+    if (count == 0) return;
+    const toml::node& list = *in.table().get("units");
     if (in.table().contains("scaled_unit"))
-        in.fail(*list, "units", "replaces scaled_unit: give the scaled view's unit here");
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        const toml::node& item = *list->get(i);
-        if (!item.is_table())
-            in.fail(item, "units", "entries must be tables (got " + type_name(item) + ")");
-        TableReader entry =
-            in.nested(*item.as_table(), in.path("units") + "[" + std::to_string(i) + "]");
-        config.units.push_back(read_route(entry));
-        entry.reject_unknown();
-    }
-    if (config.units.empty()) in.fail(*list, "units", "must map at least one unit");
-    if (auto problem = routes_problem(config.units)) in.fail(*list, "units", *problem);
+        in.fail(list, "units", "replaces scaled_unit: give the scaled view's unit here");
+    if (auto problem = routes_problem(config.units)) in.fail(list, "units", *problem);
 }
 
 void read_bridge(TableReader& in, BridgeConfig& config) {

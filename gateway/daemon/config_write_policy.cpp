@@ -144,17 +144,8 @@ WriteRule read_rule(TableReader& in) {
 }
 
 void read_rules(TableReader& in, WritePolicyConfig& policy) {
-    const auto* list =
-        in.typed<toml::array>("rules", "an array of tables ([[write_policy.rules]])");
-    if (list == nullptr) return;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        const toml::node& item = *list->get(i);
-        if (!item.is_table())
-            in.fail(item, "rules", "entries must be tables (got " + type_name(item) + ")");
-        TableReader rule_in =
-            in.nested(*item.as_table(), in.path("rules") + "[" + std::to_string(i) + "]");
-        policy.rules.push_back(read_rule(rule_in));
-    }
+    in.each_table("rules", "an array of tables ([[write_policy.rules]])",
+                  [&](TableReader& rule, std::size_t) { policy.rules.push_back(read_rule(rule)); });
 }
 
 }  // namespace
