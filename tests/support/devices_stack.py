@@ -56,11 +56,11 @@ def rtu_read(port, unit, address, count):
 class FourDevices:
     """The stack; `poll_ms` is the publisher's live period (None: its default, 1 s)."""
 
-    def __init__(self, poll_ms=None, frozen=True):
+    def __init__(self, poll_ms=None, frozen=True, wire_time=False):
         self.tmp = tempfile.TemporaryDirectory(prefix="tristar-four-")
         self.pty = PtyPair()
         self.stats = self.path("sim-stats.json")
-        self.sim = Daemon([executable("tristar-sim"), "--config", self.sim_config(frozen), "--stats", self.stats],
+        self.sim = Daemon([executable("tristar-sim"), "--config", self.sim_config(frozen, wire_time), "--stats", self.stats],
                           self.path("sim.log"))
         west = self.sim.proc.stdout.readline().decode().split()[0]
         self.sim.proc.stdout.readline()  # the RTU line
@@ -85,12 +85,14 @@ class FourDevices:
     def path(self, name):
         return os.path.join(self.tmp.name, name)
 
-    def sim_config(self, frozen):
+    # wire_time: the units on the RTU line answer after their reply's time on a 9600-baud wire.
+    def sim_config(self, frozen, wire_time):
         path = self.path("sim.toml")
         with open(path, "w") as f:
             for name in DEVICES:
                 where = 'tcp = "127.0.0.1:0"' if name in ("east", "west") else \
-                    'rtu = "%s"\nunit = %d' % (self.pty.ends[0], UNITS[name])
+                    'rtu = "%s"\nunit = %d\nwire_time = %s' % (self.pty.ends[0], UNITS[name],
+                                                             "true" if wire_time else "false")
                 f.write('[[device]]\nname = "%s"\n%s\nfrozen = %s\nserial = "%s"\n' %
                         (name, where, "true" if frozen else "false", SERIALS[name]))
         return path
