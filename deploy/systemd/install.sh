@@ -87,6 +87,11 @@ GATEWAY_CONFIG=$ROOT/etc/tristar/tristar-gatewayd.toml
 if [ -z "$DEVICE" ] && [ ! -f "$GATEWAY_CONFIG" ]; then
     usage_error "--device URI is required on the first install (the TriStar's address)"
 fi
+# Several devices ([[devices]], docs/operations.md "Several devices") are set in the config
+# itself: --device would put a uri in [device], which such a config must not have.
+if [ -n "$DEVICE" ] && [ -f "$GATEWAY_CONFIG" ] && grep -q '^[[:space:]]*\[\[devices\]\]' "$GATEWAY_CONFIG"; then
+    usage_error "the gateway's config lists several devices ([[devices]]): set each one's uri there, not with --device"
+fi
 
 source_of() {  # source_of NAME: the executable to install, or nothing
     for entry in $EXES; do

@@ -183,6 +183,11 @@ GATEWAY_CONFIG=$PREFIX/config/tristar-gatewayd.toml
 if [ -z "$DEVICE" ] && [ ! -f "$ROOT$GATEWAY_CONFIG" ]; then
     usage_error "--device URI is required on the first install (the TriStar's address)"
 fi
+# Several devices ([[devices]], docs/operations.md "Several devices") are set in the config
+# itself: --device would put a uri in [device], which such a config must not have.
+if [ -n "$DEVICE" ] && [ -f "$ROOT$GATEWAY_CONFIG" ] && grep -q '^[[:space:]]*\[\[devices\]\]' "$ROOT$GATEWAY_CONFIG"; then
+    usage_error "the gateway's config lists several devices ([[devices]]): set each one's uri there, not with --device"
+fi
 
 SERVICES="tristar-gatewayd tristar-publisher"
 case "$BRIDGE" in

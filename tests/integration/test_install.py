@@ -97,6 +97,20 @@ def check_update_finds_a_dash_first_key(test, pub_path, config_path):
     test.assertEqual(clients[os.path.basename(pub_path)[:-len(".pub")]], new)
 
 
+def check_several_devices_config_is_kept(test, install, config_path):
+    """A config of several devices ([[devices]]) survives an update as it is, and --device, which
+    would put a uri into [device], is refused (exit 2) without touching it."""
+    text = re.sub(r'(?m)^(name|uri) = .*\n', "", read(config_path), count=2)
+    text += ('\n[[devices]]\nname = "east"\nuri = "tcp://192.168.1.253:502"\n'
+             '\n[[devices]]\nname = "west"\nuri = "tcp://192.168.1.254:502"\n')
+    write(config_path, text)
+    install()
+    test.assertEqual(read(config_path), text)
+    out = install("--device", DEVICE, expect=2)
+    test.assertIn("[[devices]]", out.stderr)
+    test.assertEqual(read(config_path), text)
+
+
 class VenusInstall(unittest.TestCase):
     """install.sh run from an unpacked tarball: bin/, config/, install.sh, uninstall.sh."""
 
@@ -390,6 +404,11 @@ class VenusInstall(unittest.TestCase):
         self.assertEqual(out.returncode, 1)
         self.assertIn(".installed", out.stderr)
 
+    def test_a_config_of_several_devices_is_kept_and_device_refused(self):
+        self.install("--device", DEVICE)
+        check_several_devices_config_is_kept(self, self.install, self.t("config/tristar-gatewayd.toml"))
+        self.check_config("tristar-gatewayd")
+
     def test_a_config_the_gateway_rejects_stops_the_install(self):
         self.install("--device", DEVICE)
         write(self.t("config/tristar-gatewayd.toml"), "[device]\nuri = \"tcp://192.168.1.253\"\nbogus_key = 1\n")
@@ -477,6 +496,10 @@ class SystemdInstall(unittest.TestCase):
         self.assertEqual({name: read(self.p("etc/tristar/keys/" + name)) for name in keys}, keys)
         self.assertEqual(read(self.p("etc/tristar/tristar-bridge.toml")), bridge)
         check_update_finds_a_dash_first_key(self, self.p("etc/tristar/keys/tristar-bridge.pub"), config)
+
+    def test_a_config_of_several_devices_is_kept_and_device_refused(self):
+        self.install("--device", DEVICE)
+        check_several_devices_config_is_kept(self, self.install, self.p("etc/tristar/tristar-gatewayd.toml"))
 
     def test_no_bridge_installs_the_gateway_only(self):
         self.install("--device", DEVICE, "--no-bridge")
