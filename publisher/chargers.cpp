@@ -35,10 +35,7 @@ int Chargers::run(int stop_fd) {
                      config_.timezone);
     spdlog::info("[publisher] tristar-publisher {}: gateway {}, polling every {} ms", version,
                  config_.gateway, config_.polls.live.count());
-    if (config_.devices.empty())
-        discovery_.emplace(config_, context_);
-    else
-        start({});
+    discovery_.emplace(config_, context_);
     while (turn(stop_fd)) {
     }
     spdlog::info("[publisher] stopping");
@@ -78,6 +75,7 @@ bool Chargers::turn(int stop_fd) {
 }
 
 void Chargers::on_devices(const std::vector<std::string>& listed) {
+    if (!config_.devices.empty()) return start_named(listed);
     if (!known_) {
         known_ = listed;
         return start(listed);
@@ -96,17 +94,50 @@ void Chargers::start(const std::vector<std::string>& listed) {
     const auto configs = device_configs(config_, listed);
     const bool several = configs.size() > 1;
     if (several) {
-        name_devices_in_log(config_.log_plain);
-        spdlog::info("[publisher] publishing {} devices: {}", configs.size(),
-                     joined(config_.devices.empty() ? listed : config_.devices));
-        if (!config_.serial.empty())
-            spdlog::warn(
-                "[publisher] serial {:?} is not used with several devices: each "
-                "service is named after its own TriStar's serial",
-                config_.serial);
-        if (config_.devices.empty()) take_over_single_files(listed.front());
+        several_log(listed);
+        take_over_single_files(listed.front());
     }
     for (const auto& config : configs) add(config, several);
+}
+
+// [publisher] devices: each named device is started once the gateway lists it (a gateway that
+// lists none serves one device and cannot say; every name is started). A name it does not serve
+// is one error line, and is started when a later status lists it.
+void Chargers::start_named(const std::vector<std::string>& listed) {
+    if (!known_) {
+        known_ = listed;
+        waiting_ = device_configs(config_, {});
+        if (waiting_.size() > 1) several_log(config_.devices);
+    }
+    const bool several = config_.devices.size() > 1;
+    std::vector<PublisherConfig> still;
+    for (auto& config : waiting_) {
+        const bool served =
+            listed.empty() || std::ranges::find(listed, config.device) != listed.end();
+        if (served) {
+            add(config, several);
+            continue;
+        }
+        if (std::ranges::find(reported_, config.device) == reported_.end()) {
+            reported_.push_back(config.device);
+            spdlog::error(
+                "[publisher] device {:?} of [publisher] devices is not served by the gateway, "
+                "which serves {}; it is published once the gateway serves it",
+                config.device, joined(listed));
+        }
+        still.push_back(std::move(config));
+    }
+    waiting_ = std::move(still);
+}
+
+void Chargers::several_log(const std::vector<std::string>& names) const {
+    name_devices_in_log(config_.log_plain);
+    spdlog::info("[publisher] publishing {} devices: {}", names.size(), joined(names));
+    if (!config_.serial.empty())
+        spdlog::warn(
+            "[publisher] serial {:?} is not used with several devices: each service is named "
+            "after its own TriStar's serial",
+            config_.serial);
 }
 
 void Chargers::add(const PublisherConfig& config, bool several) {

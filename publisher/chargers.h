@@ -10,9 +10,11 @@
 // The cost: a call that blocks holds the other services as long (localsettings at registration,
 // at most 2 s a call; leaving DVCC's slave mode at stop, at most 2 s).
 //
-// Which devices (device_choice.h): [publisher] devices, started at once; without it, those of the
-// first status the gateway answers (DeviceDiscovery). Until then no service exists, the gateway is
-// asked again every 5 s and SIGTERM is answered at once. From then on the list is fixed: a device
+// Which devices (device_choice.h): [publisher] devices, or without it those of the first status
+// the gateway answers (DeviceDiscovery). Until then no service exists, the gateway is asked again
+// every 5 s and SIGTERM is answered at once. A name of [publisher] devices that the gateway does
+// not serve is one error line naming those it does, and is published when a later status (every
+// minute) lists it. Without [publisher] devices the list is fixed at the first status: a device
 // the gateway lists later is logged once and published after a restart of the publisher; one it
 // no longer serves is a device without a link (its service leaves the bus). With several devices
 // discovered, the gateway's first takes over the files of the publisher of one device
@@ -59,6 +61,8 @@ class Chargers {
 
     bool turn(int stop_fd);
     void start(const std::vector<std::string>& listed);
+    void start_named(const std::vector<std::string>& listed);
+    void several_log(const std::vector<std::string>& names) const;
     void add(const PublisherConfig& config, bool several);
     void take_over_single_files(const std::string& first);
     void on_devices(const std::vector<std::string>& listed);
@@ -69,7 +73,8 @@ class Chargers {
     zmq::context_t context_{1};  // every gateway socket of the process; outlives them
     std::optional<DeviceDiscovery> discovery_;
     std::optional<std::vector<std::string>> known_;  // the devices listed at start, once known
-    std::vector<std::string> reported_;              // devices added later, logged once each
+    std::vector<std::string> reported_;     // devices added later or not served, logged once each
+    std::vector<PublisherConfig> waiting_;  // [publisher] devices the gateway does not serve yet
     std::vector<Served> served_;
 };
 

@@ -1,11 +1,11 @@
 #pragma once
-// DeviceDiscovery: the devices the gateway serves, from its status (device_status.h), for a
-// publisher that publishes every device ([publisher] devices not set). It asks at once; while the
-// gateway does not answer it asks again every `retry` on a new socket, logged once, so a gateway
-// that is down at start holds nothing up (the loop runs on, SIGTERM included) and the devices are
-// published when it answers. After that it asks every `watch`: a status costs the devices no
-// transaction, and the caller learns of a device added to the gateway later; its silence is
-// then logged at debug only (the services log an outage). A status that answers with an error
+// DeviceDiscovery: the devices the gateway serves, from its status (device_status.h): those the
+// publisher publishes, or ([publisher] devices) which of its names are served. It asks at once;
+// while the gateway does not answer it asks again every `retry` on a new socket, logged once, so a
+// gateway that is down at start holds nothing up (the loop runs on, SIGTERM included) and the
+// devices are published when it answers. After that it asks every `watch`: a status costs the
+// devices no transaction, and the caller learns of a device added to the gateway later; its silence
+// is then logged at debug only (the services log an outage). A status that answers with an error
 // counts as no answer. One thread: the caller's loop polls socket_handle()
 // and calls turn() and take_replies().
 #include <chrono>

@@ -5,16 +5,6 @@
 namespace tristar::publisher {
 namespace {
 
-// "Modbus TCP 192.168.1.20:502" or "Modbus RTU /dev/ttyUSB0" from the gateway's status.
-std::string transport_text(const GatewayDevice& view) {
-    const bool rtu = view.rtu;
-    std::string_view device = view.uri;
-    if (const auto scheme = device.find("://"); scheme != std::string_view::npos)
-        device.remove_prefix(scheme + 3);
-    device = device.substr(0, device.find('?'));
-    return std::string(rtu ? "Modbus RTU " : "Modbus TCP ") + std::string(device);
-}
-
 // An identity span is settled when it was read, or failed persistently (read_failures.h).
 SpanState span_state(bool present, bool failed) {
     if (present) return SpanState::read;

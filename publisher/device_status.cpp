@@ -17,9 +17,11 @@ GatewayDevice named_view(const v1::Status& status, const v1::DeviceStatus& devic
     view.uri = device.device();
     view.read_budget = std::chrono::milliseconds{device.read_budget_ms()};
     view.identity_source = view.uri;
-    if (shares_link(status, device))
+    if (shares_link(status, device)) {
+        view.shared_unit = static_cast<int>(device.unit());
         view.identity_source =
             view.uri.substr(0, view.uri.find('?')) + "#unit" + std::to_string(device.unit());
+    }
     return view;
 }
 
@@ -32,6 +34,16 @@ std::optional<GatewayDevice> gateway_device(const v1::Status& status, std::strin
     for (const auto& entry : status.devices())
         if (entry.name() == device) return named_view(status, entry);
     return std::nullopt;
+}
+
+std::string transport_text(const GatewayDevice& view) {
+    std::string_view device = view.uri;
+    if (const auto scheme = device.find("://"); scheme != std::string_view::npos)
+        device.remove_prefix(scheme + 3);
+    device = device.substr(0, device.find('?'));
+    std::string text = std::string(view.rtu ? "Modbus RTU " : "Modbus TCP ") + std::string(device);
+    if (view.shared_unit != 0) text += " unit " + std::to_string(view.shared_unit);
+    return text;
 }
 
 std::vector<std::string> device_names(const v1::Status& status) {

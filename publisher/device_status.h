@@ -24,7 +24,12 @@ struct GatewayDevice {
     // its link with others (several unit ids on one wire) "<uri without query>#unit<n>", so that
     // each has an id of its own.
     std::string identity_source;
+    int shared_unit = 0;  // its unit id when its link carries other devices too, else 0
 };
+
+// "Modbus TCP 192.168.1.20:502", "Modbus RTU /dev/ttyUSB0", and on a shared link
+// "Modbus RTU /dev/ttyUSB0 unit 2": the connection as /Mgmt/Connection shows it.
+std::string transport_text(const GatewayDevice& view);
 
 // Nothing when a named device is not in the status (a gateway that does not serve it).
 std::optional<GatewayDevice> gateway_device(const v1::Status& status, std::string_view device);

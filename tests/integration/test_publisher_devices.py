@@ -210,6 +210,22 @@ class StartTest(unittest.TestCase):
             self.assertTrue(os.path.exists(stack.path("data/history-west")))
             self.assertNotIn("[west]", stack.log())  # one device: its lines need no name
 
+    def test_a_named_device_the_gateway_does_not_serve_is_one_error_line(self):
+        with Chargers(publisher_args=["--device", "west", "--device", "north"],
+                      wait_for=[SERVICES["west"]]) as stack:
+            self.assertTrue(wait_until(lambda: stack.value("west", "/Connected") == 1, 10))
+            time.sleep(1.5)
+            names = [n for n in stack.bus.names() if n.startswith(PREFIX)]
+            self.assertEqual(names, [SERVICES["west"]])
+            self.assertEqual(stack.publisher.stop(), 0)
+            log = stack.log()
+            lines = [line for line in log.splitlines() if "north" in line]
+            self.assertEqual(len(lines), 2, log)  # the list of devices, then the one error
+            self.assertIn("publishing 2 devices: west, north", lines[0])
+            self.assertIn('device "north" of [publisher] devices is not served by the gateway, which serves '
+                          "east, west", lines[1])
+            self.assertNotIn("[reads]", log)
+
     def test_one_device_entry_is_published_as_before(self):
         solo = {"solo": ("01234567", "12")}
         with Chargers(devices=solo, wait_for=[PREFIX + "01234567"]) as stack:

@@ -171,6 +171,9 @@ TEST_CASE("device status: the top-level fields for the unnamed device, its own f
     CHECK(roof->read_budget == 5300ms);
     CHECK(roof->identity_source == "rtu:///dev/ttyUSB0#unit2");
     CHECK(gateway_device(status, "roof-1")->identity_source == "rtu:///dev/ttyUSB0#unit1");
+    CHECK(transport_text(*roof) == "Modbus RTU /dev/ttyUSB0 unit 2");
+    CHECK(transport_text(*west) == "Modbus TCP 10.0.0.2:502");
+    CHECK(transport_text(*first) == "Modbus TCP 10.0.0.1:502");
 
     CHECK(!gateway_device(status, "north"));
     CHECK(device_names(status) == Names{"east", "west", "roof-1", "roof-2"});
