@@ -11,8 +11,11 @@ import threading
 import time
 import unittest
 from contextlib import closing
+from functools import partial
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
+import scaling  # noqa: E402
+from scaling import signed  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, Stack, direct_read, executable, run, wait_until  # noqa: E402
 
 from pymodbus.client import ModbusTcpClient  # noqa: E402
@@ -26,10 +29,6 @@ ENTITIES = [
 ROUND_PAUSE_S = 0.05
 ALLOW_BRIDGE_WRITES = TEST_CONFIG + (
     '\n[write_policy]\nprofile_clients = ["tristar-ctl", "tristar-publisher", "tristar-bridge"]\n')
-
-
-def signed(word):
-    return word - 0x10000 if word >= 0x8000 else word
 
 
 class BridgeStack:
@@ -188,11 +187,9 @@ class ReadsLikeHomeAssistant(unittest.TestCase):
 
     def test_scaled_view_is_float32_engineering_values(self):
         raw = self.live
-        v_pu = raw[0] + raw[1] / 65536
-        i_pu = raw[2] + raw[3] / 65536
-        volts = lambda a: signed(raw[a]) * v_pu / 32768  # noqa: E731
-        amps = lambda a: signed(raw[a]) * i_pu / 32768  # noqa: E731
-        watts = lambda a: raw[a] * v_pu * i_pu / 131072  # noqa: E731
+        volts = partial(scaling.volts, raw)
+        amps = partial(scaling.amps, raw)
+        watts = partial(scaling.watts, raw)
         expected = [volts(0x18), amps(0x1C), volts(0x1B), amps(0x1D), watts(0x3A), signed(raw[0x23]),
                     signed(raw[0x25]) if -127 <= signed(raw[0x25]) <= 127 else math.nan,
                     raw[0x44] / 1000, raw[0x39], volts(0x33), volts(0x3D), volts(0x3E), watts(0x3C)]

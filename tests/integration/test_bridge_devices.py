@@ -10,6 +10,7 @@ import unittest
 from contextlib import closing
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
+from scaling import volts  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, command, direct_read, executable, tail, wait_until  # noqa: E402
 
 from pymodbus.client import ModbusTcpClient  # noqa: E402
@@ -18,9 +19,7 @@ LIVE_WORDS = 0x5C
 
 
 def battery_volts(live):
-    v_pu = live[0] + live[1] / 65536
-    word = live[0x18] - 0x10000 if live[0x18] >= 0x8000 else live[0x18]
-    return word * v_pu / 32768
+    return volts(live, 0x18)
 
 
 class TwoDeviceBridge:

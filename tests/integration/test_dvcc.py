@@ -13,6 +13,7 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
+from scaling import v_pu  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, command, direct_read, tail, wait_until  # noqa: E402
 from venus_stack import Bus, Publisher, finish_stack, value_of  # noqa: E402
 
@@ -104,9 +105,9 @@ class DvccStack:
 def expected_voltage_raw(stack):
     """27.6 V in 0x59's scale, or the TriStar's own lower target (read before slave mode)."""
     live = direct_read(stack.sim.address, 0, 0x34)
-    v_pu = live[0] + live[1] / 65536.0
+    scale = v_pu(live)
     own = live[0x33]
-    return min(round(BMS_VOLTS * 32768 / v_pu), own), own * v_pu / 32768
+    return min(round(BMS_VOLTS * 32768 / scale), own), own * scale / 32768
 
 
 def limits_arrive(check, stack):

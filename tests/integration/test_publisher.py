@@ -8,6 +8,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
+from scaling import amps, signed, volts, watts  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, direct_read, executable, run, wait_until  # noqa: E402
 from venus_stack import Bus, Monitor, Publisher, SettingsStandin, finish_stack, value_of  # noqa: E402
 
@@ -69,19 +70,13 @@ class VenusStack:
         self.close()
 
 
-def signed(word):
-    return word - 0x10000 if word >= 0x8000 else word
-
-
 def decoded(live):
     """The few paths this test checks against the simulator's raw registers (tristar-modbus.md)."""
-    v_pu = live[0] + live[1] / 65536.0
-    i_pu = live[2] + live[3] / 65536.0
     return {
-        "/Dc/0/Voltage": live[0x18] * v_pu / 32768.0,
-        "/Dc/0/Current": signed(live[0x1C]) * i_pu / 32768.0,
-        "/Pv/V": live[0x1B] * v_pu / 32768.0,
-        "/Yield/Power": live[0x3A] * v_pu * i_pu / 131072.0,
+        "/Dc/0/Voltage": volts(live, 0x18),
+        "/Dc/0/Current": amps(live, 0x1C),
+        "/Pv/V": volts(live, 0x1B),
+        "/Yield/Power": watts(live, 0x3A),
         "/Tristar/Temperature/Heatsink": float(signed(live[0x23])),
     }
 

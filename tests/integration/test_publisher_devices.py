@@ -13,6 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
+from scaling import volts  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, direct_read, executable, wait_until  # noqa: E402
 from venus_stack import Bus, Publisher, SettingsStandin, check_exit_codes, value_of  # noqa: E402
 
@@ -110,11 +111,6 @@ class Chargers:
         self.close()
 
 
-def battery_voltage(live):
-    v_pu = live[0] + live[1] / 65536.0
-    return live[0x18] * v_pu / 32768.0
-
-
 class TwoDevicesTest(unittest.TestCase):
     def test_a_service_per_device_with_its_own_instance_values_and_controls(self):
         # Another charger has solarcharger:1, west's default: localsettings moves west on.
@@ -138,7 +134,7 @@ class TwoDevicesTest(unittest.TestCase):
                 self.assertEqual(value_of(items["/Serial"]), serial)
                 self.assertEqual(value_of(items["/Mgmt/Connection"]),
                                  stack.sims[name].address.replace("tcp://", "Modbus TCP ") + " via tristar-gatewayd")
-                voltages[name] = battery_voltage(direct_read(stack.sims[name].address, 0, 92))
+                voltages[name] = volts(direct_read(stack.sims[name].address, 0, 92), 0x18)
                 self.assertAlmostEqual(value_of(items["/Dc/0/Voltage"]), voltages[name], places=6)
             self.assertGreater(abs(voltages["west"] - voltages["east"]), 5.0)  # a 24 V and a 12 V bank
 
