@@ -21,6 +21,7 @@ EXES="tristar-gatewayd:gateway/daemon tristar-bridge:gateway/bridge tristar-ctl:
 usage() {
     cat <<EOF
 Usage: $ME --device URI [--no-bridge] [--build-dir DIR | --bin-dir DIR] [--root DIR]
+       $ME --device NAME[:UNIT]=URI [--device NAME[:UNIT]=URI ...] [OPTIONS]   (several TriStars)
 
 Installs tristar-gatewayd (and tristar-bridge, the Modbus-TCP server for Home Assistant) as
 systemd services: executables in /usr/local/bin, configs in /etc/tristar, units in
@@ -29,6 +30,14 @@ systemd services: executables in /usr/local/bin, configs in /etc/tristar, units 
   --device URI     the TriStar: tcp://HOST[:PORT] or rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2
                    Required when /etc/tristar/tristar-gatewayd.toml does not exist yet; on an
                    update it replaces only the device line of that config.
+  --device NAME=URI, --device NAME:UNIT=URI
+                   one of several TriStars, repeated for each: NAME is 1..32 characters of
+                   A-Z a-z 0-9 _ -, UNIT its Modbus unit id 1..247 (without it, [device]'s
+                   unit: 1 unless set there); devices on one RS-485 line need different ones:
+                   --device roof-1:1=rtu:///dev/ttyUSB0 --device roof-2:2=rtu:///dev/ttyUSB0
+                   Writes one [[devices]] entry each, in this order, in place of those the
+                   config had, and removes uri and name from [device] (its other keys stay,
+                   the defaults of every entry). On a first install or an update.
   --no-bridge      install the gateway only
   --build-dir DIR  a CMake build tree (default: $HERE/../../build)
   --bin-dir DIR    a directory holding the executables themselves (e.g. a tarball's bin/)
@@ -45,6 +54,88 @@ usage_error() { echo "$ME: $*" >&2; echo "Try '$ME --help'." >&2; exit 2; }
 say() { echo "$ME: $*"; }
 need_arg() { [ "$1" -ge 2 ] || usage_error "$2 needs a value"; }
 
+# --device: a bare URI is the single device ([device] uri); NAME=URI or NAME:UNIT=URI, repeated,
+# are several ([[devices]], docs/operations.md "Several devices"), kept in NAMED as lines
+# "NAME UNIT URI" (UNIT 0 when not given; neither a name nor a uri holds a blank).
+NL='
+'
+NAMED=
+NAMED_COUNT=0
+NAMED_TEXT=
+BARE=no
+add_device() {  # add_device ARG: one --device
+    case "$1" in
+        tcp://*|rtu://*) ;;
+        *=*) add_named_device "$1"; return ;;
+    esac
+    [ -z "$NAMED" ] ||
+        usage_error "--device '$1': a bare URI cannot be mixed with named devices (NAME=URI): name every one"
+    [ "$BARE" = no ] ||
+        usage_error "--device '$1': --device URI is for one TriStar; for several name each one: --device NAME=URI"
+    BARE=yes
+    DEVICE=$1
+}
+add_named_device() {  # add_named_device NAME[:UNIT]=URI
+    [ "$BARE" = no ] ||
+        usage_error "--device '$1': named devices cannot be mixed with a bare --device URI: name every one"
+    dev_spec=${1%%=*}
+    dev_uri=${1#*=}
+    dev_name=${dev_spec%%:*}
+    dev_unit=0
+    dev_bad_name="--device '$1': a device name is 1 to 32 characters of A-Z, a-z, 0-9, _ and -, not '$dev_name'"
+    case "$dev_name" in
+        ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-]*) usage_error "$dev_bad_name" ;;
+    esac
+    [ "${#dev_name}" -le 32 ] || usage_error "$dev_bad_name"
+    case "$dev_spec" in
+        *:*)
+            dev_unit=${dev_spec#*:}
+            case "$dev_unit" in
+                ''|*[!0123456789]*) dev_unit=bad ;;
+                *) while :; do case "$dev_unit" in 0?*) dev_unit=${dev_unit#0} ;; *) break ;; esac; done ;;
+            esac
+            if [ "$dev_unit" = bad ] || [ "${#dev_unit}" -gt 3 ] ||
+                [ "$dev_unit" -lt 1 ] || [ "$dev_unit" -gt 247 ]; then
+                usage_error "--device '$1': the unit id must be a number from 1 to 247, not '${dev_spec#*:}'"
+            fi
+            ;;
+    esac
+    case "$dev_uri" in
+        tcp://?*|rtu:///?*) ;;
+        *) usage_error "--device '$1': the URI must be tcp://HOST[:PORT] or rtu:///dev/TTY[?SETTINGS]," \
+               "not '$dev_uri'" ;;
+    esac
+    case "$dev_uri" in
+        *[\"\\\ \	]*|*"$NL"*) usage_error "--device '$1': the URI must not contain quotes, backslashes or blanks" ;;
+    esac
+    dev_link=$(link_of "$dev_uri")
+    while read -r other_name other_unit other_uri; do
+        [ -n "$other_name" ] || continue
+        [ "$other_name" != "$dev_name" ] || usage_error "--device '$1': the name '$dev_name' is given twice"
+        # a unit left out is [device]'s (1 unless set there): only two alike are known to clash
+        if [ "$other_unit" = "$dev_unit" ] && [ "$(link_of "$other_uri")" = "$dev_link" ]; then
+            usage_error "--device '$1': '$other_name' and '$dev_name' share $dev_link and its unit id:" \
+                "give each its own with --device NAME:UNIT=URI"
+        fi
+    done <<EOF
+$NAMED
+EOF
+    [ "$NAMED_COUNT" -lt 16 ] || usage_error "--device '$1': at most 16 devices"
+    NAMED="$NAMED$dev_name $dev_unit $dev_uri$NL"
+    NAMED_COUNT=$((NAMED_COUNT + 1))
+    dev_text="$dev_name $dev_uri"
+    [ "$dev_unit" = 0 ] || dev_text="$dev_text unit $dev_unit"
+    NAMED_TEXT=${NAMED_TEXT:+$NAMED_TEXT, }$dev_text
+}
+link_of() {  # link_of URI: the wire the gateway puts a device on (the serial line, or HOST:PORT)
+    case "$1" in
+        rtu://*) echo "${1%%\?*}" ;;
+        *\]) echo "$1:502" ;;
+        tcp://\[*|*:*:*) echo "$1" ;;
+        *) echo "$1:502" ;;
+    esac
+}
+
 ROOT=/
 DEVICE=
 BRIDGE=yes
@@ -54,7 +145,7 @@ CONFIG_DIR=$HERE/../config
 while [ $# -gt 0 ]; do
     case "$1" in
         -h|--help) usage; exit 0 ;;
-        --device) need_arg $# "$1"; DEVICE=$2; shift 2 ;;
+        --device) need_arg $# "$1"; add_device "$2"; shift 2 ;;
         --root) need_arg $# "$1"; ROOT=$2; shift 2 ;;
         --build-dir) need_arg $# "$1"; BUILD_DIR=$2; shift 2 ;;
         --bin-dir) need_arg $# "$1"; BIN_DIR=$2; shift 2 ;;
@@ -84,11 +175,12 @@ fi
 SERVICES=tristar-gatewayd
 [ "$BRIDGE" = no ] || SERVICES="$SERVICES tristar-bridge"
 GATEWAY_CONFIG=$ROOT/etc/tristar/tristar-gatewayd.toml
-if [ -z "$DEVICE" ] && [ ! -f "$GATEWAY_CONFIG" ]; then
+if [ -z "$DEVICE" ] && [ -z "$NAMED" ] && [ ! -f "$GATEWAY_CONFIG" ]; then
     usage_error "--device URI is required on the first install (the TriStar's address)"
 fi
 # Several devices ([[devices]], docs/operations.md "Several devices") are set in the config
-# itself: --device would put a uri in [device], which such a config must not have.
+# itself or all of them with --device NAME=URI: --device URI would put a uri in [device], which
+# such a config must not have.
 if [ -n "$DEVICE" ] && [ -f "$GATEWAY_CONFIG" ] && grep -q '^[[:space:]]*\[\[devices\]\]' "$GATEWAY_CONFIG"; then
     usage_error "the gateway's config lists several devices ([[devices]]): set each one's uri there, not with --device"
 fi
@@ -131,6 +223,59 @@ set_string() {  # set_string FILE SECTION KEY VALUE: replaces (or adds) KEY = "V
     rm -f "$1.new.$$"
 }
 set_device() { set_string "$1" device uri "$2"; }  # set_device FILE URI
+# set_devices FILE: the devices of NAMED become the config's [[devices]], in their order: every
+# [[devices]] table it had goes (up to the next table; the comments just before that one stay),
+# [device] loses uri and name (its other keys are the defaults of every entry), and one table
+# per device is added at the end, with a unit only when one was given.
+set_devices() {
+    TRISTAR_DEVICES=$NAMED awk '
+        function table(line,   s) {  # "[name]" or "[[name]]" when line opens a table, else ""
+            s = line
+            sub(/^[ \t]+/, "", s)
+            if (!match(s, /^\[\[[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]/) && !match(s, /^\[[ \t]*[A-Za-z0-9_.-]+[ \t]*\]/))
+                return ""
+            s = substr(s, 1, RLENGTH)
+            gsub(/[ \t]/, "", s)
+            return s
+        }
+        function keep(line) { out[++n] = line }
+        function blank(line) { return line ~ /^[ \t]*$/ }
+        {
+            t = table($0)
+            if (t != "") {
+                if (dropping && t != "[[devices]]")
+                    for (i = 1; i <= held; i++)
+                        if (!blank(held_line[i]) || (n > 0 && !blank(out[n]))) keep(held_line[i])
+                held = 0
+                section = t
+                dropping = (t == "[[devices]]")
+                if (!dropping) keep($0)
+                next
+            }
+            if (dropping) {
+                if ($0 ~ /^[ \t]*(#.*)?$/) held_line[++held] = $0
+                else held = 0
+                next
+            }
+            if (section == "[device]" && $0 ~ /^[ \t]*(uri|name)[ \t]*=/) next
+            keep($0)
+        }
+        END {
+            while (n > 0 && blank(out[n])) n--
+            for (i = 1; i <= n; i++) print out[i]
+            count = split(ENVIRON["TRISTAR_DEVICES"], devices, "\n")
+            for (i = 1; i <= count; i++) {
+                if (split(devices[i], field, " ") != 3) continue
+                if (n > 0 || i > 1) print ""
+                print "[[devices]]"
+                print "name = \"" field[1] "\""
+                print "uri = \"" field[3] "\""
+                if (field[2] != "0") print "unit = " field[2]
+            }
+        }' "$1" > "$1.new.$$"
+    cat "$1.new.$$" > "$1"
+    rm -f "$1.new.$$"
+}
 
 mkdir -p "$ROOT/usr/local/bin" "$ROOT/etc/tristar" "$ROOT/etc/systemd/system"
 for entry in $EXES; do
@@ -153,6 +298,10 @@ done
 if [ -n "$DEVICE" ]; then
     set_device "$GATEWAY_CONFIG" "$DEVICE"
     say "the gateway talks to $DEVICE (/etc/tristar/tristar-gatewayd.toml)"
+elif [ -n "$NAMED" ]; then
+    set_devices "$GATEWAY_CONFIG"
+    if [ "$NAMED_COUNT" = 1 ]; then noun=device; else noun=devices; fi
+    say "the gateway talks to $NAMED_COUNT $noun: $NAMED_TEXT (/etc/tristar/tristar-gatewayd.toml)"
 fi
 
 # Authenticated clients (docs/operations.md, "Who may do what"): a CURVE key pair for the

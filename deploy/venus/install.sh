@@ -37,6 +37,7 @@ usage() {
     cat <<EOF
 Usage: $ME --device URI [--with-bridge] [--root DIR]
        $ME [--device URI] [--with-bridge | --without-bridge] [--root DIR]   (update)
+       $ME --device NAME[:UNIT]=URI [--device NAME[:UNIT]=URI ...] [OPTIONS]   (several TriStars)
 
 Installs tristar-gatewayd and tristar-publisher (and tristar-bridge) under $PREFIX as
 daemontools services, started now and at every boot from /data/rc.local.
@@ -44,6 +45,14 @@ daemontools services, started now and at every boot from /data/rc.local.
   --device URI      the TriStar: tcp://HOST[:PORT] or rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2
                     Required on the first install; on an update it replaces only the device
                     line of the existing gateway config (without it the config is kept as is).
+  --device NAME=URI, --device NAME:UNIT=URI
+                    one of several TriStars, repeated for each: NAME is 1..32 characters of
+                    A-Z a-z 0-9 _ -, UNIT its Modbus unit id 1..247 (without it, [device]'s
+                    unit: 1 unless set there); devices on one RS-485 line need different ones:
+                    --device roof-1:1=rtu:///dev/ttyUSB0 --device roof-2:2=rtu:///dev/ttyUSB0
+                    Writes one [[devices]] entry each, in this order, in place of those the
+                    config had, and removes uri and name from [device] (its other keys stay,
+                    the defaults of every entry). On a first install or an update.
   --with-bridge     also run tristar-bridge (Modbus-TCP server for Home Assistant, port 5020)
   --without-bridge  remove the bridge service an earlier install added (an update keeps it)
   --root DIR        install into the tree DIR (staging, tests): no /service links, no svc
@@ -63,11 +72,92 @@ ROOT=/
 DEVICE=
 BRIDGE=keep
 FROM=
+# --device: a bare URI is the single device ([device] uri); NAME=URI or NAME:UNIT=URI, repeated,
+# are several ([[devices]], docs/operations.md "Several devices"), kept in NAMED as lines
+# "NAME UNIT URI" (UNIT 0 when not given; neither a name nor a uri holds a blank).
+NL='
+'
+NAMED=
+NAMED_COUNT=0
+NAMED_TEXT=
+BARE=no
+add_device() {  # add_device ARG: one --device
+    case "$1" in
+        tcp://*|rtu://*) ;;
+        *=*) add_named_device "$1"; return ;;
+    esac
+    [ -z "$NAMED" ] ||
+        usage_error "--device '$1': a bare URI cannot be mixed with named devices (NAME=URI): name every one"
+    [ "$BARE" = no ] ||
+        usage_error "--device '$1': --device URI is for one TriStar; for several name each one: --device NAME=URI"
+    BARE=yes
+    DEVICE=$1
+}
+add_named_device() {  # add_named_device NAME[:UNIT]=URI
+    [ "$BARE" = no ] ||
+        usage_error "--device '$1': named devices cannot be mixed with a bare --device URI: name every one"
+    dev_spec=${1%%=*}
+    dev_uri=${1#*=}
+    dev_name=${dev_spec%%:*}
+    dev_unit=0
+    dev_bad_name="--device '$1': a device name is 1 to 32 characters of A-Z, a-z, 0-9, _ and -, not '$dev_name'"
+    case "$dev_name" in
+        ''|*[!ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-]*) usage_error "$dev_bad_name" ;;
+    esac
+    [ "${#dev_name}" -le 32 ] || usage_error "$dev_bad_name"
+    case "$dev_spec" in
+        *:*)
+            dev_unit=${dev_spec#*:}
+            case "$dev_unit" in
+                ''|*[!0123456789]*) dev_unit=bad ;;
+                *) while :; do case "$dev_unit" in 0?*) dev_unit=${dev_unit#0} ;; *) break ;; esac; done ;;
+            esac
+            if [ "$dev_unit" = bad ] || [ "${#dev_unit}" -gt 3 ] ||
+                [ "$dev_unit" -lt 1 ] || [ "$dev_unit" -gt 247 ]; then
+                usage_error "--device '$1': the unit id must be a number from 1 to 247, not '${dev_spec#*:}'"
+            fi
+            ;;
+    esac
+    case "$dev_uri" in
+        tcp://?*|rtu:///?*) ;;
+        *) usage_error "--device '$1': the URI must be tcp://HOST[:PORT] or rtu:///dev/TTY[?SETTINGS]," \
+               "not '$dev_uri'" ;;
+    esac
+    case "$dev_uri" in
+        *[\"\\\ \	]*|*"$NL"*) usage_error "--device '$1': the URI must not contain quotes, backslashes or blanks" ;;
+    esac
+    dev_link=$(link_of "$dev_uri")
+    while read -r other_name other_unit other_uri; do
+        [ -n "$other_name" ] || continue
+        [ "$other_name" != "$dev_name" ] || usage_error "--device '$1': the name '$dev_name' is given twice"
+        # a unit left out is [device]'s (1 unless set there): only two alike are known to clash
+        if [ "$other_unit" = "$dev_unit" ] && [ "$(link_of "$other_uri")" = "$dev_link" ]; then
+            usage_error "--device '$1': '$other_name' and '$dev_name' share $dev_link and its unit id:" \
+                "give each its own with --device NAME:UNIT=URI"
+        fi
+    done <<EOF
+$NAMED
+EOF
+    [ "$NAMED_COUNT" -lt 16 ] || usage_error "--device '$1': at most 16 devices"
+    NAMED="$NAMED$dev_name $dev_unit $dev_uri$NL"
+    NAMED_COUNT=$((NAMED_COUNT + 1))
+    dev_text="$dev_name $dev_uri"
+    [ "$dev_unit" = 0 ] || dev_text="$dev_text unit $dev_unit"
+    NAMED_TEXT=${NAMED_TEXT:+$NAMED_TEXT, }$dev_text
+}
+link_of() {  # link_of URI: the wire the gateway puts a device on (the serial line, or HOST:PORT)
+    case "$1" in
+        rtu://*) echo "${1%%\?*}" ;;
+        *\]) echo "$1:502" ;;
+        tcp://\[*|*:*:*) echo "$1" ;;
+        *) echo "$1:502" ;;
+    esac
+}
 while [ $# -gt 0 ]; do
     case "$1" in
         -h|--help) usage; exit 0 ;;
-        --device) [ $# -ge 2 ] || usage_error "--device needs a URI"; DEVICE=$2; shift 2 ;;
-        --device=*) DEVICE=${1#--device=}; shift ;;
+        --device) [ $# -ge 2 ] || usage_error "--device needs a URI"; add_device "$2"; shift 2 ;;
+        --device=*) add_device "${1#--device=}"; shift ;;
         --root) [ $# -ge 2 ] || usage_error "--root needs a directory"; ROOT=$2; shift 2 ;;
         --root=*) ROOT=${1#--root=}; shift ;;
         --from) [ $# -ge 2 ] || usage_error "--from needs a directory"; FROM=$2; shift 2 ;;
@@ -176,15 +266,69 @@ set_string() {  # set_string FILE SECTION KEY VALUE: replaces (or adds) KEY = "V
     rm -f "$1.new.$$"
 }
 set_device() { set_string "$1" device uri "$2"; }  # set_device FILE URI
+# set_devices FILE: the devices of NAMED become the config's [[devices]], in their order: every
+# [[devices]] table it had goes (up to the next table; the comments just before that one stay),
+# [device] loses uri and name (its other keys are the defaults of every entry), and one table
+# per device is added at the end, with a unit only when one was given.
+set_devices() {
+    TRISTAR_DEVICES=$NAMED awk '
+        function table(line,   s) {  # "[name]" or "[[name]]" when line opens a table, else ""
+            s = line
+            sub(/^[ \t]+/, "", s)
+            if (!match(s, /^\[\[[ \t]*[A-Za-z0-9_.-]+[ \t]*\]\]/) && !match(s, /^\[[ \t]*[A-Za-z0-9_.-]+[ \t]*\]/))
+                return ""
+            s = substr(s, 1, RLENGTH)
+            gsub(/[ \t]/, "", s)
+            return s
+        }
+        function keep(line) { out[++n] = line }
+        function blank(line) { return line ~ /^[ \t]*$/ }
+        {
+            t = table($0)
+            if (t != "") {
+                if (dropping && t != "[[devices]]")
+                    for (i = 1; i <= held; i++)
+                        if (!blank(held_line[i]) || (n > 0 && !blank(out[n]))) keep(held_line[i])
+                held = 0
+                section = t
+                dropping = (t == "[[devices]]")
+                if (!dropping) keep($0)
+                next
+            }
+            if (dropping) {
+                if ($0 ~ /^[ \t]*(#.*)?$/) held_line[++held] = $0
+                else held = 0
+                next
+            }
+            if (section == "[device]" && $0 ~ /^[ \t]*(uri|name)[ \t]*=/) next
+            keep($0)
+        }
+        END {
+            while (n > 0 && blank(out[n])) n--
+            for (i = 1; i <= n; i++) print out[i]
+            count = split(ENVIRON["TRISTAR_DEVICES"], devices, "\n")
+            for (i = 1; i <= count; i++) {
+                if (split(devices[i], field, " ") != 3) continue
+                if (n > 0 || i > 1) print ""
+                print "[[devices]]"
+                print "name = \"" field[1] "\""
+                print "uri = \"" field[3] "\""
+                if (field[2] != "0") print "unit = " field[2]
+            }
+        }' "$1" > "$1.new.$$"
+    cat "$1.new.$$" > "$1"
+    rm -f "$1.new.$$"
+}
 
 # --- checks before touching anything -----------------------------------------------------
 [ -f "$MANIFEST" ] && UPDATE=yes || UPDATE=no
 GATEWAY_CONFIG=$PREFIX/config/tristar-gatewayd.toml
-if [ -z "$DEVICE" ] && [ ! -f "$ROOT$GATEWAY_CONFIG" ]; then
+if [ -z "$DEVICE" ] && [ -z "$NAMED" ] && [ ! -f "$ROOT$GATEWAY_CONFIG" ]; then
     usage_error "--device URI is required on the first install (the TriStar's address)"
 fi
 # Several devices ([[devices]], docs/operations.md "Several devices") are set in the config
-# itself: --device would put a uri in [device], which such a config must not have.
+# itself or all of them with --device NAME=URI: --device URI would put a uri in [device], which
+# such a config must not have.
 if [ -n "$DEVICE" ] && [ -f "$ROOT$GATEWAY_CONFIG" ] && grep -q '^[[:space:]]*\[\[devices\]\]' "$ROOT$GATEWAY_CONFIG"; then
     usage_error "the gateway's config lists several devices ([[devices]]): set each one's uri there, not with --device"
 fi
@@ -239,6 +383,10 @@ done
 if [ -n "$DEVICE" ]; then
     set_device "$ROOT$GATEWAY_CONFIG" "$DEVICE"
     say "the gateway talks to $DEVICE ($GATEWAY_CONFIG)"
+elif [ -n "$NAMED" ]; then
+    set_devices "$ROOT$GATEWAY_CONFIG"
+    if [ "$NAMED_COUNT" = 1 ]; then noun=device; else noun=devices; fi
+    say "the gateway talks to $NAMED_COUNT $noun: $NAMED_TEXT ($GATEWAY_CONFIG)"
 fi
 
 # --- authenticated clients (docs/operations.md, "Who may do what") -----------------------

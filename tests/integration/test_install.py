@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import tomllib
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
@@ -109,6 +110,102 @@ def check_several_devices_config_is_kept(test, install, config_path):
     out = install("--device", DEVICE, expect=2)
     test.assertIn("[[devices]]", out.stderr)
     test.assertEqual(read(config_path), text)
+
+
+def gateway_devices(path):
+    """The [device] table and the [[devices]] list of a gateway config, as TOML reads them."""
+    with open(path, "rb") as f:
+        config = tomllib.load(f)
+    return config.get("device", {}), config.get("devices", [])
+
+
+def without_devices(path):
+    """A gateway config as TOML reads it, without [device] and [[devices]]."""
+    with open(path, "rb") as f:
+        config = tomllib.load(f)
+    return {key: value for key, value in config.items() if key not in ("device", "devices")}
+
+
+def check_named_devices(test, install, config_path):
+    """--device NAME=URI and NAME:UNIT=URI, repeated, write the [[devices]] list in their order, in
+    place of [device]'s uri and name and of any list the config had: on a first install (run in a
+    fresh root), on an update of a list and of a single-device config. The built gateway accepts
+    each config. Usage errors exit 2 and touch nothing."""
+    other = "tcp://192.168.1.254:502"
+    gatewayd = executable("tristar-gatewayd")
+
+    def check_config():
+        out = run([gatewayd, "--config", config_path, "--check-config"])
+        test.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+
+    test.assertIn("--device NAME:UNIT=URI", install("--help").stdout)
+    # (a) a first install of two TriStars, each on its own address
+    out = install("--device", "east=" + DEVICE, "--device", "west=" + other)
+    test.assertIn("the gateway talks to 2 devices: east %s, west %s" % (DEVICE, other), out.stdout)
+    device, devices = gateway_devices(config_path)
+    test.assertEqual(devices, [{"name": "east", "uri": DEVICE}, {"name": "west", "uri": other}])
+    default_device, _ = gateway_devices(os.path.join(CONFIG_DIR, "tristar-gatewayd.toml"))
+    test.assertEqual(device, {k: v for k, v in default_device.items() if k not in ("uri", "name")})
+    text = read(config_path)
+    test.assertIn('\n[[devices]]\nname = "east"\nuri = "%s"\n\n[[devices]]\nname = "west"\nuri = "%s"\n'
+                  % (DEVICE, other), text)
+    # the default config's lines, but for [device]'s uri and name, come first and unchanged
+    original = [line for line in read(os.path.join(CONFIG_DIR, "tristar-gatewayd.toml")).splitlines()
+                if not line.startswith(("uri =", "name ="))]
+    test.assertEqual(text.splitlines()[:len(original)], original)
+    check_config()
+
+    # (e) usage errors: exit 2, naming the argument, nothing touched
+    before = snapshot(os.path.dirname(config_path))
+    for args, culprit in [
+            (["--device", "east=" + DEVICE, "--device", "east=" + other], "east=" + other),   # a name twice
+            (["--device", "east:0=" + DEVICE], "east:0=" + DEVICE),
+            (["--device", "east:248=" + DEVICE], "east:248=" + DEVICE),
+            (["--device", "east:one=" + DEVICE], "east:one=" + DEVICE),
+            (["--device", DEVICE, "--device", "west=" + other], "west=" + other),             # bare and named
+            (["--device", "west=" + other, "--device", DEVICE], DEVICE),
+            (["--device", DEVICE, "--device", other], other),                                 # bare twice
+            (["--device", "east.1=" + DEVICE], "east.1=" + DEVICE),
+            (["--device", "x" * 33 + "=" + DEVICE], "x" * 33 + "=" + DEVICE),
+            (["--device", "east=192.168.1.253"], "east=192.168.1.253"),
+            (["--device", "east=" + DEVICE, "--device", "west=tcp://192.168.1.253"],          # one address, one unit
+             "west=tcp://192.168.1.253"),
+            (["--device", "a=" + RTU_DEVICE, "--device", "b=" + RTU_DEVICE], "b=" + RTU_DEVICE)]:
+        out = install(*args, expect=2)
+        test.assertIn("'%s'" % culprit, out.stderr, args)
+        test.assertEqual(snapshot(os.path.dirname(config_path)), before, args)
+    out = install("--device", DEVICE, expect=2)  # a bare URI on a list: refused as before
+    test.assertIn("[[devices]]", out.stderr)
+    test.assertEqual(snapshot(os.path.dirname(config_path)), before)
+
+    # (b, d) an update replaces the list: two units on one serial line
+    rest = without_devices(config_path)
+    out = install("--device", "roof-1:1=" + RTU_DEVICE, "--device", "roof-2:02=" + RTU_DEVICE)
+    test.assertIn("2 devices: roof-1 %s unit 1, roof-2 %s unit 2" % (RTU_DEVICE, RTU_DEVICE), out.stdout)
+    test.assertEqual(gateway_devices(config_path),
+                     (device, [{"name": "roof-1", "uri": RTU_DEVICE, "unit": 1},
+                               {"name": "roof-2", "uri": RTU_DEVICE, "unit": 2}]))
+    test.assertEqual(len(re.findall(r"^\[\[devices\]\]$", read(config_path), re.M)), 2)
+    test.assertEqual(without_devices(config_path), rest)
+    check_config()
+    text = read(config_path)
+    install()  # an update without --device keeps it
+    test.assertEqual(read(config_path), text)
+
+    # (c) an update of a single-device config: [device] loses uri and name, keeps the rest
+    os.unlink(config_path)
+    install("--device", DEVICE)
+    write(config_path, read(config_path).replace("read_retries = 2", "read_retries = 3"))
+    single, _ = gateway_devices(config_path)
+    test.assertEqual((single["uri"], single["read_retries"]), (DEVICE, 3))
+    rest = without_devices(config_path)
+    install("--device", "east=" + DEVICE, "--device", "west:2=" + DEVICE)
+    test.assertEqual(gateway_devices(config_path),
+                     ({k: v for k, v in single.items() if k not in ("uri", "name")},
+                      [{"name": "east", "uri": DEVICE}, {"name": "west", "uri": DEVICE, "unit": 2}]))
+    test.assertEqual(config_uri(config_path), [DEVICE, DEVICE])
+    test.assertEqual(without_devices(config_path), rest)
+    check_config()
 
 
 class VenusInstall(unittest.TestCase):
@@ -409,6 +506,13 @@ class VenusInstall(unittest.TestCase):
         check_several_devices_config_is_kept(self, self.install, self.t("config/tristar-gatewayd.toml"))
         self.check_config("tristar-gatewayd")
 
+    def test_named_devices_write_the_devices_list(self):
+        config = self.t("config/tristar-gatewayd.toml")
+        check_named_devices(self, self.install, config)
+        self.install("--device=solo=" + DEVICE)
+        self.assertEqual(gateway_devices(config)[1], [{"name": "solo", "uri": DEVICE}])
+        self.check_config("tristar-gatewayd")
+
     def test_a_config_the_gateway_rejects_stops_the_install(self):
         self.install("--device", DEVICE)
         write(self.t("config/tristar-gatewayd.toml"), "[device]\nuri = \"tcp://192.168.1.253\"\nbogus_key = 1\n")
@@ -500,6 +604,9 @@ class SystemdInstall(unittest.TestCase):
     def test_a_config_of_several_devices_is_kept_and_device_refused(self):
         self.install("--device", DEVICE)
         check_several_devices_config_is_kept(self, self.install, self.p("etc/tristar/tristar-gatewayd.toml"))
+
+    def test_named_devices_write_the_devices_list(self):
+        check_named_devices(self, self.install, self.p("etc/tristar/tristar-gatewayd.toml"))
 
     def test_no_bridge_installs_the_gateway_only(self):
         self.install("--device", DEVICE, "--no-bridge")
