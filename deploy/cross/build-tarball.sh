@@ -5,9 +5,10 @@
 #
 # -> dist/tristar-<version>-armhf.tar.gz holding bin/ (the executables), lib/ (every library the
 # target's image lacks, found through the executables' RPATH $ORIGIN/../lib), config/ (the
-# default configs), install.sh, uninstall.sh and README.md. It installs what it needs itself
-# (deploy/cross/install-deps.sh, as root) and prints which shared libraries the target must
-# provide, with the newest glibc and libstdc++ symbol versions they are asked for.
+# default configs), install.sh, config-devices.sh (deploy/shared/, which install.sh sources),
+# uninstall.sh and README.md. It installs what it needs itself (deploy/cross/install-deps.sh, as
+# root) and prints which shared libraries the target must provide, with the newest glibc and
+# libstdc++ symbol versions they are asked for.
 # --unit-tests also builds the unit tests for armhf (tests/cross runs them under qemu-arm).
 # BUILD_DIR (default build-armhf), DEPS_ROOT (default $BUILD_DIR/deps) and OUT_DIR (default
 # dist) may be set in the environment.
@@ -69,7 +70,7 @@ while ((${#queue[@]})); do
   done
 done
 
-cp "$here/deploy/venus/install.sh" "$here/deploy/venus/uninstall.sh" "$stage/"
+cp "$here/deploy/venus/install.sh" "$here/deploy/venus/uninstall.sh" "$here/deploy/shared/config-devices.sh" "$stage/"
 cp "$here"/deploy/config/tristar-{gatewayd,publisher,bridge}.toml "$stage/config/"
 cp "$here/docs/install-venus.md" "$stage/README.md"
 chmod 0755 "$stage/install.sh" "$stage/uninstall.sh" "$stage"/bin/*

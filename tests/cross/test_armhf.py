@@ -80,7 +80,7 @@ class ArmhfTarball(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(self.bin)), EXECUTABLES)
         self.assertEqual(sorted(os.listdir(os.path.join(self.package, "config"))),
                          ["tristar-bridge.toml", "tristar-gatewayd.toml", "tristar-publisher.toml"])
-        for name in ("install.sh", "uninstall.sh", "README.md"):
+        for name in ("install.sh", "config-devices.sh", "uninstall.sh", "README.md"):
             self.assertTrue(os.path.isfile(os.path.join(self.package, name)), name)
         for exe in EXECUTABLES + ["install.sh", "uninstall.sh"]:
             path = os.path.join(self.bin, exe) if exe.startswith("tristar") else os.path.join(self.package, exe)

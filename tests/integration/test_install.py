@@ -18,6 +18,8 @@ from tristar_stack import Daemon, executable  # noqa: E402
 SOURCE_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), "../.."))
 VENUS_DIR = os.path.join(SOURCE_DIR, "deploy/venus")
 SYSTEMD_DIR = os.path.join(SOURCE_DIR, "deploy/systemd")
+# what both installers source: from deploy/shared, or (the Venus one) from next to itself in the tarball
+CONFIG_DEVICES = os.path.join(SOURCE_DIR, "deploy/shared/config-devices.sh")
 CONFIG_DIR = os.path.join(SOURCE_DIR, "deploy/config")
 PACKAGED = ("tristar-gatewayd", "tristar-publisher", "tristar-bridge", "tristar-ctl")
 DEVICE = "tcp://192.168.1.253:502"
@@ -209,7 +211,7 @@ def check_named_devices(test, install, config_path):
 
 
 class VenusInstall(unittest.TestCase):
-    """install.sh run from an unpacked tarball: bin/, config/, install.sh, uninstall.sh."""
+    """install.sh run from an unpacked tarball: bin/, config/, install.sh, config-devices.sh, uninstall.sh."""
 
     @classmethod
     def setUpClass(cls):
@@ -223,6 +225,7 @@ class VenusInstall(unittest.TestCase):
         write(os.path.join(cls.package, "lib", BUNDLED_LIB), "\x7fELF not really\n", 0o644)
         for script in ("install.sh", "uninstall.sh"):
             shutil.copy2(os.path.join(VENUS_DIR, script), os.path.join(cls.package, script))
+        shutil.copy2(CONFIG_DEVICES, os.path.join(cls.package, "config-devices.sh"))
 
     @classmethod
     def tearDownClass(cls):
@@ -519,10 +522,36 @@ class VenusInstall(unittest.TestCase):
         out = self.install(expect=1)
         self.assertIn("tristar-gatewayd.toml", out.stderr)
 
+    def test_from_the_source_tree_and_without_config_devices(self):
+        # the tarball's install.sh sources the config-devices.sh next to it, deploy/venus/install.sh
+        # deploy/shared/config-devices.sh: the same install
+        self.install("--device", "solo=" + DEVICE)
+        checkout_root = tempfile.mkdtemp(prefix="root-", dir=self.tmp.name)
+        self.addCleanup(shutil.rmtree, checkout_root)
+        out = run(["/bin/sh", os.path.join(VENUS_DIR, "install.sh"), "--root", checkout_root, "--from", self.package,
+                   "--device", "solo=" + DEVICE])
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertEqual(sorted(snapshot(os.path.join(checkout_root, "data/tristar"))), sorted(snapshot(self.t(""))))
+        self.assertEqual(read(os.path.join(checkout_root, "data/tristar/config/tristar-gatewayd.toml")),
+                         read(self.t("config/tristar-gatewayd.toml")).replace(
+                             read(self.t("keys/tristar-publisher.pub")).strip(),
+                             read(os.path.join(checkout_root, "data/tristar/keys/tristar-publisher.pub")).strip()))
+        # an install.sh without it stops before touching anything
+        lone = tempfile.mkdtemp(prefix="lone-", dir=self.tmp.name)
+        self.addCleanup(shutil.rmtree, lone)
+        shutil.copy2(os.path.join(self.package, "install.sh"), lone)
+        empty_root = os.path.join(lone, "root")
+        os.makedirs(empty_root)
+        out = run(["/bin/sh", os.path.join(lone, "install.sh"), "--root", empty_root, "--from", self.package,
+                   "--device", DEVICE])
+        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+        self.assertIn("config-devices.sh is missing", out.stderr)
+        self.assertEqual(os.listdir(empty_root), [])
+
     def test_scripts_parse(self):
-        for script in ("install.sh", "uninstall.sh"):
+        for script in [os.path.join(VENUS_DIR, s) for s in ("install.sh", "uninstall.sh")] + [CONFIG_DEVICES]:
             for shell in ("bash", "sh"):
-                out = run([shell, "-n", os.path.join(VENUS_DIR, script)])
+                out = run([shell, "-n", script])
                 self.assertEqual(out.returncode, 0, out.stderr)
 
 
