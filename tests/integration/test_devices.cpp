@@ -271,10 +271,11 @@ TEST_CASE_FIXTURE(FourDevices,
     CHECK(sim->stop() == 0);
     const auto final_stats = stats();
     REQUIRE(final_stats.is_object());
-    for (const auto& [line, figures] : final_stats["lines"].items()) {
+    for (const auto& item : final_stats["lines"].items()) {
+        const std::string line = item.key();
         CAPTURE(line);
-        CHECK(figures["overlaps"] == 0);
-        CHECK(figures["transactions"] > 0);
+        CHECK(item.value()["overlaps"] == 0);
+        CHECK(item.value()["transactions"] > 0);
     }
     sim.reset();
 }
