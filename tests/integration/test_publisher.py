@@ -203,14 +203,7 @@ class RegistrationTest(unittest.TestCase):
 
 class ControlsTest(unittest.TestCase):
     def coil(self, stack, address):
-        from pymodbus.client import ModbusTcpClient
-        host, port = stack.sim.address[len("tcp://"):].rsplit(":", 1)
-        client = ModbusTcpClient(host, port=int(port), timeout=3)
-        try:
-            client.connect()
-            return client.read_coils(address, 1, slave=1).bits[0]
-        finally:
-            client.close()
+        return direct_read(stack.sim.address, address, 1, function=1)[0]
 
     def test_mode_switches_the_charger_through_coil_2_and_state_follows(self):
         with VenusStack() as stack:

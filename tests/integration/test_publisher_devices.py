@@ -17,7 +17,6 @@ from scaling import volts  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, direct_read, executable, wait_until  # noqa: E402
 from venus_stack import Bus, Publisher, SettingsStandin, check_exit_codes, value_of  # noqa: E402
 
-from pymodbus.client import ModbusTcpClient  # noqa: E402
 
 PREFIX = "com.victronenergy.solarcharger.tristar_"
 DEVICES = {"east": ("EAST0001", "12"), "west": ("WEST0002", "24")}  # name: (serial, battery volts)
@@ -79,13 +78,7 @@ class Chargers:
             return json.load(f)["writes"]
 
     def coil(self, name, address):
-        host, port = self.sims[name].address[len("tcp://"):].rsplit(":", 1)
-        client = ModbusTcpClient(host, port=int(port), timeout=3)
-        try:
-            client.connect()
-            return client.read_coils(address, 1, slave=1).bits[0]
-        finally:
-            client.close()
+        return direct_read(self.sims[name].address, address, 1, function=1)[0]
 
     def log(self):
         return self.publisher.log_text()

@@ -112,18 +112,19 @@ class Stack:
 
 
 def direct_read(device_uri, address, count, function=4):
-    """Reads the simulator directly with pymodbus (a fresh connection: it closes after each reply)."""
+    """Reads the simulator directly with pymodbus (a fresh connection: it closes after each reply).
+    function 4 or 3 reads registers, 1 coils."""
     from pymodbus.client import ModbusTcpClient
     host, port = device_uri[len("tcp://"):].rsplit(":", 1)
     client = ModbusTcpClient(host, port=int(port), timeout=3)
     try:
         if not client.connect():
             raise RuntimeError("cannot connect to " + device_uri)
-        read = client.read_input_registers if function == 4 else client.read_holding_registers
+        read = {4: client.read_input_registers, 3: client.read_holding_registers, 1: client.read_coils}[function]
         reply = read(address, count, slave=1)
         if reply.isError():
             raise RuntimeError("direct read failed: %s" % reply)
-        return list(reply.registers)
+        return list(reply.bits[:count]) if function == 1 else list(reply.registers)
     finally:
         client.close()
 
