@@ -22,6 +22,7 @@ PREFIX = "com.victronenergy.solarcharger.tristar_"
 DEVICES = {"east": ("EAST0001", "12"), "west": ("WEST0002", "24")}  # name: (serial, battery volts)
 SERVICES = {name: PREFIX + serial for name, (serial, _) in DEVICES.items()}
 POLL_MS = 500
+STANDIN = os.path.join(os.path.dirname(__file__), "../support/systemcalc_standin.py")
 
 
 def gateway_config(names):
@@ -72,6 +73,10 @@ class Chargers:
 
     def value(self, name, path):
         return value_of(self.items(name)[path])
+
+    def slave(self, name):
+        with open(self.path("sim-%s.json" % name)) as f:
+            return json.load(f)["slave"]
 
     def writes(self, name):
         with open(self.path("sim-%s.json" % name)) as f:
@@ -214,6 +219,26 @@ class StartTest(unittest.TestCase):
             self.assertIn('device "north" of [publisher] devices is not served by the gateway, which serves '
                           "east, west", lines[1])
             self.assertNotIn("[reads]", log)
+
+    def test_dvcc_limits_reach_each_services_own_tristar(self):
+        """[dvcc] on: the limits the systemcalc stand-in writes to each service put that service's
+        own TriStar into slave mode with them (0x58 at 2 A on both simulators)."""
+        amps_raw = round(2 * 32768 / 80)
+        with Chargers(publisher_config="[dvcc]\nenabled = true\n") as stack:
+            standin = Daemon(["/usr/bin/python3", STANDIN, "--address", stack.bus.address, "--voltage", "27.6",
+                              "--current", "2"], stack.path("standin.log"))
+            try:
+                self.assertEqual(standin.address, "ready")
+                for name in DEVICES:
+                    arrived = wait_until(lambda: stack.slave(name)["active"] and
+                                         stack.slave(name)["ib_ref_raw"] == amps_raw, 15)
+                    self.assertTrue(arrived, "%s: %s\n%s" % (name, stack.slave(name), stack.log()[-3000:]))
+                    self.assertEqual(stack.value(name, "/Link/ChargeCurrent"), 2)
+            finally:
+                standin.stop()
+            self.assertEqual(stack.publisher.stop(), 0)
+            for name in DEVICES:  # each leaves slave mode at stop (the stats are rewritten every second)
+                self.assertTrue(wait_until(lambda: not stack.slave(name)["active"], 3), name)
 
     def test_one_device_entry_is_published_as_before(self):
         solo = {"solo": ("01234567", "12")}
