@@ -1,12 +1,28 @@
 #pragma once
 // A Status to show tristar-ctl's views of a gateway with several devices, shared by the ctl unit
 // tests: two devices ("house" on TCP, answering; "shed" on a serial line, in backoff with a
-// failing read) on two links.
+// failing read) on two links; and the helpers the ctl unit tests share.
+#include <string>
+#include <string_view>
+
 #include "gateway/client/client.h"
+#include "gateway/ctl/read_plan.h"
 
 namespace tristar::ctl::test {
 
 namespace v1 = client::v1;
+
+inline bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+// The spec's real 12 V unit at night (tristar-modbus.md 9.1): scale words and 0x18.
+inline RegisterImage night_image() {
+    RegisterImage image;
+    image.add(0x0000, {180, 0, 80, 0});
+    image.add(0x0018, {2445, 2446, 2440, 60});
+    return image;
+}
 
 // A gateway with two devices on two links: one answering, one in backoff with a failing read.
 inline v1::Status two_device_status() {

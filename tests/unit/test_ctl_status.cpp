@@ -12,14 +12,7 @@
 
 using namespace tristar;
 using namespace tristar::ctl;
-
-namespace {
-
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
-}
-
-}  // namespace
+using ctl::test::contains;
 
 TEST_CASE("status: durations and times") {
     CHECK(duration_text(45'000) == "45s");
