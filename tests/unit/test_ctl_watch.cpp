@@ -1,4 +1,5 @@
-// tristar-ctl watch: the screen of one device or several, and its redraw (gateway/ctl/watch_view.h).
+// tristar-ctl watch: the screen of one device or several, and its redraw
+// (gateway/ctl/watch_view.h).
 #include <doctest/doctest.h>
 
 #include <algorithm>
