@@ -39,20 +39,6 @@ class PtyPair:
         self.proc.stderr.close()
 
 
-def rtu_read(port, unit, address, count):
-    from pymodbus.client import ModbusSerialClient
-    client = ModbusSerialClient(port, baudrate=9600, parity="N", stopbits=2, bytesize=8, timeout=2)
-    try:
-        if not client.connect():
-            raise RuntimeError("cannot open " + port)
-        reply = client.read_input_registers(address, count, slave=unit)
-        if reply.isError():
-            raise RuntimeError("direct read of unit %d failed: %s" % (unit, reply))
-        return list(reply.registers)
-    finally:
-        client.close()
-
-
 class FourDevices:
     """The stack; `poll_ms` is the publisher's live period (None: its default, 1 s)."""
 
@@ -66,7 +52,7 @@ class FourDevices:
         self.sim.proc.stdout.readline()  # the RTU line
         self.uris = {"east": self.sim.address.split()[0], "west": west,
                      "r1": "rtu://" + self.pty.ends[1], "r2": "rtu://" + self.pty.ends[1]}
-        self.reference = {(name, address): self.direct(name, address, count)
+        self.reference = {(name, address): direct_read(self.uris[name], address, count, unit=UNITS[name])
                           for name in DEVICES for address, count in SPANS}
         self.endpoint = "ipc://" + self.path("gateway.sock")
         self.gateway = Daemon([executable("tristar-gatewayd"), "--config", self.gateway_config(), "--endpoint",
@@ -104,11 +90,6 @@ class FourDevices:
             for name in DEVICES:
                 f.write('[[devices]]\nname = "%s"\nuri = "%s"\nunit = %d\n' % (name, self.uris[name], UNITS[name]))
         return path
-
-    def direct(self, name, address, count):
-        if name in ("east", "west"):
-            return direct_read(self.uris[name], address, count)
-        return rtu_read(self.pty.ends[1], UNITS[name], address, count)
 
     def sim_stats(self):
         with open(self.stats) as f:

@@ -111,17 +111,21 @@ class Stack:
         self.close()
 
 
-def direct_read(device_uri, address, count, function=4):
-    """Reads the simulator directly with pymodbus (a fresh connection: it closes after each reply).
-    function 4 or 3 reads registers, 1 coils."""
-    from pymodbus.client import ModbusTcpClient
-    host, port = device_uri[len("tcp://"):].rsplit(":", 1)
-    client = ModbusTcpClient(host, port=int(port), timeout=3)
+def direct_read(device_uri, address, count, function=4, unit=1):
+    """Reads the simulator directly with pymodbus (a fresh connection: it closes after each reply):
+    tcp://HOST:PORT, or rtu://PATH at 9600 8N2. function 4 or 3 reads registers, 1 coils."""
+    from pymodbus.client import ModbusSerialClient, ModbusTcpClient
+    if device_uri.startswith("rtu://"):
+        client = ModbusSerialClient(device_uri[len("rtu://"):], baudrate=9600, parity="N", stopbits=2, bytesize=8,
+                                    timeout=3)
+    else:
+        host, port = device_uri[len("tcp://"):].rsplit(":", 1)
+        client = ModbusTcpClient(host, port=int(port), timeout=3)
     try:
         if not client.connect():
             raise RuntimeError("cannot connect to " + device_uri)
         read = {4: client.read_input_registers, 3: client.read_holding_registers, 1: client.read_coils}[function]
-        reply = read(address, count, slave=1)
+        reply = read(address, count, slave=unit)
         if reply.isError():
             raise RuntimeError("direct read failed: %s" % reply)
         return list(reply.bits[:count]) if function == 1 else list(reply.registers)
