@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # The gateway's devices, shared by the two installers: the --device options (a bare URI, or
 # NAME=URI and NAME:UNIT=URI repeated for several TriStars) and the writers of the gateway's
-# config (set_string, set_device, set_devices).
+# config (set_string, set_device, set_devices), and the --help entry of the named form.
 #
 # Sourced by deploy/systemd/install.sh (from deploy/shared/) and by deploy/venus/install.sh (from
 # next to itself in the armhf tarball, where deploy/cross/build-tarball.sh copies it, or from
@@ -10,6 +10,22 @@
 # runs nothing else when it is sourced. add_device and add_named_device call usage_error
 # MESSAGE... (print it, exit 2), which each installer defines before sourcing this file;
 # add_device sets the installer's DEVICE.
+
+# named_devices_help COLUMN: the --help entry of --device NAME=URI, its text indented to COLUMN.
+named_devices_help() {
+    help_pad=
+    while [ "${#help_pad}" -lt "$1" ]; do help_pad="$help_pad "; done
+    echo "  --device NAME=URI, --device NAME:UNIT=URI"
+    while IFS= read -r help_line; do echo "$help_pad$help_line"; done <<'EOF'
+one of several TriStars, repeated for each: NAME is 1..32 characters of
+A-Z a-z 0-9 _ -, UNIT its Modbus unit id 1..247 (without it, [device]'s
+unit: 1 unless set there); devices on one RS-485 line need different ones:
+--device roof-1:1=rtu:///dev/ttyUSB0 --device roof-2:2=rtu:///dev/ttyUSB0
+Writes one [[devices]] entry each, in this order, in place of those the
+config had, and removes uri and name from [device] (its other keys stay,
+the defaults of every entry). On a first install or an update.
+EOF
+}
 
 # --device: a bare URI is the single device ([device] uri); NAME=URI or NAME:UNIT=URI, repeated,
 # are several ([[devices]], docs/operations.md "Several devices"), kept in NAMED as lines

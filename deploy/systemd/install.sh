@@ -30,14 +30,7 @@ systemd services: executables in /usr/local/bin, configs in /etc/tristar, units 
   --device URI     the TriStar: tcp://HOST[:PORT] or rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2
                    Required when /etc/tristar/tristar-gatewayd.toml does not exist yet; on an
                    update it replaces only the device line of that config.
-  --device NAME=URI, --device NAME:UNIT=URI
-                   one of several TriStars, repeated for each: NAME is 1..32 characters of
-                   A-Z a-z 0-9 _ -, UNIT its Modbus unit id 1..247 (without it, [device]'s
-                   unit: 1 unless set there); devices on one RS-485 line need different ones:
-                   --device roof-1:1=rtu:///dev/ttyUSB0 --device roof-2:2=rtu:///dev/ttyUSB0
-                   Writes one [[devices]] entry each, in this order, in place of those the
-                   config had, and removes uri and name from [device] (its other keys stay,
-                   the defaults of every entry). On a first install or an update.
+$(named_devices_help 19)
   --no-bridge      install the gateway only
   --build-dir DIR  a CMake build tree (default: $HERE/../../build)
   --bin-dir DIR    a directory holding the executables themselves (e.g. a tarball's bin/)

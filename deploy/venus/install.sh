@@ -45,14 +45,7 @@ daemontools services, started now and at every boot from /data/rc.local.
   --device URI      the TriStar: tcp://HOST[:PORT] or rtu:///dev/ttyUSB0?baud=9600&parity=N&stop=2
                     Required on the first install; on an update it replaces only the device
                     line of the existing gateway config (without it the config is kept as is).
-  --device NAME=URI, --device NAME:UNIT=URI
-                    one of several TriStars, repeated for each: NAME is 1..32 characters of
-                    A-Z a-z 0-9 _ -, UNIT its Modbus unit id 1..247 (without it, [device]'s
-                    unit: 1 unless set there); devices on one RS-485 line need different ones:
-                    --device roof-1:1=rtu:///dev/ttyUSB0 --device roof-2:2=rtu:///dev/ttyUSB0
-                    Writes one [[devices]] entry each, in this order, in place of those the
-                    config had, and removes uri and name from [device] (its other keys stay,
-                    the defaults of every entry). On a first install or an update.
+$(named_devices_help 20)
   --with-bridge     also run tristar-bridge (Modbus-TCP server for Home Assistant, port 5020)
   --without-bridge  remove the bridge service an earlier install added (an update keeps it)
   --root DIR        install into the tree DIR (staging, tests): no /service links, no svc
