@@ -43,8 +43,8 @@ void DeviceDiscovery::turn(SteadyTime now) {
         // silent for long. Later the services' own lines tell of an outage.
         spdlog::log(silent_ || listed_ ? spdlog::level::debug : spdlog::level::warn,
                     "[publisher] the gateway at {} does not answer; its devices are published "
-                    "once it does",
-                    endpoint_);
+                    "once it does{}",
+                    endpoint_, client::no_reply_hint(client_->options()));
         silent_ = true;
         waiting_.reset();
         connect();

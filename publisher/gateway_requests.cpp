@@ -57,7 +57,8 @@ bool GatewayRequests::overdue(SteadyTime now, std::chrono::milliseconds give_up_
 std::vector<Outstanding> GatewayRequests::give_up() {
     // Once per outage at warning level: a gateway that is down stays silent for a long time.
     spdlog::log(silent_ ? spdlog::level::debug : spdlog::level::warn,
-                "[link] the gateway at {} does not answer; reconnecting", endpoint_);
+                "[link] the gateway at {} does not answer; reconnecting{}", endpoint_,
+                client::no_reply_hint(gateway_->options()));
     silent_ = true;
     std::vector<Outstanding> dropped;
     for (auto& entry : outstanding_) dropped.push_back(std::move(entry.second));

@@ -173,8 +173,9 @@ void GatewayRequests::expire_overdue(SteadyTime now) {
     if (outstanding_.empty()) return;
     spdlog::log(gateway_silent_ ? spdlog::level::debug : spdlog::level::warn,
                 "[bridge] no reply from the gateway at {} within {} ms: {} request(s) answered "
-                "0x0B; reconnecting",
-                config_.gateway, config_.gateway_timeout.count(), outstanding_.size());
+                "0x0B; reconnecting{}",
+                config_.gateway, config_.gateway_timeout.count(), outstanding_.size(),
+                client::no_reply_hint(gateway_->options()));
     gateway_silent_ = true;
     auto failed = std::move(outstanding_);
     outstanding_.clear();

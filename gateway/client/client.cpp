@@ -85,7 +85,7 @@ std::uint64_t GatewayClient::send(v1::Request request) {
     if (request.priority() == v1::PRIORITY_UNSPECIFIED) request.set_priority(options_.priority);
     if (request.deadline_ms() == 0) request.set_deadline_ms(options_.deadline_ms);
     const std::string payload = request.SerializeAsString();
-    socket_.send(zmq::buffer(payload), zmq::send_flags::none);
+    if (!socket_.send(zmq::buffer(payload), zmq::send_flags::dontwait)) ++unsent_;
     return request.id();
 }
 
@@ -116,11 +116,13 @@ Result<v1::Reply> GatewayClient::call(v1::Request request) {
     }
     return Failure{v1::ERROR_CODE_UNSPECIFIED, 0,
                    "no reply from the gateway at " + options_.endpoint + " within " +
-                       std::to_string(options_.timeout.count()) + " ms" +
-                       (options_.curve ? " (with CURVE: is this client's public key allowed in the "
-                                         "gateway's [[auth.clients]]?)"
-                                       : ""),
+                       std::to_string(options_.timeout.count()) + " ms" + no_reply_hint(options_),
                    true};
+}
+
+std::string no_reply_hint(const Options& options) {
+    if (!options.curve) return {};
+    return " (with CURVE: is this client's public key allowed in the gateway's [[auth.clients]]?)";
 }
 
 Result<Answer<std::vector<std::uint16_t>>> GatewayClient::read_registers(int function,

@@ -116,7 +116,13 @@ class GatewayClient {
     Result<v1::Status> status();
 
     // Sends any request (client_name, priority and deadline filled in when unset), returns its id.
+    // Never blocks. A request the socket cannot take is dropped, as if the gateway never answered
+    // it, and counted in unsent(): a DEALER has nowhere to queue once the gateway refused this
+    // client's CURVE key (that ends its connection for good) or once its queue is full. Callers
+    // time out unanswered requests anyway; a new GatewayClient connects afresh.
     std::uint64_t send(v1::Request request);
+    // Requests dropped by send() because the socket could not take them.
+    std::uint64_t unsent() const { return unsent_; }
     // The next reply, waiting at most `timeout`; nothing on timeout. Undecodable frames are
     // skipped.
     std::optional<v1::Reply> receive(std::chrono::milliseconds timeout);
@@ -132,7 +138,12 @@ class GatewayClient {
     Options options_;
     zmq::socket_t socket_;
     std::uint64_t next_id_ = 1;
+    std::uint64_t unsent_ = 0;
 };
+
+// What to check when the gateway at `options.endpoint` does not answer: with CURVE, whether the
+// gateway knows this client's key; empty without CURVE.
+std::string no_reply_hint(const Options& options);
 
 // The failure carried by an error reply; nothing when the reply is not an error.
 std::optional<Failure> failure_of(const v1::Reply& reply);

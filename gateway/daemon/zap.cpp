@@ -118,6 +118,7 @@ void ZapHandler::serve() {
         try {
             if (zmq::poll(&item, 1, poll_interval) > 0) handle_one();
         } catch (const zmq::error_t& error) {
+            if (error.num() == ETERM) break;  // the context is shutting down: nothing to serve
             spdlog::error("[auth] zap handler: {}", error.what());
         }
         log_summary(false);

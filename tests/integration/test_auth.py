@@ -310,9 +310,17 @@ class ClientsWithKeys(unittest.TestCase):
                              "--gateway", stack.curve, "--server-key", stack.path("gateway.pub"),
                              "--key", stack.path("stranger.key")], stack.path("bridge.log"))
             try:
-                reply = self.read_through(bridge)
-                self.assertTrue(reply.isError(), str(reply))
-                self.assertEqual(reply.exception_code, 0x0B)  # gateway target failed to respond
+                # The bridge asks for the gateway's devices at once; once that handshake is refused,
+                # the connection is gone for good and a request can no longer be queued on it.
+                self.assertTrue(wait_until(lambda: refused_handshakes(stack.status()) >= 1, 10))
+                for _ in range(2):  # the second on the connection the bridge opened after the first
+                    reply = self.read_through(bridge)
+                    self.assertTrue(reply.isError(), str(reply))
+                    self.assertEqual(reply.exception_code, 0x0B)  # gateway target failed to respond
+                warnings = [line for line in read_text(stack.path("bridge.log")).splitlines()
+                            if "no reply from the gateway" in line]
+                self.assertEqual(len(warnings), 1, warnings)  # once, with what to check
+                self.assertIn("[[auth.clients]]", warnings[0])
             finally:
                 self.assertEqual(bridge.stop(), 0, tail(stack.path("bridge.log")))
 

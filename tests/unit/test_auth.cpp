@@ -1,12 +1,18 @@
-// [auth]: the config's tables, the ZAP decisions (CURVE keys, ipc peer credentials) and the
-// key files.
+// [auth]: the config's tables, the ZAP decisions (CURVE keys, ipc peer credentials), a client
+// whose key is refused, and the key files.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <memory>
 #include <string>
+#include <thread>
+#include <zmq.hpp>
 
+#include "gateway/client/client.h"
 #include "gateway/client/curve_keys.h"
 #include "gateway/daemon/config.h"
 #include "gateway/daemon/zap.h"
@@ -150,4 +156,75 @@ TEST_CASE("key files: a pair is written once; the public key follows from the se
     CHECK_THROWS(tristar::client::read_key_file(dir / "bad.key"));
     CHECK_THROWS(tristar::client::read_key_file(dir / "missing.key"));
     std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// A status request, the smallest a client sends.
+tristar::gateway::v1::Request status_request() {
+    tristar::gateway::v1::Request request;
+    request.mutable_status();
+    return request;
+}
+
+}  // namespace
+
+TEST_CASE("a client whose key is refused: send() never blocks, and what it drops is counted") {
+    using namespace std::chrono_literals;
+    zmq::context_t context;
+    const auto server = tristar::client::generate_key_pair();
+    const auto allowed = tristar::client::generate_key_pair();
+    const auto stranger = tristar::client::generate_key_pair();
+    AuthConfig auth;
+    auth.clients = {{"tristar-ctl", allowed.public_key}};
+    ZapHandler zap(context, auth);
+    zmq::socket_t router(context, zmq::socket_type::router);
+    router.set(zmq::sockopt::linger, 0);
+    router.set(zmq::sockopt::curve_server, 1);
+    router.set(zmq::sockopt::curve_secretkey, server.secret_key);
+    router.set(zmq::sockopt::zap_domain, curve_zap_domain);
+    router.bind("tcp://127.0.0.1:*");
+    const auto client_with = [&](const tristar::client::KeyPair& keys) {
+        tristar::client::Options options;
+        options.endpoint = router.get(zmq::sockopt::last_endpoint);
+        options.curve =
+            tristar::client::CurveKeys{server.public_key, keys.public_key, keys.secret_key};
+        return std::make_unique<tristar::client::GatewayClient>(context, options);
+    };
+
+    SUBCASE("an allowed key: every request reaches the gateway") {
+        auto client = client_with(allowed);
+        for (int i = 0; i < 100; ++i) client->send(status_request());
+        zmq::message_t part;
+        int received = 0;
+        router.set(zmq::sockopt::rcvtimeo, 5000);
+        while (received < 100 && router.recv(part)) {
+            if (!part.more()) ++received;  // the payload, after the routing id
+        }
+        CHECK(received == 100);
+        CHECK(client->unsent() == 0);
+    }
+    SUBCASE("a refused key: the connection ends, and later requests are dropped at once") {
+        const auto refused_before = refused_handshakes();
+        auto client = client_with(stranger);
+        client->send(status_request());  // queued: the handshake has not failed yet
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (refused_handshakes() == refused_before &&
+               std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(5ms);
+        REQUIRE(refused_handshakes() > refused_before);
+        // A blocking send would wait here for good: the refused connection is never made again.
+        auto sending = std::async(std::launch::async, [&] {
+            for (int i = 0; i < 2000 && client->unsent() == 0; ++i) {
+                client->send(status_request());
+                std::this_thread::sleep_for(1ms);
+            }
+            return client->unsent();
+        });
+        if (sending.wait_for(20s) != std::future_status::ready) {
+            context.shutdown();  // ends the blocked send, so that the test can fail
+            FAIL("send() blocked on a connection the gateway refused");
+        }
+        CHECK(sending.get() > 0);
+    }
 }
