@@ -344,6 +344,30 @@ class ClientsWithKeys(unittest.TestCase):
                 bus.stop()
                 self.assertEqual(code, 0)
 
+    def test_publisher_with_a_key_the_gateway_does_not_know_says_so_once_and_stops_cleanly(self):
+        from venus_stack import Bus, Publisher
+        with AuthStack() as stack:
+            bus = Bus(stack.dir)
+            publisher = None
+            try:
+                config = ('[publisher]\nserver_public_key_file = "%s"\nclient_secret_key_file = "%s"\n'
+                          % (stack.path("gateway.pub"), stack.path("stranger.key")))
+                publisher = Publisher(stack.dir, bus, stack.curve, None, ["--poll-ms", "500"], config)
+                self.assertTrue(wait_until(lambda: refused_handshakes(stack.status()) >= 1, 10))
+                # its discovery gives up after 5 s, then asks again on a new connection
+                self.assertTrue(wait_until(lambda: refused_handshakes(stack.status()) >= 2, 20),
+                                publisher.log_text()[-2000:])
+                warnings = [line for line in publisher.log_text().splitlines()
+                            if "does not answer" in line]
+                self.assertEqual(len(warnings), 1, warnings)  # once, with what to check
+                self.assertIn("warning", warnings[0])
+                self.assertIn("[[auth.clients]]", warnings[0])
+                self.assertNotIn(SERVICE, bus.names())
+            finally:
+                code = publisher.stop() if publisher else 0
+                bus.stop()
+                self.assertEqual(code, 0)
+
 
 class Keys(unittest.TestCase):
     def test_gen_key_writes_a_pair_and_refuses_to_overwrite(self):
