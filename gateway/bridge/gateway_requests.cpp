@@ -76,7 +76,8 @@ void GatewayRequests::connect_gateway() {
     // answered DEADLINE_EXCEEDED (0x06), and the other half leaves room for the device.
     options.deadline_ms = static_cast<std::uint32_t>(config_.gateway_timeout.count() / 2);
     gateway_ = std::make_unique<client::GatewayClient>(context_, options);
-    // send() must never block the loop: the queue holds more than the bridge ever has outstanding.
+    // send() never blocks, and drops what the socket cannot take; the queue holds more than the
+    // bridge ever has outstanding, so a connected socket always takes it.
     const auto most = config_.max_connections * config_.max_pending;
     gateway_->socket().set(zmq::sockopt::sndhwm, static_cast<int>(most + 1000));
 }

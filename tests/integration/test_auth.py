@@ -2,6 +2,7 @@
 that refuses unknown keys and judges writes by the configured name of a key, never by the
 client_name a request claims; the ipc peer check by uid; the publisher and the bridge connecting
 with keys. Real executables, ephemeral ports, temp dirs. Run with /usr/bin/python3."""
+import contextlib
 import json
 import os
 import sys
@@ -317,57 +318,53 @@ class ClientsWithKeys(unittest.TestCase):
                     reply = self.read_through(bridge)
                     self.assertTrue(reply.isError(), str(reply))
                     self.assertEqual(reply.exception_code, 0x0B)  # gateway target failed to respond
-                warnings = [line for line in read_text(stack.path("bridge.log")).splitlines()
-                            if "no reply from the gateway" in line]
-                self.assertEqual(len(warnings), 1, warnings)  # once, with what to check
-                self.assertIn("[[auth.clients]]", warnings[0])
+                self.assert_warned_once_about_the_key(read_text(stack.path("bridge.log")),
+                                                      "no reply from the gateway")
             finally:
                 self.assertEqual(bridge.stop(), 0, tail(stack.path("bridge.log")))
 
+    @contextlib.contextmanager
+    def publisher_with_key(self, stack, key, service):
+        """tristar-publisher on a private bus, at the CURVE endpoint with KEY.key; `service`: the
+        name waited for on the bus (None: not waited for). It must stop with 0."""
+        from venus_stack import Bus, Publisher
+        bus = Bus(stack.dir)
+        publisher = None
+        try:
+            config = ('[publisher]\nserver_public_key_file = "%s"\nclient_secret_key_file = "%s"\n'
+                      % (stack.path("gateway.pub"), stack.path(key + ".key")))
+            publisher = Publisher(stack.dir, bus, stack.curve, service, ["--poll-ms", "500"], config)
+            yield bus, publisher
+        finally:
+            code = publisher.stop() if publisher else 0
+            bus.stop()
+            self.assertEqual(code, 0)
+
+    def assert_warned_once_about_the_key(self, log, what):
+        """One warning line holding `what` in `log`, naming [[auth.clients]] as the thing to check."""
+        warnings = [line for line in log.splitlines() if what in line]
+        self.assertEqual(len(warnings), 1, warnings)
+        self.assertIn("warning", warnings[0])
+        self.assertIn("[[auth.clients]]", warnings[0])
+
     def test_publisher_registers_through_the_curve_endpoint(self):
-        from venus_stack import Bus, Publisher, value_of
-        with AuthStack() as stack:
-            bus = Bus(stack.dir)
-            publisher = None
-            try:
-                config = ('[publisher]\nserver_public_key_file = "%s"\nclient_secret_key_file = "%s"\n'
-                          % (stack.path("gateway.pub"), stack.path("publisher.key")))
-                # registering on D-Bus needs the serial, read through the gateway
-                publisher = Publisher(stack.dir, bus, stack.curve, SERVICE, ["--poll-ms", "500"], config)
-                items = bus.get_items(SERVICE)
-                self.assertEqual(value_of(items["/Serial"]), "01234567")
-                self.assertTrue(wait_until(lambda: value_of(bus.get_items(SERVICE)["/Dc/0/Voltage"]) is not None, 10))
-                names = [c.get("client_name", c.get("clientName")) for c in stack.status()["clients"]]
-                self.assertIn("tristar-publisher", names)
-            finally:
-                code = publisher.stop() if publisher else 0
-                bus.stop()
-                self.assertEqual(code, 0)
+        from venus_stack import value_of
+        with AuthStack() as stack, self.publisher_with_key(stack, "publisher", SERVICE) as (bus, _):
+            # registering on D-Bus needs the serial, read through the gateway
+            items = bus.get_items(SERVICE)
+            self.assertEqual(value_of(items["/Serial"]), "01234567")
+            self.assertTrue(wait_until(lambda: value_of(bus.get_items(SERVICE)["/Dc/0/Voltage"]) is not None, 10))
+            names = [c.get("client_name", c.get("clientName")) for c in stack.status()["clients"]]
+            self.assertIn("tristar-publisher", names)
 
     def test_publisher_with_a_key_the_gateway_does_not_know_says_so_once_and_stops_cleanly(self):
-        from venus_stack import Bus, Publisher
-        with AuthStack() as stack:
-            bus = Bus(stack.dir)
-            publisher = None
-            try:
-                config = ('[publisher]\nserver_public_key_file = "%s"\nclient_secret_key_file = "%s"\n'
-                          % (stack.path("gateway.pub"), stack.path("stranger.key")))
-                publisher = Publisher(stack.dir, bus, stack.curve, None, ["--poll-ms", "500"], config)
-                self.assertTrue(wait_until(lambda: refused_handshakes(stack.status()) >= 1, 10))
-                # its discovery gives up after 5 s, then asks again on a new connection
-                self.assertTrue(wait_until(lambda: refused_handshakes(stack.status()) >= 2, 20),
-                                publisher.log_text()[-2000:])
-                warnings = [line for line in publisher.log_text().splitlines()
-                            if "does not answer" in line]
-                self.assertEqual(len(warnings), 1, warnings)  # once, with what to check
-                self.assertIn("warning", warnings[0])
-                self.assertIn("[[auth.clients]]", warnings[0])
-                self.assertNotIn(SERVICE, bus.names())
-            finally:
-                code = publisher.stop() if publisher else 0
-                bus.stop()
-                self.assertEqual(code, 0)
-
+        with AuthStack() as stack, self.publisher_with_key(stack, "stranger", None) as (bus, publisher):
+            self.assertTrue(wait_until(lambda: refused_handshakes(stack.status()) >= 1, 10))
+            # its discovery gives up after 5 s, then asks again on a new connection
+            self.assertTrue(wait_until(lambda: refused_handshakes(stack.status()) >= 2, 20),
+                            publisher.log_text()[-2000:])
+            self.assert_warned_once_about_the_key(publisher.log_text(), "does not answer")
+            self.assertNotIn(SERVICE, bus.names())
 
 class Keys(unittest.TestCase):
     def test_gen_key_writes_a_pair_and_refuses_to_overwrite(self):

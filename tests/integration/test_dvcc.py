@@ -15,10 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
 from scaling import v_pu  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, command, direct_read, tail, wait_until  # noqa: E402
-from venus_stack import Bus, Publisher, finish_stack, value_of  # noqa: E402
+from venus_stack import Bus, Publisher, finish_stack, systemcalc_standin, value_of  # noqa: E402
 
 SERVICE = "com.victronenergy.solarcharger.tristar_01234567"
-STANDIN = os.path.join(os.path.dirname(__file__), "../support/systemcalc_standin.py")
 BMS_VOLTS = 27.6
 BMS_AMPS = 2
 EXIT = 0xFFF0
@@ -56,12 +55,9 @@ class DvccStack:
         return os.path.join(self.dir, name)
 
     def start_standin(self, bms=False, limits=True):
-        argv = ["/usr/bin/python3", STANDIN, "--address", self.bus.address, "--voltage", str(BMS_VOLTS),
-                "--current", str(BMS_AMPS), "--battery-current", "1.5"] + (["--bms"] if bms else []) + \
-               ([] if limits else ["--no-limits"])
-        self.standin = Daemon(argv, self.path("standin.log"))
-        if self.standin.address != "ready":
-            raise RuntimeError("stand-in not ready: %r" % self.standin.address)
+        args = ["--voltage", str(BMS_VOLTS), "--current", str(BMS_AMPS), "--battery-current", "1.5"] + \
+            (["--bms"] if bms else []) + ([] if limits else ["--no-limits"])
+        self.standin = systemcalc_standin(self.dir, self.bus, *args)
         return time.monotonic()
 
     def kill_standin(self):

@@ -15,14 +15,12 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../support"))
 from scaling import volts  # noqa: E402
 from tristar_stack import TEST_CONFIG, Daemon, direct_read, executable, wait_until  # noqa: E402
-from venus_stack import Bus, Publisher, SettingsStandin, check_exit_codes, value_of  # noqa: E402
-
+from venus_stack import Bus, Publisher, SettingsStandin, check_exit_codes, systemcalc_standin, value_of  # noqa: E402
 
 PREFIX = "com.victronenergy.solarcharger.tristar_"
 DEVICES = {"east": ("EAST0001", "12"), "west": ("WEST0002", "24")}  # name: (serial, battery volts)
 SERVICES = {name: PREFIX + serial for name, (serial, _) in DEVICES.items()}
 POLL_MS = 500
-STANDIN = os.path.join(os.path.dirname(__file__), "../support/systemcalc_standin.py")
 
 
 def gateway_config(names):
@@ -38,9 +36,9 @@ class Chargers:
         self.tmp = tempfile.TemporaryDirectory(prefix="tristar-chargers-")
         self.dir = self.tmp.name
         self.sims = {}
-        for name, (serial, volts) in devices.items():
+        for name, (serial, battery) in devices.items():
             self.sims[name] = Daemon([executable("tristar-sim"), "--tcp", "127.0.0.1:0", "--frozen", "--start-hour",
-                                      "12", "--serial", serial, "--battery-volts", volts, "--stats",
+                                      "12", "--serial", serial, "--battery-volts", battery, "--stats",
                                       self.path("sim-%s.json" % name)], self.path("sim-%s.log" % name))
         self.endpoint = "ipc://" + self.path("gateway.sock")
         self.gateway = None
@@ -225,10 +223,8 @@ class StartTest(unittest.TestCase):
         own TriStar into slave mode with them (0x58 at 2 A on both simulators)."""
         amps_raw = round(2 * 32768 / 80)
         with Chargers(publisher_config="[dvcc]\nenabled = true\n") as stack:
-            standin = Daemon(["/usr/bin/python3", STANDIN, "--address", stack.bus.address, "--voltage", "27.6",
-                              "--current", "2"], stack.path("standin.log"))
+            standin = systemcalc_standin(stack.dir, stack.bus, "--voltage", "27.6", "--current", "2")
             try:
-                self.assertEqual(standin.address, "ready")
                 for name in DEVICES:
                     arrived = wait_until(lambda: stack.slave(name)["active"] and
                                          stack.slave(name)["ib_ref_raw"] == amps_raw, 15)

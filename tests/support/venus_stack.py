@@ -86,6 +86,18 @@ class SettingsStandin:
         return self.daemon.stop()
 
 
+def systemcalc_standin(directory, bus, *args):
+    """systemcalc_standin.py on `bus` with `args` (its options: limits, BMS), logging to
+    DIRECTORY/standin.log; returned once it is ready."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "systemcalc_standin.py")
+    daemon = Daemon(["/usr/bin/python3", script, "--address", bus.address, *args],
+                    os.path.join(directory, "standin.log"))
+    if daemon.address != "ready":
+        daemon.stop()
+        raise RuntimeError("systemcalc stand-in not ready: %r" % daemon.address)
+    return daemon
+
+
 class Publisher:
     """tristar-publisher on a private bus; ready when its name is on the bus (name None: started,
     not waited for)."""
